@@ -1,0 +1,58 @@
+using XaiVision.Engine.Models;
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Explainers;
+
+/// <summary>
+/// Class-activation-map methods: capture a layer's output A, take d(target logit)/dA, combine
+/// them into a coarse map (the one step subclasses override), upsample bilinearly
+/// (align_corners = false) to the input size.
+/// The layer output is detached and marked as requiring grad inside a forward hook, so autograd
+/// records only the network above the layer (parameters are frozen and the input needs no grad).
+/// </summary>
+public abstract class CamExplainer : IExplainer
+{
+    readonly string? _layer;
+
+    protected CamExplainer(MethodSpec spec)
+    {
+        _layer = spec.String("layer");
+    }
+
+    public abstract string Name { get; }
+
+    public IReadOnlyDictionary<string, string> Parameters => new Dictionary<string, string> { ["layer"] = _layer ?? "default" };
+
+    /// <summary>Combines activations and gradients [N,K,h,w] into a map [N,h,w].</summary>
+    protected abstract Tensor Combine(Tensor activations, Tensor gradients);
+
+    public Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed)
+    {
+        using var scope = NewDisposeScope();
+        var layer = model.Layer(_layer ?? model.Architecture.DefaultCamLayer);
+        Tensor? activations = null;
+        var hook = layer.register_forward_hook((_, _, output) =>
+        {
+            activations?.Dispose();
+            // Sequential disposes what flows through it; keep our own handle, pass on an alias.
+            activations = output.detach().requires_grad_(true).DetachFromDisposeScope();
+            return activations.alias();
+        });
+        try
+        {
+            using var grad = enable_grad();
+            var logits = model.Forward(images);
+            if (activations is null) throw new XaiVisionException($"Layer '{_layer ?? model.Architecture.DefaultCamLayer}' was not used by the forward pass.");
+            var gradients = autograd.grad([TargetScores.Sum(logits, targets)], [activations])[0];
+            var cam = Combine(activations.detach(), gradients);
+            var size = new[] { images.shape[2], images.shape[3] };
+            var map = nn.functional.interpolate(cam.unsqueeze(1), size, mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
+            return map.MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            hook.remove();
+            activations?.Dispose();
+        }
+    }
+}

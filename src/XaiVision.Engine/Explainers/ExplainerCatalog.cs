@@ -1,0 +1,39 @@
+namespace XaiVision.Engine.Explainers;
+
+/// <summary>Method names (and aliases) → explainers. Unknown names fail listing the known ones.</summary>
+public static class ExplainerCatalog
+{
+    static readonly Dictionary<string, Func<MethodSpec, IExplainer>> Factories = new()
+    {
+        ["grad-cam"] = s => new GradCam(s),
+        ["grad-cam++"] = s => new GradCamPlusPlus(s),
+        ["layer-cam"] = s => new LayerCam(s),
+        ["saliency"] = _ => new Saliency(),
+        ["input-x-gradient"] = _ => new InputXGradient(),
+        ["integrated-gradients"] = s => new IntegratedGradients(s),
+        ["smoothgrad"] = s => new SmoothGrad(s),
+    };
+
+    static readonly Dictionary<string, string> Aliases = new()
+    {
+        ["gradcam"] = "grad-cam", ["gradcam++"] = "grad-cam++", ["gradcampp"] = "grad-cam++", ["layercam"] = "layer-cam",
+        ["ixg"] = "input-x-gradient", ["inputxgradient"] = "input-x-gradient", ["ig"] = "integrated-gradients",
+        ["smooth-grad"] = "smoothgrad",
+    };
+
+    public static IEnumerable<string> Names => Factories.Keys;
+
+    public static IExplainer Create(MethodSpec spec)
+    {
+        var name = Aliases.GetValueOrDefault(spec.Name, spec.Name);
+        if (!Factories.TryGetValue(name, out var factory))
+            throw new XaiVisionException($"Unknown method '{spec.Name}'. Known: {string.Join(", ", Factories.Keys)}.");
+        var explainer = factory(spec);
+        spec.EnsureAllUsed();
+        return explainer;
+    }
+
+    public static IExplainer Create(string text) => Create(MethodSpec.Parse(text));
+
+    public static IReadOnlyList<IExplainer> CreateList(string text) => MethodSpec.ParseList(text).Select(Create).ToList();
+}

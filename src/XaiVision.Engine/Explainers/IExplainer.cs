@@ -1,0 +1,19 @@
+using XaiVision.Engine.Models;
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Explainers;
+
+/// <summary>
+/// Explains a batch: N images, one target class per image, in as few forward/backward passes as
+/// the method allows. Returns raw maps [N,H,W] (float32, unscaled, on the model's device).
+/// </summary>
+public interface IExplainer
+{
+    /// <summary>Canonical method name, used in file names and reports.</summary>
+    string Name { get; }
+
+    /// <summary>The method's parameters as used (defaults filled in), for summaries.</summary>
+    IReadOnlyDictionary<string, string> Parameters { get; }
+
+    Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed);
+}

@@ -1,0 +1,16 @@
+using XaiVision.Engine.Models;
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Explainers;
+
+/// <summary>Input × Gradient (Shrikumar et al., 2016): map = Σ_c x_c · ∂y/∂x_c (signed).</summary>
+public sealed class InputXGradient : GradientExplainer
+{
+    public override string Name => "input-x-gradient";
+
+    public override Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed)
+    {
+        using var scope = NewDisposeScope();
+        return (images * InputGradients(model, images, targets)).sum(1).MoveToOuterDisposeScope();
+    }
+}

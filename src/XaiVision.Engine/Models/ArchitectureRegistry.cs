@@ -1,0 +1,51 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Models;
+
+/// <summary>
+/// The architectures we build, with torchvision's exact module names so torchvision weights load.
+/// Default Grad-CAM layer: the last ReLU of <c>features</c> for VGG (<c>features.29</c> in VGG16,
+/// <c>features.42</c> in VGG16-BN), <c>layer4</c> for ResNet.
+/// </summary>
+public static class ArchitectureRegistry
+{
+    public const string Demo = "demo-shapes";
+
+    static readonly Dictionary<string, Architecture> All = Build().ToDictionary(a => a.Name, StringComparer.OrdinalIgnoreCase);
+
+    public static IReadOnlyCollection<string> Names => All.Keys;
+
+    public static Architecture Get(string name) =>
+        All.TryGetValue(name.Trim(), out var a)
+            ? a
+            : throw new XaiVisionException($"Unknown architecture '{name}'. Known: {string.Join(", ", All.Keys.Order())}.");
+
+    static IEnumerable<Architecture> Build()
+    {
+        yield return new(Demo, "vgg", n => new DemoNet(n), DemoNet.LastConvRelu, DemoNet.InputSize, 5);
+
+        var vggs = new (string Name, Func<int, nn.Module<Tensor, Tensor>> Create, int LastRelu)[]
+        {
+            ("vgg11", n => torchvision.models.vgg11(n), 19),
+            ("vgg11_bn", n => torchvision.models.vgg11_bn(n), 27),
+            ("vgg13", n => torchvision.models.vgg13(n), 23),
+            ("vgg13_bn", n => torchvision.models.vgg13_bn(n), 33),
+            ("vgg16", n => torchvision.models.vgg16(n), 29),
+            ("vgg16_bn", n => torchvision.models.vgg16_bn(n), 42),
+            ("vgg19", n => torchvision.models.vgg19(n), 35),
+            ("vgg19_bn", n => torchvision.models.vgg19_bn(n), 51),
+        };
+        foreach (var v in vggs) yield return new(v.Name, "vgg", v.Create, $"features.{v.LastRelu}", 224, 1000);
+
+        var resnets = new (string Name, Func<int, nn.Module<Tensor, Tensor>> Create)[]
+        {
+            ("resnet18", n => torchvision.models.resnet18(n)),
+            ("resnet34", n => torchvision.models.resnet34(n)),
+            ("resnet50", n => torchvision.models.resnet50(n)),
+            ("resnet101", n => torchvision.models.resnet101(n)),
+            ("resnet152", n => torchvision.models.resnet152(n)),
+        };
+        foreach (var r in resnets) yield return new(r.Name, "resnet", r.Create, "layer4", 224, 1000);
+    }
+}

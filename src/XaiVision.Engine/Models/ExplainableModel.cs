@@ -1,0 +1,53 @@
+using TorchSharp;
+using XaiVision.Engine.Imaging;
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Models;
+
+/// <summary>
+/// A loaded network in eval mode with frozen parameters (explanations need input and activation
+/// gradients only, never weight gradients), its input conventions, class names and device.
+/// </summary>
+public sealed class ExplainableModel : IDisposable
+{
+    readonly Dictionary<string, nn.Module> _layers;
+
+    public ExplainableModel(nn.Module<Tensor, Tensor> network, Architecture architecture, Preprocessing preprocessing,
+        IReadOnlyList<string>? classNames, Device device, string description)
+    {
+        Network = network;
+        Architecture = architecture;
+        Preprocessing = preprocessing;
+        ClassNames = classNames;
+        Device = device;
+        Description = description;
+        foreach (var p in network.parameters()) p.requires_grad = false;
+        network.eval();
+        if (device.type != DeviceType.CPU) network.to(device);
+        _layers = network.named_modules().Where(m => m.name.Length > 0).ToDictionary(m => m.name, m => m.module);
+    }
+
+    public nn.Module<Tensor, Tensor> Network { get; }
+    public Architecture Architecture { get; }
+    public Preprocessing Preprocessing { get; }
+    public IReadOnlyList<string>? ClassNames { get; }
+    public Device Device { get; }
+    public string Description { get; }
+    public IEnumerable<string> LayerNames => _layers.Keys;
+
+    public Tensor Forward(Tensor input) => Network.call(input);
+
+    public string ClassName(long index) =>
+        ClassNames is { } names && index >= 0 && index < names.Count ? names[(int)index] : index.ToString();
+
+    /// <summary>A layer by its torchvision name (<c>features.29</c>, <c>layer4</c>, <c>layer4.1.conv2</c>).</summary>
+    public nn.Module<Tensor, Tensor> Layer(string name)
+    {
+        if (!_layers.TryGetValue(name, out var module))
+            throw new XaiVisionException($"Model '{Architecture.Name}' has no layer '{name}'. Valid layers: {string.Join(", ", _layers.Keys)}.");
+        return module as nn.Module<Tensor, Tensor>
+            ?? throw new XaiVisionException($"Layer '{name}' of '{Architecture.Name}' does not map one tensor to one tensor.");
+    }
+
+    public void Dispose() => Network.Dispose();
+}

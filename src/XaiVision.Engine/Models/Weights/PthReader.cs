@@ -1,0 +1,149 @@
+using System.IO.Compression;
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Models.Weights;
+
+/// <summary>
+/// Reads PyTorch <c>torch.save</c> state dicts in both formats, with <see cref="SafeUnpickler"/>:
+/// the zip format (PyTorch ≥ 1.6: <c>archive/data.pkl</c> + <c>archive/data/&lt;key&gt;</c>) and the
+/// legacy format of the older torchvision weight files (magic, protocol and system-info pickles,
+/// the state-dict pickle, a pickled list of storage keys, then each storage as an int64 element
+/// count followed by its raw bytes).
+/// </summary>
+public static class PthReader
+{
+    const long LegacyMagic = 0x1950a86a20f9469c; // low 64 bits of 0x1950a86a20f9469cfc6c
+    const int LegacyProtocolVersion = 1001;
+
+    public static StateDict Read(string path)
+    {
+        using var stream = File.OpenRead(path);
+        Span<byte> head = stackalloc byte[2];
+        if (stream.Read(head) < 2) throw new XaiVisionException($"Weight file '{path}' is too short to be a .pth file.");
+        stream.Position = 0;
+        if (head[0] == (byte)'P' && head[1] == (byte)'K') return ReadZip(stream, path);
+        if (head[0] == 0x80) return ReadLegacy(stream, path);
+        throw new XaiVisionException($"Weight file '{path}' is neither a zip nor a legacy PyTorch file.");
+    }
+
+    static StateDict ReadZip(Stream stream, string path)
+    {
+        ZipArchive zip;
+        try { zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true); }
+        catch (InvalidDataException e) { throw new XaiVisionException($"Weight file '{path}' is a damaged zip archive: {e.Message}"); }
+        using (zip)
+        {
+            var pickle = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("data.pkl", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 1)
+                ?? throw new XaiVisionException($"Weight file '{path}' is a zip without a data.pkl: not a PyTorch file.");
+            var prefix = pickle.FullName[..^"data.pkl".Length];
+            object? root;
+            using (var pkl = Buffer(pickle))
+                root = new SafeUnpickler(pkl, PyTorchPickle.Callables(), PyTorchPickle.ReadStorageId).Load();
+
+            return Build(root, path, storage =>
+            {
+                var entry = zip.GetEntry(prefix + "data/" + storage.Key)
+                    ?? throw new XaiVisionException($"Weight file '{path}' lacks the data of storage {storage.Key}.");
+                using var data = Buffer(entry);
+                return data.ToArray();
+            });
+        }
+    }
+
+    static MemoryStream Buffer(ZipArchiveEntry entry)
+    {
+        var ms = new MemoryStream();
+        try
+        {
+            using var s = entry.Open();
+            s.CopyTo(ms);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new XaiVisionException($"Weight file entry '{entry.FullName}' is damaged: {e.Message}");
+        }
+        ms.Position = 0;
+        return ms;
+    }
+
+    static StateDict ReadLegacy(Stream stream, string path)
+    {
+        var noCalls = new Dictionary<PyGlobal, Func<object?[], object?>>();
+        object? NoPersistent(object? _) => throw new XaiVisionException("Malformed weight file: unexpected storage reference in a header.");
+
+        var magic = new SafeUnpickler(stream, noCalls, NoPersistent).Load();
+        if (magic is not System.Numerics.BigInteger big || (long)(ulong)(big & ulong.MaxValue) != LegacyMagic)
+            throw new XaiVisionException($"Weight file '{path}' is not a PyTorch file (bad magic number).");
+        if (new SafeUnpickler(stream, noCalls, NoPersistent).Load() is not long protocol || protocol != LegacyProtocolVersion)
+            throw new XaiVisionException($"Weight file '{path}' uses an unknown legacy protocol version.");
+        if (new SafeUnpickler(stream, noCalls, NoPersistent).Load() is PyDict sysInfo
+            && sysInfo.FirstOrDefault(kv => kv.Key as string == "little_endian").Value is false)
+            throw new XaiVisionException($"Weight file '{path}' was saved big-endian; only little-endian files are supported.");
+
+        var root = new SafeUnpickler(stream, PyTorchPickle.Callables(), PyTorchPickle.ReadStorageId).Load();
+        if (new SafeUnpickler(stream, noCalls, NoPersistent).Load() is not List<object?> keys)
+            throw new XaiVisionException($"Weight file '{path}' lacks its list of storages (truncated?).");
+
+        var storages = new Dictionary<string, byte[]>();
+        var reader = new BinaryReader(stream);
+        var wanted = CollectStorages(root);
+        foreach (var key in keys.Select(k => k as string ?? throw new XaiVisionException("Malformed weight file: a storage key is not a string.")))
+        {
+            if (stream.Length - stream.Position < 8) throw new XaiVisionException($"Weight file '{path}' is truncated (storage {key}).");
+            long count = reader.ReadInt64();
+            long size = wanted.TryGetValue(key, out var s) ? StateDict.ElementSize(s.DType) : 1;
+            long bytes = checked(count * size);
+            if (bytes < 0 || bytes > stream.Length - stream.Position)
+                throw new XaiVisionException($"Weight file '{path}' is truncated (storage {key} needs {bytes:N0} bytes).");
+            storages[key] = reader.ReadBytes((int)bytes);
+        }
+        return Build(root, path, storage => storages.TryGetValue(storage.Key, out var b)
+            ? b
+            : throw new XaiVisionException($"Weight file '{path}' lacks the data of storage {storage.Key}."));
+    }
+
+    static Dictionary<string, PickledStorage> CollectStorages(object? root)
+    {
+        var result = new Dictionary<string, PickledStorage>();
+        if (root is PyDict d)
+            foreach (var kv in d)
+                if (kv.Value is PickledTensor t) result[t.Storage.Key] = t.Storage;
+        return result;
+    }
+
+    static StateDict Build(object? root, string path, Func<PickledStorage, byte[]> storageBytes)
+    {
+        if (root is not PyDict dict)
+            throw new XaiVisionException($"Weight file '{path}' does not hold a state dict (a dict of tensors); save model.state_dict(), not the model.");
+        var result = new StateDict(path);
+        var cache = new Dictionary<string, Tensor>();
+        try
+        {
+            using var _ = no_grad();
+            foreach (var (k, v) in dict)
+            {
+                if (k is not string key) throw new XaiVisionException($"Weight file '{path}' has a non-string key.");
+                if (v is not PickledTensor t) throw new XaiVisionException($"Weight file '{path}': '{key}' is not a tensor.");
+                if (!cache.TryGetValue(t.Storage.Key, out var flat))
+                {
+                    flat = StateDict.FromBytes(storageBytes(t.Storage), t.Storage.DType, [t.Storage.Count]);
+                    cache[t.Storage.Key] = flat;
+                }
+                long extent = t.Shape.Length == 0 ? 1 : t.Shape.Zip(t.Stride, (n, s) => n == 0 ? 0 : (n - 1) * s).Sum() + 1;
+                if (t.Offset < 0 || t.Offset + extent > t.Storage.Count)
+                    throw new XaiVisionException($"Weight file '{path}': '{key}' reaches outside its storage.");
+                result.Add(key, flat.as_strided(t.Shape, t.Stride, t.Offset).contiguous());
+            }
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (var f in cache.Values) f.Dispose();
+        }
+        return result;
+    }
+}
