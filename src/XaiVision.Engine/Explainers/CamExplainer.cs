@@ -16,7 +16,7 @@ public abstract class CamExplainer : IExplainer
 
     protected CamExplainer(MethodSpec spec)
     {
-        _layer = spec.String("layer");
+        _layer = spec.String("layer") ?? spec.DefaultLayer;
     }
 
     public abstract string Name { get; }

@@ -35,5 +35,7 @@ public static class ExplainerCatalog
 
     public static IExplainer Create(string text) => Create(MethodSpec.Parse(text));
 
-    public static IReadOnlyList<IExplainer> CreateList(string text) => MethodSpec.ParseList(text).Select(Create).ToList();
+    /// <param name="defaultLayer">layer for CAM methods whose string names none.</param>
+    public static IReadOnlyList<IExplainer> CreateList(string text, string? defaultLayer = null) =>
+        MethodSpec.ParseList(text).Select(s => Create(s.WithDefaultLayer(defaultLayer))).ToList();
 }

@@ -23,6 +23,9 @@ public sealed class MethodSpec
     public string Name { get; }
     public string Text { get; }
 
+    /// <summary>The layer CAM methods use when the method string names none (the CLI's --layer).</summary>
+    public string? DefaultLayer { get; init; }
+
     public static MethodSpec Parse(string text)
     {
         text = text.Trim();
@@ -64,6 +67,8 @@ public sealed class MethodSpec
         if (result.Count == 0) throw new XaiVisionException("No method given.");
         return result;
     }
+
+    public MethodSpec WithDefaultLayer(string? layer) => new(Name, _parameters, Text) { DefaultLayer = layer };
 
     public string? String(string key)
     {

@@ -27,6 +27,27 @@ public sealed class DemoNet : Module<Tensor, Tensor>
             Conv2d(32, 64, 3, padding: 1), ReLU(), Conv2d(64, 64, 3, padding: 1), ReLU(), MaxPool2d(2));
         classifier = Sequential(Linear(64 * 8 * 8, 128), ReLU(), Dropout(0.3), Linear(128, numClasses));
         RegisterComponents();
+        InitialiseLikeTorchvisionVgg();
+    }
+
+    /// <summary>torchvision's VGG initialisation (Kaiming-normal convolutions, zero biases): trains far faster than the default.</summary>
+    void InitialiseLikeTorchvisionVgg()
+    {
+        using var _ = no_grad();
+        foreach (var module in modules())
+        {
+            switch (module)
+            {
+                case Conv2d conv:
+                    init.kaiming_normal_(conv.weight!, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
+                    conv.bias!.zero_();
+                    break;
+                case Linear linear:
+                    init.normal_(linear.weight!, 0, 0.01);
+                    linear.bias!.zero_();
+                    break;
+            }
+        }
     }
 
     public override Tensor forward(Tensor x)

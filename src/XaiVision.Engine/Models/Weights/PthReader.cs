@@ -12,7 +12,7 @@ namespace XaiVision.Engine.Models.Weights;
 /// </summary>
 public static class PthReader
 {
-    const long LegacyMagic = 0x1950a86a20f9469c; // low 64 bits of 0x1950a86a20f9469cfc6c
+    static readonly System.Numerics.BigInteger LegacyMagic = System.Numerics.BigInteger.Parse("01950a86a20f9469cfc6c", System.Globalization.NumberStyles.HexNumber);
     const int LegacyProtocolVersion = 1001;
 
     public static StateDict Read(string path)
@@ -72,7 +72,7 @@ public static class PthReader
         object? NoPersistent(object? _) => throw new XaiVisionException("Malformed weight file: unexpected storage reference in a header.");
 
         var magic = new SafeUnpickler(stream, noCalls, NoPersistent).Load();
-        if (magic is not System.Numerics.BigInteger big || (long)(ulong)(big & ulong.MaxValue) != LegacyMagic)
+        if (magic is not System.Numerics.BigInteger big || big != LegacyMagic)
             throw new XaiVisionException($"Weight file '{path}' is not a PyTorch file (bad magic number).");
         if (new SafeUnpickler(stream, noCalls, NoPersistent).Load() is not long protocol || protocol != LegacyProtocolVersion)
             throw new XaiVisionException($"Weight file '{path}' uses an unknown legacy protocol version.");

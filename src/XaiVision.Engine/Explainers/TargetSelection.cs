@@ -1,0 +1,53 @@
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Explainers;
+
+public enum TargetMode { Predicted, Class, TopK }
+
+/// <summary>
+/// Which class each image is explained for: <c>predicted</c> (default), <c>class:K</c> (a fixed
+/// index) or <c>top-k:K</c> (the K highest logits, one map each).
+/// </summary>
+public sealed record TargetSelection(TargetMode Mode, int Value)
+{
+    public static TargetSelection Predicted { get; } = new(TargetMode.Predicted, 1);
+
+    public static TargetSelection Parse(string? text)
+    {
+        var t = (text ?? "").Trim().ToLowerInvariant();
+        if (t is "" or "predicted") return Predicted;
+        if (t.StartsWith("class:") && int.TryParse(t["class:".Length..], out var index) && index >= 0)
+            return new TargetSelection(TargetMode.Class, index);
+        if (int.TryParse(t, out index) && index >= 0) return new TargetSelection(TargetMode.Class, index);
+        if (t.StartsWith("top-k:") && int.TryParse(t["top-k:".Length..], out var k) && k >= 1)
+            return new TargetSelection(TargetMode.TopK, k);
+        throw new XaiVisionException($"Target '{text}' is not one of: predicted, class:K (K ≥ 0), top-k:K (K ≥ 1).");
+    }
+
+    /// <summary>Per image, the classes to explain, from that image's logits [N,C].</summary>
+    public long[][] Choose(Tensor logits)
+    {
+        long classes = logits.shape[1];
+        long n = logits.shape[0];
+        switch (Mode)
+        {
+            case TargetMode.Class:
+                if (Value >= classes) throw new XaiVisionException($"Target class {Value} does not exist: the model has {classes} classes (0–{classes - 1}).");
+                return Enumerable.Range(0, (int)n).Select(_ => new long[] { Value }).ToArray();
+            case TargetMode.TopK:
+                if (Value > classes) throw new XaiVisionException($"Target top-k:{Value} asks for more classes than the model's {classes}.");
+                break;
+        }
+        int k = Mode == TargetMode.TopK ? Value : 1;
+        using var top = logits.detach().cpu().topk(k, dim: 1).indexes;
+        var flat = top.data<long>().ToArray();
+        return Enumerable.Range(0, (int)n).Select(i => flat.Skip(i * k).Take(k).ToArray()).ToArray();
+    }
+
+    public override string ToString() => Mode switch
+    {
+        TargetMode.Predicted => "predicted",
+        TargetMode.Class => $"class:{Value}",
+        _ => $"top-k:{Value}",
+    };
+}

@@ -1,0 +1,7 @@
+namespace XaiVision.Engine.Imaging;
+
+/// <summary>Encodes RGB images for output.</summary>
+public static class ImageEncoding
+{
+    public static byte[] Png(RgbImage image) => SkiaPixels.EncodePng(image);
+}

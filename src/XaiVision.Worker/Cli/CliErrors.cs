@@ -1,0 +1,27 @@
+using XaiVision.Engine;
+
+namespace XaiVision.Worker.Cli;
+
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int BadInput = 1;
+    public const int SomeImagesFailed = 2;
+}
+
+/// <summary>User mistakes become one line on stderr and exit code 1; bugs keep their stack trace.</summary>
+public static class CliErrors
+{
+    public static int Guard(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (XaiVisionException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+}

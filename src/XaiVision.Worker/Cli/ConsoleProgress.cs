@@ -1,0 +1,25 @@
+using XaiVision.Engine.Pipeline;
+
+namespace XaiVision.Worker.Cli;
+
+/// <summary>A one-line progress bar on a terminal; plain lines every 10 % when stderr is redirected.</summary>
+public sealed class ConsoleProgress : IProgress<ExplainProgress>
+{
+    int _lastDecile = -1;
+
+    public void Report(ExplainProgress value)
+    {
+        if (Console.IsErrorRedirected)
+        {
+            int decile = value.Total == 0 ? 10 : value.Done * 10 / value.Total;
+            if (decile == _lastDecile) return;
+            _lastDecile = decile;
+            Console.Error.WriteLine($"explained {value.Done}/{value.Total} images{(value.Failed > 0 ? $", {value.Failed} failed" : "")}");
+            return;
+        }
+        const int width = 30;
+        int filled = value.Total == 0 ? width : value.Done * width / value.Total;
+        Console.Error.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {value.Done}/{value.Total}{(value.Failed > 0 ? $" ({value.Failed} failed)" : "")}");
+        if (value.Done >= value.Total) Console.Error.WriteLine();
+    }
+}

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using XaiVision.Engine;
+using XaiVision.Engine.Demo;
+using XaiVision.Engine.Explainers;
+using XaiVision.Engine.Imaging;
+using XaiVision.Engine.Models;
+using XaiVision.Engine.Native;
+using XaiVision.Engine.Pipeline;
+
+namespace XaiVision.Worker.Cli;
+
+/// <summary><c>explain [images…]</c>: heatmaps, raw maps and a summary for image files.</summary>
+public static class ExplainCommand
+{
+    public const string DefaultMethods = "grad-cam,grad-cam++,layer-cam,saliency,input-x-gradient,integrated-gradients,smoothgrad";
+
+    public static Command Create()
+    {
+        var images = new Argument<string[]>("images") { Description = "Image files or folders (default: the bundled demo images).", Arity = ArgumentArity.ZeroOrMore };
+        var model = new Option<string>("--model") { Description = $"Architecture: {string.Join(", ", ArchitectureRegistry.Names.Order())}.", DefaultValueFactory = _ => ArchitectureRegistry.Demo };
+        var weights = new Option<string?>("--weights") { Description = "Weights: .pth/.pt (PyTorch, zip or legacy), .safetensors or .dat (TorchSharp). Default for the demo: the bundled weights." };
+        var labels = new Option<string?>("--labels") { Description = "Class names, one per line." };
+        var methods = new Option<string>("--methods") { Description = $"Comma list; parameters in parentheses, e.g. integrated-gradients(steps=64,baseline=black). Known: {string.Join(", ", ExplainerCatalog.Names)}.", DefaultValueFactory = _ => DefaultMethods };
+        var target = new Option<string>("--target") { Description = "predicted | class:K | top-k:K.", DefaultValueFactory = _ => "predicted" };
+        var layer = new Option<string?>("--layer") { Description = "Layer for CAM methods, by torchvision name (features.29, layer4). Default: the architecture's." };
+        var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "cpu" };
+        var libtorch = new Option<string?>("--libtorch-dir") { Description = $"Directory with CUDA libtorch libraries (else ${TorchRuntime.LibTorchDirVariable})." };
+        var batch = new Option<int>("--batch-size") { Description = "Images per forward/backward pass.", DefaultValueFactory = _ => 8 };
+        var seed = new Option<long>("--seed") { Description = "Seed for everything random (SmoothGrad noise).", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "xaivision-out" };
+        var noRaw = new Option<bool>("--no-raw") { Description = "Do not write raw .npy maps." };
+        var noOverlay = new Option<bool>("--no-overlay") { Description = "Do not write overlay PNGs." };
+        var inputSize = new Option<int?>("--input-size") { Description = "Model input size (default: the architecture's, 224 for torchvision)." };
+        var resize = new Option<int?>("--resize") { Description = "Shorter side before the centre crop (default 256 for 224 inputs)." };
+        var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse images with more pixels than this.", DefaultValueFactory = _ => DecodeLimits.Default.MaxPixels };
+
+        var command = new Command("explain", "Explain images with one or more attribution methods.")
+        {
+            images, model, weights, labels, methods, target, layer, device, libtorch, batch, seed, output, noRaw, noOverlay, inputSize, resize, maxPixels,
+        };
+        command.SetAction(parse => CliErrors.Guard(() =>
+        {
+            if (parse.GetValue(batch) < 1) throw new XaiVisionException("--batch-size must be at least 1.");
+            var isDemo = string.Equals(parse.GetValue(model), ArchitectureRegistry.Demo, StringComparison.OrdinalIgnoreCase);
+            var spec = isDemo && parse.GetValue(weights) is null
+                ? DemoAssets.ModelSpec
+                : new ModelSpec(parse.GetValue(model)!, parse.GetValue(weights), parse.GetValue(labels));
+            if (parse.GetValue(labels) is { } labelFile) spec = spec with { LabelsPath = labelFile };
+            if (parse.GetValue(inputSize) is { } size)
+                spec = spec with { Preprocessing = Preprocessing.ImageNet(size, parse.GetValue(resize) ?? (int)Math.Round(size * 256.0 / 224)) };
+            else if (parse.GetValue(resize) is { } resizeTo)
+                spec = spec with { Preprocessing = Preprocessing.ImageNet(ArchitectureRegistry.Get(spec.Architecture).DefaultInputSize, resizeTo) };
+
+            var explainers = ExplainerCatalog.CreateList(parse.GetValue(methods)!, parse.GetValue(layer));
+            var files = ImageInputs.Expand(parse.GetValue(images) is { Length: > 0 } given ? given : [DemoAssets.ImagesDirectory]);
+            var torchDevice = TorchRuntime.ResolveDevice(parse.GetValue(device), parse.GetValue(libtorch));
+            using var loaded = ModelLoader.Load(spec, torchDevice);
+            Console.WriteLine($"model {loaded.Description} on {torchDevice}; {files.Count} image(s); methods {string.Join(", ", explainers.Select(e => e.Name))}");
+
+            var options = new ExplainOptions(explainers, TargetSelection.Parse(parse.GetValue(target)), parse.GetValue(batch), parse.GetValue(seed),
+                !parse.GetValue(noOverlay), !parse.GetValue(noRaw), DecodeLimits.Default with { MaxPixels = parse.GetValue(maxPixels) });
+            var outputDirectory = parse.GetValue(output)!;
+            var summary = new ExplainRunner(loaded, options).Run(files, outputDirectory, new ConsoleProgress());
+            SummaryPrinter.Print(summary, ImageInputs.KnownLabels(files), outputDirectory);
+            return summary.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,34 @@
+using XaiVision.Engine.Pipeline;
+
+namespace XaiVision.Worker.Cli;
+
+/// <summary>Prints predictions (with accuracy where labels are known), timings and where the files went.</summary>
+public static class SummaryPrinter
+{
+    public static void Print(ExplainSummary summary, IReadOnlyDictionary<string, int> labels, string outputDirectory)
+    {
+        int known = 0, correct = 0;
+        foreach (var image in summary.Images)
+        {
+            if (image.Error is not null)
+            {
+                Console.WriteLine($"  {image.Name,-24} FAILED: {image.Error}");
+                continue;
+            }
+            var p = image.Prediction!;
+            var mark = "";
+            if (labels.TryGetValue(Path.GetFullPath(image.Image), out var label))
+            {
+                known++;
+                bool ok = label == p.Index;
+                if (ok) correct++;
+                mark = ok ? "  ✓" : $"  ✗ (label {label})";
+            }
+            Console.WriteLine($"  {image.Name,-24} → {p.Name} ({p.Probability:P1}){mark}");
+        }
+        if (known > 0) Console.WriteLine($"accuracy on labelled images: {correct}/{known} = {(double)correct / known:P1}");
+        Console.WriteLine("ms per image: " + string.Join(", ", summary.MillisecondsPerImageByMethod.Select(kv => $"{kv.Key} {kv.Value:F1}")));
+        if (summary.Failed > 0) Console.WriteLine($"{summary.Failed} image(s) failed; see summary.json.");
+        Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(outputDirectory, "summary.json"))} and per-image maps in {summary.TotalSeconds:F1} s");
+    }
+}

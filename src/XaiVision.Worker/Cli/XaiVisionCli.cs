@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace XaiVision.Worker.Cli;
+
+/// <summary>The command tree: one verb per file.</summary>
+public static class XaiVisionCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("XaiVision: audit what image classifiers look at.");
+        root.Subcommands.Add(ExplainCommand.Create());
+        root.Subcommands.Add(TrainDemoCommand.Create());
+        return root;
+    }
+}
