@@ -41,11 +41,30 @@ public static class HeatmapRenderer
         }
         else
         {
-            float absMax = map.Max(MathF.Abs);
-            for (int i = 0; i < map.Length; i++) scaled[i] = absMax > 0 ? map[i] / absMax : 0f;
+            // A few extreme pixels would wash out the rest: clip at the 98th percentile of |v|.
+            var magnitudes = map.Select(MathF.Abs).Order().ToArray();
+            float q = magnitudes[(int)Math.Floor(0.98 * (magnitudes.Length - 1))];
+            if (q == 0) q = magnitudes[^1];
+            for (int i = 0; i < map.Length; i++) scaled[i] = q > 0 ? Math.Clamp(map[i] / q, -1f, 1f) : 0f;
         }
         return scaled;
     }
 
-    public static byte[] OverlayPng(RgbImage view, float[] map, HeatmapScaling scaling) => SkiaPixels.EncodePng(Overlay(view, map, scaling));
+    /// <summary>Overlays smaller than this are enlarged (nearest neighbour, whole factors) so they can be seen.</summary>
+    public const int MinimumDisplaySize = 256;
+
+    public static byte[] OverlayPng(RgbImage view, float[] map, HeatmapScaling scaling) =>
+        SkiaPixels.EncodePng(Enlarge(Overlay(view, map, scaling), MinimumDisplaySize));
+
+    /// <summary>Pixel replication by a whole factor: every map pixel stays a sharp square.</summary>
+    public static RgbImage Enlarge(RgbImage image, int minimumSize)
+    {
+        int factor = (int)Math.Ceiling(minimumSize / (double)Math.Min(image.Width, image.Height));
+        if (factor <= 1) return image;
+        var large = RgbImage.Create(image.Width * factor, image.Height * factor);
+        for (int y = 0; y < large.Height; y++)
+            for (int x = 0; x < large.Width; x++)
+                Array.Copy(image.Pixels, image.Offset(x / factor, y / factor), large.Pixels, large.Offset(x, y), 3);
+        return large;
+    }
 }

@@ -125,7 +125,7 @@ public sealed class ExplainRunner(ExplainableModel model, ExplainOptions options
             File.WriteAllBytes(Path.Combine(outputDirectory, raw), NpyFile.Float32(map, view.Height, view.Width));
         }
         return new ExplanationRecord(explainer.Name, explainer.Parameters, target, overlay, raw,
-            scaling == HeatmapScaling.MinMax ? "min-max" : "symmetric", map.Min(), map.Max(), map.Sum(), milliseconds);
+            scaling == HeatmapScaling.MinMax ? "min-max, viridis" : "symmetric at the 98th percentile of |v|, blue-white-red", map.Min(), map.Max(), map.Sum(), milliseconds);
     }
 
     ClassScore Score(Tensor logits, Tensor probabilities, int image, long cls) =>

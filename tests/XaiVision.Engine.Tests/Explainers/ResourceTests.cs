@@ -1,0 +1,38 @@
+using XaiVision.Engine.Explainers;
+using XaiVision.Engine.Tests.Support;
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Tests.Explainers;
+
+[CollectionDefinition(Serial, DisableParallelization = true)]
+public class SerialCollection
+{
+    /// <summary>Tests that count live tensors process-wide run alone.</summary>
+    public const string Serial = "serial";
+}
+
+[Collection(SerialCollection.Serial)]
+public class ResourceTests
+{
+    [Fact]
+    public void Explainers_leak_no_tensors_and_compute_no_weight_gradients()
+    {
+        using var model = TinyNets.RandomDemo();
+        using var x = randn(2, 3, 64, 64);
+        using var targets = tensor(new long[] { 1, 3 });
+        var explainers = ExplainerCatalog.CreateList("grad-cam,grad-cam++,layer-cam,saliency,input-x-gradient,integrated-gradients(steps=4),smoothgrad(samples=3)");
+        void RunAll()
+        {
+            foreach (var explainer in explainers) explainer.Explain(model, x, targets, 0).Dispose();
+        }
+        RunAll(); // warm-up: lazily created tensors (generators, caches) are not leaks
+        long before = Tensor.TotalCount;
+        for (int i = 0; i < 10; i++) RunAll();
+        Assert.Equal(before, Tensor.TotalCount);
+        Assert.All(model.Network.parameters(), p =>
+        {
+            Assert.False(p.requires_grad);
+            Assert.True(p.grad is null);
+        });
+    }
+}
