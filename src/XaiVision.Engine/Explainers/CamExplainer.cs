@@ -21,7 +21,8 @@ public abstract class CamExplainer : IExplainer
 
     public abstract string Name { get; }
 
-    public IReadOnlyDictionary<string, string> Parameters => new Dictionary<string, string> { ["layer"] = _layer ?? "default" };
+    public IReadOnlyDictionary<string, string> Describe(ExplainableModel model) =>
+        new Dictionary<string, string> { ["layer"] = _layer ?? model.Architecture.DefaultCamLayer };
 
     /// <summary>Combines activations and gradients [N,K,h,w] into a map [N,h,w].</summary>
     protected abstract Tensor Combine(Tensor activations, Tensor gradients);

@@ -12,7 +12,7 @@ public abstract class GradientExplainer : IExplainer
 {
     public abstract string Name { get; }
 
-    public virtual IReadOnlyDictionary<string, string> Parameters => new Dictionary<string, string>();
+    public virtual IReadOnlyDictionary<string, string> Describe(ExplainableModel model) => new Dictionary<string, string>();
 
     public abstract Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed);
 

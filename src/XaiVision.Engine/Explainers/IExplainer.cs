@@ -12,8 +12,8 @@ public interface IExplainer
     /// <summary>Canonical method name, used in file names and reports.</summary>
     string Name { get; }
 
-    /// <summary>The method's parameters as used (defaults filled in), for summaries.</summary>
-    IReadOnlyDictionary<string, string> Parameters { get; }
+    /// <summary>The method's parameters as used on <paramref name="model"/> (defaults filled in), for summaries.</summary>
+    IReadOnlyDictionary<string, string> Describe(ExplainableModel model);
 
     Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed);
 }

@@ -27,7 +27,7 @@ public sealed class IntegratedGradients : GradientExplainer
 
     public override string Name => "integrated-gradients";
 
-    public override IReadOnlyDictionary<string, string> Parameters => new Dictionary<string, string>
+    public override IReadOnlyDictionary<string, string> Describe(ExplainableModel model) => new Dictionary<string, string>
     {
         ["steps"] = _steps.ToString(), ["baseline"] = _baseline, ["batch"] = _batch.ToString(), ["rule"] = "midpoint",
     };

@@ -23,7 +23,7 @@ public sealed class SmoothGrad : GradientExplainer
 
     public override string Name => "smoothgrad";
 
-    public override IReadOnlyDictionary<string, string> Parameters => new Dictionary<string, string>
+    public override IReadOnlyDictionary<string, string> Describe(ExplainableModel model) => new Dictionary<string, string>
     {
         ["samples"] = _samples.ToString(), ["noise"] = _noise.ToString(System.Globalization.CultureInfo.InvariantCulture), ["batch"] = _batch.ToString(),
     };

@@ -124,7 +124,7 @@ public sealed class ExplainRunner(ExplainableModel model, ExplainOptions options
             raw = stem + ".npy";
             File.WriteAllBytes(Path.Combine(outputDirectory, raw), NpyFile.Float32(map, view.Height, view.Width));
         }
-        return new ExplanationRecord(explainer.Name, explainer.Parameters, target, overlay, raw,
+        return new ExplanationRecord(explainer.Name, explainer.Describe(model), target, overlay, raw,
             scaling == HeatmapScaling.MinMax ? "min-max, viridis" : "symmetric at the 98th percentile of |v|, blue-white-red", map.Min(), map.Max(), map.Sum(), milliseconds);
     }
 

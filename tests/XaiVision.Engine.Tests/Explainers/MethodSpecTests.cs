@@ -11,9 +11,11 @@ public class MethodSpecTests
     {
         var specs = MethodSpec.ParseList("grad-cam, integrated-gradients(steps=8,baseline=black),saliency");
         Assert.Equal(["grad-cam", "integrated-gradients", "saliency"], specs.Select(s => s.Name));
-        var ig = (IntegratedGradients)ExplainerCatalog.Create(specs[1]);
-        Assert.Equal("8", ig.Parameters["steps"]);
-        Assert.Equal("black", ig.Parameters["baseline"]);
+        using var model = TinyNets.RandomDemo();
+        var ig = ExplainerCatalog.Create(specs[1]).Describe(model);
+        Assert.Equal("8", ig["steps"]);
+        Assert.Equal("black", ig["baseline"]);
+        Assert.Equal("features.9", ExplainerCatalog.Create(specs[0]).Describe(model)["layer"]);
     }
 
     [Theory]
@@ -32,9 +34,11 @@ public class MethodSpecTests
     [Fact]
     public void Default_layer_applies_to_cam_methods_only()
     {
+        using var model = TinyNets.RandomDemo();
         var list = ExplainerCatalog.CreateList("grad-cam,saliency,layer-cam(layer=features.4)", "features.7");
-        Assert.Equal("features.7", list[0].Parameters["layer"]);
-        Assert.Equal("features.4", list[2].Parameters["layer"]);
+        Assert.Equal("features.7", list[0].Describe(model)["layer"]);
+        Assert.Empty(list[1].Describe(model));
+        Assert.Equal("features.4", list[2].Describe(model)["layer"]);
     }
 
     [Fact]

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using XaiVision.Engine.Explainers;
+using XaiVision.Engine.Models;
+using XaiVision.Engine.Native;
+using static TorchSharp.torch;
+
+namespace XaiVision.Bench;
+
+/// <summary>
+/// Times explainers on random-weight models with random inputs (the cost does not depend on the
+/// values). Methods are separated by ';' so their parameters may hold commas. Each cell: one
+/// warm-up call, then the median of --repeats timed calls.
+/// </summary>
+public static class ExplainerBenchmark
+{
+    public static int Run(BenchOptions o)
+    {
+        if (o.Threads > 0) set_num_threads(o.Threads);
+        var device = TorchRuntime.ResolveDevice(o.Device);
+        random.manual_seed(0);
+        using var model = ModelLoader.Load(new ModelSpec(o.Model, null), device);
+        int size = model.Preprocessing.InputSize;
+        Console.WriteLine($"# {o.Model} {size}×{size}, random weights, fp32, {device}, {get_num_threads()} threads, {Environment.ProcessorCount} cores");
+        Console.WriteLine("| method | model | batch | device | images/s | ms/image | peak RSS MiB |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var method in o.Methods.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var explainer = ExplainerCatalog.Create(method);
+            foreach (var batch in o.Batches)
+            {
+                using var x = randn(batch, 3, size, size, device: device);
+                using var targets = randint(0, model.Architecture.DefaultNumClasses, [batch], device: device);
+                var times = new List<double>();
+                for (int r = 0; r <= o.Repeats; r++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    using (var map = explainer.Explain(model, x, targets, 0)) map.cpu().Dispose();
+                    if (r > 0) times.Add(watch.Elapsed.TotalSeconds);
+                }
+                double median = times.Order().ElementAt(times.Count / 2);
+                Console.WriteLine($"| {method} | {o.Model} | {batch} | {device} | {batch / median:F2} | {median * 1000 / batch:F0} | {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} |");
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace XaiVision.Worker.Tests.Cli;
+
+public class ExplainCommandTests(ITestOutputHelper log)
+{
+    static string TempDirectory() => Directory.CreateTempSubdirectory("xaivision-cli-").FullName;
+
+    [Fact]
+    public void Demo_explain_needs_no_arguments_and_writes_maps()
+    {
+        var output = TempDirectory();
+        var result = CliRunner.Run("explain", "--out", output);
+        log.WriteLine(result.Output + result.Error);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("accuracy on labelled images: 12/12", result.Output);
+        var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json"))).RootElement;
+        Assert.Equal(12, summary.GetProperty("images").GetArrayLength());
+        Assert.True(File.Exists(Path.Combine(output, "00_circle", "grad-cam.png")));
+        Assert.True(File.Exists(Path.Combine(output, "00_circle", "integrated-gradients.npy")));
+    }
+
+    [Theory]
+    [InlineData("error: Unknown method 'gradcam-pp'", "explain", "--methods", "gradcam-pp")]
+    [InlineData("error: 'missing.png' is neither an image file nor a folder.", "explain", "missing.png")]
+    [InlineData("error: Unknown architecture 'vgg17'", "explain", "--model", "vgg17")]
+    [InlineData("error: Target 'best' is not one of", "explain", "--target", "best")]
+    [InlineData("error: Device 'cuda' was asked for but CUDA is not available", "explain", "--device", "cuda")]
+    [InlineData("error: --batch-size must be at least 1.", "explain", "--batch-size", "0")]
+    public void User_mistakes_exit_1_with_one_line(string message, params string[] args)
+    {
+        var result = CliRunner.Run(args);
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith(message, result.Error);
+        Assert.Single(result.Error.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public void Weights_for_another_architecture_are_refused_with_the_keys()
+    {
+        var result = CliRunner.Run("explain", "--model", "vgg11", "--weights", CliRunner.Fixture("weights", "tiny_zip.pth"), CliRunner.Fixture("images", "rgb.png"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("do not fit architecture 'vgg11'", result.Error);
+        Assert.Contains("features.0.weight (file (4, 3, 3, 3), model (64, 3, 3, 3))", result.Error);
+    }
+
+    [Fact]
+    public void Some_bad_images_exit_2_after_explaining_the_rest()
+    {
+        var output = TempDirectory();
+        var result = CliRunner.Run("explain", "--methods", "saliency", "--out", output,
+            CliRunner.Fixture("images", "rgb.png"), CliRunner.Fixture("images", "not-an-image.jpg"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("FAILED", result.Output);
+        Assert.True(File.Exists(Path.Combine(output, "rgb", "saliency.png")));
+    }
+
+    /// <summary>A torchvision architecture end to end (random weights), with resize and centre crop.</summary>
+    [Fact]
+    public void Torchvision_vgg11_explains_a_non_square_image()
+    {
+        var output = TempDirectory();
+        var result = CliRunner.Run("explain", "--model", "vgg11", "--methods", "grad-cam,input-x-gradient", "--target", "top-k:2", "--out", output,
+            CliRunner.Fixture("images", "exif6.jpg"));
+        log.WriteLine(result.Output + result.Error);
+        Assert.Equal(0, result.ExitCode);
+        var image = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json"))).RootElement.GetProperty("images")[0];
+        Assert.Equal(224, image.GetProperty("width").GetInt32());
+        Assert.Equal(4, image.GetProperty("explanations").GetArrayLength());
+        Assert.Equal("features.19", image.GetProperty("explanations")[0].GetProperty("parameters").GetProperty("layer").GetString());
+    }
+}
