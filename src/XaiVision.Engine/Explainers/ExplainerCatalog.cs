@@ -1,3 +1,5 @@
+using XaiVision.Engine.Lrp;
+
 namespace XaiVision.Engine.Explainers;
 
 /// <summary>Method names (and aliases) → explainers. Unknown names fail listing the known ones.</summary>
@@ -21,14 +23,15 @@ public static class ExplainerCatalog
         ["smooth-grad"] = "smoothgrad",
     };
 
-    public static IEnumerable<string> Names => Factories.Keys;
+    public static IEnumerable<string> Names => Factories.Keys.Concat(["lrp-epsilon", "lrp-composite", .. Lrp.Composites.CompositePresets.ZennitNames.Select(n => "lrp:" + n)]);
 
     public static IExplainer Create(MethodSpec spec)
     {
         var name = Aliases.GetValueOrDefault(spec.Name, spec.Name);
-        if (!Factories.TryGetValue(name, out var factory))
-            throw new XaiVisionException($"Unknown method '{spec.Name}'. Known: {string.Join(", ", Factories.Keys)}.");
-        var explainer = factory(spec);
+        IExplainer explainer;
+        if (LrpMethods.Handles(name)) explainer = LrpMethods.Create(spec);
+        else if (Factories.TryGetValue(name, out var factory)) explainer = factory(spec);
+        else throw new XaiVisionException($"Unknown method '{spec.Name}'. Known: {string.Join(", ", Names)}.");
         spec.EnsureAllUsed();
         return explainer;
     }

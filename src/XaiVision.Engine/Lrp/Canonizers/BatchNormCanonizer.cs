@@ -1,0 +1,71 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Lrp.Canonizers;
+
+/// <summary>
+/// Merges each BatchNorm into the convolution before it (Zennit's MergeBatchNorm):
+/// W' = W·γ/σ, b' = (b − μ)·γ/σ + β with σ = √(var + eps), and makes the BatchNorm an identity.
+/// Reversible: the original parameter objects are put back, so the model is bit-identical afterwards.
+/// </summary>
+public static class BatchNormCanonizer
+{
+    public static IDisposable Apply(IReadOnlyList<LayerInfo> layers)
+    {
+        var undo = new Undo();
+        try
+        {
+            for (int i = 0; i < layers.Count; i++)
+            {
+                if (layers[i].Module is not BatchNorm2d bn) continue;
+                var conv = i > 0 ? layers[i - 1].Module as Conv2d : null;
+                if (conv is null || conv.out_channels != bn.num_features)
+                    throw new XaiVisionException($"BatchNorm '{layers[i].Name}' does not follow a convolution with {bn.num_features} channels; it cannot be merged for LRP.");
+                Merge(conv, bn, undo);
+            }
+        }
+        catch
+        {
+            undo.Dispose();
+            throw;
+        }
+        return undo;
+    }
+
+    static void Merge(Conv2d conv, BatchNorm2d bn, Undo undo)
+    {
+        var (weight, bias) = (conv.weight!, conv.bias);
+        using (no_grad())
+        {
+            var scale = (bn.weight ?? ones(bn.num_features, device: weight.device)) / (bn.running_var! + bn.eps).sqrt();
+            var shift = bn.bias ?? zeros(bn.num_features, device: weight.device);
+            var merged = weight * scale.view(-1, 1, 1, 1);
+            var mergedBias = ((bias ?? zeros_like(bn.running_mean!)) - bn.running_mean!) * scale + shift;
+            conv.weight = new Parameter(merged, requires_grad: false);
+            conv.bias = new Parameter(mergedBias, requires_grad: false);
+        }
+        var hook = bn.register_forward_hook((_, input, _) => input.alias());
+        undo.Add(() =>
+        {
+            hook.remove();
+            var (mergedWeight, mergedBias) = (conv.weight, conv.bias);
+            conv.weight = weight;
+            conv.bias = bias;
+            mergedWeight?.Dispose();
+            mergedBias?.Dispose();
+        });
+    }
+
+    sealed class Undo : IDisposable
+    {
+        readonly Stack<Action> _actions = new();
+
+        public void Add(Action action) => _actions.Push(action);
+
+        public void Dispose()
+        {
+            while (_actions.TryPop(out var action)) action();
+        }
+    }
+}

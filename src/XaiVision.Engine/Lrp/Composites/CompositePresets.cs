@@ -1,0 +1,94 @@
+using XaiVision.Engine.Explainers;
+using XaiVision.Engine.Lrp.Rules;
+
+namespace XaiVision.Engine.Lrp.Composites;
+
+/// <summary>
+/// Named composites. Every table ends with the catch-all rows for layers that only pass
+/// relevance on (activations, dropout, reshapes, canonized BatchNorm).
+/// <list type="bullet">
+/// <item><c>lrp-epsilon</c>: ε (default 1e-9) on every convolution, linear and pooling layer; max-pooling
+/// thereby passes relevance to the winner — Captum's <c>LRP</c> defaults.</item>
+/// <item><c>lrp-composite</c>: Montavon et al. 2019 ("Layer-wise relevance propagation: an overview") for
+/// VGG: z^B on the first layer; γ = 0.25 on the convolutions of the lower 60 % of the convolutional blocks
+/// (VGG16: blocks 1–3 = features.0–16); ε = 0.25·rms(z) on the other convolutions (VGG16: features.17–30);
+/// LRP-0 on the dense layers (dense layers are convolutions over a 1×1 map, so the same rules hold);
+/// max-pooling as average pooling. Blocks: VGG/demo — the max-pool blocks of <c>features</c>;
+/// ResNet — conv1 and layer1–4 (γ on conv1, layer1, layer2; ε on layer3, layer4).</item>
+/// <item>Zennit's presets <c>lrp:epsilon-plus-flat</c>, <c>lrp:epsilon-gamma-box</c>,
+/// <c>lrp:epsilon-alpha2-beta1</c>, <c>lrp:epsilon-plus</c>: ε = 1e-6 on dense layers; convolutions z⁺,
+/// γ = 0.25 or α2β1; first layer flat or z^B where the name says; average pooling Norm; max-pooling
+/// winner-take-all.</item>
+/// </list>
+/// </summary>
+public static class CompositePresets
+{
+    public static readonly IReadOnlyList<string> ZennitNames = ["epsilon-plus-flat", "epsilon-gamma-box", "epsilon-alpha2-beta1", "epsilon-plus"];
+
+    static CompositeEntry PassThrough => new("activations, dropout, reshapes, BatchNorm, identity → pass",
+        l => l.Kind is LayerKind.Activation or LayerKind.Dropout or LayerKind.Reshape or LayerKind.BatchNorm or LayerKind.Identity, _ => null);
+
+    public static Composite Epsilon(MethodSpec spec)
+    {
+        double epsilon = spec.Double("epsilon", 1e-9, 0, 1e6);
+        return new Composite("lrp-epsilon",
+        [
+            new($"conv, linear, pooling → ε({epsilon})", l => l.Kind is LayerKind.Convolution or LayerKind.Linear or LayerKind.MaxPool or LayerKind.AveragePool,
+                _ => new EpsilonRule(epsilon)),
+            PassThrough,
+        ]);
+    }
+
+    public static Composite Montavon(MethodSpec spec)
+    {
+        double gamma = spec.Double("gamma", 0.25, 0, 1e6);
+        double epsilon = spec.Double("epsilon", 0.25, 0, 1e6);
+        bool averageMaxPool = spec.Choice("maxpool", true, new Dictionary<string, bool> { ["average"] = true, ["winner"] = false });
+        return new Composite("lrp-composite",
+        [
+            new("first layer → z^B", l => l.IsFirstAffine, _ => new ZBoxRule()),
+            new($"lower convolution blocks → γ({gamma})", l => l.Kind == LayerKind.Convolution && IsLower(l), _ => new GammaRule(gamma)),
+            new($"upper convolution blocks → ε({epsilon}·rms)", l => l.Kind == LayerKind.Convolution, _ => new EpsilonRule(epsilon, relative: true)),
+            new("dense layers → LRP-0", l => l.Kind == LayerKind.Linear, _ => null),
+            new(averageMaxPool ? "max-pooling → as average pooling" : "max-pooling → winner", l => l.Kind == LayerKind.MaxPool,
+                _ => averageMaxPool ? new AverageForMaxPoolRule() : null),
+            new("average pooling → norm", l => l.Kind == LayerKind.AveragePool, _ => new NormRule()),
+            PassThrough,
+        ]);
+    }
+
+    /// <summary>Lower 60 % of the blocks that hold convolutions.</summary>
+    static bool IsLower(LayerInfo l) => l.Block < Math.Ceiling(0.6 * ConvolutionBlocks(l));
+
+    static int ConvolutionBlocks(LayerInfo l) => l.BlockCount - 1; // the last block holds the dense head
+
+    public static Composite Zennit(string preset, MethodSpec spec)
+    {
+        double epsilon = spec.Double("epsilon", 1e-6, 0, 1e6);
+        var dense = new CompositeEntry($"dense → ε({epsilon})", l => l.Kind == LayerKind.Linear, _ => new EpsilonRule(epsilon));
+        var pools = new CompositeEntry("average pooling → norm; max-pooling → winner", l => l.Kind is LayerKind.AveragePool or LayerKind.MaxPool,
+            l => l.Kind == LayerKind.AveragePool ? new NormRule() : null);
+        CompositeEntry Conv(string what, Func<ILrpRule> rule) => new($"convolutions → {what}", l => l.Kind == LayerKind.Convolution, _ => rule());
+        CompositeEntry First(string what, Func<ILrpRule> rule) => new($"first layer → {what}", l => l.IsFirstAffine, _ => rule());
+
+        IReadOnlyList<CompositeEntry> table = preset switch
+        {
+            "epsilon-plus-flat" => [First("flat", () => new FlatRule()), Conv("z⁺", () => new ZPlusRule()), dense, pools, PassThrough],
+            "epsilon-gamma-box" => Gamma(spec, g => [First("z^B", () => new ZBoxRule()), Conv($"γ({g})", () => new GammaRule(g)), dense, pools, PassThrough]),
+            "epsilon-alpha2-beta1" => AlphaBeta(spec, (a, b) => [Conv($"α{a}β{b}", () => new AlphaBetaRule(a, b)), dense, pools, PassThrough]),
+            "epsilon-plus" => [Conv("z⁺", () => new ZPlusRule()), dense, pools, PassThrough],
+            _ => throw new XaiVisionException($"Unknown LRP preset '{preset}'. Known: {string.Join(", ", ZennitNames)} (and lrp-epsilon, lrp-composite)."),
+        };
+        return new Composite("lrp:" + preset, table);
+    }
+
+    static IReadOnlyList<CompositeEntry> Gamma(MethodSpec spec, Func<double, IReadOnlyList<CompositeEntry>> build) => build(spec.Double("gamma", 0.25, 0, 1e6));
+
+    static IReadOnlyList<CompositeEntry> AlphaBeta(MethodSpec spec, Func<double, double, IReadOnlyList<CompositeEntry>> build)
+    {
+        double alpha = spec.Double("alpha", 2, 0, 1e6);
+        double beta = spec.Double("beta", alpha - 1, 0, 1e6);
+        new AlphaBetaRule(alpha, beta); // validates α − β = 1 before any image is touched
+        return build(alpha, beta);
+    }
+}

@@ -1,0 +1,24 @@
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Lrp.Rules;
+
+/// <summary>
+/// LRP-ε (Bach et al. 2015): R_i = Σ_j a_i w_ij / (z_j + ε·sign(z_j)) · R_j. Works on any layer
+/// (z = the layer's own output, so pooling too). With <paramref name="relative"/>, ε is that factor
+/// times the root-mean-square of z over each image's layer output (Montavon et al. 2019: ε = 0.25·std).
+/// </summary>
+public sealed class EpsilonRule(double epsilon, bool relative = false) : ILrpRule
+{
+    public string Name => relative ? $"epsilon({epsilon}·rms)" : $"epsilon({epsilon})";
+
+    public Tensor Forward(LrpCall call)
+    {
+        var y = call.Output;
+        if (!relative) return Stabiliser.Reroute(y, Stabiliser.Add(y, epsilon));
+        long n = y.shape[0];
+        var rms = y.detach().view(n, -1).pow(2).mean([1]).sqrt().view([n, .. Enumerable.Repeat(1L, (int)y.dim() - 1)]);
+        var eps = rms * epsilon + 1e-9;
+        var z = y + where(y.ge(0), eps, -eps).detach();
+        return Stabiliser.Reroute(y, z);
+    }
+}
