@@ -77,6 +77,27 @@ public class LrpReferenceTests
         Assert.True(error <= 1e-8 * Math.Max(1, scale), $"{method} on {architecture}: max |difference| {error} (max |R| {scale})");
     }
 
+    [Fact]
+    public void Wsquare_on_the_first_layer_matches_the_reference()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Network("demo-shapes", 22);
+        var leaves = Leaves(model);
+        random.manual_seed(8);
+        var x = randn(new long[] { 2, 3, 64, 64 }, dtype: ScalarType.Float64);
+        long[] targets = [4, 0];
+        var composite = new XaiVision.Engine.Lrp.Composites.Composite("w2",
+        [
+            new("first layer → w²", l => l.IsFirstAffine, _ => new XaiVision.Engine.Lrp.Rules.WSquareRule()),
+            new("rest → LRP-0", _ => true, _ => null),
+        ]);
+        var actual = new LrpExplainer("w2", composite, new Dictionary<string, string>()).Relevance(model, x, tensor(targets));
+        var expected = ReferenceLrp.Explain(leaves, i => i == 0 ? Rule.WSquare : leaves[i] is Conv2d or Linear ? Rule.Zero : leaves[i] is MaxPool2d ? Rule.Winner : Rule.Pass, x, targets, new ReferenceLrp.Settings());
+        double scale = expected.abs().max().item<double>();
+        Assert.True(scale > 1e-6);
+        Assert.True((actual - expected).abs().max().item<double>() <= 1e-8 * Math.Max(1, scale));
+    }
+
     /// <summary>The layer → rule assignments written out independently of the composites.</summary>
     static Func<int, Rule> RecipeFor(string recipe, List<nn.Module<Tensor, Tensor>> leaves, string architecture, ref ReferenceLrp.Settings s, string method)
     {

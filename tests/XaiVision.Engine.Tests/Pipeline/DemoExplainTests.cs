@@ -84,6 +84,11 @@ public class DemoExplainTests(DemoFixture demo, ITestOutputHelper output) : ICla
     [InlineData("layer-cam")]
     [InlineData("integrated-gradients")]
     [InlineData("smoothgrad")]
+    [InlineData("lrp-epsilon")]
+    [InlineData("lrp-composite")]
+    [InlineData("lrp:epsilon-plus-flat")]
+    [InlineData("lrp:epsilon-gamma-box")]
+    [InlineData("lrp:epsilon-alpha2-beta1")]
     public void Maps_point_at_the_shape(string method)
     {
         var directory = TempDirectory();

@@ -7,7 +7,8 @@ namespace XaiVision.Engine.Lrp.Canonizers;
 /// <summary>
 /// Merges each BatchNorm into the convolution before it (Zennit's MergeBatchNorm):
 /// W' = W·γ/σ, b' = (b − μ)·γ/σ + β with σ = √(var + eps), and makes the BatchNorm an identity.
-/// Reversible: the original parameter objects are put back, so the model is bit-identical afterwards.
+/// Reversible: the same parameter objects get their exact original values back (and an added bias is removed),
+/// so the model is bit-identical afterwards.
 /// </summary>
 public static class BatchNormCanonizer
 {
@@ -35,25 +36,33 @@ public static class BatchNormCanonizer
 
     static void Merge(Conv2d conv, BatchNorm2d bn, Undo undo)
     {
-        var (weight, bias) = (conv.weight!, conv.bias);
+        // In place: TorchSharp disposes a parameter that is replaced, so the originals are overwritten and restored from copies.
+        var weight = conv.weight!;
+        var originalWeight = weight.detach().clone().DetachFromDisposeScope();
+        var originalBias = conv.bias?.detach().clone().DetachFromDisposeScope();
+        bool addedBias = conv.bias is null;
         using (no_grad())
         {
-            var scale = (bn.weight ?? ones(bn.num_features, device: weight.device)) / (bn.running_var! + bn.eps).sqrt();
-            var shift = bn.bias ?? zeros(bn.num_features, device: weight.device);
-            var merged = weight * scale.view(-1, 1, 1, 1);
-            var mergedBias = ((bias ?? zeros_like(bn.running_mean!)) - bn.running_mean!) * scale + shift;
-            conv.weight = new Parameter(merged, requires_grad: false);
-            conv.bias = new Parameter(mergedBias, requires_grad: false);
+            using var scope = NewDisposeScope();
+            var scale = (bn.weight ?? ones(bn.num_features, dtype: weight.dtype, device: weight.device)) / (bn.running_var! + bn.eps).sqrt();
+            var shift = bn.bias ?? zeros(bn.num_features, dtype: weight.dtype, device: weight.device);
+            var mergedBias = ((conv.bias ?? zeros_like(bn.running_mean!)) - bn.running_mean!) * scale + shift;
+            weight.mul_(scale.view(-1, 1, 1, 1));
+            if (addedBias) conv.bias = new Parameter(mergedBias.detach().clone().DetachFromDisposeScope(), requires_grad: false);
+            else conv.bias!.copy_(mergedBias);
         }
         var hook = bn.register_forward_hook((_, input, _) => input.alias());
         undo.Add(() =>
         {
             hook.remove();
-            var (mergedWeight, mergedBias) = (conv.weight, conv.bias);
-            conv.weight = weight;
-            conv.bias = bias;
-            mergedWeight?.Dispose();
-            mergedBias?.Dispose();
+            using (no_grad())
+            {
+                weight.copy_(originalWeight);
+                if (addedBias) conv.bias = null;
+                else conv.bias!.copy_(originalBias!);
+            }
+            originalWeight.Dispose();
+            originalBias?.Dispose();
         });
     }
 

@@ -14,6 +14,7 @@ public sealed class EpsilonRule(double epsilon, bool relative = false) : ILrpRul
     public Tensor Forward(LrpCall call)
     {
         var y = call.Output;
+        if (epsilon == 0) return y; // LRP-0: the plain gradient already is the rule
         if (!relative) return Stabiliser.Reroute(y, Stabiliser.Add(y, epsilon));
         long n = y.shape[0];
         var rms = y.detach().view(n, -1).pow(2).mean([1]).sqrt().view([n, .. Enumerable.Repeat(1L, (int)y.dim() - 1)]);
