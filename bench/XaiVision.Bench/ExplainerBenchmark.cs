@@ -21,8 +21,8 @@ public static class ExplainerBenchmark
         using var model = ModelLoader.Load(new ModelSpec(o.Model, null), device);
         int size = model.Preprocessing.InputSize;
         Console.WriteLine($"# {o.Model} {size}×{size}, random weights, fp32, {device}, {get_num_threads()} threads, {Environment.ProcessorCount} cores");
-        Console.WriteLine("| method | model | batch | device | images/s | ms/image | peak RSS MiB |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine("| method | model | batch | device | images/s | ms/image | Σmap / logit | peak RSS MiB |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var method in o.Methods.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var explainer = ExplainerCatalog.Create(method);
@@ -31,16 +31,28 @@ public static class ExplainerBenchmark
                 using var x = randn(batch, 3, size, size, device: device);
                 using var targets = randint(0, model.Architecture.DefaultNumClasses, [batch], device: device);
                 var times = new List<double>();
+                double ratio = 0;
                 for (int r = 0; r <= o.Repeats; r++)
                 {
                     var watch = Stopwatch.StartNew();
-                    using (var map = explainer.Explain(model, x, targets, 0)) map.cpu().Dispose();
+                    using var map = explainer.Explain(model, x, targets, 0);
+                    using var sums = map.sum([1, 2]).cpu();
                     if (r > 0) times.Add(watch.Elapsed.TotalSeconds);
+                    ratio = ConservationRatio(model, x, targets, sums);
                 }
                 double median = times.Order().ElementAt(times.Count / 2);
-                Console.WriteLine($"| {method} | {o.Model} | {batch} | {device} | {batch / median:F2} | {median * 1000 / batch:F0} | {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} |");
+                Console.WriteLine($"| {method} | {o.Model} | {batch} | {device} | {batch / median:F2} | {median * 1000 / batch:F0} | {ratio:F6} | {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} |");
             }
         }
         return 0;
+    }
+
+    /// <summary>Mean over the batch of Σ map / target logit: 1 means relevance is conserved (LRP-0/ε).</summary>
+    static double ConservationRatio(ExplainableModel model, Tensor x, Tensor targets, Tensor sums)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var logits = model.Forward(x).gather(1, targets.unsqueeze(1)).squeeze(1).cpu();
+        return (sums / logits).mean().item<float>();
     }
 }

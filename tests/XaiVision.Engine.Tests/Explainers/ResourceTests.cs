@@ -20,7 +20,7 @@ public class ResourceTests
         using var model = TinyNets.RandomDemo();
         using var x = randn(2, 3, 64, 64);
         using var targets = tensor(new long[] { 1, 3 });
-        var explainers = ExplainerCatalog.CreateList("grad-cam,grad-cam++,layer-cam,saliency,input-x-gradient,integrated-gradients(steps=4),smoothgrad(samples=3)");
+        var explainers = ExplainerCatalog.CreateList("grad-cam,grad-cam++,layer-cam,saliency,input-x-gradient,integrated-gradients(steps=4),smoothgrad(samples=3),lrp-epsilon,lrp-composite,lrp:epsilon-plus-flat,lrp:epsilon-gamma-box,lrp:epsilon-alpha2-beta1");
         void RunAll()
         {
             foreach (var explainer in explainers) explainer.Explain(model, x, targets, 0).Dispose();
