@@ -44,10 +44,13 @@ public sealed class LrpExplainer(string name, Composite composite, IReadOnlyDict
         var logits = model.Forward(x);
         var inputs = new List<Tensor> { x };
         inputs.AddRange(leaves.All);
-        var gradients = autograd.grad([TargetScores.Sum(logits, targets)], inputs, allow_unused: true);
+        // x · 0 keeps the input in the graph when a first-layer rule (flat, w²) cuts it off: TorchSharp leaks
+        // the handle of an undefined gradient, so every input must receive a real (here zero) one.
+        var score = TargetScores.Sum(logits, targets) + (x * 0).sum();
+        var gradients = autograd.grad([score], inputs, allow_unused: true);
         var relevance = zeros_like(images);
         for (int i = 0; i < inputs.Count; i++)
-            if (gradients[i] is { } g && !g.IsInvalid) relevance += inputs[i].detach() * g;
+            if (gradients[i] is { IsInvalid: false } g) relevance += inputs[i].detach() * g;
         return relevance.MoveToOuterDisposeScope();
     }
 }
