@@ -14,13 +14,15 @@ public static class ExplainerCatalog
         ["input-x-gradient"] = _ => new InputXGradient(),
         ["integrated-gradients"] = s => new IntegratedGradients(s),
         ["smoothgrad"] = s => new SmoothGrad(s),
+        ["random"] = _ => new RandomBaseline(),
+        ["center"] = s => new CentreBaseline(s),
     };
 
     static readonly Dictionary<string, string> Aliases = new()
     {
         ["gradcam"] = "grad-cam", ["gradcam++"] = "grad-cam++", ["gradcampp"] = "grad-cam++", ["layercam"] = "layer-cam",
         ["ixg"] = "input-x-gradient", ["inputxgradient"] = "input-x-gradient", ["ig"] = "integrated-gradients",
-        ["smooth-grad"] = "smoothgrad",
+        ["smooth-grad"] = "smoothgrad", ["centre"] = "center",
     };
 
     public static IEnumerable<string> Names => Factories.Keys.Concat(["lrp-epsilon", "lrp-composite", .. Lrp.Composites.CompositePresets.ZennitNames.Select(n => "lrp:" + n)]);

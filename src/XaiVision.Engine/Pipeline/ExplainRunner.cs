@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
+using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
 using static TorchSharp.torch;
 
@@ -80,14 +81,23 @@ public sealed class ExplainRunner(ExplainableModel model, ExplainOptions options
         var rowTargets = tensor(rows.Select(r => r.Class).ToArray(), device: model.Device);
 
         var explanations = images.Select(_ => new List<ExplanationRecord>()).ToArray();
+        var masks = images.Select(i => Metrics.Contains(MetricNames.Localisation) ? LoadMask(i.Path, views[0].Width) : null).ToArray();
         foreach (var explainer in options.Explainers)
         {
             var watch = Stopwatch.StartNew();
             float[] maps;
+            double milliseconds;
+            var faithfulness = new Dictionary<string, IReadOnlyList<FaithfulnessCurve>>();
             using (var map = explainer.Explain(model, rowInput, rowTargets, options.Seed))
+            {
                 maps = map.to(ScalarType.Float32).cpu().data<float>().ToArray();
-            double perImage = watch.Elapsed.TotalMilliseconds / views.Count;
-            methodMilliseconds[explainer.Name] += watch.Elapsed.TotalMilliseconds;
+                milliseconds = watch.Elapsed.TotalMilliseconds;
+                foreach (var metric in Metrics.Where(m => m is MetricNames.Deletion or MetricNames.Insertion))
+                    faithfulness[metric] = new DeletionInsertion(metric == MetricNames.Insertion, options.MetricSteps, Math.Max(options.BatchSize, 16) * 4)
+                        .Evaluate(model, rowInput, map);
+            }
+            double perImage = milliseconds / views.Count;
+            methodMilliseconds[explainer.Name] += milliseconds;
 
             int plane = views[0].Width * views[0].Height;
             for (int r = 0; r < rows.Count; r++)
@@ -95,8 +105,9 @@ public sealed class ExplainRunner(ExplainableModel model, ExplainOptions options
                 var (image, cls) = rows[r];
                 var map = maps.AsSpan(r * plane, plane).ToArray();
                 var suffix = targets[image].Length > 1 ? $".top{Array.IndexOf(targets[image], cls) + 1}-{Sanitise(model.ClassName(cls))}" : "";
-                explanations[image].Add(Write(views[image], map, explainer, images[image].Name + "/" + explainer.Name + suffix, outputDirectory,
-                    Score(logits, probabilities, image, cls), perImage));
+                var record = Write(views[image], map, explainer, images[image].Name + "/" + explainer.Name + suffix, outputDirectory,
+                    Score(logits, probabilities, image, cls), perImage);
+                explanations[image].Add(record with { Metrics = MetricsFor(r, map, views[image].Width, masks[image], faithfulness) });
             }
         }
 
@@ -126,6 +137,32 @@ public sealed class ExplainRunner(ExplainableModel model, ExplainOptions options
         }
         return new ExplanationRecord(explainer.Name, explainer.Describe(model), target, overlay, raw,
             scaling == HeatmapScaling.MinMax ? "min-max, viridis" : "symmetric at the 98th percentile of |v|, blue-white-red", map.Min(), map.Max(), map.Sum(), milliseconds);
+    }
+
+    IReadOnlyList<string> Metrics => options.Metrics ?? [];
+
+    static Dictionary<string, double>? MetricsFor(int row, float[] map, int width, bool[]? mask, Dictionary<string, IReadOnlyList<FaithfulnessCurve>> faithfulness)
+    {
+        var metrics = faithfulness.ToDictionary(kv => kv.Key, kv => kv.Value[row].Auc);
+        if (mask is not null)
+        {
+            var s = Localisation.Score(map, mask, width);
+            metrics["pointing-game"] = s.PointingHit ? 1 : 0;
+            metrics["relevance-mass"] = s.RelevanceMass;
+            metrics["relevance-rank"] = s.RelevanceRank;
+            metrics["outside-fraction"] = s.OutsideFraction;
+        }
+        return metrics.Count == 0 ? null : metrics;
+    }
+
+    /// <summary>The image's ground-truth mask, resized and cropped as the image was (object = brighter than mid-grey).</summary>
+    bool[]? LoadMask(string imagePath, int size)
+    {
+        var path = options.MaskFor?.Invoke(imagePath);
+        if (path is null) return null;
+        var view = ImagePreparer.ToModelView(ImageDecoder.DecodeFile(path, options.Limits), model.Preprocessing);
+        var mask = Enumerable.Range(0, view.Width * view.Height).Select(i => view.Pixels[i * 3] > 127).ToArray();
+        return mask.Any(m => m) ? mask : null;
     }
 
     ClassScore Score(Tensor logits, Tensor probabilities, int image, long cls) =>

@@ -14,7 +14,8 @@ public sealed record ExplanationRecord(
     float MapMin,
     float MapMax,
     float MapSum,
-    double MillisecondsPerImage);
+    double MillisecondsPerImage,
+    IReadOnlyDictionary<string, double>? Metrics = null);
 
 /// <summary>One image: prediction, top-5, maps — or the reason it could not be explained.</summary>
 public sealed record ImageRecord(
@@ -39,5 +40,11 @@ public sealed record ExplainSummary(
     IReadOnlyDictionary<string, double> MillisecondsPerImageByMethod,
     double TotalSeconds)
 {
+    /// <summary>Per method, the mean of every metric over the images that have it.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> MetricMeansByMethod =>
+        Images.SelectMany(i => i.Explanations).Where(e => e.Metrics is not null).GroupBy(e => e.Method).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyDictionary<string, double>)g.SelectMany(e => e.Metrics!).GroupBy(kv => kv.Key).ToDictionary(k => k.Key, k => k.Average(kv => kv.Value)));
+
     public int Failed => Images.Count(i => i.Error is not null);
 }

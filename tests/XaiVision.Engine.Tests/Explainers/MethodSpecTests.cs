@@ -68,3 +68,28 @@ public class MethodSpecTests
         Assert.Contains("features.9", error.Message);
     }
 }
+
+public class BaselineTests
+{
+    [Fact]
+    public void Random_is_seeded_and_center_peaks_in_the_middle()
+    {
+        using var model = TinyNets.RandomDemo();
+        using var x = zeros(2, 3, 64, 64);
+        using var t = tensor(new long[] { 0, 1 });
+        var random = ExplainerCatalog.Create("random");
+        using var a = random.Explain(model, x, t, 7);
+        using var b = random.Explain(model, x, t, 7);
+        using var c = random.Explain(model, x, t, 8);
+        Assert.Equal(new long[] { 2, 64, 64 }, a.shape);
+        Assert.True(a.equal(b).all().item<bool>());
+        Assert.False(a.equal(c).all().item<bool>());
+
+        using var centre = ExplainerCatalog.Create("centre(sigma=0.2)").Explain(model, x, t, 0);
+        var values = centre[0].data<float>().ToArray();
+        int peak = Array.IndexOf(values, values.Max());
+        Assert.InRange(peak % 64, 31, 32);
+        Assert.InRange(peak / 64, 31, 32);
+        Assert.True(values[0] < 0.01f * values.Max());
+    }
+}

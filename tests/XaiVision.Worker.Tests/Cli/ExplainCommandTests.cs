@@ -71,4 +71,37 @@ public class ExplainCommandTests(ITestOutputHelper log)
         Assert.Equal(4, image.GetProperty("explanations").GetArrayLength());
         Assert.Equal("features.19", image.GetProperty("explanations")[0].GetProperty("parameters").GetProperty("layer").GetString());
     }
+
+    /// <summary>The demo with metrics: masks come from labels.csv; Grad-CAM and LRP beat both baselines on every metric.</summary>
+    [Fact]
+    public void Demo_metrics_rank_real_methods_above_baselines()
+    {
+        var output = TempDirectory();
+        var result = CliRunner.Run("explain", "--out", output, "--no-overlay", "--no-raw",
+            "--methods", "grad-cam,lrp-composite,random,center", "--metrics", "deletion,insertion,localisation");
+        log.WriteLine(result.Output + result.Error);
+        Assert.Equal(0, result.ExitCode);
+        var images = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json"))).RootElement.GetProperty("images");
+        double Mean(string method, string metric) => images.EnumerateArray()
+            .SelectMany(i => i.GetProperty("explanations").EnumerateArray())
+            .Where(e => e.GetProperty("method").GetString() == method)
+            .Average(e => e.GetProperty("metrics").GetProperty(metric).GetDouble());
+        foreach (var method in new[] { "grad-cam", "lrp-composite" })
+            foreach (var baseline in new[] { "random", "center" })
+            {
+                Assert.True(Mean(method, "deletion") < Mean(baseline, "deletion"), $"{method} vs {baseline}: deletion");
+                Assert.True(Mean(method, "insertion") > Mean(baseline, "insertion"), $"{method} vs {baseline}: insertion");
+                Assert.True(Mean(method, "relevance-mass") > Mean(baseline, "relevance-mass"), $"{method} vs {baseline}: relevance mass");
+                Assert.True(Mean(method, "pointing-game") >= Mean(baseline, "pointing-game"), $"{method} vs {baseline}: pointing game");
+            }
+        Assert.Contains("| grad-cam |", result.Output);
+    }
+
+    [Fact]
+    public void Unknown_metric_is_refused()
+    {
+        var result = CliRunner.Run("explain", "--metrics", "deletion,aopc");
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error: Unknown metric 'aopc'. Known: deletion, insertion, localisation.", result.Error);
+    }
 }

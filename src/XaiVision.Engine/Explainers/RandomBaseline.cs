@@ -1,0 +1,21 @@
+using XaiVision.Engine.Models;
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Explainers;
+
+/// <summary>
+/// Baseline "explainer": uniform noise in [0, 1), seeded from the job — what any metric should
+/// score a real method above (Quantus' random-attribution control).
+/// </summary>
+public sealed class RandomBaseline : IExplainer
+{
+    public string Name => "random";
+
+    public IReadOnlyDictionary<string, string> Describe(ExplainableModel model) => new Dictionary<string, string>();
+
+    public Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed)
+    {
+        using var generator = new Generator((ulong)seed);
+        return rand([images.shape[0], images.shape[2], images.shape[3]], generator: generator).to(images.device);
+    }
+}
