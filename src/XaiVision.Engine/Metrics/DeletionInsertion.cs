@@ -23,40 +23,17 @@ public sealed class DeletionInsertion(bool insertion, int steps = 28, int maxBat
 
     /// <param name="images">[N,C,H,W] normalised, on the model's device.</param>
     /// <param name="maps">[N,H,W] relevance maps.</param>
-    public IReadOnlyList<FaithfulnessCurve> Evaluate(ExplainableModel model, Tensor images, Tensor maps)
+    /// <param name="targets">the class whose probability is tracked; default: each image's predicted class.</param>
+    public IReadOnlyList<FaithfulnessCurve> Evaluate(ExplainableModel model, Tensor images, Tensor maps, Tensor? targets = null)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        long n = images.shape[0], h = images.shape[2], w = images.shape[3], pixels = h * w;
-        long step = (pixels + steps - 1) / steps;
-        int evaluations = (int)((pixels + step - 1) / step) + 1;
-        var classes = model.Forward(images).argmax(1);
+        targets ??= model.Forward(images).argmax(1);
         var substrate = insertion ? Blur(images) : zeros_like(images);
-        var (start, finish) = insertion ? (substrate, images) : (images, substrate);
-
-        // rank[n, p] = position of pixel p when pixels are sorted by relevance, most relevant first (ties: lower index first)
-        var order = maps.reshape(n, pixels).to(ScalarType.Float64).neg().sort(dim: 1, stable: true).Indices;
-        var rank = empty_like(order).scatter_(1, order, arange(pixels, device: images.device).expand(n, pixels));
-
-        var scores = empty(n, evaluations, device: images.device);
-        long rows = n * evaluations;
-        for (long first = 0; first < rows; first += maxBatch)
-        {
-            using var chunk = NewDisposeScope();
-            var row = arange(first, Math.Min(rows, first + maxBatch), device: images.device);
-            var image = row.div(evaluations, rounding_mode: RoundingMode.floor);
-            var changed = (row.remainder(evaluations) * step).view(-1, 1);
-            var done = rank.index_select(0, image).lt(changed).view(-1, 1, h, w);
-            var input = where(done, finish.index_select(0, image), start.index_select(0, image));
-            var probability = model.Forward(input).softmax(1).gather(1, classes.index_select(0, image).view(-1, 1)).view(-1);
-            scores.view(-1).index_copy_(0, row, probability.to(scores.dtype));
-        }
-        var host = scores.cpu().data<float>().ToArray();
-        return Enumerable.Range(0, (int)n).Select(i =>
-        {
-            var curve = host.AsSpan(i * evaluations, evaluations).ToArray();
-            return new FaithfulnessCurve(curve, Trapezoid(curve));
-        }).ToList();
+        var curves = insertion
+            ? PixelFlipCurve.Evaluate(model, substrate, images, maps, targets, 1, true, steps, maxBatch)
+            : PixelFlipCurve.Evaluate(model, images, substrate, maps, targets, 1, true, steps, maxBatch);
+        return curves.Select(c => new FaithfulnessCurve(c, Trapezoid(c))).ToList();
     }
 
     /// <summary>Area under a curve sampled at equal steps on [0, 1].</summary>

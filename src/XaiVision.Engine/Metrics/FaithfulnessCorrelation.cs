@@ -1,0 +1,50 @@
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Metrics;
+
+/// <summary>
+/// Faithfulness correlation (Bhatt et al., IJCAI 2020): over <c>subsets</c> random pixel subsets S of
+/// <c>fraction</c> of the image (seeded), Pearson correlation between Σ_{i∈S} R_i and
+/// f(x) − f(x with S set to the baseline: zeros in normalised space, the mean colour); f is the target's
+/// softmax probability. Higher is better.
+/// </summary>
+public sealed class FaithfulnessCorrelation(int subsets, double fraction, int maxBatch) : IMetric
+{
+    public string Name => "faithfulness-correlation";
+    public string Category => "faithfulness";
+    public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.HigherIsBetter };
+
+    public IReadOnlyList<IReadOnlyDictionary<string, double>> Evaluate(MetricContext c)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var images = c.Images;
+        long n = images.shape[0], h = images.shape[2], w = images.shape[3], pixels = h * w;
+        long size = Math.Max(1, (long)Math.Round(fraction * pixels));
+        using var generator = new Generator((ulong)c.Seed);
+        // subset masks [n, subsets, pixels]: the first `size` of a random permutation per (image, subset)
+        var keys = rand([n, subsets, pixels], generator: generator).to(images.device);
+        var chosen = keys.argsort(dim: 2).argsort(dim: 2).lt(size);
+        var relevanceSums = (c.Maps.reshape(n, 1, pixels) * chosen).sum(2).cpu().to(ScalarType.Float64);
+        var original = c.Model.Forward(images).softmax(1).gather(1, c.Targets.view(-1, 1)).view(n);
+
+        var drops = empty(n, subsets, device: images.device);
+        long rows = n * subsets;
+        for (long first = 0; first < rows; first += maxBatch)
+        {
+            using var chunk = NewDisposeScope();
+            var row = arange(first, Math.Min(rows, first + maxBatch), device: images.device);
+            var image = row.div(subsets, rounding_mode: RoundingMode.floor);
+            var mask = chosen.view(rows, pixels).index_select(0, row).view(-1, 1, h, w);
+            var input = where(mask, zeros_like(images.index_select(0, image)), images.index_select(0, image));
+            var probability = c.Model.Forward(input).softmax(1).gather(1, c.Targets.index_select(0, image).view(-1, 1)).view(-1);
+            drops.view(-1).index_copy_(0, row, original.index_select(0, image) - probability);
+        }
+        var d = drops.cpu().to(ScalarType.Float64).data<double>().ToArray();
+        var r = relevanceSums.data<double>().ToArray();
+        return Enumerable.Range(0, (int)n).Select(i => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>
+        {
+            [Name] = MapSimilarity.Pearson(r.AsSpan(i * subsets, subsets).ToArray(), d.AsSpan(i * subsets, subsets).ToArray()),
+        }).ToList();
+    }
+}

@@ -1,0 +1,45 @@
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Metrics;
+
+/// <summary>Deletion or insertion AUC (see <see cref="DeletionInsertion"/>) as a suite metric.</summary>
+public sealed class DeletionInsertionMetric(bool insertion, int steps, int maxBatch) : IMetric
+{
+    readonly DeletionInsertion _curve = new(insertion, steps, maxBatch);
+
+    public string Name => _curve.Name;
+    public string Category => "faithfulness";
+    public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = _curve.Direction };
+
+    public IReadOnlyList<IReadOnlyDictionary<string, double>> Evaluate(MetricContext c) =>
+        _curve.Evaluate(c.Model, c.Images, c.Maps, c.Targets).Select(curve => (IReadOnlyDictionary<string, double>)new Dictionary<string, double> { [Name] = curve.Auc }).ToList();
+}
+
+/// <summary>
+/// Pixel flipping with MoRF / LeRF order and AOPC (Samek et al., IEEE TNNLS 2017):
+/// regions of <c>region</c>×<c>region</c> pixels, ranked by summed relevance, are replaced by uniform
+/// noise in pixel space (seeded) a step at a time; AOPC = 1/(L+1) Σ_{k=0..L} (f(x) − f(x⁽ᵏ⁾)) with f the
+/// target's softmax probability. MoRF (most relevant first): higher is better. LeRF: lower is better.
+/// </summary>
+public sealed class AopcMetric(bool mostRelevantFirst, int region, int steps, int maxBatch) : IMetric
+{
+    public string Name => mostRelevantFirst ? "aopc-morf" : "aopc-lerf";
+    public string Category => "faithfulness";
+    public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection>
+    {
+        [Name] = mostRelevantFirst ? MetricDirection.HigherIsBetter : MetricDirection.LowerIsBetter,
+    };
+
+    public IReadOnlyList<IReadOnlyDictionary<string, double>> Evaluate(MetricContext c)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator((ulong)c.Seed);
+        var uniform = rand(c.Images.shape, generator: generator).to(c.Images.device);
+        var noise = Perturbations.PixelSpaceAccess.ToNormalised(uniform, c.Model.Preprocessing);
+        var curves = PixelFlipCurve.Evaluate(c.Model, c.Images, noise, c.Maps, c.Targets, region, mostRelevantFirst, steps, maxBatch);
+        return curves.Select(curve => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>
+        {
+            [Name] = curve.Average(v => curve[0] - (double)v),
+        }).ToList();
+    }
+}

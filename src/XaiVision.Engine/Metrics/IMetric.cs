@@ -1,0 +1,26 @@
+using XaiVision.Engine.Explainers;
+using XaiVision.Engine.Models;
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Metrics;
+
+/// <summary>
+/// Everything a metric may need for a batch: model, explainer (for metrics that re-explain), the
+/// normalised images [N,C,H,W], the explained classes [N], their maps [N,H,W], optional
+/// ground-truth masks (H×W, true = object) and the job's seed.
+/// </summary>
+public sealed record MetricContext(ExplainableModel Model, IExplainer Explainer, Tensor Images, Tensor Targets, Tensor Maps,
+    IReadOnlyList<bool[]?> Masks, long Seed);
+
+/// <summary>
+/// A quality measure of explanations. Each metric names the values it produces with their direction
+/// and category (faithfulness, robustness, randomisation, localisation) and returns them per image.
+/// Values whose name holds '@' are curve points (e.g. per randomisation stage), not summary figures.
+/// </summary>
+public interface IMetric
+{
+    string Name { get; }
+    string Category { get; }
+    IReadOnlyDictionary<string, MetricDirection> Outputs { get; }
+    IReadOnlyList<IReadOnlyDictionary<string, double>> Evaluate(MetricContext context);
+}

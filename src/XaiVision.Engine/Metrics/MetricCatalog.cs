@@ -1,0 +1,42 @@
+using XaiVision.Engine.Explainers;
+
+namespace XaiVision.Engine.Metrics;
+
+/// <summary>
+/// Metric strings (the method grammar): <c>deletion(steps=28)</c>, <c>insertion</c>, <c>aopc-morf(region=8)</c>,
+/// <c>aopc-lerf</c>, <c>faithfulness-correlation(subsets=64,fraction=0.05)</c>, <c>infidelity(patches=32,size=0.125,normalise=true)</c>,
+/// <c>max-sensitivity(samples=8,radius=0.02)</c>, <c>randomisation</c>, <c>localisation(tolerance=0)</c>.
+/// Every one also takes <c>batch</c> (rows per forward pass) where it runs the model.
+/// </summary>
+public static class MetricCatalog
+{
+    static readonly Dictionary<string, Func<MethodSpec, IMetric>> Factories = new()
+    {
+        ["deletion"] = s => new DeletionInsertionMetric(false, s.Int("steps", 28, 1, 100_000), Batch(s)),
+        ["insertion"] = s => new DeletionInsertionMetric(true, s.Int("steps", 28, 1, 100_000), Batch(s)),
+        ["aopc-morf"] = s => new AopcMetric(true, s.Int("region", 8, 1, 4096), s.Int("steps", 28, 1, 100_000), Batch(s)),
+        ["aopc-lerf"] = s => new AopcMetric(false, s.Int("region", 8, 1, 4096), s.Int("steps", 28, 1, 100_000), Batch(s)),
+        ["faithfulness-correlation"] = s => new FaithfulnessCorrelation(s.Int("subsets", 64, 2, 100_000), s.Double("fraction", 0.05, 1e-6, 1), Batch(s)),
+        ["infidelity"] = s => new Infidelity(s.Int("patches", 32, 1, 100_000), s.Double("size", 0.125, 1e-3, 1),
+            s.Choice("normalise", true, new Dictionary<string, bool> { ["true"] = true, ["false"] = false }), Batch(s)),
+        ["max-sensitivity"] = s => new MaxSensitivity(s.Int("samples", 8, 1, 10_000), s.Double("radius", 0.02, 0, 1)),
+        ["randomisation"] = _ => new Randomisation(),
+        ["localisation"] = s => new LocalisationMetric(s.Int("tolerance", 0, 0, 10_000)),
+    };
+
+    static int Batch(MethodSpec s) => s.Int("batch", 128, 1, 1_000_000);
+
+    public static IEnumerable<string> Names => Factories.Keys;
+
+    public static IMetric Create(MethodSpec spec)
+    {
+        if (!Factories.TryGetValue(spec.Name, out var factory))
+            throw new XaiVisionException($"Unknown metric '{spec.Name}'. Known: {string.Join(", ", Factories.Keys)}.");
+        var metric = factory(spec);
+        spec.EnsureAllUsed();
+        return metric;
+    }
+
+    public static IReadOnlyList<IMetric> CreateList(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? [] : MethodSpec.ParseList(text).Select(Create).ToList();
+}

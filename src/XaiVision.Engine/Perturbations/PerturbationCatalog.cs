@@ -1,0 +1,45 @@
+using XaiVision.Engine.Explainers;
+
+namespace XaiVision.Engine.Perturbations;
+
+/// <summary>Perturbation strings (same grammar as methods): <c>affine(rotate=15)</c>, <c>channel-swap</c>, <c>text(text=DOG)</c>, <c>mask(top=20)</c>…</summary>
+public static class PerturbationCatalog
+{
+    static readonly Dictionary<string, Func<MethodSpec, IPerturbation>> Factories = new()
+    {
+        ["affine"] = s => new Affine(s),
+        ["channel-swap"] = s => new ChannelSwap(s),
+        ["text"] = s => new TextOverlay(s),
+        ["noise"] = s => new GaussianNoise(s),
+        ["blur"] = s => new GaussianBlur(s),
+        ["jpeg"] = s => new JpegRecompression(s),
+        ["occlusion"] = s => new Occlusion(s),
+        ["mask"] = s => new MaskRelevant(s),
+    };
+
+    static readonly Dictionary<string, string> Aliases = new() { ["rgb-bgr"] = "channel-swap", ["bgr"] = "channel-swap", ["rotate"] = "affine" };
+
+    public static IEnumerable<string> Names => Factories.Keys;
+
+    /// <summary>The seed project's three transformations plus masking, as in the closing-note robustness table.</summary>
+    public const string SeedSet = "affine(rotate=15,scale=1.1),channel-swap,text(text=XAI),mask(top=20)";
+
+    public static IPerturbation Create(MethodSpec spec)
+    {
+        var name = Aliases.GetValueOrDefault(spec.Name, spec.Name);
+        if (!Factories.TryGetValue(name, out var factory))
+            throw new XaiVisionException($"Unknown perturbation '{spec.Name}'. Known: {string.Join(", ", Factories.Keys)}.");
+        var perturbation = factory(spec);
+        spec.EnsureAllUsed();
+        return perturbation;
+    }
+
+    public static IReadOnlyList<IPerturbation> CreateList(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        var list = MethodSpec.ParseList(text).Select(Create).ToList();
+        var duplicate = list.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new XaiVisionException($"Perturbation '{duplicate.Key}' is given twice; their outputs would collide.");
+        return list;
+    }
+}
