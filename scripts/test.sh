@@ -10,6 +10,17 @@ if ! command -v dotnet >/dev/null; then
   exit 1
 fi
 
+# The text perturbation draws with a real font; Debian's minimal images have none.
+if ! fc-list 2>/dev/null | grep -q . ; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing fonts-dejavu-core (needed by the text perturbation tests)…"
+    (apt-get install -y -qq fonts-dejavu-core >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq fonts-dejavu-core >/dev/null; })
+  else
+    echo "No fonts found: install fonts-dejavu-core (the text perturbation needs one)." >&2
+    exit 1
+  fi
+fi
+
 dotnet restore XaiVision.sln
 dotnet build XaiVision.sln -c Release --no-restore -warnaserror
 dotnet test XaiVision.sln -c Release --no-build "$@"

@@ -1,11 +1,13 @@
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
+using XaiVision.Engine.Metrics;
+using XaiVision.Engine.Perturbations;
 
 namespace XaiVision.Engine.Pipeline;
 
 /// <summary>
-/// How an explain run runs: methods, targets, batching, seed, which artefacts to write, and which
-/// metrics to compute (<see cref="MetricNames"/>; localisation needs <paramref name="MaskFor"/>, image path → mask path).
+/// How an explain run runs: methods, targets, batching, seed, which artefacts to write, which
+/// perturbations and metrics to run, and where each image's ground-truth mask is (image path → mask path).
 /// </summary>
 public sealed record ExplainOptions(
     IReadOnlyList<IExplainer> Explainers,
@@ -15,23 +17,6 @@ public sealed record ExplainOptions(
     bool WriteOverlays = true,
     bool WriteRawMaps = true,
     DecodeLimits? Limits = null,
-    IReadOnlyList<string>? Metrics = null,
+    IReadOnlyList<IMetric>? Metrics = null,
     Func<string, string?>? MaskFor = null,
-    int MetricSteps = 28);
-
-public static class MetricNames
-{
-    public const string Deletion = "deletion";
-    public const string Insertion = "insertion";
-    public const string Localisation = "localisation";
-    public static readonly IReadOnlyList<string> All = [Deletion, Insertion, Localisation];
-
-    public static IReadOnlyList<string> Parse(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return [];
-        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => n.ToLowerInvariant()).ToList();
-        var unknown = names.Where(n => !All.Contains(n)).ToList();
-        if (unknown.Count > 0) throw new XaiVisionException($"Unknown metric {string.Join(", ", unknown.Select(u => $"'{u}'"))}. Known: {string.Join(", ", All)}.");
-        return names.Distinct().ToList();
-    }
-}
+    IReadOnlyList<IPerturbation>? Perturbations = null);

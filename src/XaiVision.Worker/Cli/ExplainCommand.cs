@@ -3,8 +3,10 @@ using XaiVision.Engine;
 using XaiVision.Engine.Demo;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
+using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Native;
+using XaiVision.Engine.Perturbations;
 using XaiVision.Engine.Pipeline;
 
 namespace XaiVision.Worker.Cli;
@@ -32,14 +34,14 @@ public static class ExplainCommand
         var noOverlay = new Option<bool>("--no-overlay") { Description = "Do not write overlay PNGs." };
         var inputSize = new Option<int?>("--input-size") { Description = "Model input size (default: the architecture's, 224 for torchvision)." };
         var resize = new Option<int?>("--resize") { Description = "Shorter side before the centre crop (default 256 for 224 inputs)." };
-        var metrics = new Option<string?>("--metrics") { Description = $"Comma list of {string.Join(", ", MetricNames.All)} (localisation needs masks)." };
+        var metrics = new Option<string?>("--metrics") { Description = $"Comma list, parameters in parentheses: {string.Join(", ", MetricCatalog.Names)} (localisation needs masks)." };
+        var perturb = new Option<string?>("--perturb") { Description = $"Comma list, parameters in parentheses, e.g. {PerturbationCatalog.SeedSet}. Known: {string.Join(", ", PerturbationCatalog.Names)}." };
         var masks = new Option<string?>("--masks") { Description = "Folder of ground-truth masks named like the images (default: the mask column of labels.csv beside the images)." };
-        var metricSteps = new Option<int>("--metric-steps") { Description = "Deletion/insertion steps.", DefaultValueFactory = _ => 28 };
         var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse images with more pixels than this.", DefaultValueFactory = _ => DecodeLimits.Default.MaxPixels };
 
         var command = new Command("explain", "Explain images with one or more attribution methods.")
         {
-            images, model, weights, labels, methods, target, layer, device, libtorch, batch, seed, output, noRaw, noOverlay, inputSize, resize, maxPixels, metrics, masks, metricSteps,
+            images, model, weights, labels, methods, target, layer, device, libtorch, batch, seed, output, noRaw, noOverlay, inputSize, resize, maxPixels, metrics, masks, perturb,
         };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
@@ -55,8 +57,8 @@ public static class ExplainCommand
                 spec = spec with { Preprocessing = Preprocessing.ImageNet(ArchitectureRegistry.Get(spec.Architecture).DefaultInputSize, resizeTo) };
 
             var explainers = ExplainerCatalog.CreateList(parse.GetValue(methods)!, parse.GetValue(layer));
-            var metricNames = MetricNames.Parse(parse.GetValue(metrics));
-            if (parse.GetValue(metricSteps) < 1) throw new XaiVisionException("--metric-steps must be at least 1.");
+            var metricList = MetricCatalog.CreateList(parse.GetValue(metrics));
+            var perturbations = PerturbationCatalog.CreateList(parse.GetValue(perturb));
             var files = ImageInputs.Expand(parse.GetValue(images) is { Length: > 0 } given ? given : [DemoAssets.ImagesDirectory]);
             var torchDevice = TorchRuntime.ResolveDevice(parse.GetValue(device), parse.GetValue(libtorch));
             using var loaded = ModelLoader.Load(spec, torchDevice);
@@ -64,7 +66,7 @@ public static class ExplainCommand
 
             var options = new ExplainOptions(explainers, TargetSelection.Parse(parse.GetValue(target)), parse.GetValue(batch), parse.GetValue(seed),
                 !parse.GetValue(noOverlay), !parse.GetValue(noRaw), DecodeLimits.Default with { MaxPixels = parse.GetValue(maxPixels) },
-                metricNames, ImageInputs.MaskLookup(files, parse.GetValue(masks)), parse.GetValue(metricSteps));
+                metricList, ImageInputs.MaskLookup(files, parse.GetValue(masks)), perturbations);
             var outputDirectory = parse.GetValue(output)!;
             var summary = new ExplainRunner(loaded, options).Run(files, outputDirectory, new ConsoleProgress());
             SummaryPrinter.Print(summary, ImageInputs.KnownLabels(files), outputDirectory);

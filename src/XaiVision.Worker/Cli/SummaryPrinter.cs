@@ -28,20 +28,22 @@ public static class SummaryPrinter
         }
         if (known > 0) Console.WriteLine($"accuracy on labelled images: {correct}/{known} = {(double)correct / known:P1}");
         Console.WriteLine("ms per image: " + string.Join(", ", summary.MillisecondsPerImageByMethod.Select(kv => $"{kv.Key} {kv.Value:F1}")));
-        PrintMetrics(summary);
+        PrintTable("metrics (means)", summary.MetricMeansByMethod);
+        PrintTable("robustness (means over images)", summary.RobustnessByMethod);
+        if (summary.MillisecondsPerImageByStage is { Count: > 0 } stages)
+            Console.WriteLine("ms per image by stage: " + string.Join(", ", stages.Select(kv => $"{kv.Key} {kv.Value:F1}")));
         if (summary.Failed > 0) Console.WriteLine($"{summary.Failed} image(s) failed; see summary.json.");
         Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(outputDirectory, "summary.json"))} and per-image maps in {summary.TotalSeconds:F1} s");
     }
 
-    static void PrintMetrics(ExplainSummary summary)
+    static void PrintTable(string title, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> rows)
     {
-        var means = summary.MetricMeansByMethod;
-        if (means.Count == 0) return;
-        var columns = means.Values.SelectMany(m => m.Keys).Distinct().ToList();
-        Console.WriteLine("| method | " + string.Join(" | ", columns) + " |");
+        if (rows.Count == 0) return;
+        var columns = rows.Values.SelectMany(m => m.Keys).Distinct().ToList();
+        Console.WriteLine($"{title}:");
+        Console.WriteLine("| | " + string.Join(" | ", columns) + " |");
         Console.WriteLine("|---|" + string.Concat(columns.Select(_ => "---|")));
-        foreach (var (method, values) in means)
-            Console.WriteLine($"| {method} | " + string.Join(" | ", columns.Select(c => values.TryGetValue(c, out var v) ? v.ToString("F3") : "–")) + " |");
-        Console.WriteLine("deletion: lower is better; insertion, pointing-game, relevance-mass, relevance-rank: higher; outside-fraction: lower.");
+        foreach (var (row, values) in rows)
+            Console.WriteLine($"| {row} | " + string.Join(" | ", columns.Select(c => values.TryGetValue(c, out var v) ? v.ToString("F3") : "–")) + " |");
     }
 }

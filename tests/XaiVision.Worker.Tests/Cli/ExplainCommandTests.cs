@@ -95,6 +95,7 @@ public class ExplainCommandTests(ITestOutputHelper log)
                 Assert.True(Mean(method, "pointing-game") >= Mean(baseline, "pointing-game"), $"{method} vs {baseline}: pointing game");
             }
         Assert.Contains("| grad-cam |", result.Output);
+        Assert.Contains("metric:deletion:grad-cam", result.Output);
     }
 
     [Fact]
@@ -102,6 +103,24 @@ public class ExplainCommandTests(ITestOutputHelper log)
     {
         var result = CliRunner.Run("explain", "--metrics", "deletion,aopc");
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("error: Unknown metric 'aopc'. Known: deletion, insertion, localisation.", result.Error);
+        Assert.StartsWith("error: Unknown metric 'aopc'. Known: deletion, insertion, aopc-morf", result.Error);
+    }
+
+    [Fact]
+    public void Perturbations_write_subfolders_and_records()
+    {
+        var output = TempDirectory();
+        var result = CliRunner.Run("explain", "--out", output, "--methods", "grad-cam", "--perturb", "affine(rotate=15),channel-swap,text(text=XAI),mask(top=20)",
+            CliRunner.Fixture("images", "rgb.png"));
+        log.WriteLine(result.Output + result.Error);
+        Assert.Equal(0, result.ExitCode);
+        foreach (var p in new[] { "affine", "channel-swap", "text", "mask-top20" })
+            Assert.True(File.Exists(Path.Combine(output, "rgb", p, "grad-cam.png")), p);
+        var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "rgb", "records.json"))).RootElement;
+        var perturbations = record.GetProperty("explanations")[0].GetProperty("perturbations");
+        Assert.Equal(4, perturbations.GetArrayLength());
+        Assert.InRange(perturbations[0].GetProperty("spearman").GetDouble(), -1, 1);
+        Assert.Contains("robustness", result.Output);
+        Assert.Equal(1, CliRunner.Run("explain", "--perturb", "warp").ExitCode);
     }
 }

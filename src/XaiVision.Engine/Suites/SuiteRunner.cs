@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using XaiVision.Engine.Imaging;
+using XaiVision.Engine.Metrics;
+using XaiVision.Engine.Models;
+using XaiVision.Engine.Perturbations;
+using XaiVision.Engine.Pipeline;
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Suites;
+
+/// <summary>
+/// Runs a suite on a batch of images on one device: one forward pass for predictions; per explainer
+/// one batched explanation of every (image, target) row; every metric on those maps; every
+/// perturbation applied once (or once per explainer when it depends on the maps) with one forward
+/// pass for the new predictions and one batched explanation of the perturbed images, warped back to
+/// the original frame and compared. Deterministic for a given seed. Stage timings are returned
+/// (keys <c>predict</c>, <c>explain:&lt;method&gt;</c>, <c>metric:&lt;name&gt;</c>, <c>perturb:&lt;name&gt;</c>).
+/// </summary>
+public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
+{
+    readonly Dictionary<string, double> _stages = new();
+
+    public SuiteBatch Run(IReadOnlyList<RgbImage> views, IReadOnlyList<bool[]?> masks)
+    {
+        _stages.Clear();
+        using var scope = NewDisposeScope();
+        var input = Time("predict", () => ImagePreparer.ToBatch(views, model.Preprocessing).to(model.Device));
+        Tensor logits, probabilities;
+        using (no_grad())
+        {
+            logits = Time("predict", () => model.Forward(input).cpu());
+            probabilities = logits.softmax(1);
+        }
+        var targets = spec.Target.Choose(logits);
+        var rows = targets.SelectMany((classes, image) => classes.Select((c, rank) => (Image: image, Class: c, Rank: rank))).ToList();
+        var rowImage = tensor(rows.Select(r => (long)r.Image).ToArray(), device: model.Device);
+        var rowInput = rows.Count == views.Count ? input : input.index_select(0, rowImage);
+        var rowTargets = tensor(rows.Select(r => r.Class).ToArray(), device: model.Device);
+        var rowMasks = rows.Select(r => masks.Count > r.Image ? masks[r.Image] : null).ToList();
+
+        // Perturbations that ignore the maps are applied and predicted once for all explainers.
+        var shared = spec.PerturbationList.Where(p => !p.NeedsMaps)
+            .ToDictionary(p => p.Name, p => Time($"perturb:{p.Name}", () => Perturb(p, rowInput, null)));
+
+        var maps = rows.Select(_ => new List<SuiteMap>()).ToArray();
+        foreach (var explainer in spec.Explainers)
+        {
+            var map = Time($"explain:{explainer.Name}", () => explainer.Explain(model, rowInput, rowTargets, spec.Seed).to(ScalarType.Float32));
+            var hostMaps = Rows(map);
+            var metricValues = rows.Select(_ => new Dictionary<string, double>()).ToArray();
+            foreach (var metric in spec.MetricList)
+            {
+                var values = Time($"metric:{metric.Name}:{explainer.Name}", () => metric.Evaluate(new MetricContext(model, explainer, rowInput, rowTargets, map, rowMasks, spec.Seed)));
+                for (int r = 0; r < rows.Count; r++)
+                    foreach (var (k, v) in values[r]) metricValues[r][k] = v;
+            }
+            var perturbed = rows.Select(_ => new List<PerturbedMap>()).ToArray();
+            foreach (var p in spec.PerturbationList)
+            {
+                var (images, after) = shared.TryGetValue(p.Name, out var s) ? s : Time($"perturb:{p.Name}", () => Perturb(p, rowInput, map));
+                var results = Time($"perturb:{p.Name}:{explainer.Name}", () => Compare(p, explainer, images, after, rows, hostMaps, probabilities, rowTargets));
+                for (int r = 0; r < rows.Count; r++) perturbed[r].Add(results[r]);
+            }
+            for (int r = 0; r < rows.Count; r++)
+            {
+                var (image, cls, rank) = rows[r];
+                maps[r].Add(new SuiteMap(explainer.Name, explainer.Describe(model), Score(logits, probabilities, image, cls), hostMaps[r],
+                    metricValues[r], perturbed[r], rank, targets[image].Length));
+            }
+        }
+
+        var result = new List<SuiteImage>();
+        for (int i = 0; i < views.Count; i++)
+        {
+            var imageMaps = rows.Select((row, r) => (row, r)).Where(x => x.row.Image == i).SelectMany(x => maps[x.r]).ToList();
+            result.Add(new SuiteImage(views[i], Top(logits, probabilities, i, 5), imageMaps));
+        }
+        return new SuiteBatch(result, new Dictionary<string, double>(_stages));
+    }
+
+    (Tensor Images, Tensor Logits) Perturb(IPerturbation p, Tensor images, Tensor? maps)
+    {
+        var perturbed = p.Apply(new PerturbationInput(images, model.Preprocessing, spec.Seed, maps));
+        using var _ = no_grad();
+        return (perturbed, model.Forward(perturbed).cpu());
+    }
+
+    List<PerturbedMap> Compare(IPerturbation p, Explainers.IExplainer explainer, Tensor images, Tensor logitsAfter,
+        List<(int Image, long Class, int Rank)> rows, float[][] before, Tensor probabilitiesBefore, Tensor targets)
+    {
+        using var scope = NewDisposeScope();
+        var probabilitiesAfter = logitsAfter.softmax(1);
+        var mapsAfter = explainer.Explain(model, images, targets, spec.Seed).to(ScalarType.Float32);
+        var (back, valid) = p.ToOriginalFrame(mapsAfter);
+        var after = Rows(mapsAfter);
+        var warped = Rows(back);
+        var validRows = Rows(valid);
+        var viewsAfter = Views(images);
+        int width = (int)images.shape[3];
+        var result = new List<PerturbedMap>();
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var (image, cls, _) = rows[r];
+            var mask = validRows[r].Select(v => v > 0.5f).ToArray();
+            long predicted = logitsAfter[r].argmax().item<long>();
+            result.Add(new PerturbedMap(p.Name, p.Parameters, viewsAfter[r], after[r],
+                Score(logitsAfter, probabilitiesAfter, r, predicted),
+                probabilitiesBefore[image, cls].item<float>(), probabilitiesAfter[r, cls].item<float>(),
+                predicted != probabilitiesBefore[image].argmax().item<long>(),
+                MapSimilarity.Spearman(before[r], warped[r], mask), MapSimilarity.Ssim(before[r], warped[r], width, mask),
+                MapSimilarity.TopIou(before[r], warped[r], 0.1, mask)));
+        }
+        return result;
+    }
+
+    List<RgbImage> Views(Tensor normalised)
+    {
+        using var scope = NewDisposeScope();
+        var pixels = PixelSpaceAccess.ToPixels(normalised, model.Preprocessing).clamp(0, 1).mul(255).round().to(ScalarType.Byte).permute(0, 2, 3, 1).contiguous().cpu();
+        long n = pixels.shape[0], h = pixels.shape[1], w = pixels.shape[2];
+        var bytes = pixels.data<byte>().ToArray();
+        return Enumerable.Range(0, (int)n).Select(i => new RgbImage((int)w, (int)h, bytes.AsSpan((int)(i * h * w * 3), (int)(h * w * 3)).ToArray())).ToList();
+    }
+
+    static float[][] Rows(Tensor maps)
+    {
+        using var host = maps.to(ScalarType.Float32).cpu().reshape(maps.shape[0], -1);
+        var all = host.data<float>().ToArray();
+        int plane = (int)host.shape[1];
+        return Enumerable.Range(0, (int)host.shape[0]).Select(i => all.AsSpan(i * plane, plane).ToArray()).ToArray();
+    }
+
+    ClassScore Score(Tensor logits, Tensor probabilities, int image, long cls) =>
+        new(cls, model.ClassName(cls), logits[image, cls].item<float>(), probabilities[image, cls].item<float>());
+
+    List<ClassScore> Top(Tensor logits, Tensor probabilities, int image, int k)
+    {
+        k = (int)Math.Min(k, logits.shape[1]);
+        return logits[image].topk(k).indexes.data<long>().ToArray().Select(c => Score(logits, probabilities, image, c)).ToList();
+    }
+
+    T Time<T>(string stage, Func<T> work)
+    {
+        var watch = Stopwatch.StartNew();
+        var result = work();
+        if (model.Device.type == TorchSharp.DeviceType.CUDA) cuda.synchronize();
+        _stages[stage] = _stages.GetValueOrDefault(stage) + watch.Elapsed.TotalMilliseconds;
+        return result;
+    }
+}

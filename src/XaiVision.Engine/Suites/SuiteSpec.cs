@@ -1,0 +1,17 @@
+using XaiVision.Engine.Explainers;
+using XaiVision.Engine.Metrics;
+using XaiVision.Engine.Perturbations;
+
+namespace XaiVision.Engine.Suites;
+
+/// <summary>What to run on every image: explainers × perturbations × metrics, for which targets, with which seed.</summary>
+public sealed record SuiteSpec(
+    IReadOnlyList<IExplainer> Explainers,
+    TargetSelection Target,
+    long Seed = 0,
+    IReadOnlyList<IPerturbation>? Perturbations = null,
+    IReadOnlyList<IMetric>? Metrics = null)
+{
+    public IReadOnlyList<IPerturbation> PerturbationList => Perturbations ?? [];
+    public IReadOnlyList<IMetric> MetricList => Metrics ?? [];
+}
