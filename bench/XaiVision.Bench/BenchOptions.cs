@@ -1,6 +1,6 @@
 namespace XaiVision.Bench;
 
-public sealed record BenchOptions(string Model, int[] Batches, string Methods, string Device, int Repeats, int Threads)
+public sealed record BenchOptions(string Model, int[] Batches, string Methods, string Device, int Repeats, int Threads, string? Metrics)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -15,6 +15,7 @@ public sealed record BenchOptions(string Model, int[] Batches, string Methods, s
             Value("--methods", "grad-cam;integrated-gradients(steps=32)"),
             Value("--device", "cpu"),
             int.Parse(Value("--repeats", "3")),
-            int.Parse(Value("--threads", "0")));
+            int.Parse(Value("--threads", "0")),
+            args.Contains("--metrics") ? Value("--metrics", "") : null);
     }
 }
