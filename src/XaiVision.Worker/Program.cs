@@ -1,4 +1,4 @@
 using XaiVision.Worker.Cli;
 
-// XaiVision: explain verbs today; the hosted worker joins as `run`.
-return XaiVisionCli.Build().Parse(args).Invoke();
+// XaiVision: demo | run | submit | status | explain | train-demo — one file per verb under Cli/.
+return await XaiVisionCli.Build().Parse(args).InvokeAsync();

@@ -2,11 +2,11 @@ using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Explainers;
 
-public enum TargetMode { Predicted, Class, TopK }
+public enum TargetMode { Predicted, Class, TopK, Label }
 
 /// <summary>
 /// Which class each image is explained for: <c>predicted</c> (default), <c>class:K</c> (a fixed
-/// index) or <c>top-k:K</c> (the K highest logits, one map each).
+/// index), <c>top-k:K</c> (the K highest logits, one map each) or <c>label</c> (each image's ground-truth label).
 /// </summary>
 public sealed record TargetSelection(TargetMode Mode, int Value)
 {
@@ -16,21 +16,30 @@ public sealed record TargetSelection(TargetMode Mode, int Value)
     {
         var t = (text ?? "").Trim().ToLowerInvariant();
         if (t is "" or "predicted") return Predicted;
+        if (t == "label") return new TargetSelection(TargetMode.Label, 0);
         if (t.StartsWith("class:") && int.TryParse(t["class:".Length..], out var index) && index >= 0)
             return new TargetSelection(TargetMode.Class, index);
         if (int.TryParse(t, out index) && index >= 0) return new TargetSelection(TargetMode.Class, index);
         if (t.StartsWith("top-k:") && int.TryParse(t["top-k:".Length..], out var k) && k >= 1)
             return new TargetSelection(TargetMode.TopK, k);
-        throw new XaiVisionException($"Target '{text}' is not one of: predicted, class:K (K ≥ 0), top-k:K (K ≥ 1).");
+        throw new XaiVisionException($"Target '{text}' is not one of: predicted, label, class:K (K ≥ 0), top-k:K (K ≥ 1).");
     }
 
     /// <summary>Per image, the classes to explain, from that image's logits [N,C].</summary>
-    public long[][] Choose(Tensor logits)
+    public long[][] Choose(Tensor logits, IReadOnlyList<int?>? labels = null)
     {
         long classes = logits.shape[1];
         long n = logits.shape[0];
         switch (Mode)
         {
+            case TargetMode.Label:
+                return Enumerable.Range(0, (int)n).Select(i =>
+                {
+                    var label = labels is not null && i < labels.Count ? labels[i] : null;
+                    if (label is not { } l) throw new XaiVisionException("Target 'label' needs a label for every image (a manifest with a label column).");
+                    if (l < 0 || l >= classes) throw new XaiVisionException($"Label {l} does not exist: the model has {classes} classes.");
+                    return new long[] { l };
+                }).ToArray();
             case TargetMode.Class:
                 if (Value >= classes) throw new XaiVisionException($"Target class {Value} does not exist: the model has {classes} classes (0–{classes - 1}).");
                 return Enumerable.Range(0, (int)n).Select(_ => new long[] { Value }).ToArray();
@@ -48,6 +57,7 @@ public sealed record TargetSelection(TargetMode Mode, int Value)
     {
         TargetMode.Predicted => "predicted",
         TargetMode.Class => $"class:{Value}",
+        TargetMode.Label => "label",
         _ => $"top-k:{Value}",
     };
 }

@@ -72,44 +72,16 @@ public sealed class ExplainRunner(ExplainableModel model, ExplainOptions options
 
     ImageRecord Write(string path, string name, SuiteImage image, IReadOnlyDictionary<string, double> stages, int batchSize, string outputDirectory)
     {
-        var explanations = new List<ExplanationRecord>();
-        foreach (var map in image.Maps)
+        var builder = new RecordBuilder(options.WriteOverlays, options.WriteRawMaps, (relative, bytes) =>
         {
-            var suffix = map.TargetCount > 1 ? $".top{map.TargetRank + 1}-{Sanitise(map.Target.Name)}" : "";
-            var stem = $"{name}/{map.Method}{suffix}";
-            var (overlay, raw, scaling) = WriteMap(image.View, map.Map, stem, outputDirectory);
-            var perturbations = map.Perturbed.Select(p =>
-            {
-                var (pOverlay, pRaw, _) = WriteMap(p.View, p.Map, $"{name}/{p.Perturbation}/{map.Method}{suffix}", outputDirectory);
-                return new PerturbationRecord(p.Perturbation, p.Parameters, p.PredictionAfter, p.TargetProbabilityBefore, p.TargetProbabilityAfter,
-                    p.TargetProbabilityAfter - p.TargetProbabilityBefore, p.Flipped, p.Spearman, p.Ssim, p.TopIou, pOverlay, pRaw);
-            }).ToList();
-            explanations.Add(new ExplanationRecord(map.Method, map.Parameters, map.Target, overlay, raw, scaling,
-                map.Map.Min(), map.Map.Max(), map.Map.Sum(), stages.GetValueOrDefault($"explain:{map.Method}") / batchSize,
-                map.Metrics.Count > 0 ? map.Metrics : null, perturbations.Count > 0 ? perturbations : null));
-        }
-        var record = new ImageRecord(path, name, image.View.Width, image.View.Height, image.Top5[0], image.Top5, explanations, null);
+            var file = Path.Combine(outputDirectory, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllBytes(file, bytes);
+        });
+        var record = builder.Build(path, name, image, method => stages.GetValueOrDefault($"explain:{method}") / batchSize);
         Directory.CreateDirectory(Path.Combine(outputDirectory, name));
         File.WriteAllText(Path.Combine(outputDirectory, name, "records.json"), JsonSerializer.Serialize(record, Json));
         return record;
-    }
-
-    (string? Overlay, string? Raw, string Scaling) WriteMap(RgbImage view, float[] map, string stem, string outputDirectory)
-    {
-        var scaling = HeatmapRenderer.ChooseScaling(map);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(outputDirectory, stem))!);
-        string? overlay = null, raw = null;
-        if (options.WriteOverlays)
-        {
-            overlay = stem + ".png";
-            File.WriteAllBytes(Path.Combine(outputDirectory, overlay), HeatmapRenderer.OverlayPng(view, map, scaling));
-        }
-        if (options.WriteRawMaps)
-        {
-            raw = stem + ".npy";
-            File.WriteAllBytes(Path.Combine(outputDirectory, raw), NpyFile.Float32(map, view.Height, view.Width));
-        }
-        return (overlay, raw, scaling == HeatmapScaling.MinMax ? "min-max, viridis" : "symmetric at the 98th percentile of |v|, blue-white-red");
     }
 
     /// <summary>The image's ground-truth mask, resized and cropped as the image was (object = brighter than mid-grey).</summary>
@@ -125,23 +97,16 @@ public sealed class ExplainRunner(ExplainableModel model, ExplainOptions options
     /// <summary>File stems, made unique when two inputs share one (a.png and a.jpg).</summary>
     static string[] UniqueNames(IReadOnlyList<string> paths)
     {
-        var stems = paths.Select(p => Sanitise(Path.GetFileNameWithoutExtension(p))).ToArray();
+        var stems = paths.Select(p => FileNames.Sanitise(Path.GetFileNameWithoutExtension(p))).ToArray();
         var duplicated = stems.GroupBy(s => s).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
         var used = new HashSet<string>();
         for (int i = 0; i < stems.Length; i++)
         {
-            var name = duplicated.Contains(stems[i]) ? Sanitise(Path.GetFileName(paths[i])) : stems[i];
+            var name = duplicated.Contains(stems[i]) ? FileNames.Sanitise(Path.GetFileName(paths[i])) : stems[i];
             var unique = name;
             for (int n = 2; !used.Add(unique); n++) unique = $"{name}-{n}";
             stems[i] = unique;
         }
         return stems;
-    }
-
-    static string Sanitise(string name)
-    {
-        var chars = name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' or '+' ? c : '_').ToArray();
-        var s = new string(chars).Trim('.');
-        return s.Length == 0 ? "image" : s;
     }
 }

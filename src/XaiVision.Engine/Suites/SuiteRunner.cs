@@ -20,7 +20,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
 {
     readonly Dictionary<string, double> _stages = new();
 
-    public SuiteBatch Run(IReadOnlyList<RgbImage> views, IReadOnlyList<bool[]?> masks)
+    public SuiteBatch Run(IReadOnlyList<RgbImage> views, IReadOnlyList<bool[]?> masks, IReadOnlyList<int?>? labels = null)
     {
         _stages.Clear();
         using var scope = NewDisposeScope();
@@ -31,7 +31,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
             logits = Time("predict", () => model.Forward(input).cpu());
             probabilities = logits.softmax(1);
         }
-        var targets = spec.Target.Choose(logits);
+        var targets = spec.Target.Choose(logits, labels);
         var rows = targets.SelectMany((classes, image) => classes.Select((c, rank) => (Image: image, Class: c, Rank: rank))).ToList();
         var rowImage = tensor(rows.Select(r => (long)r.Image).ToArray(), device: model.Device);
         var rowInput = rows.Count == views.Count ? input : input.index_select(0, rowImage);

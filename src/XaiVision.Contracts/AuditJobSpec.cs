@@ -1,0 +1,18 @@
+namespace XaiVision.Contracts;
+
+/// <summary>
+/// An audit job: which model, which images, which suite, where the results go, which gates decide
+/// pass/fail. Read from YAML or JSON with these field names (camelCase); unknown fields are errors.
+/// </summary>
+public sealed record AuditJobSpec
+{
+    public ModelSource Model { get; init; } = new();
+    public ModelSource? Baseline { get; init; }
+    public ImageSource Images { get; init; } = new();
+    /// <summary>predicted | label | class:K | top-k:K</summary>
+    public string Targets { get; init; } = "predicted";
+    public SuiteDefinition Suite { get; init; } = new();
+    public OutputTarget Output { get; init; } = new();
+    public IReadOnlyList<Gate> Gates { get; init; } = [];
+    public int ShardSize { get; init; } = 16;
+}

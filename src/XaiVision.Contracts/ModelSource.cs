@@ -1,0 +1,17 @@
+namespace XaiVision.Contracts;
+
+/// <summary>
+/// A model: architecture name, weights (<c>container/path</c> in blob storage), optional class-name
+/// file, input size and normalisation (defaults: the architecture's, ImageNet mean/std) and a device hint.
+/// </summary>
+public sealed record ModelSource
+{
+    public string Architecture { get; init; } = "";
+    public string? Weights { get; init; }
+    public string? Labels { get; init; }
+    public int? InputSize { get; init; }
+    public int? ResizeTo { get; init; }
+    public IReadOnlyList<float>? Mean { get; init; }
+    public IReadOnlyList<float>? Std { get; init; }
+    public string? Device { get; init; }
+}

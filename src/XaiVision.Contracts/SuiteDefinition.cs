@@ -1,0 +1,10 @@
+namespace XaiVision.Contracts;
+
+/// <summary>Method, perturbation and metric strings as the CLI takes them (e.g. <c>integrated-gradients(steps=32)</c>) and the seed.</summary>
+public sealed record SuiteDefinition
+{
+    public IReadOnlyList<string> Explainers { get; init; } = ["grad-cam"];
+    public IReadOnlyList<string> Perturbations { get; init; } = [];
+    public IReadOnlyList<string> Metrics { get; init; } = [];
+    public long Seed { get; init; }
+}

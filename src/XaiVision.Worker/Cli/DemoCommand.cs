@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using XaiVision.Worker.Hosting;
+using XaiVision.Worker.Jobs;
+using XaiVision.Worker.Storage;
+
+namespace XaiVision.Worker.Cli;
+
+/// <summary>
+/// <c>demo</c>: the embedded default — the same planner, shard and aggregator consumers on MassTransit's
+/// in-memory transport with the file-system store — auditing the bundled images with the bundled model.
+/// </summary>
+public static class DemoCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<string>("--out") { Description = "Folder for the file-system store (inputs and results).", DefaultValueFactory = _ => "xaivision-demo" };
+        var command = new Command("demo", "Audit the bundled demo images with the bundled model, no services needed.") { output };
+        command.SetAction(async (parse, ct) => await CliErrors.GuardAsync(async () =>
+        {
+            var watch = Stopwatch.StartNew();
+            var root = Path.GetFullPath(parse.GetValue(output)!);
+            var overrides = new Dictionary<string, string?>
+            {
+                ["Transport:Kind"] = "InMemory", ["Storage:Kind"] = "FileSystem", ["Storage:Root"] = root,
+            };
+            using var host = WorkerHost.Build(overrides, consumers: true, Microsoft.Extensions.Logging.LogLevel.Warning);
+            var store = host.Services.GetRequiredService<IBlobStore>();
+            await DemoJob.SeedAsync(store, ct);
+            await host.StartAsync(ct);
+            try
+            {
+                var jobId = Guid.NewGuid();
+                var code = await JobRunner.SubmitAsync(host, jobId, DemoJob.Spec($"demo-{jobId:N}"[..17]), wait: true, ct);
+                var folder = Path.Combine(root, "audits", $"demo-{jobId:N}"[..17]);
+                Console.WriteLine($"results in {folder} (report.json, images.csv, images/<image>/<method>.png) — {watch.Elapsed.TotalSeconds:F1} s");
+                return code;
+            }
+            finally
+            {
+                await host.StopAsync(CancellationToken.None);
+            }
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,60 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using XaiVision.Contracts;
+using XaiVision.Worker.Jobs;
+
+namespace XaiVision.Worker.Cli;
+
+/// <summary>Submits a job on a started host's bus and, if asked, waits for its end, printing progress and the outcome.</summary>
+public static class JobRunner
+{
+    public static async Task<int> SubmitAsync(IHost host, Guid jobId, AuditJobSpec spec, bool wait, CancellationToken ct)
+    {
+        var bus = host.Services.GetRequiredService<IBus>();
+        int done = 0;
+        await using var watcher = wait ? await JobWatcher.StartAsync(bus, jobId, p =>
+        {
+            int now = Interlocked.Increment(ref done);
+            Console.Error.Write($"\rshards done: {now}/{p.ShardCount}");
+            if (now >= p.ShardCount) Console.Error.WriteLine();
+        }, ct) : null;
+        await bus.Publish(new SubmitAuditJob(jobId, spec), ct);
+        Console.WriteLine($"submitted job {jobId}");
+        if (watcher is null) return ExitCodes.Ok;
+
+        var outcome = await watcher.Outcome.WaitAsync(ct);
+        if (outcome.Rejected is { } rejected)
+        {
+            Console.Error.WriteLine($"job {jobId} rejected:");
+            foreach (var p in rejected.Problems) Console.Error.WriteLine($"  {p.Path}: {p.Message}");
+            return ExitCodes.JobFailed;
+        }
+        if (outcome.Failed is { } failed)
+        {
+            Console.Error.WriteLine($"job {jobId} failed: {failed.Reason}");
+            return ExitCodes.JobFailed;
+        }
+        var completed = outcome.Completed!;
+        Console.WriteLine($"job {jobId} complete: {completed.Images} images, {completed.FailedImages} failed; report at {completed.ReportLocation}");
+        PrintSummary(completed.Summary);
+        if (completed.GatesPassed)
+        {
+            Console.WriteLine("gates: passed");
+            return ExitCodes.Ok;
+        }
+        Console.WriteLine("gates: FAILED");
+        foreach (var f in completed.GateFailures) Console.WriteLine($"  {f}");
+        return ExitCodes.GatesFailed;
+    }
+
+    static void PrintSummary(IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> summary)
+    {
+        if (summary.Count == 0) return;
+        var columns = summary.Values.SelectMany(v => v.Keys).Distinct().ToList();
+        Console.WriteLine("| method | " + string.Join(" | ", columns) + " |");
+        Console.WriteLine("|---|" + string.Concat(columns.Select(_ => "---|")));
+        foreach (var (method, values) in summary)
+            Console.WriteLine($"| {method} | " + string.Join(" | ", columns.Select(c => values.TryGetValue(c, out var v) ? v.ToString("F3") : "–")) + " |");
+    }
+}

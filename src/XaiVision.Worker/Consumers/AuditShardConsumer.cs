@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using XaiVision.Contracts;
+using XaiVision.Engine;
+using XaiVision.Engine.Pipeline;
+using XaiVision.Worker.Jobs;
+using XaiVision.Worker.Storage;
+
+namespace XaiVision.Worker.Consumers;
+
+/// <summary>
+/// Runs one shard and announces it (<see cref="ShardCompleted"/>, <see cref="AuditJobProgress"/>).
+/// A model that cannot load fails the job once (<c>failed.json</c> is created by exactly one shard,
+/// which publishes <see cref="AuditJobFailed"/>); no retry for bad input.
+/// </summary>
+public sealed class AuditShardConsumer(ShardProcessor processor, IBlobStore store, ILogger<AuditShardConsumer> log) : IConsumer<AuditShard>
+{
+    public async Task Consume(ConsumeContext<AuditShard> context)
+    {
+        var shard = context.Message;
+        using var scope = log.BeginScope(new Dictionary<string, object> { ["JobId"] = shard.JobId, ["Shard"] = shard.ShardIndex });
+        if (await store.ExistsAsync(shard.Spec.Output.Container, JobLayout.Failed(shard.Spec), context.CancellationToken)) return;
+        var watch = Stopwatch.StartNew();
+        ShardProcessor.Outcome outcome;
+        try
+        {
+            outcome = await processor.ProcessAsync(shard, context.CancellationToken);
+        }
+        catch (XaiVisionException e)
+        {
+            var failure = JsonSerializer.SerializeToUtf8Bytes(new { jobId = shard.JobId, reason = e.Message }, ExplainRunner.Json);
+            if (await store.TryCreateAsync(shard.Spec.Output.Container, JobLayout.Failed(shard.Spec), failure, "application/json", context.CancellationToken))
+            {
+                log.LogError("Job {JobId} failed: {Reason}", shard.JobId, e.Message);
+                await context.Publish(new AuditJobFailed(shard.JobId, e.Message));
+            }
+            return;
+        }
+        log.LogInformation("Shard {Shard}/{Shards} of job {JobId}: {Images} images ({Failed} failed) in {Seconds:F1} s{Again}",
+            shard.ShardIndex + 1, shard.ShardCount, shard.JobId, outcome.Images, outcome.Failed, watch.Elapsed.TotalSeconds, outcome.AlreadyDone ? " (already done)" : "");
+        var total = shard.ShardCount; // images total is not known to a shard; progress counts shards and this shard's images
+        await context.Publish(new AuditJobProgress(shard.JobId, shard.ShardIndex, total, outcome.Images, 0));
+        await context.Publish(new ShardCompleted(shard.JobId, shard.ShardIndex, shard.ShardCount, shard.Spec, outcome.Images, outcome.Failed));
+    }
+}

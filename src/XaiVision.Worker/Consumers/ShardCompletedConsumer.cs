@@ -1,0 +1,41 @@
+using System.Text;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using XaiVision.Contracts;
+using XaiVision.Engine.Pipeline;
+using XaiVision.Worker.Jobs;
+using XaiVision.Worker.Storage;
+
+namespace XaiVision.Worker.Consumers;
+
+/// <summary>
+/// Aggregates: when every shard result of the job exists, writes <c>images.csv</c> and then creates
+/// <c>report.json</c> if absent. Only the consumer whose create succeeds publishes
+/// <see cref="AuditJobCompleted"/>, so racing or redelivered <see cref="ShardCompleted"/> events report once.
+/// </summary>
+public sealed class ShardCompletedConsumer(IBlobStore store, ILogger<ShardCompletedConsumer> log) : IConsumer<ShardCompleted>
+{
+    public async Task Consume(ConsumeContext<ShardCompleted> context)
+    {
+        var (message, spec, ct) = (context.Message, context.Message.Spec, context.CancellationToken);
+        var container = spec.Output.Container;
+        if (await store.ExistsAsync(container, JobLayout.Report(spec), ct)) return;
+        var shards = (await store.ListAsync(container, JobLayout.ShardsPrefix(spec), ct)).Where(n => n.EndsWith(".json")).ToList();
+        if (shards.Count < message.ShardCount) return;
+
+        var records = new List<ImageRecord>();
+        foreach (var name in shards)
+            records.AddRange(JsonSerializer.Deserialize<List<ImageRecord>>(await store.ReadAsync(container, name, ct) ?? [], ExplainRunner.Json) ?? []);
+        records = records.OrderBy(r => r.Image, StringComparer.Ordinal).ToList();
+        var report = ReportBuilder.Build(spec, records);
+        await store.WriteAsync(container, JobLayout.Csv(spec), Encoding.UTF8.GetBytes(ImagesCsv.Build(records)), "text/csv", ct);
+        var json = JsonSerializer.SerializeToUtf8Bytes(report, ExplainRunner.Json);
+        if (!await store.TryCreateAsync(container, JobLayout.Report(spec), json, "application/json", ct)) return;
+
+        log.LogInformation("Job {JobId} complete: {Images} images, {Failed} failed, gates {Verdict}", message.JobId, report.Images, report.FailedImages,
+            report.Gates.Passed ? "passed" : "FAILED");
+        await context.Publish(new AuditJobCompleted(message.JobId, $"{container}/{JobLayout.Report(spec)}", report.Images, report.FailedImages,
+            report.Metrics, report.Gates.Passed, report.Gates.Failures));
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using XaiVision.Contracts;
+using XaiVision.Engine.Pipeline;
+using XaiVision.Worker.Hosting;
+using XaiVision.Worker.Jobs;
+using XaiVision.Worker.Storage;
+
+namespace XaiVision.Worker.Consumers;
+
+/// <summary>
+/// Plans a job: validates the spec (invalid → <see cref="AuditJobRejected"/> with every reason, nothing
+/// written), lists the images, writes <c>job.json</c> and the job index (create-if-absent), then sends
+/// the shards. A redelivered submission re-sends the same shards, which are idempotent.
+/// </summary>
+public sealed class SubmitAuditJobConsumer(IBlobStore store, IOptions<WorkerOptions> worker, IOptions<StorageOptions> storage,
+    ILogger<SubmitAuditJobConsumer> log) : IConsumer<SubmitAuditJob>
+{
+    public async Task Consume(ConsumeContext<SubmitAuditJob> context)
+    {
+        var (jobId, spec) = (context.Message.JobId, context.Message.Spec);
+        var problems = JobSpecValidator.Validate(spec);
+        JobPlan? plan = null;
+        if (problems.Count == 0) (plan, problems) = await new JobPlanner(store).PlanAsync(jobId, spec, worker.Value.MaxImagesPerJob, context.CancellationToken);
+        if (plan is null)
+        {
+            log.LogWarning("Job {JobId} rejected: {Problems}", jobId, string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}")));
+            await context.Publish(new AuditJobRejected(jobId, problems));
+            return;
+        }
+
+        var jobJson = JsonSerializer.SerializeToUtf8Bytes(plan, ExplainRunner.Json);
+        if (!await store.TryCreateAsync(spec.Output.Container, JobLayout.Job(spec), jobJson, "application/json", context.CancellationToken))
+        {
+            var existing = JsonSerializer.Deserialize<JobPlan>(await store.ReadAsync(spec.Output.Container, JobLayout.Job(spec)) ?? [], ExplainRunner.Json);
+            if (existing?.JobId != jobId)
+            {
+                await context.Publish(new AuditJobRejected(jobId, [new ValidationProblem("output.prefix", $"'{spec.Output.Container}/{spec.Output.Prefix}' already holds job {existing?.JobId}.")]));
+                return;
+            }
+            plan = existing;
+        }
+        var index = JsonSerializer.SerializeToUtf8Bytes(new JobIndexEntry(jobId, spec.Output.Container, spec.Output.Prefix, plan.Shards.Count, plan.Images), ExplainRunner.Json);
+        await store.TryCreateAsync(storage.Value.JobsContainer, JobLayout.Index(jobId), index, "application/json", context.CancellationToken);
+
+        log.LogInformation("Job {JobId}: {Images} images in {Shards} shards", jobId, plan.Images, plan.Shards.Count);
+        for (int i = 0; i < plan.Shards.Count; i++)
+            await context.Publish(new AuditShard(jobId, i, plan.Shards.Count, plan.Spec, plan.Shards[i]));
+    }
+}

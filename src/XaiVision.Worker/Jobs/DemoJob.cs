@@ -1,0 +1,44 @@
+using System.Text;
+using XaiVision.Contracts;
+using XaiVision.Engine.Demo;
+using XaiVision.Worker.Storage;
+
+namespace XaiVision.Worker.Jobs;
+
+/// <summary>The bundled demo as a job: uploads the demo model and images (with masks and a manifest) and describes the default audit.</summary>
+public static class DemoJob
+{
+    public const string Container = "demo";
+
+    public static async Task SeedAsync(IBlobStore store, CancellationToken ct = default)
+    {
+        var directory = DemoAssets.Directory;
+        await store.WriteAsync(Container, "model/" + DemoAssets.WeightsFile, await File.ReadAllBytesAsync(Path.Combine(directory, DemoAssets.WeightsFile), ct), "application/octet-stream", ct);
+        await store.WriteAsync(Container, "model/" + DemoAssets.ClassesFile, await File.ReadAllBytesAsync(Path.Combine(directory, DemoAssets.ClassesFile), ct), "text/plain", ct);
+        var manifest = new StringBuilder("path,label,mask\n");
+        foreach (var line in (await File.ReadAllLinesAsync(Path.Combine(DemoAssets.ImagesDirectory, "labels.csv"), ct)).Skip(1))
+        {
+            var cells = line.Split(',');
+            await store.WriteAsync(Container, $"images/{cells[0]}", await File.ReadAllBytesAsync(Path.Combine(DemoAssets.ImagesDirectory, cells[0]), ct), "image/png", ct);
+            await store.WriteAsync(Container, $"masks/{cells[0]}", await File.ReadAllBytesAsync(Path.Combine(DemoAssets.MasksDirectory, cells[0]), ct), "image/png", ct);
+            manifest.Append($"images/{cells[0]},{cells[1]},masks/{cells[0]}\n");
+        }
+        await store.WriteAsync(Container, "manifest.csv", Encoding.UTF8.GetBytes(manifest.ToString()), "text/csv", ct);
+    }
+
+    public static AuditJobSpec Spec(string outputPrefix, int shardSize = 4) => new()
+    {
+        Model = new ModelSource { Architecture = "demo-shapes", Weights = $"{Container}/model/{DemoAssets.WeightsFile}", Labels = $"{Container}/model/{DemoAssets.ClassesFile}" },
+        Images = new ImageSource { Container = Container, Manifest = "manifest.csv" },
+        Suite = new SuiteDefinition
+        {
+            Explainers = ["grad-cam", "lrp-composite", "integrated-gradients", "random"],
+            Perturbations = ["affine(rotate=15,scale=1.1)", "channel-swap", "text(text=XAI)", "mask(top=20)"],
+            Metrics = ["deletion", "insertion", "localisation", "aopc-morf", "faithfulness-correlation"],
+            Seed = 1,
+        },
+        Output = new OutputTarget { Container = "audits", Prefix = outputPrefix, Overlays = true, RawMaps = true },
+        Gates = [new Gate { Metric = "relevance-mass", Method = "grad-cam", Min = 0.3 }, new Gate { Metric = "insertion", Method = "lrp-composite", Min = 0.5 }],
+        ShardSize = shardSize,
+    };
+}

@@ -1,0 +1,28 @@
+using XaiVision.Contracts;
+using XaiVision.Engine.Pipeline;
+using XaiVision.Worker.Storage;
+
+namespace XaiVision.Worker.Jobs;
+
+/// <summary>Deterministic blob names under a job's output prefix (DESIGN.md's layout).</summary>
+public static class JobLayout
+{
+    public static string Job(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "job.json");
+    public static string ShardsPrefix(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "shards/");
+    public static string Shard(AuditJobSpec spec, int index) => BlobNames.Join(spec.Output.Prefix, $"shards/{index:D5}.json");
+    public static string Report(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "report.json");
+    public static string Csv(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "images.csv");
+    public static string Failed(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "failed.json");
+    public static string Artefact(AuditJobSpec spec, string relative) => BlobNames.Join(spec.Output.Prefix, relative);
+    public static string Index(Guid jobId) => $"jobs/{jobId:D}.json";
+
+    /// <summary>An image's id: its blob name below the images prefix, extension dropped, '/' → '_'.</summary>
+    public static string ImageId(AuditJobSpec spec, string blob)
+    {
+        var relative = spec.Images.Prefix.Length > 0 && blob.StartsWith(spec.Images.Prefix, StringComparison.Ordinal) ? blob[spec.Images.Prefix.Length..] : blob;
+        relative = relative.TrimStart('/');
+        var dot = relative.LastIndexOf('.');
+        if (dot > relative.LastIndexOf('/')) relative = relative[..dot];
+        return FileNames.Sanitise(relative.Replace('/', '_'));
+    }
+}

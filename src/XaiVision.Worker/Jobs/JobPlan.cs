@@ -1,0 +1,12 @@
+using XaiVision.Contracts;
+
+namespace XaiVision.Worker.Jobs;
+
+/// <summary>What <c>job.json</c> holds: the job id, the spec and the shard plan.</summary>
+public sealed record JobPlan(Guid JobId, AuditJobSpec Spec, IReadOnlyList<IReadOnlyList<ShardImage>> Shards)
+{
+    public int Images => Shards.Sum(s => s.Count);
+}
+
+/// <summary>The job index entry (<c>jobs/&lt;id&gt;.json</c> in the jobs container) that lets <c>status</c> find a job.</summary>
+public sealed record JobIndexEntry(Guid JobId, string Container, string Prefix, int Shards, int Images);

@@ -1,0 +1,99 @@
+using System.Text;
+using XaiVision.Contracts;
+using XaiVision.Worker.Storage;
+
+namespace XaiVision.Worker.Jobs;
+
+/// <summary>Lists a job's images (blob prefix or manifest), samples them if asked, and cuts shards.</summary>
+public sealed class JobPlanner(IBlobStore store)
+{
+    static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif" };
+
+    public async Task<(JobPlan? Plan, IReadOnlyList<ValidationProblem> Problems)> PlanAsync(Guid jobId, AuditJobSpec spec, long maxImages, CancellationToken ct)
+    {
+        var problems = new List<ValidationProblem>();
+        if (spec.Model.Weights is { } weights && !await Exists(weights, ct)) problems.Add(new("model.weights", $"blob '{weights}' does not exist."));
+        if (spec.Model.Labels is { } labels && !await Exists(labels, ct)) problems.Add(new("model.labels", $"blob '{labels}' does not exist."));
+
+        List<ShardImage> images;
+        if (spec.Images.Manifest is { } manifest)
+        {
+            var bytes = await store.ReadAsync(spec.Images.Container, manifest, ct);
+            if (bytes is null)
+            {
+                problems.Add(new("images.manifest", $"blob '{spec.Images.Container}/{manifest}' does not exist."));
+                return (null, problems);
+            }
+            images = ParseManifest(Encoding.UTF8.GetString(bytes), spec, problems);
+        }
+        else
+        {
+            images = (await store.ListAsync(spec.Images.Container, spec.Images.Prefix, ct))
+                .Where(n => Extensions.Contains(Path.GetExtension(n))).Select(n => new ShardImage(n, null, null)).ToList();
+        }
+        if (images.Count == 0 && problems.Count == 0) problems.Add(new("images", $"no images found in '{spec.Images.Container}/{spec.Images.Prefix}'."));
+        if (spec.Images.Limit is { } limit && images.Count > limit)
+            images = images.OrderBy(i => StableHash(spec.Images.SampleSeed, i.Blob)).Take(limit).OrderBy(i => i.Blob, StringComparer.Ordinal).ToList();
+        if (images.Count > maxImages) problems.Add(new("images", $"{images.Count} images exceed this worker's limit of {maxImages} per job."));
+        var duplicateIds = images.GroupBy(i => JobLayout.ImageId(spec, i.Blob)).FirstOrDefault(g => g.Count() > 1);
+        if (duplicateIds is not null) problems.Add(new("images", $"images '{string.Join("', '", duplicateIds.Select(i => i.Blob))}' would share the output id '{duplicateIds.Key}'."));
+        if (problems.Count > 0) return (null, problems);
+        var shards = images.Chunk(spec.ShardSize).Select(c => (IReadOnlyList<ShardImage>)c.ToList()).ToList();
+        return (new JobPlan(jobId, spec, shards), problems);
+    }
+
+    async Task<bool> Exists(string reference, CancellationToken ct)
+    {
+        var slash = reference.IndexOf('/');
+        return await store.ExistsAsync(reference[..slash], reference[(slash + 1)..], ct);
+    }
+
+    /// <summary>CSV with a header; columns path (or image), label and mask, in any order; paths relative to the container.</summary>
+    static List<ShardImage> ParseManifest(string text, AuditJobSpec spec, List<ValidationProblem> problems)
+    {
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
+        var result = new List<ShardImage>();
+        if (lines.Count == 0) return result;
+        var header = lines[0].Split(',').Select(h => h.Trim().ToLowerInvariant()).ToList();
+        int path = header.IndexOf("path") is >= 0 and var p ? p : header.IndexOf("image");
+        int label = header.IndexOf("label"), mask = header.IndexOf("mask");
+        if (path < 0)
+        {
+            problems.Add(new("images.manifest", "the header has no 'path' column."));
+            return result;
+        }
+        var baseDir = spec.Images.Manifest!.Contains('/') ? spec.Images.Manifest[..spec.Images.Manifest.LastIndexOf('/')] : "";
+        string Resolve(string relative)
+        {
+            var parts = new List<string>(baseDir.Length > 0 ? baseDir.Split('/') : []);
+            foreach (var part in relative.Split('/'))
+            {
+                if (part == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); }
+                else if (part is not ("" or ".")) parts.Add(part);
+            }
+            return string.Join('/', parts);
+        }
+        for (int i = 1; i < lines.Count; i++)
+        {
+            var cells = lines[i].Split(',');
+            var blob = Resolve(cells[path].Trim());
+            if (!BlobNames.IsSafePath(blob)) { problems.Add(new($"images.manifest[{i}]", $"'{cells[path]}' is not a safe path.")); continue; }
+            int? labelValue = null;
+            if (label >= 0 && label < cells.Length && cells[label].Trim().Length > 0)
+            {
+                if (int.TryParse(cells[label], out var l) && l >= 0) labelValue = l;
+                else problems.Add(new($"images.manifest[{i}]", $"label '{cells[label]}' is not a class index."));
+            }
+            var maskValue = mask >= 0 && mask < cells.Length && cells[mask].Trim().Length > 0 ? Resolve(cells[mask].Trim()) : null;
+            result.Add(new ShardImage(blob, labelValue, maskValue));
+        }
+        return result;
+    }
+
+    static ulong StableHash(int seed, string text)
+    {
+        ulong hash = 1469598103934665603UL ^ (ulong)seed;
+        foreach (var b in Encoding.UTF8.GetBytes(text)) hash = (hash ^ b) * 1099511628211UL;
+        return hash;
+    }
+}

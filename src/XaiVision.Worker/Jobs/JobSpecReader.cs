@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using XaiVision.Contracts;
+using XaiVision.Engine;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+
+namespace XaiVision.Worker.Jobs;
+
+/// <summary>
+/// Reads a job spec from YAML or JSON with the contract's field names (camelCase). Unknown fields and
+/// values of the wrong type are errors naming the field — nothing is silently ignored.
+/// </summary>
+public static class JobSpecReader
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        WriteIndented = true,
+    };
+
+    public static AuditJobSpec ReadFile(string path)
+    {
+        if (!File.Exists(path)) throw new XaiVisionException($"Job spec '{path}' does not exist.");
+        var text = File.ReadAllText(path);
+        return Path.GetExtension(path).ToLowerInvariant() is ".json" ? ParseJson(text, path) : ParseYaml(text, path);
+    }
+
+    public static AuditJobSpec ParseJson(string text, string source = "spec")
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<AuditJobSpec>(text, Json) ?? throw new XaiVisionException($"Job spec '{source}' is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new XaiVisionException($"Job spec '{source}': {Describe(e)}");
+        }
+    }
+
+    /// <summary>YAML is converted to JSON first, so both formats follow the same strict rules.</summary>
+    public static AuditJobSpec ParseYaml(string text, string source = "spec")
+    {
+        object? document;
+        try
+        {
+            document = new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build().Deserialize<object?>(text);
+        }
+        catch (YamlException e)
+        {
+            throw new XaiVisionException($"Job spec '{source}' is not valid YAML (line {e.Start.Line}): {e.InnerException?.Message ?? e.Message}");
+        }
+        if (document is null) throw new XaiVisionException($"Job spec '{source}' is empty.");
+        return ParseJson(JsonSerializer.Serialize(ToJsonable(document)), source);
+    }
+
+    static object? ToJsonable(object? node) => node switch
+    {
+        IDictionary<object, object?> map => map.ToDictionary(kv => kv.Key.ToString()!, kv => ToJsonable(kv.Value)),
+        IList<object?> list => list.Select(ToJsonable).ToList(),
+        _ => node,
+    };
+
+    static string Describe(JsonException e)
+    {
+        var path = string.IsNullOrEmpty(e.Path) ? "" : $" at '{e.Path.TrimStart('$', '.')}'";
+        var message = e.Message.Split(" Path:")[0];
+        if (message.Contains("could not be mapped to any .NET member"))
+        {
+            var field = message.Split('\'').ElementAtOrDefault(1) ?? "?";
+            return $"unknown field '{field}'{path}.";
+        }
+        return $"{message}{path}.";
+    }
+}

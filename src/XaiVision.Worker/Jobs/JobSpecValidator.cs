@@ -1,0 +1,75 @@
+using XaiVision.Contracts;
+using XaiVision.Engine;
+using XaiVision.Engine.Explainers;
+using XaiVision.Engine.Metrics;
+using XaiVision.Engine.Models;
+using XaiVision.Engine.Perturbations;
+using XaiVision.Worker.Storage;
+
+namespace XaiVision.Worker.Jobs;
+
+/// <summary>Every problem of a spec, each with its field path — all at once, so a user fixes them in one go.</summary>
+public static class JobSpecValidator
+{
+    public const int MaxShardSize = 256;
+
+    public static IReadOnlyList<ValidationProblem> Validate(AuditJobSpec spec)
+    {
+        var problems = new List<ValidationProblem>();
+        void Check(bool ok, string path, string message)
+        {
+            if (!ok) problems.Add(new ValidationProblem(path, message));
+        }
+        void Parse(string path, Action parse)
+        {
+            try { parse(); }
+            catch (XaiVisionException e) { problems.Add(new ValidationProblem(path, e.Message)); }
+        }
+
+        Parse("model.architecture", () => ArchitectureRegistry.Get(spec.Model.Architecture ?? ""));
+        CheckBlobReference(spec.Model.Weights, "model.weights", Check);
+        CheckBlobReference(spec.Model.Labels, "model.labels", Check);
+        Check(spec.Model.InputSize is null or (>= 8 and <= 4096), "model.inputSize", "must be 8–4096.");
+        Check(spec.Model.Mean is null || spec.Model.Mean.Count == 3, "model.mean", "needs 3 values (R, G, B).");
+        Check(spec.Model.Std is null || (spec.Model.Std.Count == 3 && spec.Model.Std.All(s => s > 0)), "model.std", "needs 3 positive values (R, G, B).");
+        Check(spec.Model.Device is null or "cpu" or "auto" || spec.Model.Device.StartsWith("cuda"), "model.device", "must be cpu, cuda, cuda:N or auto.");
+        Check(spec.Baseline is null, "baseline", "model-vs-model comparison is not supported yet; remove the baseline.");
+
+        Check(BlobNames.IsValidContainer(spec.Images.Container), "images.container", $"'{spec.Images.Container}' is not a valid container name (3–63 lowercase letters, digits, hyphens).");
+        Check(spec.Images.Prefix.Length == 0 || BlobNames.IsSafePath(spec.Images.Prefix.TrimEnd('/')), "images.prefix", "must be a relative path without '..'.");
+        CheckBlobPath(spec.Images.Manifest, "images.manifest", Check);
+        Check(spec.Images.Limit is null or > 0, "images.limit", "must be positive.");
+
+        Parse("targets", () => TargetSelection.Parse(spec.Targets));
+        Check(spec.Targets?.Trim().ToLowerInvariant() != "label" || spec.Images.Manifest is not null, "targets", "'label' needs a manifest with a label column.");
+        Check(spec.Suite.Explainers.Count > 0, "suite.explainers", "at least one explainer is needed.");
+        for (int i = 0; i < spec.Suite.Explainers.Count; i++) Parse($"suite.explainers[{i}]", () => ExplainerCatalog.Create(spec.Suite.Explainers[i]));
+        for (int i = 0; i < spec.Suite.Perturbations.Count; i++) Parse($"suite.perturbations[{i}]", () => PerturbationCatalog.Create(MethodSpec.Parse(spec.Suite.Perturbations[i])));
+        for (int i = 0; i < spec.Suite.Metrics.Count; i++) Parse($"suite.metrics[{i}]", () => MetricCatalog.Create(MethodSpec.Parse(spec.Suite.Metrics[i])));
+
+        Check(BlobNames.IsValidContainer(spec.Output.Container), "output.container", $"'{spec.Output.Container}' is not a valid container name.");
+        Check(spec.Output.Prefix.Length > 0 && BlobNames.IsSafePath(spec.Output.Prefix.TrimEnd('/')), "output.prefix", "must be a non-empty relative path without '..'.");
+        for (int i = 0; i < spec.Gates.Count; i++)
+        {
+            var gate = spec.Gates[i];
+            Check(!string.IsNullOrWhiteSpace(gate.Metric), $"gates[{i}].metric", "is required.");
+            Check(gate.Min is not null || gate.Max is not null, $"gates[{i}]", "needs min or max.");
+            Check(gate.Min is null || gate.Max is null || gate.Min <= gate.Max, $"gates[{i}]", "min is above max.");
+        }
+        Check(spec.ShardSize is >= 1 and <= MaxShardSize, "shardSize", $"must be 1–{MaxShardSize} (shards must finish well inside the broker's consumer timeout).");
+        return problems;
+    }
+
+    static void CheckBlobReference(string? reference, string path, Action<bool, string, string> check)
+    {
+        if (reference is null) return;
+        var slash = reference.IndexOf('/');
+        check(slash > 0 && BlobNames.IsValidContainer(reference[..slash]) && BlobNames.IsSafePath(reference[(slash + 1)..]), path,
+            $"'{reference}' must be 'container/path' with a valid container and no '..'.");
+    }
+
+    static void CheckBlobPath(string? name, string path, Action<bool, string, string> check)
+    {
+        if (name is not null) check(BlobNames.IsSafePath(name), path, "must be a relative path without '..'.");
+    }
+}

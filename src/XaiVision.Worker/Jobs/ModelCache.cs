@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using XaiVision.Contracts;
+using XaiVision.Engine;
+using XaiVision.Engine.Imaging;
+using XaiVision.Engine.Models;
+using XaiVision.Engine.Native;
+using XaiVision.Worker.Hosting;
+using XaiVision.Worker.Storage;
+
+namespace XaiVision.Worker.Jobs;
+
+/// <summary>
+/// Loads each model once per worker, keyed by the content hash of its weights and labels plus the
+/// architecture and input conventions. The fetch runs through a Polly pipeline (retry with jitter for
+/// local I/O faults, circuit breaker); Azure requests are already retried by the SDK and are not
+/// retried again here, so retries never multiply. One shard uses a model at a time (explainers
+/// attach hooks to it).
+/// </summary>
+public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options, ILogger<ModelCache> log) : IDisposable
+{
+    readonly ConcurrentDictionary<string, Lazy<Task<CachedModel>>> _models = new();
+    readonly ResiliencePipeline _fetch = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<IOException>().Handle<TimeoutException>(),
+            MaxRetryAttempts = 3, BackoffType = DelayBackoffType.Exponential, UseJitter = true, Delay = TimeSpan.FromMilliseconds(200),
+        })
+        .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<IOException>().Handle<TimeoutException>(),
+            FailureRatio = 0.5, MinimumThroughput = 4, BreakDuration = TimeSpan.FromSeconds(15),
+        })
+        .Build();
+
+    public sealed record CachedModel(ExplainableModel Model, SemaphoreSlim Gate, string Hash);
+
+    public async Task<CachedModel> GetAsync(ModelSource source, CancellationToken ct)
+    {
+        var weights = source.Weights is null ? null : await FetchAsync(source.Weights, ct);
+        var labels = source.Labels is null ? null : await FetchAsync(source.Labels, ct);
+        var key = Hash(source, weights, labels);
+        var lazy = _models.GetOrAdd(key, k => new Lazy<Task<CachedModel>>(() => Task.Run(() => Load(source, weights, labels, k), CancellationToken.None)));
+        try
+        {
+            return await lazy.Value;
+        }
+        catch
+        {
+            _models.TryRemove(key, out _); // a failed load is not cached
+            throw;
+        }
+    }
+
+    async Task<byte[]> FetchAsync(string reference, CancellationToken ct)
+    {
+        var slash = reference.IndexOf('/');
+        var bytes = await _fetch.ExecuteAsync(async token => await store.ReadAsync(reference[..slash], reference[(slash + 1)..], token), ct);
+        return bytes ?? throw new XaiVisionException($"Model file '{reference}' does not exist.");
+    }
+
+    CachedModel Load(ModelSource source, byte[]? weights, byte[]? labels, string hash)
+    {
+        var directory = Path.Combine(options.Value.ModelCacheDirectory, hash);
+        Directory.CreateDirectory(directory);
+        string? weightsPath = null, labelsPath = null;
+        if (weights is not null)
+        {
+            weightsPath = Path.Combine(directory, "weights" + Path.GetExtension(source.Weights));
+            File.WriteAllBytes(weightsPath, weights);
+        }
+        if (labels is not null)
+        {
+            labelsPath = Path.Combine(directory, "labels.txt");
+            File.WriteAllBytes(labelsPath, labels);
+        }
+        var architecture = ArchitectureRegistry.Get(source.Architecture);
+        int size = source.InputSize ?? architecture.DefaultInputSize;
+        var preprocessing = new Preprocessing(size, source.ResizeTo ?? (size == 224 ? 256 : size),
+            source.Mean?.ToArray() ?? Preprocessing.ImageNetMean, source.Std?.ToArray() ?? Preprocessing.ImageNetStd);
+        var device = TorchRuntime.ResolveDevice(source.Device ?? options.Value.Device, options.Value.LibTorchDir);
+        var model = ModelLoader.Load(new ModelSpec(source.Architecture, weightsPath, labelsPath, Preprocessing: preprocessing), device);
+        log.LogInformation("Loaded model {Architecture} ({Hash}) on {Device}", source.Architecture, hash[..12], device);
+        return new CachedModel(model, new SemaphoreSlim(1, 1), hash);
+    }
+
+    static string Hash(ModelSource source, byte[]? weights, byte[]? labels)
+    {
+        using var sha = SHA256.Create();
+        void Add(byte[] bytes) => sha.TransformBlock(bytes, 0, bytes.Length, null, 0);
+        Add(System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(source with { Weights = null, Labels = null })));
+        if (weights is not null) Add(weights);
+        Add([0]);
+        if (labels is not null) Add(labels);
+        sha.TransformFinalBlock([], 0, 0);
+        return Convert.ToHexStringLower(sha.Hash!);
+    }
+
+    public void Dispose()
+    {
+        foreach (var lazy in _models.Values)
+            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully) lazy.Value.Result.Model.Dispose();
+    }
+}

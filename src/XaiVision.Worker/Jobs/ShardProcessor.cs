@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using XaiVision.Contracts;
+using XaiVision.Engine;
+using XaiVision.Engine.Explainers;
+using XaiVision.Engine.Imaging;
+using XaiVision.Engine.Metrics;
+using XaiVision.Engine.Perturbations;
+using XaiVision.Engine.Pipeline;
+using XaiVision.Engine.Suites;
+using XaiVision.Worker.Hosting;
+using XaiVision.Worker.Storage;
+
+namespace XaiVision.Worker.Jobs;
+
+/// <summary>
+/// Audits one shard: reads each image (and mask), runs the suite in batches, writes maps under
+/// <c>images/&lt;id&gt;/</c> and the shard result <c>shards/NNNNN.json</c> (create-if-absent: a
+/// redelivered shard whose result exists is not redone). Unreadable images become error records.
+/// Records carry no timings, so a rerun stores byte-identical results.
+/// </summary>
+public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions<WorkerOptions> options)
+{
+    public sealed record Outcome(bool AlreadyDone, int Images, int Failed);
+
+    public async Task<Outcome> ProcessAsync(AuditShard shard, CancellationToken ct)
+    {
+        var spec = shard.Spec;
+        var resultName = JobLayout.Shard(spec, shard.ShardIndex);
+        if (await store.ExistsAsync(spec.Output.Container, resultName, ct)) return new Outcome(true, shard.Images.Count, 0);
+
+        var cached = await models.GetAsync(spec.Model, ct); // XaiVisionException: the job fails (the consumer says so once)
+        var suite = new SuiteSpec(
+            spec.Suite.Explainers.Select(ExplainerCatalog.Create).ToList(),
+            TargetSelection.Parse(spec.Targets), spec.Suite.Seed,
+            spec.Suite.Perturbations.Select(p => PerturbationCatalog.Create(MethodSpec.Parse(p))).ToList(),
+            spec.Suite.Metrics.Select(m => MetricCatalog.Create(MethodSpec.Parse(m))).ToList());
+        var records = new List<ImageRecord>();
+        int failed = 0;
+        var model = cached.Model;
+
+        foreach (var batch in shard.Images.Chunk(options.Value.BatchSize))
+        {
+            ct.ThrowIfCancellationRequested(); // shutting down: abandon; the shard is redelivered and redone
+            var ready = new List<(ShardImage Image, RgbImage View, bool[]? Mask)>();
+            foreach (var image in batch)
+            {
+                var id = JobLayout.ImageId(spec, image.Blob);
+                try
+                {
+                    var bytes = await store.ReadAsync(spec.Images.Container, image.Blob, ct)
+                        ?? throw new XaiVisionException($"Image blob '{spec.Images.Container}/{image.Blob}' does not exist.");
+                    var view = ImagePreparer.ToModelView(ImageDecoder.Decode(bytes, image.Blob), model.Preprocessing);
+                    ready.Add((image, view, await MaskAsync(spec, image, model.Preprocessing, ct)));
+                }
+                catch (XaiVisionException e)
+                {
+                    records.Add(new ImageRecord(image.Blob, id, null, null, null, [], [], e.Message));
+                    failed++;
+                }
+            }
+            if (ready.Count == 0) continue;
+
+            SuiteBatch result;
+            await cached.Gate.WaitAsync(ct);
+            try
+            {
+                result = new SuiteRunner(model, suite).Run(ready.Select(r => r.View).ToList(), ready.Select(r => r.Mask).ToList(), ready.Select(r => r.Image.Label).ToList());
+            }
+            catch (XaiVisionException e)
+            {
+                foreach (var r in ready) records.Add(new ImageRecord(r.Image.Blob, JobLayout.ImageId(spec, r.Image.Blob), null, null, null, [], [], e.Message));
+                failed += ready.Count;
+                continue;
+            }
+            finally
+            {
+                cached.Gate.Release();
+            }
+
+            var artefacts = new List<(string Name, byte[] Bytes)>();
+            var builder = new RecordBuilder(spec.Output.Overlays, spec.Output.RawMaps, (relative, bytes) => artefacts.Add((relative, bytes)));
+            for (int i = 0; i < ready.Count; i++)
+                records.Add(builder.Build(ready[i].Image.Blob, "images/" + JobLayout.ImageId(spec, ready[i].Image.Blob), result.Images[i]));
+            foreach (var (name, bytes) in artefacts)
+                await store.WriteAsync(spec.Output.Container, JobLayout.Artefact(spec, name), bytes, name.EndsWith(".png") ? "image/png" : "application/octet-stream", ct);
+        }
+
+        var ordered = records.OrderBy(r => r.Image, StringComparer.Ordinal).ToList();
+        var json = JsonSerializer.SerializeToUtf8Bytes(ordered, ExplainRunner.Json);
+        bool created = await store.TryCreateAsync(spec.Output.Container, resultName, json, "application/json", ct);
+        return new Outcome(!created, shard.Images.Count, failed);
+    }
+
+    async Task<bool[]?> MaskAsync(AuditJobSpec spec, ShardImage image, Preprocessing preprocessing, CancellationToken ct)
+    {
+        if (image.Mask is null) return null;
+        var bytes = await store.ReadAsync(spec.Images.Container, image.Mask, ct)
+            ?? throw new XaiVisionException($"Mask blob '{spec.Images.Container}/{image.Mask}' does not exist.");
+        var view = ImagePreparer.ToModelView(ImageDecoder.Decode(bytes, image.Mask), preprocessing);
+        var mask = Enumerable.Range(0, view.Width * view.Height).Select(i => view.Pixels[i * 3] > 127).ToArray();
+        return mask.Any(m => m) ? mask : null;
+    }
+}

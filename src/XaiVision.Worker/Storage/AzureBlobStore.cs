@@ -1,0 +1,80 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace XaiVision.Worker.Storage;
+
+/// <summary>
+/// Azure Blob Storage. Transient faults are retried by the SDK's own retry policy (exponential, with
+/// jitter, set in <see cref="StorageOptions"/>) and by nothing else, so retries never multiply.
+/// Create-if-absent uses <c>If-None-Match: *</c>.
+/// </summary>
+public sealed class AzureBlobStore(BlobServiceClient client) : IBlobStore
+{
+    readonly HashSet<string> _ensured = new();
+
+    async Task<BlobContainerClient> Container(string name, bool create, CancellationToken ct)
+    {
+        var container = client.GetBlobContainerClient(name);
+        if (create && _ensured.Add(name)) await container.CreateIfNotExistsAsync(cancellationToken: ct);
+        return container;
+    }
+
+    public async Task<byte[]?> ReadAsync(string container, string name, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var blob = (await Container(container, false, cancellationToken)).GetBlobClient(name);
+            var result = await blob.DownloadContentAsync(cancellationToken);
+            return result.Value.Content.ToArray();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task WriteAsync(string container, string name, byte[] content, string contentType, CancellationToken cancellationToken = default)
+    {
+        var blob = (await Container(container, true, cancellationToken)).GetBlobClient(name);
+        await blob.UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, cancellationToken);
+    }
+
+    public async Task<bool> TryCreateAsync(string container, string name, byte[] content, string contentType, CancellationToken cancellationToken = default)
+    {
+        var blob = (await Container(container, true, cancellationToken)).GetBlobClient(name);
+        try
+        {
+            await blob.UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ListAsync(string container, string prefix, CancellationToken cancellationToken = default)
+    {
+        var client = await Container(container, false, cancellationToken);
+        var names = new List<string>();
+        try
+        {
+            await foreach (var item in client.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
+                names.Add(item.Name);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return [];
+        }
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    public async Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken = default) =>
+        (await (await Container(container, false, cancellationToken)).GetBlobClient(name).ExistsAsync(cancellationToken)).Value;
+}

@@ -1,0 +1,20 @@
+namespace XaiVision.Worker.Storage;
+
+/// <summary>
+/// The blob operations the worker needs. Names are <c>/</c>-separated paths inside a container.
+/// Writes are create-if-absent (<see cref="TryCreateAsync"/>, for commit points such as a shard result
+/// or the report) or overwrites of deterministic content (<see cref="WriteAsync"/>).
+/// </summary>
+public interface IBlobStore
+{
+    Task<byte[]?> ReadAsync(string container, string name, CancellationToken cancellationToken = default);
+
+    Task WriteAsync(string container, string name, byte[] content, string contentType, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes only if the blob does not exist; true when this call created it.</summary>
+    Task<bool> TryCreateAsync(string container, string name, byte[] content, string contentType, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<string>> ListAsync(string container, string prefix, CancellationToken cancellationToken = default);
+
+    Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken = default);
+}
