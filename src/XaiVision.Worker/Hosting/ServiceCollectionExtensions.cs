@@ -53,7 +53,7 @@ public static class ServiceCollectionExtensions
         var transport = configuration.GetSection(TransportOptions.Section).Get<TransportOptions>() ?? new TransportOptions();
         services.AddMassTransit(x =>
         {
-            x.SetKebabCaseEndpointNameFormatter();
+            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(transport.EndpointPrefix, false));
             if (consumers)
             {
                 x.AddConsumer<SubmitAuditJobConsumer, SubmitAuditJobConsumerDefinition>();

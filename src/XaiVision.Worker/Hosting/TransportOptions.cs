@@ -8,6 +8,8 @@ public sealed class TransportOptions
     public const string Section = "Transport";
     public TransportKind Kind { get; set; } = TransportKind.InMemory;
     public string? RabbitMqUri { get; set; }
+    /// <summary>Prefix for queue names, so several deployments (or test runs) can share one broker.</summary>
+    public string? EndpointPrefix { get; set; }
 
     public IEnumerable<string> Problems()
     {

@@ -84,7 +84,19 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
         var preprocessing = new Preprocessing(size, source.ResizeTo ?? (size == 224 ? 256 : size),
             source.Mean?.ToArray() ?? Preprocessing.ImageNetMean, source.Std?.ToArray() ?? Preprocessing.ImageNetStd);
         var device = TorchRuntime.ResolveDevice(source.Device ?? options.Value.Device, options.Value.LibTorchDir);
-        var model = ModelLoader.Load(new ModelSpec(source.Architecture, weightsPath, labelsPath, Preprocessing: preprocessing), device);
+        ExplainableModel model;
+        try
+        {
+            model = ModelLoader.Load(new ModelSpec(source.Architecture, weightsPath, labelsPath, Preprocessing: preprocessing), device);
+        }
+        catch (XaiVisionException e)
+        {
+            // Say which blob, not which cache file.
+            var message = e.Message;
+            if (weightsPath is not null) message = message.Replace(weightsPath, source.Weights);
+            if (labelsPath is not null) message = message.Replace(labelsPath, source.Labels);
+            throw new XaiVisionException(message, e);
+        }
         log.LogInformation("Loaded model {Architecture} ({Hash}) on {Device}", source.Architecture, hash[..12], device);
         return new CachedModel(model, new SemaphoreSlim(1, 1), hash);
     }

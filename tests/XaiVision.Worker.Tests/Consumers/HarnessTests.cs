@@ -1,0 +1,113 @@
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using XaiVision.Contracts;
+using XaiVision.Worker.Jobs;
+using XaiVision.Worker.Storage;
+
+namespace XaiVision.Worker.Tests.Consumers;
+
+/// <summary>Fast consumer tests on the in-memory test harness (the real-service versions live in EndToEnd/).</summary>
+public class HarnessTests
+{
+    static async Task<(ServiceProvider Provider, ITestHarness Harness, IBlobStore Store)> StartAsync()
+    {
+        var root = Directory.CreateTempSubdirectory("xaivision-harness-").FullName;
+        var provider = WorkerTestServices.Build(root);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        harness.TestTimeout = TimeSpan.FromMinutes(2);
+        await harness.Start();
+        var store = provider.GetRequiredService<IBlobStore>();
+        await DemoJob.SeedAsync(store);
+        return (provider, harness, store);
+    }
+
+    [Fact]
+    public async Task A_job_runs_in_three_shards_and_reports_once()
+    {
+        var (provider, harness, store) = await StartAsync();
+        await using var _ = provider;
+        var jobId = Guid.NewGuid();
+        var spec = WorkerTestServices.CheapDemoSpec("run-1");
+        await harness.Bus.Publish(new SubmitAuditJob(jobId, spec));
+
+        Assert.True(await harness.Published.Any<AuditJobCompleted>(x => x.Context.Message.JobId == jobId));
+        await harness.InactivityTask;
+        var completed = harness.Published.Select<AuditJobCompleted>().ToList();
+        Assert.Single(completed);
+        Assert.Equal(12, completed[0].Context.Message.Images);
+        Assert.True(completed[0].Context.Message.GatesPassed, string.Join("; ", completed[0].Context.Message.GateFailures));
+        Assert.Equal(3, harness.Published.Select<ShardCompleted>().Count());
+
+        var blobs = await store.ListAsync("audits", "run-1/");
+        Assert.Contains("run-1/report.json", blobs);
+        Assert.Contains("run-1/images.csv", blobs);
+        Assert.Equal(3, blobs.Count(b => b.StartsWith("run-1/shards/")));
+        Assert.Equal(12, blobs.Count(b => b.EndsWith("/grad-cam.png") && !b.Contains("/channel-swap/")));
+        Assert.Equal(12, blobs.Count(b => b.EndsWith("/channel-swap/lrp-composite.png")));
+        Assert.Equal(13, (await store.ReadAsync("audits", "run-1/images.csv"))!.Count(b => b == '\n') / 2 + 1);
+    }
+
+    [Fact]
+    public async Task An_invalid_spec_is_rejected_with_every_reason_and_writes_nothing()
+    {
+        var (provider, harness, store) = await StartAsync();
+        await using var _ = provider;
+        var jobId = Guid.NewGuid();
+        var spec = WorkerTestServices.CheapDemoSpec("bad") with
+        {
+            Targets = "best",
+            Suite = new SuiteDefinition { Explainers = ["grad-cam", "nonsense"] },
+            ShardSize = 0,
+        };
+        await harness.Bus.Publish(new SubmitAuditJob(jobId, spec));
+        Assert.True(await harness.Published.Any<AuditJobRejected>(x => x.Context.Message.JobId == jobId));
+        var rejected = harness.Published.Select<AuditJobRejected>().Single().Context.Message;
+        Assert.Equal(["targets", "suite.explainers[1]", "shardSize"], rejected.Problems.Select(p => p.Path));
+        await harness.InactivityTask;
+        Assert.False(harness.Published.Select<AuditShard>().Any());
+        Assert.Empty(await store.ListAsync("audits", ""));
+    }
+
+    [Fact]
+    public async Task Duplicate_shards_and_completions_change_nothing()
+    {
+        var (provider, harness, store) = await StartAsync();
+        await using var _ = provider;
+        var jobId = Guid.NewGuid();
+        var spec = WorkerTestServices.CheapDemoSpec("dup");
+        await harness.Bus.Publish(new SubmitAuditJob(jobId, spec));
+        Assert.True(await harness.Published.Any<AuditJobCompleted>());
+        await harness.InactivityTask;
+        var before = await WorkerTestServices.SnapshotAsync(store, "audits", "dup/");
+        var shard = harness.Published.Select<AuditShard>().First().Context.Message;
+        var completedShard = harness.Published.Select<ShardCompleted>().First().Context.Message;
+
+        await harness.Bus.Publish(shard);
+        await harness.Bus.Publish(completedShard);
+        await harness.Bus.Publish(new SubmitAuditJob(jobId, spec)); // the same job submitted twice
+        await harness.InactivityTask;
+
+        var after = await WorkerTestServices.SnapshotAsync(store, "audits", "dup/");
+        Assert.Equal(before.Keys, after.Keys);
+        foreach (var (name, bytes) in before) Assert.True(bytes.SequenceEqual(after[name]), name);
+        Assert.Single(harness.Published.Select<AuditJobCompleted>());
+    }
+
+    [Fact]
+    public async Task A_model_that_cannot_load_fails_the_job_once()
+    {
+        var (provider, harness, store) = await StartAsync();
+        await using var _ = provider;
+        await store.WriteAsync("demo", "model/broken.pth", "not a pickle"u8.ToArray(), "application/octet-stream");
+        var jobId = Guid.NewGuid();
+        var spec = WorkerTestServices.CheapDemoSpec("broken") with { Model = new ModelSource { Architecture = "demo-shapes", Weights = "demo/model/broken.pth" } };
+        await harness.Bus.Publish(new SubmitAuditJob(jobId, spec));
+        Assert.True(await harness.Published.Any<AuditJobFailed>());
+        await harness.InactivityTask;
+        var failed = harness.Published.Select<AuditJobFailed>().ToList();
+        Assert.Single(failed);
+        Assert.Contains("broken.pth", failed[0].Context.Message.Reason);
+        Assert.False(await store.ExistsAsync("audits", "broken/report.json"));
+        Assert.False(harness.Published.Select<AuditJobCompleted>().Any());
+    }
+}

@@ -1,0 +1,47 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using XaiVision.Contracts;
+using XaiVision.Worker.Consumers;
+using XaiVision.Worker.Hosting;
+using XaiVision.Worker.Jobs;
+using XaiVision.Worker.Storage;
+
+namespace XaiVision.Worker.Tests.Consumers;
+
+/// <summary>The real consumers on MassTransit's in-memory test harness with a file-system store under a temp folder.</summary>
+public static class WorkerTestServices
+{
+    public static ServiceProvider Build(string root)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Kind"] = "FileSystem", ["Storage:Root"] = root, ["Worker:ModelCacheDirectory"] = Path.Combine(root, "models"),
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddXaiVisionOptions(configuration).AddBlobStore().AddAuditWorker();
+        services.AddMassTransitTestHarness(x =>
+        {
+            x.AddConsumer<SubmitAuditJobConsumer, SubmitAuditJobConsumerDefinition>();
+            x.AddConsumer<AuditShardConsumer, AuditShardConsumerDefinition>();
+            x.AddConsumer<ShardCompletedConsumer, ShardCompletedConsumerDefinition>();
+        });
+        return services.BuildServiceProvider(true);
+    }
+
+    /// <summary>A cheap suite over the 12 demo images in 3 shards.</summary>
+    public static AuditJobSpec CheapDemoSpec(string prefix) => DemoJob.Spec(prefix) with
+    {
+        Suite = new SuiteDefinition { Explainers = ["grad-cam", "lrp-composite"], Perturbations = ["channel-swap"], Metrics = ["deletion(steps=8)", "localisation"], Seed = 2 },
+        Gates = [new Gate { Metric = "relevance-mass", Method = "grad-cam", Min = 0.3 }],
+    };
+
+    public static async Task<Dictionary<string, byte[]>> SnapshotAsync(IBlobStore store, string container, string prefix)
+    {
+        var result = new Dictionary<string, byte[]>();
+        foreach (var name in await store.ListAsync(container, prefix)) result[name] = (await store.ReadAsync(container, name))!;
+        return result;
+    }
+}

@@ -1,0 +1,80 @@
+using XaiVision.Contracts;
+using XaiVision.Engine;
+using XaiVision.Worker.Jobs;
+
+namespace XaiVision.Worker.Tests.Jobs;
+
+public class JobSpecTests
+{
+    const string Yaml = """
+        model:
+          architecture: vgg16
+          weights: models/vgg16.pth
+          labels: models/classes.txt
+        images:
+          container: photos
+          prefix: cats/
+          limit: 100
+          sampleSeed: 7
+        targets: top-k:2
+        suite:
+          explainers: [grad-cam, "integrated-gradients(steps=16)"]
+          perturbations: ["affine(rotate=10)"]
+          metrics: [deletion, insertion]
+          seed: 3
+        output:
+          container: audits
+          prefix: nightly/2026-11-26
+          rawMaps: true
+        gates:
+          - metric: insertion
+            method: grad-cam
+            min: 0.5
+        shardSize: 24
+        """;
+
+    [Fact]
+    public void Yaml_and_json_read_the_same_fields()
+    {
+        var spec = JobSpecReader.ParseYaml(Yaml);
+        Assert.Equal("vgg16", spec.Model.Architecture);
+        Assert.Equal(100, spec.Images.Limit);
+        Assert.Equal(["grad-cam", "integrated-gradients(steps=16)"], spec.Suite.Explainers);
+        Assert.Equal(0.5, spec.Gates[0].Min);
+        Assert.True(spec.Output.RawMaps);
+        Assert.Equal(24, spec.ShardSize);
+        var json = System.Text.Json.JsonSerializer.Serialize(spec, JobSpecReader.Json);
+        Assert.Equal(json, System.Text.Json.JsonSerializer.Serialize(JobSpecReader.ParseJson(json), JobSpecReader.Json));
+        Assert.Empty(JobSpecValidator.Validate(spec));
+    }
+
+    [Theory]
+    [InlineData("model:\n  architecture: vgg16\n  wieghts: x/y.pth\n", "unknown field 'wieghts'")]
+    [InlineData("shardSize: many\n", "shardSize")]
+    [InlineData("suite:\n  explainers: grad-cam\n", "suite.explainers")]
+    [InlineData("model: [1, 2\n", "not valid YAML")]
+    public void Mistakes_in_the_file_name_the_field(string yaml, string expected)
+    {
+        var error = Assert.Throws<XaiVisionException>(() => JobSpecReader.ParseYaml(yaml));
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Validation_lists_every_problem_with_its_path()
+    {
+        var spec = new AuditJobSpec
+        {
+            Model = new ModelSource { Architecture = "vgg17", Weights = "../etc/passwd" },
+            Images = new ImageSource { Container = "Photos", Prefix = "../x" },
+            Targets = "best",
+            Suite = new SuiteDefinition { Explainers = ["grad-cam", "magic"], Metrics = ["deletion(steps=-1)"], Perturbations = ["warp"] },
+            Output = new OutputTarget { Container = "audits", Prefix = "a/../../b" },
+            Gates = [new Gate { Metric = "insertion" }],
+            ShardSize = 100000,
+        };
+        var paths = JobSpecValidator.Validate(spec).Select(p => p.Path).ToList();
+        Assert.Equal(
+            ["model.architecture", "model.weights", "images.container", "images.prefix", "targets", "suite.explainers[1]", "suite.perturbations[0]",
+             "suite.metrics[0]", "output.prefix", "gates[0]", "shardSize"], paths);
+    }
+}
