@@ -31,8 +31,13 @@ install() {
   fi
 }
 
+port_open() { (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
+
 start() {
   install
+  for port in "$AMQP_PORT" "$BLOB_PORT"; do
+    if port_open "$port"; then echo "port $port is already in use: stop what runs there (scripts/services.sh stop) or set XAIVISION_AMQP_PORT / XAIVISION_BLOB_PORT" >&2; exit 1; fi
+  done
   mkdir -p "$STATE/rabbit-home" "$STATE/rabbit/log" "$STATE/azurite"
   : > "$STATE/rabbit/enabled_plugins"
   echo "[]." > "$STATE/rabbit/enabled_plugins"
@@ -45,13 +50,14 @@ start() {
   nohup .tools/azurite/node_modules/.bin/azurite-blob --blobHost 127.0.0.1 --blobPort "$BLOB_PORT" --location "$STATE/azurite" \
     --skipApiVersionCheck --disableTelemetry --silent > "$STATE/azurite.log" 2>&1 &
   echo $! > "$STATE/azurite.pid"
-  for _ in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/"$BLOB_PORT") 2>/dev/null && break; sleep 0.5; done
+  for _ in $(seq 1 60); do port_open "$BLOB_PORT" && break; sleep 0.5; done
   echo "export XAIVISION_TEST_RABBITMQ='amqp://guest:guest@127.0.0.1:$AMQP_PORT/'"
   echo "export XAIVISION_TEST_AZURITE='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/devstoreaccount1;'"
 }
 
 stop() {
-  ( rabbit_env; /usr/lib/rabbitmq/bin/rabbitmqctl -q stop "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || true )
+  ( rabbit_env; timeout 60 /usr/lib/rabbitmq/bin/rabbitmqctl -q shutdown >/dev/null 2>&1 || true )
+  pkill -f -- "-home $STATE/rabbit-home" 2>/dev/null || true
   if [ -f "$STATE/azurite.pid" ]; then kill "$(cat "$STATE/azurite.pid")" 2>/dev/null || true; rm -f "$STATE/azurite.pid"; fi
 }
 

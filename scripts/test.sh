@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite from a clean clone: installs what the tests need, builds
-# warning-free, runs every test project. Extra arguments go to `dotnet test`
+# Runs the whole test suite from a clean clone: installs what the tests need (fonts,
+# rabbitmq-server, Azurite), starts RabbitMQ and Azurite on loopback, builds warning-free,
+# runs every test project, and stops the services. Extra arguments go to `dotnet test`
 # (e.g. --filter FullyQualifiedName~Weights).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,11 @@ if ! fc-list 2>/dev/null | grep -q . ; then
     exit 1
   fi
 fi
+
+# Real RabbitMQ and Azurite for the end-to-end tests, stopped again whatever happens.
+export XAIVISION_SERVICES_DIR=${XAIVISION_SERVICES_DIR:-$(mktemp -d /tmp/xaivision-services.XXXXXX)}
+trap 'scripts/services.sh stop || true' EXIT
+eval "$(scripts/services.sh start)"
 
 dotnet restore XaiVision.sln
 dotnet build XaiVision.sln -c Release --no-restore -warnaserror

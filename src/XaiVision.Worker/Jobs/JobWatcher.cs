@@ -14,6 +14,10 @@ public sealed class JobWatcher : IAsyncDisposable
 {
     readonly TaskCompletionSource<JobOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     HostReceiveEndpointHandle? _handle;
+    int _completions;
+
+    /// <summary>How many completion events arrived (exactly one, for an idempotent aggregator).</summary>
+    public int Completions => Volatile.Read(ref _completions);
 
     public static async Task<JobWatcher> StartAsync(IBus bus, Guid jobId, Action<AuditJobProgress> progress, CancellationToken ct)
     {
@@ -21,7 +25,13 @@ public sealed class JobWatcher : IAsyncDisposable
         watcher._handle = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), KebabCaseEndpointNameFormatter.Instance, cfg =>
         {
             cfg.Handler<AuditJobProgress>(c => { if (c.Message.JobId == jobId) progress(c.Message); return Task.CompletedTask; });
-            cfg.Handler<AuditJobCompleted>(c => { if (c.Message.JobId == jobId) watcher._outcome.TrySetResult(new(c.Message, null, null)); return Task.CompletedTask; });
+            cfg.Handler<AuditJobCompleted>(c =>
+            {
+                if (c.Message.JobId != jobId) return Task.CompletedTask;
+                Interlocked.Increment(ref watcher._completions);
+                watcher._outcome.TrySetResult(new(c.Message, null, null));
+                return Task.CompletedTask;
+            });
             cfg.Handler<AuditJobRejected>(c => { if (c.Message.JobId == jobId) watcher._outcome.TrySetResult(new(null, c.Message, null)); return Task.CompletedTask; });
             cfg.Handler<AuditJobFailed>(c => { if (c.Message.JobId == jobId) watcher._outcome.TrySetResult(new(null, null, c.Message)); return Task.CompletedTask; });
         });
