@@ -1,4 +1,4 @@
 namespace XaiVision.Contracts;
 
-/// <summary>Event: progress of a job after a shard finished.</summary>
+/// <summary>Event: a shard of a job finished — its images and the job's total, for progress bars.</summary>
 public sealed record AuditJobProgress(Guid JobId, int ShardIndex, int ShardCount, int ImagesInShard, int ImagesTotal);

@@ -1,4 +1,4 @@
 namespace XaiVision.Contracts;
 
 /// <summary>Command: audit one shard of a job (a few dozen images at most).</summary>
-public sealed record AuditShard(Guid JobId, int ShardIndex, int ShardCount, AuditJobSpec Spec, IReadOnlyList<ShardImage> Images);
+public sealed record AuditShard(Guid JobId, int ShardIndex, int ShardCount, AuditJobSpec Spec, IReadOnlyList<ShardImage> Images, int ImagesTotal);

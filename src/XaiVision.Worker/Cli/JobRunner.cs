@@ -12,12 +12,13 @@ public static class JobRunner
     public static async Task<int> SubmitAsync(IHost host, Guid jobId, AuditJobSpec spec, bool wait, CancellationToken ct)
     {
         var bus = host.Services.GetRequiredService<IBus>();
-        int done = 0;
+        int shards = 0, images = 0;
         await using var watcher = wait ? await JobWatcher.StartAsync(bus, jobId, p =>
         {
-            int now = Interlocked.Increment(ref done);
-            Console.Error.Write($"\rshards done: {now}/{p.ShardCount}");
-            if (now >= p.ShardCount) Console.Error.WriteLine();
+            int doneShards = Interlocked.Increment(ref shards);
+            int doneImages = Interlocked.Add(ref images, p.ImagesInShard);
+            Console.Error.Write($"\r{Bar(doneImages, p.ImagesTotal)} {doneImages}/{p.ImagesTotal} images, {doneShards}/{p.ShardCount} shards");
+            if (doneShards >= p.ShardCount) Console.Error.WriteLine();
         }, ct) : null;
         await bus.Publish(new SubmitAuditJob(jobId, spec), ct);
         Console.WriteLine($"submitted job {jobId}");
@@ -46,6 +47,13 @@ public static class JobRunner
         Console.WriteLine("gates: FAILED");
         foreach (var f in completed.GateFailures) Console.WriteLine($"  {f}");
         return ExitCodes.GatesFailed;
+    }
+
+    static string Bar(int done, int total)
+    {
+        const int width = 24;
+        int filled = total == 0 ? width : Math.Min(width, done * width / total);
+        return "[" + new string('#', filled) + new string('.', width - filled) + "]";
     }
 
     static void PrintSummary(IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> summary)

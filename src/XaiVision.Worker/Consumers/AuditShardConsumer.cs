@@ -40,8 +40,7 @@ public sealed class AuditShardConsumer(ShardProcessor processor, IBlobStore stor
         }
         log.LogInformation("Shard {Shard}/{Shards} of job {JobId}: {Images} images ({Failed} failed) in {Seconds:F1} s{Again}",
             shard.ShardIndex + 1, shard.ShardCount, shard.JobId, outcome.Images, outcome.Failed, watch.Elapsed.TotalSeconds, outcome.AlreadyDone ? " (already done)" : "");
-        var total = shard.ShardCount; // images total is not known to a shard; progress counts shards and this shard's images
-        await context.Publish(new AuditJobProgress(shard.JobId, shard.ShardIndex, total, outcome.Images, 0));
+        await context.Publish(new AuditJobProgress(shard.JobId, shard.ShardIndex, shard.ShardCount, outcome.Images, shard.ImagesTotal));
         await context.Publish(new ShardCompleted(shard.JobId, shard.ShardIndex, shard.ShardCount, shard.Spec, outcome.Images, outcome.Failed));
     }
 }

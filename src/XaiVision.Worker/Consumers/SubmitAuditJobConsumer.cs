@@ -47,6 +47,6 @@ public sealed class SubmitAuditJobConsumer(IBlobStore store, IOptions<WorkerOpti
 
         log.LogInformation("Job {JobId}: {Images} images in {Shards} shards", jobId, plan.Images, plan.Shards.Count);
         for (int i = 0; i < plan.Shards.Count; i++)
-            await context.Publish(new AuditShard(jobId, i, plan.Shards.Count, plan.Spec, plan.Shards[i]));
+            await context.Publish(new AuditShard(jobId, i, plan.Shards.Count, plan.Spec, plan.Shards[i], plan.Images));
     }
 }

@@ -97,7 +97,7 @@ public sealed class RealServicesTests(ITestOutputHelper log) : IAsyncLifetime
             var before = await WorkerTestServices.SnapshotAsync(_store, "audits", prefix + "/");
             var plan = System.Text.Json.JsonSerializer.Deserialize<JobPlan>(before[$"{prefix}/job.json"], Engine.Pipeline.ExplainRunner.Json)!;
             var bus = _client.Services.GetRequiredService<IBus>();
-            await bus.Publish(new AuditShard(jobId, 1, plan.Shards.Count, spec, plan.Shards[1]));
+            await bus.Publish(new AuditShard(jobId, 1, plan.Shards.Count, spec, plan.Shards[1], plan.Images));
             await bus.Publish(new ShardCompleted(jobId, 1, plan.Shards.Count, spec, plan.Shards[1].Count, 0));
             await bus.Publish(new SubmitAuditJob(jobId, spec));
             await Task.Delay(TimeSpan.FromSeconds(5));
