@@ -9,6 +9,17 @@ namespace XaiVision.Worker.Tests.Consumers;
 /// <summary>Fast consumer tests on the in-memory test harness (the real-service versions live in EndToEnd/).</summary>
 public class HarnessTests
 {
+    /// <summary>Waits for a condition on the harness's message lists (model loading leaves the bus quiet longer than the harness's inactivity timeout).</summary>
+    static async Task Until(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
     static async Task<(ServiceProvider Provider, ITestHarness Harness, IBlobStore Store)> StartAsync()
     {
         var root = Directory.CreateTempSubdirectory("xaivision-harness-").FullName;
@@ -30,8 +41,8 @@ public class HarnessTests
         var spec = WorkerTestServices.CheapDemoSpec("run-1");
         await harness.Bus.Publish(new SubmitAuditJob(jobId, spec));
 
-        Assert.True(await harness.Published.Any<AuditJobCompleted>(x => x.Context.Message.JobId == jobId));
-        await harness.InactivityTask;
+        await Until(() => harness.Published.Select<AuditJobCompleted>().Any(), "the job to complete");
+        await Until(() => harness.Consumed.Select<ShardCompleted>().Count() >= 3, "every ShardCompleted to be consumed");
         var completed = harness.Published.Select<AuditJobCompleted>().ToList();
         Assert.Single(completed);
         Assert.Equal(12, completed[0].Context.Message.Images);
@@ -60,10 +71,9 @@ public class HarnessTests
             ShardSize = 0,
         };
         await harness.Bus.Publish(new SubmitAuditJob(jobId, spec));
-        Assert.True(await harness.Published.Any<AuditJobRejected>(x => x.Context.Message.JobId == jobId));
+        await Until(() => harness.Published.Select<AuditJobRejected>().Any(), "the rejection");
         var rejected = harness.Published.Select<AuditJobRejected>().Single().Context.Message;
         Assert.Equal(["targets", "suite.explainers[1]", "shardSize"], rejected.Problems.Select(p => p.Path));
-        await harness.InactivityTask;
         Assert.False(harness.Published.Select<AuditShard>().Any());
         Assert.Empty(await store.ListAsync("audits", ""));
     }
@@ -76,16 +86,22 @@ public class HarnessTests
         var jobId = Guid.NewGuid();
         var spec = WorkerTestServices.CheapDemoSpec("dup");
         await harness.Bus.Publish(new SubmitAuditJob(jobId, spec));
-        Assert.True(await harness.Published.Any<AuditJobCompleted>());
-        await harness.InactivityTask;
+        await Until(() => harness.Published.Select<AuditJobCompleted>().Any(), "the job to complete");
+        await Until(() => harness.Consumed.Select<ShardCompleted>().Count() >= 3, "every ShardCompleted to be consumed");
         var before = await WorkerTestServices.SnapshotAsync(store, "audits", "dup/");
+        int shardsConsumed = harness.Consumed.Select<AuditShard>().Count();
+        int completionsConsumed = harness.Consumed.Select<ShardCompleted>().Count();
+        int submissionsConsumed = harness.Consumed.Select<SubmitAuditJob>().Count();
         var shard = harness.Published.Select<AuditShard>().First().Context.Message;
         var completedShard = harness.Published.Select<ShardCompleted>().First().Context.Message;
 
         await harness.Bus.Publish(shard);
         await harness.Bus.Publish(completedShard);
         await harness.Bus.Publish(new SubmitAuditJob(jobId, spec)); // the same job submitted twice
-        await harness.InactivityTask;
+        // the resubmission re-sends 3 shards; each (and the duplicate) announces itself again
+        await Until(() => harness.Consumed.Select<SubmitAuditJob>().Count() > submissionsConsumed
+                          && harness.Consumed.Select<AuditShard>().Count() >= shardsConsumed + 4
+                          && harness.Consumed.Select<ShardCompleted>().Count() >= completionsConsumed + 5, "the duplicates to be consumed");
 
         var after = await WorkerTestServices.SnapshotAsync(store, "audits", "dup/");
         Assert.Equal(before.Keys, after.Keys);
@@ -102,8 +118,8 @@ public class HarnessTests
         var jobId = Guid.NewGuid();
         var spec = WorkerTestServices.CheapDemoSpec("broken") with { Model = new ModelSource { Architecture = "demo-shapes", Weights = "demo/model/broken.pth" } };
         await harness.Bus.Publish(new SubmitAuditJob(jobId, spec));
-        Assert.True(await harness.Published.Any<AuditJobFailed>());
-        await harness.InactivityTask;
+        await Until(() => harness.Published.Select<AuditJobFailed>().Any(), "the failure");
+        await Until(() => harness.Consumed.Select<AuditShard>().Count() >= 3, "every shard to be tried");
         var failed = harness.Published.Select<AuditJobFailed>().ToList();
         Assert.Single(failed);
         Assert.Contains("broken.pth", failed[0].Context.Message.Reason);
