@@ -20,6 +20,7 @@ public static class JobRunner
             Console.Error.Write($"\r{Bar(doneImages, p.ImagesTotal)} {doneImages}/{p.ImagesTotal} images, {doneShards}/{p.ShardCount} shards");
             if (doneShards >= p.ShardCount) Console.Error.WriteLine();
         }, ct) : null;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         await bus.Publish(new SubmitAuditJob(jobId, spec), ct);
         Console.WriteLine($"submitted job {jobId}");
         if (watcher is null) return ExitCodes.Ok;
@@ -37,7 +38,8 @@ public static class JobRunner
             return ExitCodes.JobFailed;
         }
         var completed = outcome.Completed!;
-        Console.WriteLine($"job {jobId} complete: {completed.Images} images, {completed.FailedImages} failed; report at {completed.ReportLocation}");
+        double seconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"job {jobId} complete: {completed.Images} images, {completed.FailedImages} failed, in {seconds:F1} s ({completed.Images / seconds:F2} images/s); report at {completed.ReportLocation}");
         PrintSummary(completed.Summary);
         if (completed.GatesPassed)
         {
