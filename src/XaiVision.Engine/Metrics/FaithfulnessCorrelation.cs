@@ -28,18 +28,13 @@ public sealed class FaithfulnessCorrelation(int subsets, double fraction, int ma
         var relevanceSums = (c.Maps.reshape(n, 1, pixels) * chosen).sum(2).cpu().to(ScalarType.Float64);
         var original = c.Model.Forward(images).softmax(1).gather(1, c.Targets.view(-1, 1)).view(n);
 
-        var drops = empty(n, subsets, device: images.device);
-        long rows = n * subsets;
-        for (long first = 0; first < rows; first += maxBatch)
+        var probabilities = ChunkedScores.Run(c.Model, n * subsets, maxBatch, images.device, row =>
         {
-            using var chunk = NewDisposeScope();
-            var row = arange(first, Math.Min(rows, first + maxBatch), device: images.device);
             var image = row.div(subsets, rounding_mode: RoundingMode.floor);
-            var mask = chosen.view(rows, pixels).index_select(0, row).view(-1, 1, h, w);
-            var input = where(mask, zeros_like(images.index_select(0, image)), images.index_select(0, image));
-            var probability = c.Model.Forward(input).softmax(1).gather(1, c.Targets.index_select(0, image).view(-1, 1)).view(-1);
-            drops.view(-1).index_copy_(0, row, original.index_select(0, image) - probability);
-        }
+            var mask = chosen.view(n * subsets, pixels).index_select(0, row).view(-1, 1, h, w);
+            return (where(mask, zeros_like(images.index_select(0, image)), images.index_select(0, image)), c.Targets.index_select(0, image));
+        }, probability: true);
+        var drops = original.repeat_interleave(subsets) - probabilities;
         var d = drops.cpu().to(ScalarType.Float64).data<double>().ToArray();
         var r = relevanceSums.data<double>().ToArray();
         return Enumerable.Range(0, (int)n).Select(i => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>

@@ -34,18 +34,13 @@ public sealed class Infidelity(int patches, double size, bool normalise, int max
         // Iᵀφ for every (image, patch): Σ over patch pixels of (Σ_c x_c) · φ
         var dots = (images.sum(1).unsqueeze(1) * c.Maps.unsqueeze(1) * masks.squeeze(1).unsqueeze(0)).sum([2, 3]).cpu().to(ScalarType.Float64);
 
-        var drops = empty(n, patches, device: images.device);
-        long rows = n * patches;
-        for (long first = 0; first < rows; first += maxBatch)
+        var logits = ChunkedScores.Run(c.Model, n * patches, maxBatch, images.device, row =>
         {
-            using var chunk = NewDisposeScope();
-            var row = arange(first, Math.Min(rows, first + maxBatch), device: images.device);
             var image = row.div(patches, rounding_mode: RoundingMode.floor);
             var patch = row.remainder(patches);
-            var input = images.index_select(0, image) * (1 - masks.index_select(0, patch));
-            var logit = c.Model.Forward(input).gather(1, c.Targets.index_select(0, image).view(-1, 1)).view(-1);
-            drops.view(-1).index_copy_(0, row, original.index_select(0, image) - logit);
-        }
+            return (images.index_select(0, image) * (1 - masks.index_select(0, patch)), c.Targets.index_select(0, image));
+        }, probability: false);
+        var drops = original.repeat_interleave(patches) - logits;
         var d = drops.cpu().to(ScalarType.Float64).data<double>().ToArray();
         var dot = dots.data<double>().ToArray();
         return Enumerable.Range(0, (int)n).Select(i =>

@@ -32,19 +32,13 @@ public static class PixelFlipCurve
 
         long step = (regions + steps - 1) / steps;
         int evaluations = (int)((regions + step - 1) / step) + 1;
-        var scores = empty(n, evaluations, device: start.device);
-        long rows = n * evaluations;
-        for (long first = 0; first < rows; first += maxBatch)
+        var scores = ChunkedScores.Run(model, n * evaluations, maxBatch, start.device, row =>
         {
-            using var chunk = NewDisposeScope();
-            var row = arange(first, Math.Min(rows, first + maxBatch), device: start.device);
             var image = row.div(evaluations, rounding_mode: RoundingMode.floor);
             var moved = (row.remainder(evaluations) * step).view(-1, 1, 1);
             var done = rank.index_select(0, image).lt(moved).unsqueeze(1);
-            var input = where(done, finish.index_select(0, image), start.index_select(0, image));
-            var probability = model.Forward(input).softmax(1).gather(1, targets.index_select(0, image).view(-1, 1)).view(-1);
-            scores.view(-1).index_copy_(0, row, probability.to(scores.dtype));
-        }
+            return (where(done, finish.index_select(0, image), start.index_select(0, image)), targets.index_select(0, image));
+        }, probability: true);
         var host = scores.cpu().data<float>().ToArray();
         return Enumerable.Range(0, (int)n).Select(i => host.AsSpan(i * evaluations, evaluations).ToArray()).ToArray();
     }

@@ -29,7 +29,7 @@ public static class DemoJob
     public static AuditJobSpec Spec(string outputPrefix, int shardSize = 4) => new()
     {
         Model = new ModelSource { Architecture = "demo-shapes", Weights = $"{Container}/model/{DemoAssets.WeightsFile}", Labels = $"{Container}/model/{DemoAssets.ClassesFile}" },
-        Images = new ImageSource { Container = Container, Manifest = "manifest.csv" },
+        Images = new ImageSource { Container = Container, Prefix = "images/", Manifest = "manifest.csv" },
         Suite = new SuiteDefinition
         {
             Explainers = ["grad-cam", "lrp-composite", "integrated-gradients", "random"],

@@ -1,0 +1,29 @@
+using XaiVision.Engine.Models;
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Metrics;
+
+/// <summary>
+/// The loop every perturbation metric shares: <paramref name="rows"/> perturbed inputs, built a chunk of
+/// at most <paramref name="maxBatch"/> at a time, each scored by the target's softmax probability (or logit).
+/// </summary>
+internal static class ChunkedScores
+{
+    /// <param name="build">row indices → (inputs, target classes) for that chunk.</param>
+    /// <returns>scores [rows] on the model's device.</returns>
+    public static Tensor Run(ExplainableModel model, long rows, int maxBatch, Device device, Func<Tensor, (Tensor Input, Tensor Targets)> build, bool probability)
+    {
+        using var _ = no_grad();
+        var scores = empty(rows, device: device);
+        for (long first = 0; first < rows; first += maxBatch)
+        {
+            using var chunk = NewDisposeScope();
+            var row = arange(first, Math.Min(rows, first + maxBatch), device: device);
+            var (input, targets) = build(row);
+            var output = model.Forward(input);
+            if (probability) output = output.softmax(1);
+            scores.index_copy_(0, row, output.gather(1, targets.view(-1, 1)).view(-1).to(scores.dtype));
+        }
+        return scores;
+    }
+}
