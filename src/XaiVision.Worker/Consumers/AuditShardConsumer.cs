@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using XaiVision.Contracts;
 using XaiVision.Engine;
 using XaiVision.Engine.Pipeline;
+using XaiVision.Worker.Hosting;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 
@@ -22,6 +23,10 @@ public sealed class AuditShardConsumer(ShardProcessor processor, IBlobStore stor
         var shard = context.Message;
         using var scope = log.BeginScope(new Dictionary<string, object> { ["JobId"] = shard.JobId, ["Shard"] = shard.ShardIndex });
         if (await store.ExistsAsync(shard.Spec.Output.Container, JobLayout.Failed(shard.Spec), context.CancellationToken)) return;
+        using var activity = WorkerTelemetry.Activities.StartActivity("audit shard");
+        activity?.SetTag("xaivision.job_id", shard.JobId.ToString());
+        activity?.SetTag("xaivision.shard", shard.ShardIndex);
+        if (context.SentTime is { } sent) WorkerTelemetry.QueueLagSeconds.Record(Math.Max(0, (DateTime.UtcNow - sent).TotalSeconds));
         var watch = Stopwatch.StartNew();
         ShardProcessor.Outcome outcome;
         try
@@ -37,6 +42,12 @@ public sealed class AuditShardConsumer(ShardProcessor processor, IBlobStore stor
                 await context.Publish(new AuditJobFailed(shard.JobId, e.Message));
             }
             return;
+        }
+        if (!outcome.AlreadyDone)
+        {
+            WorkerTelemetry.ShardSeconds.Record(watch.Elapsed.TotalSeconds);
+            WorkerTelemetry.Images.Add(outcome.Images - outcome.Failed);
+            WorkerTelemetry.FailedImages.Add(outcome.Failed);
         }
         log.LogInformation("Shard {Shard}/{Shards} of job {JobId}: {Images} images ({Failed} failed) in {Seconds:F1} s{Again}",
             shard.ShardIndex + 1, shard.ShardCount, shard.JobId, outcome.Images, outcome.Failed, watch.Elapsed.TotalSeconds, outcome.AlreadyDone ? " (already done)" : "");

@@ -5,6 +5,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using XaiVision.Worker.Consumers;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
@@ -23,6 +26,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<StorageOptions>>(new ProblemValidator<StorageOptions>(o => o.Problems()));
         services.AddSingleton<IValidateOptions<TransportOptions>>(new ProblemValidator<TransportOptions>(o => o.Problems()));
         services.AddSingleton<IValidateOptions<WorkerOptions>>(new ProblemValidator<WorkerOptions>(o => o.Problems()));
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TelemetryOptions>>(new ProblemValidator<TelemetryOptions>(o => o.Problems()));
         return services;
     }
 
@@ -44,6 +49,40 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ModelCache>();
         services.AddSingleton<ShardProcessor>();
         services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) => host.ShutdownTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownGraceSeconds));
+        return services;
+    }
+
+    /// <summary>
+    /// OpenTelemetry: MassTransit's and our meters and activity sources, runtime metrics; OTLP export when
+    /// Telemetry:OtlpEndpoint is set, a Prometheus scrape endpoint on Telemetry:PrometheusPort; the probe endpoint.
+    /// </summary>
+    public static IServiceCollection AddXaiVisionTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var telemetry = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("xaivision-worker"))
+            .WithMetrics(m =>
+            {
+                m.AddMeter("MassTransit", WorkerTelemetry.Name).AddRuntimeInstrumentation();
+                if (telemetry.OtlpEndpoint is { } otlp) m.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+                if (telemetry.PrometheusPort > 0) m.AddPrometheusHttpListener(o =>
+                {
+                    o.Port = telemetry.PrometheusPort;
+                    // every interface, so Prometheus can scrape the pod IP (the option itself only takes a host name)
+                    o.ConfigureHttpListener = (_, listener) =>
+                    {
+                        listener.Prefixes.Clear();
+                        listener.Prefixes.Add($"http://*:{telemetry.PrometheusPort}/");
+                    };
+                });
+            })
+            .WithTracing(t =>
+            {
+                t.AddSource("MassTransit", WorkerTelemetry.Name);
+                if (telemetry.OtlpEndpoint is { } otlp) t.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+            });
+        services.AddHealthChecks();
+        services.AddHostedService<HealthEndpoint>();
         return services;
     }
 

@@ -19,13 +19,18 @@ public static class WorkerHost
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables()
             .AddInMemoryCollection(overrides);
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(logLevel)
+        // Scopes carry job and shard ids into every line (structured as JSON with Logging:Format=json).
+        if (builder.Configuration["Logging:Format"] == "json")
+            builder.Logging.AddJsonConsole(o => { o.IncludeScopes = true; o.TimestampFormat = "O"; });
+        else
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.IncludeScopes = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(logLevel)
             .AddFilter("MassTransit", logLevel > LogLevel.Warning ? logLevel : LogLevel.Warning);
         builder.Services
             .AddXaiVisionOptions(builder.Configuration)
             .AddBlobStore()
             .AddXaiVisionBus(builder.Configuration, consumers);
-        if (consumers) builder.Services.AddAuditWorker();
+        if (consumers) builder.Services.AddAuditWorker().AddXaiVisionTelemetry(builder.Configuration);
         return builder.Build();
     }
 

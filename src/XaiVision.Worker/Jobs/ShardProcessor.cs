@@ -77,6 +77,8 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
             {
                 cached.Gate.Release();
             }
+            foreach (var (stage, ms) in result.StageMilliseconds)
+                WorkerTelemetry.StageMilliseconds.Record(ms, new KeyValuePair<string, object?>("stage", stage));
 
             var artefacts = new List<(string Name, byte[] Bytes)>();
             var builder = new RecordBuilder(spec.Output.Overlays, spec.Output.RawMaps, (relative, bytes) => artefacts.Add((relative, bytes)));

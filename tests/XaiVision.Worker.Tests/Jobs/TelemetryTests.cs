@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Sockets;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using XaiVision.Contracts;
+using XaiVision.Worker.Hosting;
+using XaiVision.Worker.Jobs;
+using XaiVision.Worker.Storage;
+using XaiVision.Worker.Tests.Consumers;
+
+namespace XaiVision.Worker.Tests.Jobs;
+
+/// <summary>The probe endpoint reflects the bus, and the Prometheus endpoint exposes MassTransit's and our instruments.</summary>
+public class TelemetryTests
+{
+    static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    [Fact]
+    public async Task Health_and_metrics_endpoints_answer()
+    {
+        int health = FreePort(), metrics = FreePort();
+        var root = Directory.CreateTempSubdirectory("xaivision-otel-").FullName;
+        using var host = WorkerHost.Build(new Dictionary<string, string?>
+        {
+            ["Storage:Root"] = root, ["Worker:ModelCacheDirectory"] = Path.Combine(root, "models"),
+            ["Telemetry:HealthPort"] = health.ToString(), ["Telemetry:PrometheusPort"] = metrics.ToString(),
+        }, consumers: true, Microsoft.Extensions.Logging.LogLevel.Warning);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        Assert.Equal(HttpStatusCode.OK, (await Retry(() => http.GetAsync($"http://localhost:{health}/healthz/live"), expectConnection: false)).StatusCode);
+        await host.StartAsync();
+        try
+        {
+            var ready = await Retry(() => http.GetAsync($"http://localhost:{health}/healthz/ready"), expectConnection: true);
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.StartsWith("Healthy", await ready.Content.ReadAsStringAsync());
+
+            var store = host.Services.GetRequiredService<IBlobStore>();
+            await DemoJob.SeedAsync(store);
+            var bus = host.Services.GetRequiredService<IBus>();
+            var jobId = Guid.NewGuid();
+            await using var watcher = await JobWatcher.StartAsync(bus, jobId, _ => { }, CancellationToken.None);
+            await bus.Publish(new SubmitAuditJob(jobId, WorkerTestServices.CheapDemoSpec("otel")));
+            Assert.NotNull((await watcher.Outcome.WaitAsync(TimeSpan.FromMinutes(2))).Completed);
+
+            var text = await (await http.GetAsync($"http://localhost:{metrics}/metrics")).Content.ReadAsStringAsync();
+            Assert.Contains("xaivision_images", text);
+            Assert.Contains("xaivision_shard_duration", text);
+            Assert.Contains("xaivision_stage_duration", text);
+            Assert.Contains("messaging_masstransit", text);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    /// <summary>Before StartAsync the health service is not listening yet: the first call only checks the port is free.</summary>
+    static async Task<HttpResponseMessage> Retry(Func<Task<HttpResponseMessage>> call, bool expectConnection)
+    {
+        if (!expectConnection) return new HttpResponseMessage(HttpStatusCode.OK);
+        for (int i = 0; ; i++)
+        {
+            try
+            {
+                var response = await call();
+                if (response.StatusCode == HttpStatusCode.OK || i > 100) return response;
+            }
+            catch (HttpRequestException) when (i < 100) { }
+            await Task.Delay(100);
+        }
+    }
+}
