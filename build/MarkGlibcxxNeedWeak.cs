@@ -16,10 +16,13 @@ public class XaiVisionMarkGlibcxxNeedWeak : Task
 
     [Required] public string Directory { get; set; } = "";
 
+    /// <summary>Patch even where this machine's libstdc++ is new enough (the output runs elsewhere).</summary>
+    public bool Force { get; set; }
+
     public override bool Execute()
     {
         if (!System.IO.Directory.Exists(Directory)) return true;
-        if (SystemLibstdcxxHas(Needed))
+        if (!Force && SystemLibstdcxxHas(Needed))
         {
             Log.LogMessage(MessageImportance.Low, "libstdc++ provides " + Needed + "; libLibTorchSharp.so left as is.");
             return true;

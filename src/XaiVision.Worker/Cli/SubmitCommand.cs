@@ -13,11 +13,14 @@ public static class SubmitCommand
         var spec = new Argument<string>("spec") { Description = "Job spec, YAML or JSON." };
         var wait = new Option<bool>("--wait") { Description = "Wait for the job, print progress and the summary." };
         var jobId = new Option<Guid?>("--job-id") { Description = "Job id (default: a new one). Resubmitting the same id is idempotent." };
+        var dated = new Option<bool>("--dated-output") { Description = "Append /yyyy-MM-dd-HHmm (UTC) to output.prefix, so a scheduled audit writes a new folder each run." };
         var settings = SettingsOption.Create();
-        var command = new Command("submit", "Submit an audit job to the workers.") { spec, wait, jobId, settings };
+        var command = new Command("submit", "Submit an audit job to the workers.") { spec, wait, jobId, dated, settings };
         command.SetAction(async (parse, ct) => await CliErrors.GuardAsync(async () =>
         {
             var job = JobSpecReader.ReadFile(parse.GetValue(spec)!);
+            if (parse.GetValue(dated))
+                job = job with { Output = job.Output with { Prefix = $"{job.Output.Prefix.TrimEnd('/')}/{DateTime.UtcNow:yyyy-MM-dd-HHmm}" } };
             var problems = JobSpecValidator.Validate(job);
             if (problems.Count > 0)
                 throw new Engine.XaiVisionException("the job spec is invalid: " + string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}")));

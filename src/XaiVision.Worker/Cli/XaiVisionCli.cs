@@ -11,6 +11,7 @@ public static class XaiVisionCli
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(SubmitCommand.Create());
+        root.Subcommands.Add(SubmitDemoCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ExplainCommand.Create());
         root.Subcommands.Add(TrainDemoCommand.Create());
