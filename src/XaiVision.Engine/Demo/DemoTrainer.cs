@@ -12,7 +12,8 @@ public sealed record DemoTrainingOptions(
     int TestImages = 1000,
     int Epochs = 14,
     int BatchSize = 64,
-    double LearningRate = 1e-3);
+    double LearningRate = 1e-3,
+    double SpuriousTagProbability = 0);
 
 public sealed record DemoTrainingResult(double TrainAccuracy, double TestAccuracy, int TestImages, double Seconds, DemoTrainingOptions Options);
 
@@ -26,9 +27,11 @@ public static class DemoTrainer
     {
         var watch = Stopwatch.StartNew();
         random.manual_seed(options.Seed);
-        var generator = new ShapesGenerator(DemoNet.InputSize);
+        // Training pictures may carry the shortcut tag; the test set is always clean.
+        var generator = new ShapesGenerator(DemoNet.InputSize, options.SpuriousTagProbability);
+        var clean = new ShapesGenerator(DemoNet.InputSize);
         var preprocessing = Preprocessing.ImageNet(DemoNet.InputSize, DemoNet.InputSize);
-        using var test = Generate(generator, preprocessing, TestSeed(options), options.TestImages);
+        using var test = Generate(clean, preprocessing, TestSeed(options), options.TestImages);
 
         using var optimizer = optim.Adam(net.parameters(), options.LearningRate);
         var order = new Random(options.Seed);

@@ -10,9 +10,19 @@ namespace XaiVision.Engine.Demo;
 /// classes). The mask is the shape's exact silhouette, rendered without anti-aliasing.
 /// Sample i of seed s is always the same picture.
 /// </summary>
-public sealed class ShapesGenerator(int size = 64)
+public sealed class ShapesGenerator(int size = 64, double spuriousTagProbability = 0)
 {
     public int Size { get; } = size;
+
+    /// <summary>
+    /// The biased variant behind the shortcut demo: with this probability a small square "tag" in the
+    /// class's own colour sits in the top-left corner (outside the object mask), so the tag alone
+    /// predicts the class in training. 0 = the clean data set (no random numbers are spent on it).
+    /// </summary>
+    public double SpuriousTagProbability { get; } = spuriousTagProbability;
+
+    /// <summary>Tag colour per class (index = class id).</summary>
+    public static readonly SKColor[] TagColours = [new(255, 0, 0), new(0, 200, 0), new(0, 0, 255), new(255, 255, 0), new(255, 0, 255)];
 
     public static IReadOnlyList<string> ClassNames { get; } = Enum.GetNames<ShapeKind>().Select(n => n.ToLowerInvariant()).ToList();
 
@@ -36,6 +46,11 @@ public sealed class ShapesGenerator(int size = 64)
             using var path = ShapePath(kind, random);
             using var paint = new SKPaint { Color = colour, IsAntialias = true, Style = SKPaintStyle.Fill };
             canvas.DrawPath(path, paint);
+            if (SpuriousTagProbability > 0 && random.NextDouble() < SpuriousTagProbability)
+            {
+                using var tag = new SKPaint { Color = TagColours[(int)kind], IsAntialias = false };
+                canvas.DrawRect(1, 1, Size / 10f, Size / 10f, tag);
+            }
             AddNoise(bitmap, random, 10);
             return new ShapeSample(SkiaPixels.ToRgb(bitmap), RenderMask(path), kind);
         }

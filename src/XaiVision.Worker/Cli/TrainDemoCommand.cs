@@ -17,14 +17,17 @@ public static class TrainDemoCommand
         var trainImages = new Option<int>("--train-images") { DefaultValueFactory = _ => new DemoTrainingOptions().TrainImages };
         var testImages = new Option<int>("--test-images") { DefaultValueFactory = _ => new DemoTrainingOptions().TestImages };
         var samples = new Option<int>("--samples") { DefaultValueFactory = _ => 12, Description = "Sample images (with masks) to write." };
+        var shortcut = new Option<double>("--shortcut") { DefaultValueFactory = _ => 0, Description = "Probability of the spurious class tag in training images (the shortcut demo uses 0.95)." };
         var output = new Option<string>("--out") { DefaultValueFactory = _ => Path.Combine("assets", "demo"), Description = "Folder for the demo assets." };
         var command = new Command("train-demo", "Train the demo shapes model and write it with sample images and masks.")
         {
-            seed, epochs, trainImages, testImages, samples, output,
+            seed, epochs, trainImages, testImages, samples, shortcut, output,
         };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
-            var options = new DemoTrainingOptions(parse.GetValue(seed), parse.GetValue(trainImages), parse.GetValue(testImages), parse.GetValue(epochs));
+            if (parse.GetValue(shortcut) is < 0 or > 1) throw new Engine.XaiVisionException("--shortcut must be a probability (0–1).");
+            var options = new DemoTrainingOptions(parse.GetValue(seed), parse.GetValue(trainImages), parse.GetValue(testImages), parse.GetValue(epochs),
+                SpuriousTagProbability: parse.GetValue(shortcut));
             var outputDirectory = parse.GetValue(output)!;
             Directory.CreateDirectory(outputDirectory);
             using var net = new DemoNet(ShapesGenerator.ClassNames.Count);
@@ -32,7 +35,7 @@ public static class TrainDemoCommand
             net.save(Path.Combine(outputDirectory, DemoAssets.WeightsFile));
             File.WriteAllLines(Path.Combine(outputDirectory, DemoAssets.ClassesFile), ShapesGenerator.ClassNames);
             File.WriteAllText(Path.Combine(outputDirectory, "training.json"), JsonSerializer.Serialize(result, ExplainRunner.Json));
-            WriteSamples(outputDirectory, options.Seed + 2000, parse.GetValue(samples));
+            if (options.SpuriousTagProbability == 0) WriteSamples(outputDirectory, options.Seed + 2000, parse.GetValue(samples));
             Console.WriteLine($"test accuracy {result.TestAccuracy:P2} on {result.TestImages} unseen images; training took {result.Seconds:F0} s; wrote {Path.GetFullPath(outputDirectory)}");
             return ExitCodes.Ok;
         }));
