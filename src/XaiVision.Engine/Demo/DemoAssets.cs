@@ -28,6 +28,9 @@ public static class DemoAssets
     }
 
     public static string ImagesDirectory => Path.Combine(Directory, "images");
+
+    /// <summary>The shortcut model (trained with a spurious class tag), beside the demo: <c>assets/demo-shortcut/</c>.</summary>
+    public static string ShortcutDirectory => Path.Combine(Path.GetDirectoryName(Directory)!, "demo-shortcut");
     public static string MasksDirectory => Path.Combine(Directory, "masks");
 
     public static ModelSpec ModelSpec => new(

@@ -16,7 +16,23 @@ public sealed record ExplanationRecord(
     float MapSum,
     double MillisecondsPerImage,
     IReadOnlyDictionary<string, double>? Metrics = null,
-    IReadOnlyList<PerturbationRecord>? Perturbations = null);
+    IReadOnlyList<PerturbationRecord>? Perturbations = null,
+    ComparisonRecord? Comparison = null);
+
+/// <summary>
+/// The same method on the baseline model, for the same image and class: the baseline's prediction,
+/// whether the top-1 class changed, how far attention drifted (Spearman, SSIM, top-10 % IoU, shift of
+/// the positive relevance's centre of mass as a fraction of the image side) and metric deltas
+/// (candidate − baseline).
+/// </summary>
+public sealed record ComparisonRecord(
+    ClassScore BaselinePrediction,
+    bool PredictionChanged,
+    double Spearman,
+    double Ssim,
+    double TopIou,
+    double CentreShift,
+    IReadOnlyDictionary<string, double> MetricDeltas);
 
 /// <summary>
 /// The same method on a perturbed image: the new prediction, the explained class's probability before

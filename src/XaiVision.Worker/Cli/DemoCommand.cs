@@ -17,7 +17,8 @@ public static class DemoCommand
     public static Command Create()
     {
         var output = new Option<string>("--out") { Description = "Folder for the file-system store (inputs and results).", DefaultValueFactory = _ => "xaivision-demo" };
-        var command = new Command("demo", "Audit the bundled demo images with the bundled model, no services needed.") { output };
+        var regression = new Option<bool>("--regression") { Description = "Instead: the regression audit of the shortcut model against the clean one (its gates fail: exit 3)." };
+        var command = new Command("demo", "Audit the bundled demo images with the bundled model, no services needed.") { output, regression };
         command.SetAction(async (parse, ct) => await CliErrors.GuardAsync(async () =>
         {
             var watch = Stopwatch.StartNew();
@@ -33,7 +34,9 @@ public static class DemoCommand
             try
             {
                 var jobId = Guid.NewGuid();
-                var code = await JobRunner.SubmitAsync(host, jobId, DemoJob.Spec($"demo-{jobId:N}"[..17]), wait: true, ct);
+                var prefix = $"demo-{jobId:N}"[..17];
+                var spec = parse.GetValue(regression) ? DemoJob.RegressionSpec(prefix) : DemoJob.Spec(prefix);
+                var code = await JobRunner.SubmitAsync(host, jobId, spec, wait: true, ct);
                 var folder = Path.Combine(root, "audits", $"demo-{jobId:N}"[..17]);
                 Console.WriteLine($"results in {folder} (report.json, images.csv, images/<image>/<method>.png) — {watch.Elapsed.TotalSeconds:F1} s");
                 return code;

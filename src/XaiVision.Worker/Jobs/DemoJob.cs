@@ -15,6 +15,9 @@ public static class DemoJob
         var directory = DemoAssets.Directory;
         await store.WriteAsync(Container, "model/" + DemoAssets.WeightsFile, await File.ReadAllBytesAsync(Path.Combine(directory, DemoAssets.WeightsFile), ct), "application/octet-stream", ct);
         await store.WriteAsync(Container, "model/" + DemoAssets.ClassesFile, await File.ReadAllBytesAsync(Path.Combine(directory, DemoAssets.ClassesFile), ct), "text/plain", ct);
+        var shortcut = Path.Combine(DemoAssets.ShortcutDirectory, DemoAssets.WeightsFile);
+        if (File.Exists(shortcut))
+            await store.WriteAsync(Container, "model/shortcut/" + DemoAssets.WeightsFile, await File.ReadAllBytesAsync(shortcut, ct), "application/octet-stream", ct);
         var manifest = new StringBuilder("path,label,mask\n");
         foreach (var line in (await File.ReadAllLinesAsync(Path.Combine(DemoAssets.ImagesDirectory, "labels.csv"), ct)).Skip(1))
         {
@@ -40,5 +43,27 @@ public static class DemoJob
         Output = new OutputTarget { Container = "audits", Prefix = outputPrefix, Overlays = true, RawMaps = true },
         Gates = [new Gate { Metric = "relevance-mass", Method = "grad-cam", Min = 0.3 }, new Gate { Metric = "insertion", Method = "lrp-composite", Min = 0.5 }],
         ShardSize = shardSize,
+    };
+
+    /// <summary>
+    /// The regression audit of the shortcut model against the clean one: attention drift, prediction changes and
+    /// relevance-mass loss inside the objects, gated as a CI pipeline would.
+    /// </summary>
+    public static AuditJobSpec RegressionSpec(string outputPrefix, bool shortcutCandidate = true) => Spec(outputPrefix) with
+    {
+        Model = new ModelSource
+        {
+            Architecture = "demo-shapes", Labels = $"{Container}/model/{DemoAssets.ClassesFile}",
+            Weights = shortcutCandidate ? $"{Container}/model/shortcut/{DemoAssets.WeightsFile}" : $"{Container}/model/{DemoAssets.WeightsFile}",
+        },
+        Baseline = new ModelSource { Architecture = "demo-shapes", Weights = $"{Container}/model/{DemoAssets.WeightsFile}", Labels = $"{Container}/model/{DemoAssets.ClassesFile}" },
+        Targets = "label",
+        Suite = new SuiteDefinition { Explainers = ["lrp-composite", "integrated-gradients"], Metrics = ["localisation", "deletion(steps=8)"], Seed = 1 },
+        Gates =
+        [
+            new Gate { Metric = "drift-spearman", Min = 0.5 },
+            new Gate { Metric = "delta-relevance-mass", Min = -0.1 },
+            new Gate { Metric = "prediction-changes", Max = 0.1 },
+        ],
     };
 }

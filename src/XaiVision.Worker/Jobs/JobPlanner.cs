@@ -14,6 +14,7 @@ public sealed class JobPlanner(IBlobStore store)
         var problems = new List<ValidationProblem>();
         if (spec.Model.Weights is { } weights && !await Exists(weights, ct)) problems.Add(new("model.weights", $"blob '{weights}' does not exist."));
         if (spec.Model.Labels is { } labels && !await Exists(labels, ct)) problems.Add(new("model.labels", $"blob '{labels}' does not exist."));
+        if (spec.Baseline?.Weights is { } baseline && !await Exists(baseline, ct)) problems.Add(new("baseline.weights", $"blob '{baseline}' does not exist."));
 
         List<ShardImage> images;
         if (spec.Images.Manifest is { } manifest)

@@ -17,7 +17,11 @@ public sealed record JobReport(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Metrics,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Robustness,
     IReadOnlyList<ImageError> Errors,
-    GateVerdict Gates);
+    GateVerdict Gates,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, Interval>>? Comparison = null);
+
+/// <summary>A mean with its 95 % bootstrap interval (1000 resamples, seeded from the job).</summary>
+public sealed record Interval(double Mean, double Low, double High);
 
 public sealed record ImageError(string Image, string Error);
 

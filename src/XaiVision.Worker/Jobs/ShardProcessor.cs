@@ -30,6 +30,9 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
         if (await store.ExistsAsync(spec.Output.Container, resultName, ct)) return new Outcome(true, shard.Images.Count, 0);
 
         var cached = await models.GetAsync(spec.Model, ct); // XaiVisionException: the job fails (the consumer says so once)
+        var baseline = spec.Baseline is null ? null : await models.GetAsync(spec.Baseline, ct);
+        if (baseline is not null && baseline.Model.Preprocessing.InputSize != cached.Model.Preprocessing.InputSize)
+            throw new XaiVisionException($"The baseline model takes {baseline.Model.Preprocessing.InputSize} px inputs and the candidate {cached.Model.Preprocessing.InputSize} px; their maps cannot be compared.");
         var suite = new SuiteSpec(
             spec.Suite.Explainers.Select(ExplainerCatalog.Create).ToList(),
             TargetSelection.Parse(spec.Targets), spec.Suite.Seed,
@@ -80,10 +83,16 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
             foreach (var (stage, ms) in result.StageMilliseconds)
                 WorkerTelemetry.StageMilliseconds.Record(ms, new KeyValuePair<string, object?>("stage", stage));
 
+            var comparisons = baseline is null ? null : await CompareAsync(baseline, suite, ready.Select(r => (r.View, r.Mask)).ToList(), result, ct);
             var artefacts = new List<(string Name, byte[] Bytes)>();
             var builder = new RecordBuilder(spec.Output.Overlays, spec.Output.RawMaps, (relative, bytes) => artefacts.Add((relative, bytes)));
             for (int i = 0; i < ready.Count; i++)
-                records.Add(builder.Build(ready[i].Image.Blob, "images/" + JobLayout.ImageId(spec, ready[i].Image.Blob), result.Images[i]));
+            {
+                var record = builder.Build(ready[i].Image.Blob, "images/" + JobLayout.ImageId(spec, ready[i].Image.Blob), result.Images[i]);
+                if (comparisons is not null)
+                    record = record with { Explanations = record.Explanations.Select((e, m) => e with { Comparison = comparisons[i][m] }).ToList() };
+                records.Add(record);
+            }
             foreach (var (name, bytes) in artefacts)
                 await store.WriteAsync(spec.Output.Container, JobLayout.Artefact(spec, name), bytes, name.EndsWith(".png") ? "image/png" : "application/octet-stream", ct);
         }
@@ -92,6 +101,25 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
         var json = JsonSerializer.SerializeToUtf8Bytes(ordered, ExplainRunner.Json);
         bool created = await store.TryCreateAsync(spec.Output.Container, resultName, json, "application/json", ct);
         return new Outcome(!created, shard.Images.Count, failed);
+    }
+
+    /// <summary>The baseline explains the same images for the candidate's classes (no perturbations), then each map is compared.</summary>
+    static async Task<List<IReadOnlyList<ComparisonRecord>>> CompareAsync(ModelCache.CachedModel baseline, SuiteSpec suite,
+        List<(RgbImage View, bool[]? Mask)> images, SuiteBatch candidate, CancellationToken ct)
+    {
+        var classes = candidate.Images.Select(i => (int?)(int)i.Maps[0].Target.Index).ToList();
+        var spec = suite with { Target = TargetSelection.Parse("label"), Perturbations = [] };
+        SuiteBatch reference;
+        await baseline.Gate.WaitAsync(ct);
+        try
+        {
+            reference = new SuiteRunner(baseline.Model, spec).Run(images.Select(i => i.View).ToList(), images.Select(i => i.Mask).ToList(), classes);
+        }
+        finally
+        {
+            baseline.Gate.Release();
+        }
+        return candidate.Images.Zip(reference.Images, ModelComparison.Compare).ToList();
     }
 
     async Task<bool[]?> MaskAsync(AuditJobSpec spec, ShardImage image, Preprocessing preprocessing, CancellationToken ct)
