@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole test suite from a clean clone: installs what the tests need (fonts,
+# Runs the whole test suite from a clean clone: installs what the tests need (fonts, chromium,
 # rabbitmq-server, Azurite), starts RabbitMQ and Azurite on loopback, builds warning-free,
 # runs every test project, and stops the services. Extra arguments go to `dotnet test`
 # (e.g. --filter FullyQualifiedName~Weights).
@@ -18,6 +18,17 @@ if ! fc-list 2>/dev/null | grep -q . ; then
     (apt-get install -y -qq fonts-dejavu-core >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq fonts-dejavu-core >/dev/null; })
   else
     echo "No fonts found: install fonts-dejavu-core (the text perturbation needs one)." >&2
+    exit 1
+  fi
+fi
+
+# Debian's Chromium renders report.html in the browser test.
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing chromium (report browser test)…"
+    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; })
+  else
+    echo "Chromium is missing: apt-get install chromium (the report test opens report.html in it)." >&2
     exit 1
   fi
 fi

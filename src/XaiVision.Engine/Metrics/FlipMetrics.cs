@@ -11,8 +11,14 @@ public sealed class DeletionInsertionMetric(bool insertion, int steps, int maxBa
     public string Category => "faithfulness";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = _curve.Direction };
 
+    /// <summary>The AUC, and the curve as <c>&lt;name&gt;@NN</c> (probability after step NN) for report charts.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, double>> Evaluate(MetricContext c) =>
-        _curve.Evaluate(c.Model, c.Images, c.Maps, c.Targets).Select(curve => (IReadOnlyDictionary<string, double>)new Dictionary<string, double> { [Name] = curve.Auc }).ToList();
+        _curve.Evaluate(c.Model, c.Images, c.Maps, c.Targets).Select(curve =>
+        {
+            var values = new Dictionary<string, double> { [Name] = curve.Auc };
+            for (int k = 0; k < curve.Scores.Length; k++) values[$"{Name}@{k:D3}"] = curve.Scores[k];
+            return (IReadOnlyDictionary<string, double>)values;
+        }).ToList();
 }
 
 /// <summary>

@@ -10,7 +10,7 @@ using XaiVision.Worker.Storage;
 namespace XaiVision.Worker.Consumers;
 
 /// <summary>
-/// Aggregates: when every shard result of the job exists, writes <c>images.csv</c> and then creates
+/// Aggregates: when every shard result of the job exists, writes <c>images.csv</c> and <c>report.html</c>, then creates
 /// <c>report.json</c> if absent. Only the consumer whose create succeeds publishes
 /// <see cref="AuditJobCompleted"/>, so racing or redelivered <see cref="ShardCompleted"/> events report once.
 /// </summary>
@@ -30,6 +30,7 @@ public sealed class ShardCompletedConsumer(IBlobStore store, ILogger<ShardComple
         records = records.OrderBy(r => r.Image, StringComparer.Ordinal).ToList();
         var report = ReportBuilder.Build(spec, records);
         await store.WriteAsync(container, JobLayout.Csv(spec), Encoding.UTF8.GetBytes(ImagesCsv.Build(records)), "text/csv", ct);
+        await store.WriteAsync(container, JobLayout.Html(spec), Encoding.UTF8.GetBytes(ReportHtml.Build(report, records)), "text/html", ct);
         var json = JsonSerializer.SerializeToUtf8Bytes(report, ExplainRunner.Json);
         if (!await store.TryCreateAsync(container, JobLayout.Report(spec), json, "application/json", ct)) return;
 

@@ -11,6 +11,7 @@ public static class JobLayout
     public static string ShardsPrefix(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "shards/");
     public static string Shard(AuditJobSpec spec, int index) => BlobNames.Join(spec.Output.Prefix, $"shards/{index:D5}.json");
     public static string Report(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "report.json");
+    public static string Html(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "report.html");
     public static string Csv(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "images.csv");
     public static string Failed(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "failed.json");
     public static string Artefact(AuditJobSpec spec, string relative) => BlobNames.Join(spec.Output.Prefix, relative);
