@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""The same computations in PyTorch, for side-by-side CPU timings with bench/XaiVision.Bench.
+
+VGG16 224x224, random weights (torchvision init), fp32, eval mode, parameters frozen, random inputs,
+random targets; one warm-up call then the median of --repeats. Captum and pytorch-grad-cam are not
+installable here, so their algorithms are written out (as our explainers do):
+  grad-cam      hook on features.29, grad of the target logits w.r.t. its output, ReLU(sum_k mean(g_k) A_k), bilinear upsample
+  ixg           input * d logit / d input, summed over channels
+  ig-32         32 midpoint steps from a zero baseline, internal batch 64
+  lrp-epsilon   Captum-style: epsilon (1e-9) on every conv/linear/pool via z * (y/z).detach() forward hooks, input * grad
+Usage: python3 bench/pytorch_reference.py [--batches 1,8] [--repeats 2] [--methods grad-cam,ixg,lrp-epsilon,ig-32]
+"""
+import argparse, os, statistics, time
+import torch, torch.nn as nn, torch.nn.functional as F
+from torchvision import models
+
+p = argparse.ArgumentParser()
+p.add_argument("--batches", default="1,8")
+p.add_argument("--repeats", type=int, default=2)
+p.add_argument("--methods", default="grad-cam,ixg,lrp-epsilon,ig-32")
+p.add_argument("--threads", type=int, default=os.cpu_count(), help="intra-op threads (Debian's torch starts with 1; TorchSharp uses all cores)")
+a = p.parse_args()
+torch.set_num_threads(a.threads)
+torch.manual_seed(0)
+net = models.vgg16().eval()
+for q in net.parameters(): q.requires_grad_(False)
+
+def score(logits, t): return logits.gather(1, t.view(-1, 1)).sum()
+
+def grad_cam(x, t):
+    store = {}
+    def hook(m, i, o):
+        o = o.detach().requires_grad_(True); store["a"] = o; return o
+    h = net.features[29].register_forward_hook(hook)
+    try:
+        with torch.enable_grad():
+            logits = net(x)
+            g, = torch.autograd.grad(score(logits, t), store["a"])
+    finally:
+        h.remove()
+    cam = F.relu((g.mean((2, 3), keepdim=True) * store["a"]).sum(1, keepdim=True))
+    return F.interpolate(cam, size=x.shape[2:], mode="bilinear", align_corners=False)[:, 0]
+
+def ixg(x, t):
+    x = x.detach().requires_grad_(True)
+    with torch.enable_grad():
+        g, = torch.autograd.grad(score(net(x), t), x)
+    return (x * g).sum(1)
+
+def ig32(x, t, steps=32, batch=64):
+    alphas = (torch.arange(steps, dtype=torch.float32) + 0.5) / steps
+    total = torch.zeros_like(x)
+    rows = [(i, s) for i in range(x.shape[0]) for s in range(steps)]
+    for k in range(0, len(rows), batch):
+        chunk = rows[k:k + batch]
+        idx = torch.tensor([r[0] for r in chunk]); st = torch.tensor([r[1] for r in chunk])
+        inp = (alphas[st].view(-1, 1, 1, 1) * x[idx]).requires_grad_(True)
+        with torch.enable_grad():
+            g, = torch.autograd.grad(score(net(inp), t[idx]), inp)
+        total.index_add_(0, idx, g)
+    return (x * total / steps).sum(1)
+
+def lrp_eps(x, t, eps=1e-9):
+    def hook(m, i, y):
+        z = y + eps * (y.ge(0).float() * 2 - 1)
+        return z * (y / z).detach()
+    hs = [m.register_forward_hook(hook) for m in net.modules() if isinstance(m, (nn.Conv2d, nn.Linear, nn.MaxPool2d, nn.AdaptiveAvgPool2d))]
+    try:
+        return ixg(x, t)
+    finally:
+        for h in hs: h.remove()
+
+methods = {"grad-cam": grad_cam, "ixg": ixg, "ig-32": ig32, "lrp-epsilon": lrp_eps}
+print(f"# PyTorch {torch.__version__}, vgg16 224x224, random weights, fp32, cpu, {torch.get_num_threads()} threads")
+print("| method | batch | images/s | ms/image |")
+print("|---|---|---|---|")
+for name in a.methods.split(","):
+    for b in [int(v) for v in a.batches.split(",")]:
+        x = torch.randn(b, 3, 224, 224); t = torch.randint(0, 1000, (b,))
+        times = []
+        for r in range(a.repeats + 1):
+            s = time.perf_counter(); methods[name](x, t); e = time.perf_counter() - s
+            if r: times.append(e)
+        m = statistics.median(times)
+        print(f"| {name} | {b} | {b / m:.2f} | {m * 1000 / b:.0f} |", flush=True)
