@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Models;
-using XaiVision.Engine.Native;
 using static TorchSharp.torch;
 
 namespace XaiVision.Bench;
@@ -15,12 +14,10 @@ public static class ExplainerBenchmark
 {
     public static int Run(BenchOptions o)
     {
-        if (o.Threads > 0) set_num_threads(o.Threads);
-        var device = TorchRuntime.ResolveDevice(o.Device);
-        random.manual_seed(0);
-        using var model = ModelLoader.Load(new ModelSpec(o.Model, null), device);
+        using var model = BenchModel.Load(o);
+        var device = model.Device;
         int size = model.Preprocessing.InputSize;
-        Console.WriteLine($"# {o.Model} {size}×{size}, random weights, fp32, {device}, {get_num_threads()} threads, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"# {model.Description} {size}×{size}, fp32, {device}, {get_num_threads()} threads, {Environment.ProcessorCount} cores");
         Console.WriteLine("| method | model | batch | device | images/s | ms/image | Σmap / logit | peak RSS MiB |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var method in o.Methods.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
-using XaiVision.Engine.Native;
 using static TorchSharp.torch;
 
 namespace XaiVision.Bench;
@@ -12,11 +11,8 @@ public static class MetricBenchmark
 {
     public static int Run(BenchOptions o)
     {
-        if (o.Threads > 0) set_num_threads(o.Threads);
-        var device = TorchRuntime.ResolveDevice(o.Device);
-        random.manual_seed(0);
-        var spec = o.Model == ArchitectureRegistry.Demo ? XaiVision.Engine.Demo.DemoAssets.ModelSpec : new ModelSpec(o.Model, null);
-        using var model = ModelLoader.Load(spec, device);
+        using var model = BenchModel.Load(o);
+        var device = model.Device;
         int size = model.Preprocessing.InputSize;
         var explainer = ExplainerCatalog.Create(o.Methods.Split(';')[0]);
         int batch = o.Batches[0];

@@ -9,28 +9,13 @@ namespace XaiVision.Worker.Tests.Consumers;
 /// <summary>Fast consumer tests on the in-memory test harness (the real-service versions live in EndToEnd/).</summary>
 public class HarnessTests
 {
-    /// <summary>Waits for a condition on the harness's message lists (model loading leaves the bus quiet longer than the harness's inactivity timeout).</summary>
-    static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
-
     static async Task<(ServiceProvider Provider, ITestHarness Harness, IBlobStore Store)> StartAsync()
     {
-        var root = Directory.CreateTempSubdirectory("xaivision-harness-").FullName;
-        var provider = WorkerTestServices.Build(root);
-        var harness = provider.GetRequiredService<ITestHarness>();
-        harness.TestTimeout = TimeSpan.FromMinutes(2);
-        await harness.Start();
-        var store = provider.GetRequiredService<IBlobStore>();
-        await DemoJob.SeedAsync(store);
+        var (provider, harness, store, _) = await WorkerTestServices.StartSeededAsync("harness");
         return (provider, harness, store);
     }
+
+    static Task Until(Func<bool> condition, string what) => WorkerTestServices.Until(condition, what);
 
     [Fact]
     public async Task A_job_runs_in_three_shards_and_reports_once()

@@ -13,21 +13,12 @@ public class RegressionTests(ITestOutputHelper log)
 {
     static async Task<(AuditJobCompleted Completed, JobReport Report)> RunAsync(AuditJobSpec spec)
     {
-        var root = Directory.CreateTempSubdirectory("xaivision-regression-").FullName;
-        await using var provider = WorkerTestServices.Build(root);
-        var harness = provider.GetRequiredService<ITestHarness>();
-        await harness.Start();
-        var store = provider.GetRequiredService<IBlobStore>();
-        await DemoJob.SeedAsync(store);
+        var (provider, harness, store, _) = await WorkerTestServices.StartSeededAsync("regression");
+        await using var _ = provider;
         await harness.Bus.Publish(new SubmitAuditJob(Guid.NewGuid(), spec));
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (!harness.Published.Select<AuditJobCompleted>().Any())
-        {
-            Assert.False(harness.Published.Select<AuditJobFailed>().Any(), "the job failed");
-            Assert.False(harness.Published.Select<AuditJobRejected>().Any(), "the job was rejected");
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(50);
-        }
+        await WorkerTestServices.Until(() => harness.Published.Select<AuditJobCompleted>().Any(), "the job to complete",
+            () => harness.Published.Select<AuditJobFailed>().Any() ? "the job failed"
+                : harness.Published.Select<AuditJobRejected>().Any() ? "the job was rejected" : null);
         var completed = harness.Published.Select<AuditJobCompleted>().First().Context.Message;
         var report = System.Text.Json.JsonSerializer.Deserialize<JobReport>((await store.ReadAsync("audits", JobLayout.Report(spec)))!, ExplainRunner.Json)!;
         return (completed, report);

@@ -34,20 +34,10 @@ public class ReportBrowserTests
     [Fact]
     public async Task Report_opens_in_a_browser_with_every_image_and_chart()
     {
-        var root = Directory.CreateTempSubdirectory("xaivision-report-").FullName;
-        await using var provider = WorkerTestServices.Build(root);
-        var harness = provider.GetRequiredService<ITestHarness>();
-        await harness.Start();
-        var store = provider.GetRequiredService<IBlobStore>();
-        await DemoJob.SeedAsync(store);
-        var spec = WorkerTestServices.CheapDemoSpec("report");
-        await harness.Bus.Publish(new SubmitAuditJob(Guid.NewGuid(), spec));
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (!harness.Published.Select<AuditJobCompleted>().Any())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(50);
-        }
+        var (provider, harness, _, root) = await WorkerTestServices.StartSeededAsync("report");
+        await using var _ = provider;
+        await harness.Bus.Publish(new SubmitAuditJob(Guid.NewGuid(), WorkerTestServices.CheapDemoSpec("report")));
+        await WorkerTestServices.Until(() => harness.Published.Select<AuditJobCompleted>().Any(), "the job to complete");
 
         var page = Path.Combine(root, "audits", "report", "report.html");
         Assert.True(File.Exists(page));

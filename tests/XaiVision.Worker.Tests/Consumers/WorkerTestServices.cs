@@ -38,6 +38,31 @@ public static class WorkerTestServices
         Gates = [new Gate { Metric = "relevance-mass", Method = "grad-cam", Min = 0.3 }],
     };
 
+    /// <summary>Waits for a condition on the harness's message lists (model loading leaves the bus quiet longer than the harness's inactivity timeout).</summary>
+    public static async Task Until(Func<bool> condition, string what, Func<string?>? failure = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (!condition())
+        {
+            if (failure?.Invoke() is { } reason) throw new InvalidOperationException(reason);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>The test harness started on a fresh file store seeded with the demo.</summary>
+    public static async Task<(ServiceProvider Provider, ITestHarness Harness, IBlobStore Store, string Root)> StartSeededAsync(string name)
+    {
+        var root = Directory.CreateTempSubdirectory($"xaivision-{name}-").FullName;
+        var provider = Build(root);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        harness.TestTimeout = TimeSpan.FromMinutes(2);
+        await harness.Start();
+        var store = provider.GetRequiredService<IBlobStore>();
+        await DemoJob.SeedAsync(store);
+        return (provider, harness, store, root);
+    }
+
     public static async Task<Dictionary<string, byte[]>> SnapshotAsync(IBlobStore store, string container, string prefix)
     {
         var result = new Dictionary<string, byte[]>();
