@@ -15,6 +15,9 @@ public static class JobSpecValidator
 
     public static IReadOnlyList<ValidationProblem> Validate(AuditJobSpec spec)
     {
+        // A spec is data from outside (a file or a message): JSON null can sit where the contract says never.
+        var missing = MissingFields(spec, "").ToList();
+        if (missing.Count > 0) return missing;
         var problems = new List<ValidationProblem>();
         void Check(bool ok, string path, string message)
         {
@@ -64,6 +67,39 @@ public static class JobSpecValidator
         }
         Check(spec.ShardSize is >= 1 and <= MaxShardSize, "shardSize", $"must be 1–{MaxShardSize} (shards must finish well inside the broker's consumer timeout).");
         return problems;
+    }
+
+    static readonly System.Reflection.NullabilityInfoContext Nullability = new();
+
+    /// <summary>Every non-nullable field (or list element) of the contract records that holds null, with its path.</summary>
+    static IEnumerable<ValidationProblem> MissingFields(object node, string path)
+    {
+        foreach (var property in node.GetType().GetProperties().Where(p => p.CanRead && p.GetIndexParameters().Length == 0))
+        {
+            var name = char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
+            var fieldPath = path.Length == 0 ? name : $"{path}.{name}";
+            var value = property.GetValue(node);
+            if (value is null)
+            {
+                if (Nullability.Create(property).ReadState == System.Reflection.NullabilityState.NotNull) yield return new ValidationProblem(fieldPath, "must not be null.");
+                continue;
+            }
+            if (value is System.Collections.IEnumerable list and not string)
+            {
+                int i = 0;
+                foreach (var item in list)
+                {
+                    if (item is null) yield return new ValidationProblem($"{fieldPath}[{i}]", "must not be null.");
+                    else if (item.GetType().Namespace == typeof(AuditJobSpec).Namespace)
+                        foreach (var problem in MissingFields(item, $"{fieldPath}[{i}]")) yield return problem;
+                    i++;
+                }
+            }
+            else if (value.GetType().Namespace == typeof(AuditJobSpec).Namespace)
+            {
+                foreach (var problem in MissingFields(value, fieldPath)) yield return problem;
+            }
+        }
     }
 
     static void CheckBlobReference(string? reference, string path, Action<bool, string, string> check)

@@ -78,3 +78,13 @@ public class JobSpecTests
              "suite.metrics[0]", "output.prefix", "gates[0]", "shardSize"], paths);
     }
 }
+
+public class JobSpecNullTests
+{
+    [Fact]
+    public void Nulls_where_the_contract_forbids_them_are_named()
+    {
+        var spec = JobSpecReader.ParseJson("""{"model": null, "images": {"container": null}, "suite": {"explainers": ["grad-cam", null]}, "gates": [null]}""");
+        Assert.Equal(["model", "images.container", "suite.explainers[1]", "gates[0]"], JobSpecValidator.Validate(spec).Select(p => p.Path));
+    }
+}
