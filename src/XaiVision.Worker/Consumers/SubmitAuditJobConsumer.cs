@@ -20,8 +20,13 @@ public sealed class SubmitAuditJobConsumer(IBlobStore store, IOptions<WorkerOpti
 {
     public async Task Consume(ConsumeContext<SubmitAuditJob> context)
     {
+        if ((object?)context.Message.Spec is null)
+        {
+            await context.Publish(new AuditJobRejected(context.Message.JobId, [new ValidationProblem("spec", "is missing.")]));
+            return;
+        }
         var (jobId, spec) = (context.Message.JobId, context.Message.Spec);
-        var problems = spec is null ? [new ValidationProblem("spec", "is missing.")] : JobSpecValidator.Validate(spec);
+        var problems = JobSpecValidator.Validate(spec);
         JobPlan? plan = null;
         if (problems.Count == 0) (plan, problems) = await new JobPlanner(store).PlanAsync(jobId, spec, worker.Value.MaxImagesPerJob, context.CancellationToken);
         if (plan is null)
