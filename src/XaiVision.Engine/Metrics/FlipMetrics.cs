@@ -41,7 +41,7 @@ public sealed class AopcMetric(bool mostRelevantFirst, int region, int steps, in
         using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)c.Seed);
         var uniform = rand(c.Images.shape, generator: generator).to(c.Images.device);
-        var noise = Perturbations.PixelSpaceAccess.ToNormalised(uniform, c.Model.Preprocessing);
+        var noise = Perturbations.PixelSpace.ToNormalised(uniform, c.Model.Preprocessing);
         var curves = PixelFlipCurve.Evaluate(c.Model, c.Images, noise, c.Maps, c.Targets, region, mostRelevantFirst, steps, maxBatch);
         return curves.Select(curve => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>
         {

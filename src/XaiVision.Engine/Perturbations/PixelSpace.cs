@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace XaiVision.Engine.Perturbations;
 
 /// <summary>Between normalised model input and pixel values in [0, 1].</summary>
-internal static class PixelSpace
+public static class PixelSpace
 {
     static Tensor Channels(float[] values, Tensor like) => tensor(values, dtype: like.dtype, device: like.device).view(1, -1, 1, 1);
 
@@ -20,21 +20,22 @@ internal static class PixelSpace
         return ToNormalised(edit(ToPixels(normalised, p)), p).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Per-image RGB round trip for edits that need Skia (text, JPEG).</summary>
-    public static Tensor EditImages(Tensor normalised, Preprocessing p, Func<int, RgbImage, RgbImage> edit)
+    /// <summary>8-bit RGB images of normalised model input [N,3,H,W].</summary>
+    public static List<RgbImage> ToImages(Tensor normalised, Preprocessing p)
     {
         using var scope = NewDisposeScope();
         var pixels = ToPixels(normalised, p).clamp(0, 1).mul(255).round().to(ScalarType.Byte).permute(0, 2, 3, 1).contiguous().cpu();
         long n = pixels.shape[0], h = pixels.shape[1], w = pixels.shape[2];
         var bytes = pixels.data<byte>().ToArray();
-        var views = new List<RgbImage>();
-        for (int i = 0; i < n; i++)
-        {
-            var image = new RgbImage((int)w, (int)h, bytes.AsSpan((int)(i * h * w * 3), (int)(h * w * 3)).ToArray());
-            views.Add(edit(i, image));
-        }
-        var p2 = p with { InputSize = (int)w };
-        return ImagePreparer.ToBatch(views, p2).to(normalised.device).MoveToOuterDisposeScope();
+        return Enumerable.Range(0, (int)n).Select(i => new RgbImage((int)w, (int)h, bytes.AsSpan((int)(i * h * w * 3), (int)(h * w * 3)).ToArray())).ToList();
+    }
+
+    /// <summary>Per-image RGB round trip for edits that need Skia (text, JPEG).</summary>
+    public static Tensor EditImages(Tensor normalised, Preprocessing p, Func<int, RgbImage, RgbImage> edit)
+    {
+        using var scope = NewDisposeScope();
+        var views = ToImages(normalised, p).Select((image, i) => edit(i, image)).ToList();
+        return ImagePreparer.ToBatch(views, p with { InputSize = views[0].Width }).to(normalised.device).MoveToOuterDisposeScope();
     }
 
     /// <summary>Per-channel Gaussian blur with replicate padding.</summary>

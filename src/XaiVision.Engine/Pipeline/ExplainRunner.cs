@@ -89,9 +89,7 @@ public sealed class ExplainRunner(ExplainableModel model, ExplainOptions options
     {
         var path = options.MaskFor?.Invoke(imagePath);
         if (path is null) return null;
-        var view = ImagePreparer.ToModelView(ImageDecoder.DecodeFile(path, options.Limits), model.Preprocessing);
-        var mask = Enumerable.Range(0, view.Width * view.Height).Select(i => view.Pixels[i * 3] > 127).ToArray();
-        return mask.Any(m => m) ? mask : null;
+        return GroundTruthMask.FromImage(ImagePreparer.ToModelView(ImageDecoder.DecodeFile(path, options.Limits), model.Preprocessing));
     }
 
     /// <summary>File stems, made unique when two inputs share one (a.png and a.jpg).</summary>

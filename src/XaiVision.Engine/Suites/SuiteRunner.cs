@@ -95,7 +95,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
         var after = Rows(mapsAfter);
         var warped = Rows(back);
         var validRows = Rows(valid);
-        var viewsAfter = Views(images);
+        var viewsAfter = PixelSpace.ToImages(images, model.Preprocessing);
         int width = (int)images.shape[3];
         var result = new List<PerturbedMap>();
         for (int r = 0; r < rows.Count; r++)
@@ -111,15 +111,6 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
                 MapSimilarity.TopIou(before[r], warped[r], 0.1, mask)));
         }
         return result;
-    }
-
-    List<RgbImage> Views(Tensor normalised)
-    {
-        using var scope = NewDisposeScope();
-        var pixels = PixelSpaceAccess.ToPixels(normalised, model.Preprocessing).clamp(0, 1).mul(255).round().to(ScalarType.Byte).permute(0, 2, 3, 1).contiguous().cpu();
-        long n = pixels.shape[0], h = pixels.shape[1], w = pixels.shape[2];
-        var bytes = pixels.data<byte>().ToArray();
-        return Enumerable.Range(0, (int)n).Select(i => new RgbImage((int)w, (int)h, bytes.AsSpan((int)(i * h * w * 3), (int)(h * w * 3)).ToArray())).ToList();
     }
 
     static float[][] Rows(Tensor maps)

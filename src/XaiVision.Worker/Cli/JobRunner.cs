@@ -40,7 +40,7 @@ public static class JobRunner
         var completed = outcome.Completed!;
         double seconds = watch.Elapsed.TotalSeconds;
         Console.WriteLine($"job {jobId} complete: {completed.Images} images, {completed.FailedImages} failed, in {seconds:F1} s ({completed.Images / seconds:F2} images/s); report at {completed.ReportLocation}");
-        PrintSummary(completed.Summary);
+        SummaryPrinter.PrintTable("summary (means)", completed.Summary);
         if (completed.GatesPassed)
         {
             Console.WriteLine("gates: passed");
@@ -56,15 +56,5 @@ public static class JobRunner
         const int width = 24;
         int filled = total == 0 ? width : Math.Min(width, done * width / total);
         return "[" + new string('#', filled) + new string('.', width - filled) + "]";
-    }
-
-    static void PrintSummary(IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> summary)
-    {
-        if (summary.Count == 0) return;
-        var columns = summary.Values.SelectMany(v => v.Keys).Distinct().ToList();
-        Console.WriteLine("| method | " + string.Join(" | ", columns) + " |");
-        Console.WriteLine("|---|" + string.Concat(columns.Select(_ => "---|")));
-        foreach (var (method, values) in summary)
-            Console.WriteLine($"| {method} | " + string.Join(" | ", columns.Select(c => values.TryGetValue(c, out var v) ? v.ToString("F3") : "–")) + " |");
     }
 }

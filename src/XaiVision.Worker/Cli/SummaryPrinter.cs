@@ -36,7 +36,7 @@ public static class SummaryPrinter
         Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(outputDirectory, "summary.json"))} and per-image maps in {summary.TotalSeconds:F1} s");
     }
 
-    static void PrintTable(string title, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> rows)
+    public static void PrintTable(string title, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> rows)
     {
         if (rows.Count == 0) return;
         var columns = rows.Values.SelectMany(m => m.Keys).Distinct().ToList();

@@ -127,8 +127,6 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
         if (image.Mask is null) return null;
         var bytes = await store.ReadAsync(spec.Images.Container, image.Mask, ct)
             ?? throw new XaiVisionException($"Mask blob '{spec.Images.Container}/{image.Mask}' does not exist.");
-        var view = ImagePreparer.ToModelView(ImageDecoder.Decode(bytes, image.Mask), preprocessing);
-        var mask = Enumerable.Range(0, view.Width * view.Height).Select(i => view.Pixels[i * 3] > 127).ToArray();
-        return mask.Any(m => m) ? mask : null;
+        return GroundTruthMask.FromEncoded(bytes, image.Mask, preprocessing);
     }
 }

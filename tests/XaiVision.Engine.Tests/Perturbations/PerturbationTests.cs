@@ -11,12 +11,12 @@ public class PerturbationTests
 
     static IPerturbation Make(string text) => PerturbationCatalog.Create(MethodSpec.Parse(text));
 
-    static Tensor Pixels(Tensor normalised) => PixelSpaceAccess.ToPixels(normalised, P);
+    static Tensor Pixels(Tensor normalised) => PixelSpace.ToPixels(normalised, P);
 
     static Tensor Images(int seed = 1)
     {
         random.manual_seed(seed);
-        return PixelSpaceAccess.ToNormalised(rand(2, 3, 16, 16) * 0.6 + 0.2, P);
+        return PixelSpace.ToNormalised(rand(2, 3, 16, 16) * 0.6 + 0.2, P);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class PerturbationTests
     public void Noise_is_seeded_with_the_asked_spread()
     {
         using var scope = NewDisposeScope();
-        var x = PixelSpaceAccess.ToNormalised(full(1, 3, 64, 64, 0.5f), P);
+        var x = PixelSpace.ToNormalised(full(1, 3, 64, 64, 0.5f), P);
         var noise = Make("noise(sigma=0.05)");
         var a = noise.Apply(new PerturbationInput(x, P, 3));
         Assert.True(a.equal(noise.Apply(new PerturbationInput(x, P, 3))).all().item<bool>());
@@ -85,7 +85,7 @@ public class PerturbationTests
         using var scope = NewDisposeScope();
         var pixels = zeros(1, 3, 16, 16);
         pixels[.., .., .., 8..] = 1;
-        var blurred = Pixels(Make("blur(sigma=1.5)").Apply(new PerturbationInput(PixelSpaceAccess.ToNormalised(pixels, P), P, 0)));
+        var blurred = Pixels(Make("blur(sigma=1.5)").Apply(new PerturbationInput(PixelSpace.ToNormalised(pixels, P), P, 0)));
         Assert.Equal(0f, blurred[0, 0, 5, 0].item<float>(), 4);
         Assert.Equal(1f, blurred[0, 0, 5, 15].item<float>(), 4);
         var edge = blurred[0, 0, 5, 8].item<float>();
@@ -136,8 +136,8 @@ public class PerturbationTests
     {
         using var scope = NewDisposeScope();
         var pixels = zeros(1, 3, 64, 64);
-        var x = PixelSpaceAccess.ToNormalised(pixels, Preprocessing.ImageNet(64, 64));
-        var drawn = PixelSpaceAccess.ToPixels(Make("text(text=XAI,size=0.3,x=0.05,y=0.95,colour=ffffff)")
+        var x = PixelSpace.ToNormalised(pixels, Preprocessing.ImageNet(64, 64));
+        var drawn = PixelSpace.ToPixels(Make("text(text=XAI,size=0.3,x=0.05,y=0.95,colour=ffffff)")
             .Apply(new PerturbationInput(x, Preprocessing.ImageNet(64, 64), 0)), Preprocessing.ImageNet(64, 64));
         var bright = drawn[0, 0].gt(0.5);
         Assert.True(bright[40.., ..40].sum().item<long>() > 30, "text pixels in the bottom-left");
