@@ -15,7 +15,6 @@ public sealed class RandomBaseline : IExplainer
 
     public Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed)
     {
-        using var generator = new Generator((ulong)seed);
-        return rand([images.shape[0], images.shape[2], images.shape[3]], generator: generator).to(images.device);
+        return SeededNoise.Uniform(seed, images.shape[0], [images.shape[2], images.shape[3]], images.device);
     }
 }

@@ -21,9 +21,8 @@ public sealed class FaithfulnessCorrelation(int subsets, double fraction, int ma
         var images = c.Images;
         long n = images.shape[0], h = images.shape[2], w = images.shape[3], pixels = h * w;
         long size = Math.Max(1, (long)Math.Round(fraction * pixels));
-        using var generator = new Generator((ulong)c.Seed);
-        // subset masks [n, subsets, pixels]: the first `size` of a random permutation per (image, subset)
-        var keys = rand([n, subsets, pixels], generator: generator).to(images.device);
+        // subset masks [n, subsets, pixels]: the first `size` of a random permutation per subset
+        var keys = SeededNoise.Uniform(c.Seed, n, [subsets, pixels], images.device);
         var chosen = keys.argsort(dim: 2).argsort(dim: 2).lt(size);
         var relevanceSums = (c.Maps.reshape(n, 1, pixels) * chosen).sum(2).cpu().to(ScalarType.Float64);
         var original = c.Model.Forward(images).softmax(1).gather(1, c.Targets.view(-1, 1)).view(n);

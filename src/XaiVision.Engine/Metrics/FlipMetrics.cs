@@ -39,8 +39,7 @@ public sealed class AopcMetric(bool mostRelevantFirst, int region, int steps, in
     public IReadOnlyList<IReadOnlyDictionary<string, double>> Evaluate(MetricContext c)
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator((ulong)c.Seed);
-        var uniform = rand(c.Images.shape, generator: generator).to(c.Images.device);
+        var uniform = SeededNoise.Uniform(c.Seed, c.Images.shape[0], c.Images.shape[1..], c.Images.device);
         var noise = Perturbations.PixelSpace.ToNormalised(uniform, c.Model.Preprocessing);
         var curves = PixelFlipCurve.Evaluate(c.Model, c.Images, noise, c.Maps, c.Targets, region, mostRelevantFirst, steps, maxBatch);
         return curves.Select(curve => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>

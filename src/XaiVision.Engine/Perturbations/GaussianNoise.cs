@@ -14,8 +14,7 @@ public sealed class GaussianNoise(MethodSpec spec) : IPerturbation
 
     public Tensor Apply(PerturbationInput input)
     {
-        using var generator = new Generator((ulong)input.Seed);
-        var noise = randn(input.Images.shape, generator: generator).to(input.Images.device);
+        var noise = SeededNoise.Normal(input.Seed, input.Images.shape[0], input.Images.shape[1..], input.Images.device);
         using (noise)
             return PixelSpace.Edit(input.Images, input.Preprocessing, pixels => (pixels + noise * _sigma).clamp(0, 1));
     }

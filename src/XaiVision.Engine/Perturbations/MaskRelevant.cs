@@ -57,8 +57,7 @@ public sealed class MaskRelevant : IPerturbation
             case "blur":
                 return PixelSpace.GaussianBlur(images, 5);
             case "noise":
-                using (var generator = new Generator((ulong)seed))
-                    return mean + randn(images.shape, generator: generator).to(images.device) * images.std([2, 3], keepdim: true);
+                return mean + SeededNoise.Normal(seed, images.shape[0], images.shape[1..], images.device) * images.std([2, 3], keepdim: true);
             default:
                 return mean;
         }

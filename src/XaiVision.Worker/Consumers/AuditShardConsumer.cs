@@ -36,7 +36,16 @@ public sealed class AuditShardConsumer(ShardProcessor processor, IBlobStore stor
         catch (XaiVisionException e)
         {
             var failure = JsonSerializer.SerializeToUtf8Bytes(new { jobId = shard.JobId, reason = e.Message }, ExplainRunner.Json);
-            if (await store.TryCreateAsync(shard.Spec.Output.Container, JobLayout.Failed(shard.Spec), failure, "application/json", context.CancellationToken))
+            bool first;
+            try
+            {
+                first = await store.TryCreateAsync(shard.Spec.Output.Container, JobLayout.Failed(shard.Spec), failure, "application/json", context.CancellationToken);
+            }
+            catch (StorageAccessException)
+            {
+                first = true; // the output cannot be written at all: say so (possibly once per shard) rather than not at all
+            }
+            if (first)
             {
                 log.LogError("Job {JobId} failed: {Reason}", shard.JobId, e.Message);
                 await context.Publish(new AuditJobFailed(shard.JobId, e.Message));

@@ -1,55 +1,58 @@
-using Azure;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using XaiVision.Engine;
 using XaiVision.Worker.Hosting;
+using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Consumers;
 
 /// <summary>
-/// Retry policy shared by the consumers: immediate retries for transient infrastructure faults only
-/// (I/O, timeouts, 5xx/408/429 from storage). Bad input (<see cref="XaiVisionException"/>) is a business
-/// outcome handled inside the consumers and never retried. No delayed redelivery: Debian's RabbitMQ
-/// has no delay plug-in.
+/// The consumers' one infrastructure policy: when blob storage is unavailable (the SDK's retries are spent,
+/// or the circuit is open) the message is held and the whole step tried again every Storage:BreakSeconds, for
+/// up to Storage:OutagePatienceSeconds. Held messages fill the consumer's concurrency limit, so consumption
+/// pauses through an outage instead of every shard landing in the error queue. Individual requests are
+/// not retried here (the SDK does that); bad input (<see cref="XaiVisionException"/>) is a business outcome
+/// handled inside the consumers and never retried. No delayed redelivery: Debian's RabbitMQ has no delay plug-in.
 /// </summary>
-static class TransientRetry
+static class StoragePause
 {
-    public static void Apply(IReceiveEndpointConfigurator endpoint) => endpoint.UseMessageRetry(r =>
+    public static void Apply(IReceiveEndpointConfigurator endpoint, StorageOptions storage) => endpoint.UseMessageRetry(r =>
     {
-        r.Immediate(3);
-        r.Handle<IOException>();
-        r.Handle<TimeoutException>();
-        r.Handle<RequestFailedException>(e => e.Status is 0 or 408 or 429 or >= 500);
+        r.Interval(Math.Max(1, storage.OutagePatienceSeconds / storage.BreakSeconds), TimeSpan.FromSeconds(storage.BreakSeconds));
+        r.Handle<StorageUnavailableException>();
+        r.Handle<IOException>(); // local disk (model cache)
         r.Ignore<XaiVisionException>();
     });
 }
 
-public sealed class SubmitAuditJobConsumerDefinition : ConsumerDefinition<SubmitAuditJobConsumer>
+public sealed class SubmitAuditJobConsumerDefinition(IOptions<StorageOptions> storage) : ConsumerDefinition<SubmitAuditJobConsumer>
 {
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<SubmitAuditJobConsumer> consumer, IRegistrationContext context) =>
-        TransientRetry.Apply(endpoint);
+        StoragePause.Apply(endpoint, storage.Value);
 }
 
 /// <summary>One shard at a time per GPU slot (Worker:ShardConcurrency), prefetch to match so no shard waits behind a busy worker.</summary>
 public sealed class AuditShardConsumerDefinition : ConsumerDefinition<AuditShardConsumer>
 {
     readonly int _concurrency;
+    readonly StorageOptions _storage;
 
-    public AuditShardConsumerDefinition(IOptions<WorkerOptions> options)
+    public AuditShardConsumerDefinition(IOptions<WorkerOptions> options, IOptions<StorageOptions> storage)
     {
         _concurrency = options.Value.ShardConcurrency;
+        _storage = storage.Value;
         ConcurrentMessageLimit = _concurrency;
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<AuditShardConsumer> consumer, IRegistrationContext context)
     {
         endpoint.PrefetchCount = _concurrency;
-        TransientRetry.Apply(endpoint);
+        StoragePause.Apply(endpoint, _storage);
     }
 }
 
-public sealed class ShardCompletedConsumerDefinition : ConsumerDefinition<ShardCompletedConsumer>
+public sealed class ShardCompletedConsumerDefinition(IOptions<StorageOptions> storage) : ConsumerDefinition<ShardCompletedConsumer>
 {
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<ShardCompletedConsumer> consumer, IRegistrationContext context) =>
-        TransientRetry.Apply(endpoint);
+        StoragePause.Apply(endpoint, storage.Value);
 }

@@ -28,7 +28,14 @@ public sealed class SubmitAuditJobConsumer(IBlobStore store, IOptions<WorkerOpti
         var (jobId, spec) = (context.Message.JobId, context.Message.Spec);
         var problems = JobSpecValidator.Validate(spec);
         JobPlan? plan = null;
-        if (problems.Count == 0) (plan, problems) = await new JobPlanner(store).PlanAsync(jobId, spec, worker.Value.MaxImagesPerJob, context.CancellationToken);
+        try
+        {
+            if (problems.Count == 0) (plan, problems) = await new JobPlanner(store).PlanAsync(jobId, spec, JobLimits.From(worker.Value, storage.Value), context.CancellationToken);
+        }
+        catch (StorageAccessException e)
+        {
+            problems = [new ValidationProblem("storage", e.Message)];
+        }
         if (plan is null)
         {
             log.LogWarning("Job {JobId} rejected: {Problems}", jobId, string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}")));

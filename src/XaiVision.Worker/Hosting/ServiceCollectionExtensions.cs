@@ -35,13 +35,19 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IBlobStore>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            if (o.Kind == StorageKind.FileSystem) return new FileSystemBlobStore(o.Root);
-            var clientOptions = new BlobClientOptions(BlobClientOptions.ServiceVersion.V2025_01_05);
-            clientOptions.Retry.Mode = RetryMode.Exponential;
-            clientOptions.Retry.MaxRetries = o.MaxRetries;
-            clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(60);
-            return new AzureBlobStore(new BlobServiceClient(o.ConnectionString, clientOptions));
+            return new GuardedBlobStore(o.Kind == StorageKind.FileSystem ? new FileSystemBlobStore(o.Root) : AzureStore(o), TimeSpan.FromSeconds(o.BreakSeconds));
         });
+
+    /// <summary>The SDK's retry policy is the only retry layer for blob requests.</summary>
+    static AzureBlobStore AzureStore(StorageOptions o)
+    {
+        var clientOptions = new BlobClientOptions(BlobClientOptions.ServiceVersion.V2025_01_05);
+        clientOptions.Retry.Mode = RetryMode.Exponential;
+        clientOptions.Retry.MaxRetries = o.MaxRetries;
+        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(o.RetryDelayMilliseconds);
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(60);
+        return new AzureBlobStore(new BlobServiceClient(o.ConnectionString, clientOptions));
+    }
 
     /// <summary>The audit pipeline: planner, shard and aggregator consumers with their engine services.</summary>
     public static IServiceCollection AddAuditWorker(this IServiceCollection services)

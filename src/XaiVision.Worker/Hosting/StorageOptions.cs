@@ -14,12 +14,24 @@ public sealed class StorageOptions
     public string JobsContainer { get; set; } = "xaivision-jobs";
     /// <summary>SDK retries for transient blob faults (the only retry layer for blob I/O).</summary>
     public int MaxRetries { get; set; } = 4;
+    /// <summary>Containers job outputs may be written to; empty = any but <see cref="JobsContainer"/>.</summary>
+    public List<string> WritableContainers { get; set; } = [];
+    /// <summary>First SDK retry delay (exponential with jitter after that).</summary>
+    public int RetryDelayMilliseconds { get; set; } = 800;
+    /// <summary>How long the storage circuit stays open after repeated failures before one call probes again.</summary>
+    public int BreakSeconds { get; set; } = 30;
+    /// <summary>How long a message waits out a storage outage (consumption paused) before it goes to the error queue.</summary>
+    public int OutagePatienceSeconds { get; set; } = 900;
 
     public IEnumerable<string> Problems()
     {
         if (Kind == StorageKind.Azure && string.IsNullOrWhiteSpace(ConnectionString)) yield return "Storage:ConnectionString is required when Storage:Kind is Azure.";
         if (Kind == StorageKind.FileSystem && string.IsNullOrWhiteSpace(Root)) yield return "Storage:Root is required when Storage:Kind is FileSystem.";
         if (!Storage.BlobNames.IsValidContainer(JobsContainer)) yield return $"Storage:JobsContainer '{JobsContainer}' is not a valid container name.";
+        foreach (var c in WritableContainers.Where(c => !Storage.BlobNames.IsValidContainer(c))) yield return $"Storage:WritableContainers '{c}' is not a valid container name.";
         if (MaxRetries is < 0 or > 20) yield return "Storage:MaxRetries must be 0–20.";
+        if (RetryDelayMilliseconds is < 1 or > 60_000) yield return "Storage:RetryDelayMilliseconds must be 1–60000.";
+        if (BreakSeconds is < 1 or > 3600) yield return "Storage:BreakSeconds must be 1–3600.";
+        if (OutagePatienceSeconds < BreakSeconds || OutagePatienceSeconds > 86_400) yield return "Storage:OutagePatienceSeconds must be at least Storage:BreakSeconds and at most 86400.";
     }
 }

@@ -1,6 +1,8 @@
+using XaiVision.Engine.Imaging;
+
 namespace XaiVision.Worker.Hosting;
 
-/// <summary>Section <c>Worker</c>: how many shards run at once (one per GPU slot), the device, and the shutdown grace.</summary>
+/// <summary>Section <c>Worker</c>: how many shards run at once (one per GPU slot), the device, the shutdown grace, and the per-image and per-job limits.</summary>
 public sealed class WorkerOptions
 {
     public const string Section = "Worker";
@@ -13,6 +15,20 @@ public sealed class WorkerOptions
     public int ShutdownGraceSeconds { get; set; } = 60;
     public string ModelCacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "xaivision-models");
     public long MaxImagesPerJob { get; set; } = 1_000_000;
+    public int MaxShardsPerJob { get; set; } = 100_000;
+    /// <summary>Per image: an image blob over this size is refused before it is downloaded.</summary>
+    public long MaxImageBytes { get; set; } = DecodeLimits.Default.MaxBytes;
+    /// <summary>Per image: declared width × height above this is refused before decoding (decompression bombs).</summary>
+    public long MaxImagePixels { get; set; } = DecodeLimits.Default.MaxPixels;
+    /// <summary>Per image: a shard gets this many seconds per image; images not reached in time become error records.</summary>
+    public int MaxSecondsPerImage { get; set; } = 600;
+    /// <summary>
+    /// Optional cap (MiB) on the estimated memory of one batch (activations × 2 for the backward pass); a batch over it
+    /// is split like one that ran out of device memory. 0 = no cap (real out-of-memory still splits).
+    /// </summary>
+    public long MemoryBudgetMiB { get; set; }
+
+    public DecodeLimits DecodeLimits => new(MaxImagePixels, MaxImageBytes);
 
     public IEnumerable<string> Problems()
     {
@@ -20,5 +36,10 @@ public sealed class WorkerOptions
         if (BatchSize is < 1 or > 1024) yield return "Worker:BatchSize must be 1–1024.";
         if (ShutdownGraceSeconds is < 1 or > 3600) yield return "Worker:ShutdownGraceSeconds must be 1–3600.";
         if (MaxImagesPerJob < 1) yield return "Worker:MaxImagesPerJob must be positive.";
+        if (MaxShardsPerJob < 1) yield return "Worker:MaxShardsPerJob must be positive.";
+        if (MaxImageBytes < 1) yield return "Worker:MaxImageBytes must be positive.";
+        if (MaxImagePixels < 1) yield return "Worker:MaxImagePixels must be positive.";
+        if (MaxSecondsPerImage is < 1 or > 86_400) yield return "Worker:MaxSecondsPerImage must be 1–86400.";
+        if (MemoryBudgetMiB < 0) yield return "Worker:MemoryBudgetMiB must be 0 (no cap) or positive.";
     }
 }

@@ -15,6 +15,7 @@ public static class WorkerTelemetry
     static readonly Meter Meter = new(Name);
 
     public static readonly Counter<long> Images = Meter.CreateCounter<long>("xaivision.images", "{image}", "Images audited");
+    public static readonly Counter<long> BatchSplits = Meter.CreateCounter<long>("xaivision.batch.splits", "{split}", "Batches split after running out of memory");
     public static readonly Counter<long> FailedImages = Meter.CreateCounter<long>("xaivision.images.failed", "{image}", "Images that could not be audited");
     public static readonly Histogram<double> ShardSeconds = Meter.CreateHistogram<double>("xaivision.shard.duration", "s", "Time to audit a shard");
     public static readonly Histogram<double> StageMilliseconds = Meter.CreateHistogram<double>("xaivision.stage.duration", "ms", "Time per suite stage and batch");

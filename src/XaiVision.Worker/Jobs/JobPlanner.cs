@@ -9,9 +9,10 @@ public sealed class JobPlanner(IBlobStore store)
 {
     static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif" };
 
-    public async Task<(JobPlan? Plan, IReadOnlyList<ValidationProblem> Problems)> PlanAsync(Guid jobId, AuditJobSpec spec, long maxImages, CancellationToken ct)
+    public async Task<(JobPlan? Plan, IReadOnlyList<ValidationProblem> Problems)> PlanAsync(Guid jobId, AuditJobSpec spec, JobLimits limits, CancellationToken ct)
     {
-        var problems = new List<ValidationProblem>();
+        var problems = limits.Check(spec).ToList();
+        if (problems.Count > 0) return (null, problems); // nothing is read for a spec this worker may not run
         if (spec.Model.Weights is { } weights && !await Exists(weights, ct)) problems.Add(new("model.weights", $"blob '{weights}' does not exist."));
         if (spec.Model.Labels is { } labels && !await Exists(labels, ct)) problems.Add(new("model.labels", $"blob '{labels}' does not exist."));
         if (spec.Baseline?.Weights is { } baseline && !await Exists(baseline, ct)) problems.Add(new("baseline.weights", $"blob '{baseline}' does not exist."));
@@ -35,7 +36,9 @@ public sealed class JobPlanner(IBlobStore store)
         if (images.Count == 0 && problems.Count == 0) problems.Add(new("images", $"no images found in '{spec.Images.Container}/{spec.Images.Prefix}'."));
         if (spec.Images.Limit is { } limit && images.Count > limit)
             images = images.OrderBy(i => StableHash(spec.Images.SampleSeed, i.Blob)).Take(limit).OrderBy(i => i.Blob, StringComparer.Ordinal).ToList();
-        if (images.Count > maxImages) problems.Add(new("images", $"{images.Count} images exceed this worker's limit of {maxImages} per job."));
+        if (images.Count > limits.MaxImages) problems.Add(new("images", $"{images.Count} images exceed this worker's limit of {limits.MaxImages} per job."));
+        long shardCount = (images.Count + spec.ShardSize - 1) / spec.ShardSize;
+        if (shardCount > limits.MaxShards) problems.Add(new("shardSize", $"{shardCount} shards exceed this worker's limit of {limits.MaxShards} per job; raise shardSize."));
         var duplicateIds = images.GroupBy(i => JobLayout.ImageId(spec, i.Blob)).FirstOrDefault(g => g.Count() > 1);
         if (duplicateIds is not null) problems.Add(new("images", $"images '{string.Join("', '", duplicateIds.Select(i => i.Blob))}' would share the output id '{duplicateIds.Key}'."));
         if (problems.Count > 0) return (null, problems);

@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.CircuitBreaker;
-using Polly.Retry;
 using XaiVision.Contracts;
 using XaiVision.Engine;
 using XaiVision.Engine.Imaging;
@@ -17,28 +14,18 @@ namespace XaiVision.Worker.Jobs;
 
 /// <summary>
 /// Loads each model once per worker, keyed by the content hash of its weights and labels plus the
-/// architecture and input conventions. The fetch runs through a Polly pipeline (retry with jitter for
-/// local I/O faults, circuit breaker); Azure requests are already retried by the SDK and are not
-/// retried again here, so retries never multiply. One shard uses a model at a time (explainers
-/// attach hooks to it).
+/// architecture and input conventions. Fetches are not retried here: the store's one retry layer and
+/// circuit breaker (<see cref="GuardedBlobStore"/>) cover them. One shard uses a model at a time
+/// (explainers attach hooks to it).
 /// </summary>
 public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options, ILogger<ModelCache> log) : IDisposable
 {
     readonly ConcurrentDictionary<string, Lazy<Task<CachedModel>>> _models = new();
-    readonly ResiliencePipeline _fetch = new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<IOException>().Handle<TimeoutException>(),
-            MaxRetryAttempts = 3, BackoffType = DelayBackoffType.Exponential, UseJitter = true, Delay = TimeSpan.FromMilliseconds(200),
-        })
-        .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<IOException>().Handle<TimeoutException>(),
-            FailureRatio = 0.5, MinimumThroughput = 4, BreakDuration = TimeSpan.FromSeconds(15),
-        })
-        .Build();
-
-    public sealed record CachedModel(ExplainableModel Model, SemaphoreSlim Gate, string Hash);
+    public sealed record CachedModel(ExplainableModel Model, SemaphoreSlim Gate, string Hash)
+    {
+        /// <summary>The largest batch that fitted in memory after an out-of-memory split (used under <see cref="Gate"/>).</summary>
+        public int? BatchLimit { get; set; }
+    }
 
     public async Task<CachedModel> GetAsync(ModelSource source, CancellationToken ct)
     {
@@ -60,7 +47,7 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
     async Task<byte[]> FetchAsync(string reference, CancellationToken ct)
     {
         var slash = reference.IndexOf('/');
-        var bytes = await _fetch.ExecuteAsync(async token => await store.ReadAsync(reference[..slash], reference[(slash + 1)..], token), ct);
+        var bytes = await store.ReadAsync(reference[..slash], reference[(slash + 1)..], ct);
         return bytes ?? throw new XaiVisionException($"Model file '{reference}' does not exist.");
     }
 

@@ -1,9 +1,11 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using XaiVision.Contracts;
 using XaiVision.Engine;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
+using XaiVision.Engine.Memory;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Perturbations;
 using XaiVision.Engine.Pipeline;
@@ -17,10 +19,13 @@ namespace XaiVision.Worker.Jobs;
 /// Audits one shard: reads each image (and mask), runs the suite in batches, writes maps under
 /// <c>images/&lt;id&gt;/</c> and the shard result <c>shards/NNNNN.json</c> (create-if-absent: a
 /// redelivered shard whose result exists is not redone). Unreadable images become error records.
-/// Records carry no timings, so a rerun stores byte-identical results.
+/// Records carry no timings, so a rerun stores byte-identical results. Limits per image (bytes, pixels, seconds)
+/// come from <see cref="WorkerOptions"/>; a batch that runs out of memory is split (<see cref="AdaptiveSuiteRunner"/>).
 /// </summary>
-public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions<WorkerOptions> options)
+public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions<WorkerOptions> options, ILogger<ShardProcessor> log)
 {
+    readonly MemoryBudget? _budget = options.Value.MemoryBudgetMiB > 0 ? new MemoryBudget(options.Value.MemoryBudgetMiB * 1024 * 1024) : null;
+
     public sealed record Outcome(bool AlreadyDone, int Images, int Failed);
 
     public async Task<Outcome> ProcessAsync(AuditShard shard, CancellationToken ct)
@@ -41,19 +46,29 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
         var records = new List<ImageRecord>();
         int failed = 0;
         var model = cached.Model;
+        var limits = options.Value;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds((double)limits.MaxSecondsPerImage * shard.Images.Count);
 
-        foreach (var batch in shard.Images.Chunk(options.Value.BatchSize))
+        foreach (var batch in shard.Images.Chunk(limits.BatchSize))
         {
             ct.ThrowIfCancellationRequested(); // shutting down: abandon; the shard is redelivered and redone
+            if (DateTime.UtcNow > deadline)
+            {
+                foreach (var image in batch)
+                    records.Add(new ImageRecord(image.Blob, JobLayout.ImageId(spec, image.Blob), null, null, null, [], [],
+                        $"Not explained: the shard ran past its time limit ({limits.MaxSecondsPerImage} s per image, Worker:MaxSecondsPerImage)."));
+                failed += batch.Length;
+                continue;
+            }
             var ready = new List<(ShardImage Image, RgbImage View, bool[]? Mask)>();
             foreach (var image in batch)
             {
                 var id = JobLayout.ImageId(spec, image.Blob);
                 try
                 {
-                    var bytes = await store.ReadAsync(spec.Images.Container, image.Blob, ct)
+                    var bytes = await store.ReadAsync(spec.Images.Container, image.Blob, ct, limits.MaxImageBytes)
                         ?? throw new XaiVisionException($"Image blob '{spec.Images.Container}/{image.Blob}' does not exist.");
-                    var view = ImagePreparer.ToModelView(ImageDecoder.Decode(bytes, image.Blob), model.Preprocessing);
+                    var view = ImagePreparer.ToModelView(ImageDecoder.Decode(bytes, image.Blob, limits.DecodeLimits), model.Preprocessing);
                     ready.Add((image, view, await MaskAsync(spec, image, model.Preprocessing, ct)));
                 }
                 catch (XaiVisionException e)
@@ -68,7 +83,14 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
             await cached.Gate.WaitAsync(ct);
             try
             {
-                result = new SuiteRunner(model, suite).Run(ready.Select(r => r.View).ToList(), ready.Select(r => r.Mask).ToList(), ready.Select(r => r.Image.Label).ToList());
+                var runner = new AdaptiveSuiteRunner(model, suite, _budget) { BatchLimit = cached.BatchLimit };
+                result = runner.Run(ready.Select(r => r.View).ToList(), ready.Select(r => r.Mask).ToList(), ready.Select(r => r.Image.Label).ToList());
+                if (runner.Splits > 0)
+                {
+                    log.LogWarning("Out of memory at a batch of {Batch}: split {Splits} times; batches of at most {Limit} from now on", ready.Count, runner.Splits, runner.BatchLimit);
+                    WorkerTelemetry.BatchSplits.Add(runner.Splits);
+                }
+                cached.BatchLimit = runner.BatchLimit;
             }
             catch (XaiVisionException e)
             {
@@ -104,7 +126,7 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
     }
 
     /// <summary>The baseline explains the same images for the candidate's classes (no perturbations), then each map is compared.</summary>
-    static async Task<List<IReadOnlyList<ComparisonRecord>>> CompareAsync(ModelCache.CachedModel baseline, SuiteSpec suite,
+    async Task<List<IReadOnlyList<ComparisonRecord>>> CompareAsync(ModelCache.CachedModel baseline, SuiteSpec suite,
         List<(RgbImage View, bool[]? Mask)> images, SuiteBatch candidate, CancellationToken ct)
     {
         var classes = candidate.Images.Select(i => (int?)(int)i.Maps[0].Target.Index).ToList();
@@ -113,7 +135,9 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
         await baseline.Gate.WaitAsync(ct);
         try
         {
-            reference = new SuiteRunner(baseline.Model, spec).Run(images.Select(i => i.View).ToList(), images.Select(i => i.Mask).ToList(), classes);
+            var runner = new AdaptiveSuiteRunner(baseline.Model, spec, _budget) { BatchLimit = baseline.BatchLimit };
+            reference = runner.Run(images.Select(i => i.View).ToList(), images.Select(i => i.Mask).ToList(), classes);
+            baseline.BatchLimit = runner.BatchLimit;
         }
         finally
         {
@@ -125,7 +149,7 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
     async Task<bool[]?> MaskAsync(AuditJobSpec spec, ShardImage image, Preprocessing preprocessing, CancellationToken ct)
     {
         if (image.Mask is null) return null;
-        var bytes = await store.ReadAsync(spec.Images.Container, image.Mask, ct)
+        var bytes = await store.ReadAsync(spec.Images.Container, image.Mask, ct, options.Value.MaxImageBytes)
             ?? throw new XaiVisionException($"Mask blob '{spec.Images.Container}/{image.Mask}' does not exist.");
         return GroundTruthMask.FromEncoded(bytes, image.Mask, preprocessing);
     }

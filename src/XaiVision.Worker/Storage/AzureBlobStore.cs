@@ -20,13 +20,16 @@ public sealed class AzureBlobStore(BlobServiceClient client) : IBlobStore
         return container;
     }
 
-    public async Task<byte[]?> ReadAsync(string container, string name, CancellationToken cancellationToken = default)
+    public async Task<byte[]?> ReadAsync(string container, string name, CancellationToken cancellationToken = default, long maxBytes = long.MaxValue)
     {
         try
         {
             var blob = (await Container(container, false, cancellationToken)).GetBlobClient(name);
-            var result = await blob.DownloadContentAsync(cancellationToken);
-            return result.Value.Content.ToArray();
+            using var result = (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value;
+            BlobTooLargeException.ThrowIfOver(container, name, result.Details.ContentLength, maxBytes);
+            var buffer = new MemoryStream((int)Math.Max(0, result.Details.ContentLength));
+            await result.Content.CopyToAsync(buffer, cancellationToken);
+            return buffer.ToArray();
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

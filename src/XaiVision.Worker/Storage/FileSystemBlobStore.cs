@@ -43,10 +43,12 @@ public sealed class FileSystemBlobStore : IBlobStore
         return full;
     }
 
-    public async Task<byte[]?> ReadAsync(string container, string name, CancellationToken cancellationToken = default)
+    public async Task<byte[]?> ReadAsync(string container, string name, CancellationToken cancellationToken = default, long maxBytes = long.MaxValue)
     {
         var path = Resolve(container, name);
-        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+        if (!File.Exists(path)) return null;
+        BlobTooLargeException.ThrowIfOver(container, name, new FileInfo(path).Length, maxBytes);
+        return await File.ReadAllBytesAsync(path, cancellationToken);
     }
 
     public async Task WriteAsync(string container, string name, byte[] content, string contentType, CancellationToken cancellationToken = default)

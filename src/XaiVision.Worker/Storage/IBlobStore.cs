@@ -7,7 +7,8 @@ namespace XaiVision.Worker.Storage;
 /// </summary>
 public interface IBlobStore
 {
-    Task<byte[]?> ReadAsync(string container, string name, CancellationToken cancellationToken = default);
+    /// <summary>The blob's bytes, or null when it does not exist; a blob over <paramref name="maxBytes"/> is refused before its content is read.</summary>
+    Task<byte[]?> ReadAsync(string container, string name, CancellationToken cancellationToken = default, long maxBytes = long.MaxValue);
 
     Task WriteAsync(string container, string name, byte[] content, string contentType, CancellationToken cancellationToken = default);
 

@@ -1,0 +1,23 @@
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine;
+
+/// <summary>
+/// Seeded noise, drawn on the CPU (so results match across devices) for one image and repeated for every
+/// image in the batch. An image's result therefore depends on the seed and the image only — not on which
+/// shard or batch it landed in, nor on an out-of-memory split. Shape: <c>[images, ..perImage]</c>.
+/// </summary>
+public static class SeededNoise
+{
+    public static Tensor Uniform(long seed, long images, long[] perImage, Device device) => Draw(seed, images, perImage, device, normal: false);
+
+    public static Tensor Normal(long seed, long images, long[] perImage, Device device) => Draw(seed, images, perImage, device, normal: true);
+
+    static Tensor Draw(long seed, long images, long[] perImage, Device device, bool normal)
+    {
+        using var generator = new Generator((ulong)seed);
+        long[] one = [1, .. perImage];
+        var draw = normal ? randn(one, generator: generator) : rand(one, generator: generator);
+        return draw.to(device).expand([images, .. perImage]).contiguous();
+    }
+}
