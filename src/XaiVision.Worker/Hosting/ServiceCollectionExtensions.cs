@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -52,6 +53,7 @@ public static class ServiceCollectionExtensions
     /// <summary>The audit pipeline: planner, shard and aggregator consumers with their engine services.</summary>
     public static IServiceCollection AddAuditWorker(this IServiceCollection services)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ModelCache>();
         services.AddSingleton<ShardProcessor>();
         services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) => host.ShutdownTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownGraceSeconds));

@@ -26,7 +26,7 @@ public sealed class WorkerOptions
     /// Optional cap (MiB) on the estimated memory of one batch (activations × 2 for the backward pass); a batch over it
     /// is split like one that ran out of device memory. 0 = no cap (real out-of-memory still splits).
     /// </summary>
-    public long MemoryBudgetMiB { get; set; }
+    public double MemoryBudgetMiB { get; set; }
 
     public DecodeLimits DecodeLimits => new(MaxImagePixels, MaxImageBytes);
 

@@ -22,9 +22,9 @@ namespace XaiVision.Worker.Jobs;
 /// Records carry no timings, so a rerun stores byte-identical results. Limits per image (bytes, pixels, seconds)
 /// come from <see cref="WorkerOptions"/>; a batch that runs out of memory is split (<see cref="AdaptiveSuiteRunner"/>).
 /// </summary>
-public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions<WorkerOptions> options, ILogger<ShardProcessor> log)
+public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions<WorkerOptions> options, ILogger<ShardProcessor> log, TimeProvider clock)
 {
-    readonly MemoryBudget? _budget = options.Value.MemoryBudgetMiB > 0 ? new MemoryBudget(options.Value.MemoryBudgetMiB * 1024 * 1024) : null;
+    readonly MemoryBudget? _budget = options.Value.MemoryBudgetMiB > 0 ? new MemoryBudget((long)(options.Value.MemoryBudgetMiB * 1024 * 1024)) : null;
 
     public sealed record Outcome(bool AlreadyDone, int Images, int Failed);
 
@@ -47,12 +47,12 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
         int failed = 0;
         var model = cached.Model;
         var limits = options.Value;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds((double)limits.MaxSecondsPerImage * shard.Images.Count);
+        var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds((double)limits.MaxSecondsPerImage * shard.Images.Count);
 
         foreach (var batch in shard.Images.Chunk(limits.BatchSize))
         {
             ct.ThrowIfCancellationRequested(); // shutting down: abandon; the shard is redelivered and redone
-            if (DateTime.UtcNow > deadline)
+            if (clock.GetUtcNow() > deadline)
             {
                 foreach (var image in batch)
                     records.Add(new ImageRecord(image.Blob, JobLayout.ImageId(spec, image.Blob), null, null, null, [], [],

@@ -13,14 +13,15 @@ namespace XaiVision.Worker.Tests.Consumers;
 /// <summary>The real consumers on MassTransit's in-memory test harness with a file-system store under a temp folder.</summary>
 public static class WorkerTestServices
 {
-    public static ServiceProvider Build(string root)
+    public static ServiceProvider Build(string root, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:Kind"] = "FileSystem", ["Storage:Root"] = root, ["Worker:ModelCacheDirectory"] = Path.Combine(root, "models"),
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection();
         services.AddLogging();
+        configure?.Invoke(services);
         services.AddXaiVisionOptions(configuration).AddBlobStore().AddAuditWorker();
         services.AddMassTransitTestHarness(x =>
         {
@@ -51,10 +52,11 @@ public static class WorkerTestServices
     }
 
     /// <summary>The test harness started on a fresh file store seeded with the demo.</summary>
-    public static async Task<(ServiceProvider Provider, ITestHarness Harness, IBlobStore Store, string Root)> StartSeededAsync(string name)
+    public static async Task<(ServiceProvider Provider, ITestHarness Harness, IBlobStore Store, string Root)> StartSeededAsync(string name,
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var root = Directory.CreateTempSubdirectory($"xaivision-{name}-").FullName;
-        var provider = Build(root);
+        var provider = Build(root, settings, configure);
         var harness = provider.GetRequiredService<ITestHarness>();
         harness.TestTimeout = TimeSpan.FromMinutes(2);
         await harness.Start();
