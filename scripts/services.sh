@@ -51,6 +51,7 @@ start() {
     --skipApiVersionCheck --disableTelemetry --silent > "$STATE/azurite.log" 2>&1 &
   echo $! > "$STATE/azurite.pid"
   for _ in $(seq 1 60); do port_open "$BLOB_PORT" && break; sleep 0.5; done
+  echo "export XAIVISION_TEST_SERVICES='$PWD/scripts/services.sh' XAIVISION_SERVICES_DIR='$STATE'"
   echo "export XAIVISION_TEST_RABBITMQ='amqp://guest:guest@127.0.0.1:$AMQP_PORT/'"
   echo "export XAIVISION_TEST_AZURITE='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/devstoreaccount1;'"
 }
@@ -61,8 +62,20 @@ stop() {
   if [ -f "$STATE/azurite.pid" ]; then kill "$(cat "$STATE/azurite.pid")" 2>/dev/null || true; rm -f "$STATE/azurite.pid"; fi
 }
 
+# Stops or starts the RabbitMQ application inside the running node (a broker restart as clients see it:
+# every connection drops, durable queues and persistent messages survive). Used by the fault tests.
+broker() {
+  rabbit_env
+  case "$1" in
+    stop) /usr/lib/rabbitmq/bin/rabbitmqctl -q stop_app >&2 ;;
+    start) /usr/lib/rabbitmq/bin/rabbitmqctl -q start_app >&2 ;;
+    *) echo "usage: $0 broker stop|start" >&2; exit 2 ;;
+  esac
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  broker) broker "${2:-}" ;;
+  *) echo "usage: $0 start|stop|broker stop|broker start" >&2; exit 2 ;;
 esac

@@ -12,7 +12,7 @@ namespace XaiVision.Worker.Hosting;
 /// </summary>
 public static class WorkerHost
 {
-    public static IHost Build(IEnumerable<KeyValuePair<string, string?>> overrides, bool consumers, LogLevel logLevel = LogLevel.Information)
+    public static IHost Build(IEnumerable<KeyValuePair<string, string?>> overrides, bool consumers, LogLevel logLevel = LogLevel.Information, ILoggerProvider? extraLogs = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration
@@ -24,6 +24,7 @@ public static class WorkerHost
             builder.Logging.AddJsonConsole(o => { o.IncludeScopes = true; o.TimestampFormat = "O"; });
         else
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.IncludeScopes = true; o.TimestampFormat = "HH:mm:ss "; });
+        if (extraLogs is not null) builder.Logging.AddProvider(extraLogs);
         builder.Logging.SetMinimumLevel(logLevel)
             .AddFilter("MassTransit", logLevel > LogLevel.Warning ? logLevel : LogLevel.Warning);
         builder.Services

@@ -1,0 +1,30 @@
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace XaiVision.Worker.Tests.EndToEnd;
+
+/// <summary>Looks at the real broker's queues directly (what an operator would check).</summary>
+public static class Broker
+{
+    public static readonly string[] Endpoints = ["submit-audit-job", "audit-shard", "shard-completed"];
+
+    /// <summary>Messages in the error queues of this run's endpoints (a queue that was never created holds none).</summary>
+    public static async Task<uint> ErrorMessagesAsync(RealServices services)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(services.RabbitMqUri) };
+        await using var connection = await factory.CreateConnectionAsync();
+        uint total = 0;
+        foreach (var endpoint in Endpoints)
+        {
+            await using var channel = await connection.CreateChannelAsync(); // a failed passive declare closes its channel
+            try
+            {
+                total += (await channel.QueueDeclarePassiveAsync($"{services.EndpointPrefix}-{endpoint}_error")).MessageCount;
+            }
+            catch (OperationInterruptedException)
+            {
+            }
+        }
+        return total;
+    }
+}

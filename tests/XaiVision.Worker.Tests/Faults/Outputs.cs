@@ -1,0 +1,13 @@
+namespace XaiVision.Worker.Tests.Faults;
+
+/// <summary>Compares two jobs' outputs blob by blob (job.json differs by the job id only).</summary>
+public static class Outputs
+{
+    public static void AssertSame(Dictionary<string, byte[]> expected, string expectedPrefix, Dictionary<string, byte[]> actual, string actualPrefix)
+    {
+        var a = expected.Where(kv => !kv.Key.EndsWith("/job.json")).ToDictionary(kv => kv.Key[expectedPrefix.Length..], kv => kv.Value);
+        var b = actual.Where(kv => !kv.Key.EndsWith("/job.json")).ToDictionary(kv => kv.Key[actualPrefix.Length..], kv => kv.Value);
+        Assert.Equal(a.Keys.Order(), b.Keys.Order()); // nothing missing, nothing extra (no partial or temporary blobs)
+        foreach (var (name, bytes) in a) Assert.True(bytes.SequenceEqual(b[name]), $"{name} differs from the clean run");
+    }
+}

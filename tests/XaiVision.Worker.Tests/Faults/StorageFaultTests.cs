@@ -1,0 +1,126 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using XaiVision.Contracts;
+using XaiVision.Worker.Jobs;
+using XaiVision.Worker.Storage;
+using XaiVision.Worker.Tests.Consumers;
+using XaiVision.Worker.Tests.EndToEnd;
+using Xunit.Abstractions;
+
+namespace XaiVision.Worker.Tests.Faults;
+
+/// <summary>Real Azurite behind a proxy that drops connections: one retry layer, and an outage pauses work instead of losing it.</summary>
+public sealed class StorageFaultTests(ITestOutputHelper log) : IAsyncLifetime
+{
+    readonly RealServices _services = new();
+    FaultProxy _proxy = null!;
+    readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    public Task InitializeAsync()
+    {
+        _proxy = new FaultProxy(_services.AzuritePort);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _proxy.DisposeAsync();
+
+    Dictionary<string, string?> ViaProxy(int maxRetries) => new()
+    {
+        ["Storage:ConnectionString"] = _services.AzuriteVia(_proxy.Port),
+        ["Storage:MaxRetries"] = maxRetries.ToString(),
+        ["Storage:RetryDelayMilliseconds"] = "50",
+        ["Storage:BreakSeconds"] = "2",
+        ["Storage:OutagePatienceSeconds"] = "120",
+    };
+
+    [Fact]
+    public async Task A_failing_request_is_retried_by_the_sdk_alone_then_reported_without_secrets()
+    {
+        using var host = _services.Host(consumers: false, ViaProxy(maxRetries: 3));
+        var store = host.Services.GetRequiredService<IBlobStore>();
+        await store.WriteAsync("faults", $"{_run}/a.txt", "hello"u8.ToArray(), "text/plain");
+
+        _proxy.FailNext(2); // two drops, then the SDK's third try gets through
+        _proxy.ResetCount();
+        Assert.Equal("hello"u8.ToArray(), await store.ReadAsync("faults", $"{_run}/a.txt"));
+        Assert.Equal(3, _proxy.Connections);
+
+        _proxy.Down = true;
+        _proxy.ResetCount();
+        var e = await Assert.ThrowsAsync<StorageUnavailableException>(() => store.ReadAsync("faults", $"{_run}/a.txt"));
+        Assert.Equal(4, _proxy.Connections); // 1 + Storage:MaxRetries: no second layer multiplies them
+        Assert.Contains($"faults/{_run}/a.txt", e.Message);
+        Assert.DoesNotContain("AccountKey", e.ToString());
+        Assert.DoesNotContain(_services.AzuriteConnectionString.Split("AccountKey=")[1][..20], e.ToString());
+
+        // Failures pile up (half of the recent calls failed): the breaker opens, and calls fail at once, without a request.
+        int calls = 0;
+        StorageUnavailableException open;
+        do open = await Assert.ThrowsAsync<StorageUnavailableException>(() => store.ExistsAsync("faults", $"{_run}/a.txt"));
+        while (!open.Message.Contains("circuit open") && ++calls < 5);
+        Assert.Contains("circuit open", open.Message);
+        _proxy.ResetCount();
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => store.ReadAsync("faults", $"{_run}/a.txt"));
+        Assert.Equal(0, _proxy.Connections);
+
+        _proxy.Down = false;
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // Storage:BreakSeconds
+        Assert.True(await store.ExistsAsync("faults", $"{_run}/a.txt"));
+    }
+
+    [Fact]
+    public async Task A_storage_outage_mid_job_pauses_the_shards_and_the_job_completes_as_a_clean_run_would()
+    {
+        using var worker = _services.Host(consumers: true, ViaProxy(maxRetries: 1));
+        using var client = _services.Host(consumers: false);
+        await worker.StartAsync();
+        await client.StartAsync();
+        try
+        {
+            var store = client.Services.GetRequiredService<IBlobStore>();
+            await DemoJob.SeedAsync(store);
+            var bus = client.Services.GetRequiredService<IBus>();
+
+            var clean = $"fault-{_run}-clean";
+            var cleanId = Guid.NewGuid();
+            await using (var watcher = await JobWatcher.StartAsync(bus, cleanId, _ => { }, CancellationToken.None))
+            {
+                await bus.Publish(new SubmitAuditJob(cleanId, WorkerTestServices.CheapDemoSpec(clean)));
+                Assert.NotNull((await watcher.Outcome.WaitAsync(TimeSpan.FromMinutes(3))).Completed);
+            }
+
+            var faulted = $"fault-{_run}-outage";
+            int progressSeen = 0;
+            var faultedId = Guid.NewGuid();
+            await using (var watcher = await JobWatcher.StartAsync(bus, faultedId, _ => Interlocked.Increment(ref progressSeen), CancellationToken.None))
+            {
+                await bus.Publish(new SubmitAuditJob(faultedId, WorkerTestServices.CheapDemoSpec(faulted)));
+                await WorkerTestServices.Until(() => Volatile.Read(ref progressSeen) >= 1, "the first shard");
+                _proxy.Down = true;
+                _proxy.ResetCount();
+                await Task.Delay(TimeSpan.FromSeconds(12));
+                int attempts = _proxy.Connections;
+                uint errors = await Broker.ErrorMessagesAsync(_services);
+                Assert.False(watcher.Outcome.IsCompleted, "the job must wait for storage, not end");
+                _proxy.Down = false;
+
+                var outcome = await watcher.Outcome.WaitAsync(TimeSpan.FromMinutes(3));
+                log.WriteLine($"12 s outage: {attempts} connection attempts, {errors} messages in error queues");
+                Assert.Equal(0u, errors);
+                Assert.True(attempts < 40, $"{attempts} attempts in 12 s: the breaker should keep the worker from hammering storage");
+                Assert.NotNull(outcome.Completed);
+                Assert.Equal(12, outcome.Completed!.Images);
+            }
+
+            var a = await WorkerTestServices.SnapshotAsync(store, "audits", clean + "/");
+            var b = await WorkerTestServices.SnapshotAsync(store, "audits", faulted + "/");
+            Outputs.AssertSame(a, clean, b, faulted);
+        }
+        finally
+        {
+            await worker.StopAsync();
+            await client.StopAsync();
+        }
+    }
+}
