@@ -21,13 +21,14 @@ public sealed class AuditShardConsumer(ShardProcessor processor, IBlobStore stor
     public async Task Consume(ConsumeContext<AuditShard> context)
     {
         var shard = context.Message;
-        using var scope = log.BeginScope(new Dictionary<string, object> { ["JobId"] = shard.JobId, ["Shard"] = shard.ShardIndex });
+        using var scope = log.BeginScope("job {JobId} shard {Shard}", shard.JobId, shard.ShardIndex);
         if (await store.ExistsAsync(shard.Spec.Output.Container, JobLayout.Failed(shard.Spec), context.CancellationToken)) return;
         using var activity = WorkerTelemetry.Activities.StartActivity("audit shard");
         activity?.SetTag("xaivision.job_id", shard.JobId.ToString());
         activity?.SetTag("xaivision.shard", shard.ShardIndex);
         if (context.SentTime is { } sent) WorkerTelemetry.QueueLagSeconds.Record(Math.Max(0, (DateTime.UtcNow - sent).TotalSeconds));
         var watch = Stopwatch.StartNew();
+        log.LogInformation("Shard {Shard}/{Shards} of job {JobId} started ({Images} images)", shard.ShardIndex + 1, shard.ShardCount, shard.JobId, shard.Images.Count);
         ShardProcessor.Outcome outcome;
         try
         {

@@ -56,7 +56,15 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ModelCache>();
         services.AddSingleton<ShardProcessor>();
-        services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) => host.ShutdownTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownGraceSeconds));
+        // SIGTERM: the current shard gets the grace period, then its token is cancelled (it stops between batches and is
+        // redelivered to another worker); the bus and host get a little longer to close the connection cleanly.
+        services.AddOptions<MassTransitHostOptions>().Configure<IOptions<WorkerOptions>>((bus, worker) =>
+        {
+            bus.WaitUntilStarted = true; // "Application started" then means the queues exist and are consumed
+            bus.ConsumerStopTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownGraceSeconds);
+            bus.StopTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownGraceSeconds + 10);
+        });
+        services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) => host.ShutdownTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownGraceSeconds + 15));
         return services;
     }
 

@@ -26,7 +26,7 @@ public static class WorkerHost
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.IncludeScopes = true; o.TimestampFormat = "HH:mm:ss "; });
         if (extraLogs is not null) builder.Logging.AddProvider(extraLogs);
         builder.Logging.SetMinimumLevel(logLevel)
-            .AddFilter("MassTransit", logLevel > LogLevel.Warning ? logLevel : LogLevel.Warning);
+            .AddFilter("MassTransit", logLevel == LogLevel.Trace ? LogLevel.Trace : logLevel > LogLevel.Warning ? logLevel : LogLevel.Warning); // Trace: everything
         builder.Services
             .AddXaiVisionOptions(builder.Configuration)
             .AddBlobStore()

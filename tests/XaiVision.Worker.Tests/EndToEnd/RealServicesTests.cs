@@ -10,6 +10,7 @@ using Xunit.Abstractions;
 namespace XaiVision.Worker.Tests.EndToEnd;
 
 /// <summary>Two worker hosts and a client on a real RabbitMQ, results in a real Azurite.</summary>
+[Collection(RealServicesCollection.Name)]
 public sealed class RealServicesTests(ITestOutputHelper log) : IAsyncLifetime
 {
     readonly RealServices _services = new();

@@ -11,6 +11,7 @@ using Xunit.Abstractions;
 namespace XaiVision.Worker.Tests.Faults;
 
 /// <summary>Real Azurite behind a proxy that drops connections: one retry layer, and an outage pauses work instead of losing it.</summary>
+[Collection(RealServicesCollection.Name)]
 public sealed class StorageFaultTests(ITestOutputHelper log) : IAsyncLifetime
 {
     readonly RealServices _services = new();

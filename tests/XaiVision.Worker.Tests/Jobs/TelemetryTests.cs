@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,25 +7,17 @@ using XaiVision.Worker.Hosting;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 using XaiVision.Worker.Tests.Consumers;
+using XaiVision.Worker.Tests.EndToEnd;
 
 namespace XaiVision.Worker.Tests.Jobs;
 
 /// <summary>The probe endpoint reflects the bus, and the Prometheus endpoint exposes MassTransit's and our instruments.</summary>
 public class TelemetryTests
 {
-    static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     [Fact]
     public async Task Health_and_metrics_endpoints_answer()
     {
-        int health = FreePort(), metrics = FreePort();
+        int health = FreePorts.Next(), metrics = FreePorts.Next();
         var root = Directory.CreateTempSubdirectory("xaivision-otel-").FullName;
         using var host = WorkerHost.Build(new Dictionary<string, string?>
         {
