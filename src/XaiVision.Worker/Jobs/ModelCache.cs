@@ -82,6 +82,7 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
             var message = e.Message;
             if (weightsPath is not null) message = message.Replace(weightsPath, source.Weights);
             if (labelsPath is not null) message = message.Replace(labelsPath, source.Labels);
+            if (source.Weights is not null && !message.Contains(source.Weights)) message = $"Model '{source.Weights}': {message}";
             throw new XaiVisionException(message, e);
         }
         log.LogInformation("Loaded model {Architecture} ({Hash}) on {Device}", source.Architecture, hash[..12], device);
