@@ -5,7 +5,7 @@ namespace XaiVision.Worker.Hosting;
 
 /// <summary>
 /// Our own instruments (meter and activity source <c>XaiVision.Worker</c>): images and failures, shard
-/// duration, per-stage durations, queue lag (shard sent → started) and process memory. TorchSharp 0.107
+/// duration, per-stage durations, queue lag (shard sent → started), process memory and live tensors. TorchSharp 0.107
 /// exposes no CUDA memory counter; on GPU nodes scrape NVIDIA's DCGM exporter beside this.
 /// </summary>
 public static class WorkerTelemetry
@@ -24,5 +24,7 @@ public static class WorkerTelemetry
     static WorkerTelemetry()
     {
         Meter.CreateObservableGauge("xaivision.process.memory", () => Process.GetCurrentProcess().WorkingSet64, "By", "Worker resident memory");
+        // Tensors not yet disposed: flat over a long run, or something leaks.
+        Meter.CreateObservableGauge("xaivision.tensors.live", () => TorchSharp.torch.Tensor.TotalCount, "{tensor}", "Live TorchSharp tensors");
     }
 }
