@@ -49,9 +49,15 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
         var limits = options.Value;
         var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds((double)limits.MaxSecondsPerImage * shard.Images.Count);
 
-        foreach (var batch in shard.Images.Chunk(limits.BatchSize))
+        // A bounded pipeline: the next batch downloads and decodes (I/O and thread pool) while this one computes.
+        var batches = shard.Images.Chunk(limits.BatchSize).ToList();
+        Task<LoadedBatch>? next = batches.Count > 0 ? LoadAsync(spec, batches[0], model.Preprocessing, ct) : null;
+        for (int b = 0; b < batches.Count; b++)
         {
+            var batch = batches[b];
             ct.ThrowIfCancellationRequested(); // shutting down: abandon; the shard is redelivered and redone
+            var loaded = await next!;
+            next = b + 1 < batches.Count ? LoadAsync(spec, batches[b + 1], model.Preprocessing, ct) : null;
             if (clock.GetUtcNow() > deadline)
             {
                 foreach (var image in batch)
@@ -60,23 +66,9 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
                 failed += batch.Length;
                 continue;
             }
-            var ready = new List<(ShardImage Image, RgbImage View, bool[]? Mask)>();
-            foreach (var image in batch)
-            {
-                var id = JobLayout.ImageId(spec, image.Blob);
-                try
-                {
-                    var bytes = await store.ReadAsync(spec.Images.Container, image.Blob, ct, limits.MaxImageBytes)
-                        ?? throw new XaiVisionException($"Image blob '{spec.Images.Container}/{image.Blob}' does not exist.");
-                    var view = ImagePreparer.ToModelView(ImageDecoder.Decode(bytes, image.Blob, limits.DecodeLimits), model.Preprocessing);
-                    ready.Add((image, view, await MaskAsync(spec, image, model.Preprocessing, ct)));
-                }
-                catch (XaiVisionException e)
-                {
-                    records.Add(new ImageRecord(image.Blob, id, null, null, null, [], [], e.Message));
-                    failed++;
-                }
-            }
+            records.AddRange(loaded.Errors);
+            failed += loaded.Errors.Count;
+            var ready = loaded.Ready;
             if (ready.Count == 0) continue;
 
             SuiteBatch result;
@@ -144,6 +136,32 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
             baseline.Gate.Release();
         }
         return candidate.Images.Zip(reference.Images, ModelComparison.Compare).ToList();
+    }
+
+    sealed record LoadedBatch(List<(ShardImage Image, RgbImage View, bool[]? Mask)> Ready, List<ImageRecord> Errors);
+
+    /// <summary>Downloads and decodes a batch's images (and masks) concurrently; an unreadable image becomes an error record.</summary>
+    async Task<LoadedBatch> LoadAsync(AuditJobSpec spec, ShardImage[] batch, Preprocessing preprocessing, CancellationToken ct)
+    {
+        var limits = options.Value;
+        var loads = batch.Select(async image =>
+        {
+            try
+            {
+                var bytes = await store.ReadAsync(spec.Images.Container, image.Blob, ct, limits.MaxImageBytes)
+                    ?? throw new XaiVisionException($"Image blob '{spec.Images.Container}/{image.Blob}' does not exist.");
+                var view = await Task.Run(() => ImagePreparer.ToModelView(ImageDecoder.Decode(bytes, image.Blob, limits.DecodeLimits), preprocessing), ct);
+                return (Image: image, View: (RgbImage?)view, Mask: await MaskAsync(spec, image, preprocessing, ct), Error: (string?)null);
+            }
+            catch (XaiVisionException e)
+            {
+                return (Image: image, View: null, Mask: null, Error: e.Message);
+            }
+        }).ToList();
+        var results = await Task.WhenAll(loads);
+        return new LoadedBatch(
+            results.Where(r => r.Error is null).Select(r => (r.Image, r.View!, r.Mask)).ToList(),
+            results.Where(r => r.Error is not null).Select(r => new ImageRecord(r.Image.Blob, JobLayout.ImageId(spec, r.Image.Blob), null, null, null, [], [], r.Error)).ToList());
     }
 
     async Task<bool[]?> MaskAsync(AuditJobSpec spec, ShardImage image, Preprocessing preprocessing, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -11,12 +12,23 @@ namespace XaiVision.Worker.Storage;
 /// </summary>
 public sealed class AzureBlobStore(BlobServiceClient client) : IBlobStore
 {
-    readonly HashSet<string> _ensured = new();
+    // One creation per container, awaited by every concurrent writer (a writer that went ahead of it got 404s).
+    readonly ConcurrentDictionary<string, Lazy<Task>> _ensured = new();
 
     async Task<BlobContainerClient> Container(string name, bool create, CancellationToken ct)
     {
         var container = client.GetBlobContainerClient(name);
-        if (create && _ensured.Add(name)) await container.CreateIfNotExistsAsync(cancellationToken: ct);
+        if (!create) return container;
+        var creation = _ensured.GetOrAdd(name, _ => new Lazy<Task>(() => container.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None)));
+        try
+        {
+            await creation.Value.WaitAsync(ct);
+        }
+        catch when (creation.Value.IsFaulted)
+        {
+            _ensured.TryRemove(new KeyValuePair<string, Lazy<Task>>(name, creation)); // the next writer tries again
+            throw;
+        }
         return container;
     }
 
