@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sustained load through the real services (issue 9): N generated demo images in Azurite, worker processes
 # on RabbitMQ; prints throughput, RSS and live tensors per worker over time, and checks the report.
-# Usage: bench/load-run.sh [--images 3000] [--workers 2] [--shard-size 32] [--batch 16] [--explainers "grad-cam;lrp-composite"]
+# Usage: bench/load-run.sh [--images 3000] [--workers 2] [--shard-size 32] [--batch 16] [--explainers "grad-cam;lrp-composite"] [--prefetch]
+# Run it on fresh services (unset XAIVISION_TEST_RABBITMQ): Azurite slows down as it fills, so runs on a used one do not compare.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=0

@@ -34,7 +34,7 @@ public static class LoadRun
         Console.WriteLine($"generated and uploaded {o.Images} images in {clock.Elapsed.TotalSeconds:F1} s");
 
         var workers = new List<(Process Process, int MetricsPort)>();
-        for (int i = 0; i < o.Workers; i++) workers.Add(StartWorker(settings, o.BatchSize, 19400 + i + Random.Shared.Next(0, 500) * 4));
+        for (int i = 0; i < o.Workers; i++) workers.Add(StartWorker(settings, o.BatchSize, o.Prefetch, 19400 + i + Random.Shared.Next(0, 500) * 4));
         await Task.Delay(TimeSpan.FromSeconds(8)); // the workers connect and declare their queues
 
         var spec = DemoJob.Spec("report") with
@@ -107,13 +107,14 @@ public static class LoadRun
         await store.WriteAsync(container, "manifest.csv", Encoding.UTF8.GetBytes(manifest.ToString()), "text/csv");
     }
 
-    static (Process, int) StartWorker(Dictionary<string, string?> settings, int batchSize, int metricsPort)
+    static (Process, int) StartWorker(Dictionary<string, string?> settings, int batchSize, bool prefetch, int metricsPort)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "xaivision.dll"));
         start.ArgumentList.Add("run");
         foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__")] = value;
         start.Environment["Worker__BatchSize"] = batchSize.ToString();
+        start.Environment["Worker__PrefetchNextBatch"] = prefetch.ToString();
         start.Environment["Worker__ModelCacheDirectory"] = Directory.CreateTempSubdirectory("xaivision-load-models-").FullName;
         start.Environment["Telemetry__PrometheusPort"] = metricsPort.ToString();
         start.Environment["Logging__Format"] = "json";

@@ -1,6 +1,6 @@
 namespace XaiVision.LoadRun;
 
-public sealed record LoadRunOptions(int Images, int Workers, int ShardSize, int BatchSize, string[] Explainers, string[] Metrics, int SampleSeconds)
+public sealed record LoadRunOptions(int Images, int Workers, int ShardSize, int BatchSize, string[] Explainers, string[] Metrics, int SampleSeconds, bool Prefetch)
 {
     public static LoadRunOptions Parse(string[] args)
     {
@@ -16,6 +16,7 @@ public sealed record LoadRunOptions(int Images, int Workers, int ShardSize, int 
             int.Parse(Value("--batch", "16")),
             Value("--explainers", "grad-cam;lrp-composite").Split(';'),
             Value("--metrics", "deletion(steps=8);localisation").Split(';', StringSplitOptions.RemoveEmptyEntries),
-            int.Parse(Value("--sample-seconds", "10")));
+            int.Parse(Value("--sample-seconds", "10")),
+            args.Contains("--prefetch"));
     }
 }

@@ -49,15 +49,15 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
         var limits = options.Value;
         var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds((double)limits.MaxSecondsPerImage * shard.Images.Count);
 
-        // A bounded pipeline: the next batch downloads and decodes (I/O and thread pool) while this one computes.
+        // Worker:PrefetchNextBatch: a bounded pipeline — the next batch downloads and decodes while this one computes.
         var batches = shard.Images.Chunk(limits.BatchSize).ToList();
-        Task<LoadedBatch>? next = batches.Count > 0 ? LoadAsync(spec, batches[0], model.Preprocessing, ct) : null;
+        Task<LoadedBatch>? next = null;
         for (int b = 0; b < batches.Count; b++)
         {
             var batch = batches[b];
             ct.ThrowIfCancellationRequested(); // shutting down: abandon; the shard is redelivered and redone
-            var loaded = await next!;
-            next = b + 1 < batches.Count ? LoadAsync(spec, batches[b + 1], model.Preprocessing, ct) : null;
+            var loaded = await (next ?? LoadAsync(spec, batch, model.Preprocessing, ct));
+            next = limits.PrefetchNextBatch && b + 1 < batches.Count ? LoadAsync(spec, batches[b + 1], model.Preprocessing, ct) : null;
             if (clock.GetUtcNow() > deadline)
             {
                 foreach (var image in batch)
