@@ -8,7 +8,9 @@ installable here, so their algorithms are written out (as our explainers do):
   ixg           input * d logit / d input, summed over channels
   ig-32         32 midpoint steps from a zero baseline, internal batch 64
   lrp-epsilon   Captum-style: epsilon (1e-9) on every conv/linear/pool via z * (y/z).detach() forward hooks, input * grad
-Usage: python3 bench/pytorch_reference.py [--batches 1,8] [--repeats 2] [--methods grad-cam,ixg,lrp-epsilon,ig-32]
+Usage: python3 bench/pytorch_reference.py [--batches 1,8] [--repeats 2] [--methods grad-cam,ixg,lrp-epsilon,ig-32] [--device cuda]
+On CUDA each timing is bracketed by torch.cuda.synchronize(); TF32 stays off (PyTorch's default for convolutions is on:
+--tf32 sets both cudnn and matmul allow_tf32, as XaiVision's --precision tf32 does).
 """
 import argparse, os, statistics, time
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -18,11 +20,16 @@ p = argparse.ArgumentParser()
 p.add_argument("--batches", default="1,8")
 p.add_argument("--repeats", type=int, default=2)
 p.add_argument("--methods", default="grad-cam,ixg,lrp-epsilon,ig-32")
+p.add_argument("--device", default="cpu")
+p.add_argument("--tf32", action="store_true")
 p.add_argument("--threads", type=int, default=os.cpu_count(), help="intra-op threads (Debian's torch starts with 1; TorchSharp uses all cores)")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(0)
-net = models.vgg16().eval()
+dev = torch.device(a.device)
+torch.backends.cudnn.allow_tf32 = a.tf32
+torch.backends.cuda.matmul.allow_tf32 = a.tf32
+net = models.vgg16().eval().to(dev)
 for q in net.parameters(): q.requires_grad_(False)
 
 def score(logits, t): return logits.gather(1, t.view(-1, 1)).sum()
@@ -48,12 +55,12 @@ def ixg(x, t):
     return (x * g).sum(1)
 
 def ig32(x, t, steps=32, batch=64):
-    alphas = (torch.arange(steps, dtype=torch.float32) + 0.5) / steps
+    alphas = ((torch.arange(steps, dtype=torch.float32) + 0.5) / steps).to(x.device)
     total = torch.zeros_like(x)
     rows = [(i, s) for i in range(x.shape[0]) for s in range(steps)]
     for k in range(0, len(rows), batch):
         chunk = rows[k:k + batch]
-        idx = torch.tensor([r[0] for r in chunk]); st = torch.tensor([r[1] for r in chunk])
+        idx = torch.tensor([r[0] for r in chunk], device=x.device); st = torch.tensor([r[1] for r in chunk], device=x.device)
         inp = (alphas[st].view(-1, 1, 1, 1) * x[idx]).requires_grad_(True)
         with torch.enable_grad():
             g, = torch.autograd.grad(score(net(inp), t[idx]), inp)
@@ -71,15 +78,19 @@ def lrp_eps(x, t, eps=1e-9):
         for h in hs: h.remove()
 
 methods = {"grad-cam": grad_cam, "ixg": ixg, "ig-32": ig32, "lrp-epsilon": lrp_eps}
-print(f"# PyTorch {torch.__version__}, vgg16 224x224, random weights, fp32, cpu, {torch.get_num_threads()} threads")
+def sync():
+    if dev.type == "cuda": torch.cuda.synchronize()
+
+where = torch.cuda.get_device_name(dev) if dev.type == "cuda" else f"cpu, {torch.get_num_threads()} threads"
+print(f"# PyTorch {torch.__version__}, vgg16 224x224, random weights, {'tf32' if a.tf32 else 'fp32'}, {where}")
 print("| method | batch | images/s | ms/image |")
 print("|---|---|---|---|")
 for name in a.methods.split(","):
     for b in [int(v) for v in a.batches.split(",")]:
-        x = torch.randn(b, 3, 224, 224); t = torch.randint(0, 1000, (b,))
+        x = torch.randn(b, 3, 224, 224, device=dev); t = torch.randint(0, 1000, (b,), device=dev)
         times = []
         for r in range(a.repeats + 1):
-            s = time.perf_counter(); methods[name](x, t); e = time.perf_counter() - s
+            sync(); s = time.perf_counter(); methods[name](x, t); sync(); e = time.perf_counter() - s
             if r: times.append(e)
         m = statistics.median(times)
         print(f"| {name} | {b} | {b / m:.2f} | {m * 1000 / b:.0f} |", flush=True)

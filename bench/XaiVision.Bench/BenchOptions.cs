@@ -1,6 +1,6 @@
 namespace XaiVision.Bench;
 
-public sealed record BenchOptions(string Model, int[] Batches, string Methods, string Device, int Repeats, int Threads, string? Metrics)
+public sealed record BenchOptions(string Model, int[] Batches, string Methods, string Device, int Repeats, int Threads, string? Metrics, string Precision)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -16,6 +16,7 @@ public sealed record BenchOptions(string Model, int[] Batches, string Methods, s
             Value("--device", "cpu"),
             int.Parse(Value("--repeats", "3")),
             int.Parse(Value("--threads", "0")),
-            args.Contains("--metrics") ? Value("--metrics", "") : null);
+            args.Contains("--metrics") ? Value("--metrics", "") : null,
+            Value("--precision", "fp32"));
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using System.Diagnostics;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Models;
@@ -8,18 +9,23 @@ namespace XaiVision.Bench;
 /// <summary>
 /// Times explainers on random-weight models with random inputs (the cost does not depend on the
 /// values). Methods are separated by ';' so their parameters may hold commas. Each cell: one
-/// warm-up call, then the median of --repeats timed calls.
+/// warm-up call, then the median of --repeats timed calls. With <c>--precision tf32|bf16</c> every cell also reports
+/// the Pearson correlation of its maps with fp32 maps of the same inputs and weights (the accuracy check that must
+/// accompany any reduced-precision speed-up). bf16 casts the network and inputs (TorchSharp 0.107 has no autocast).
 /// </summary>
 public static class ExplainerBenchmark
 {
     public static int Run(BenchOptions o)
     {
         using var model = BenchModel.Load(o);
+        using var reduced = o.Precision == "bf16" ? BenchModel.Load(o) : null; // same seed, same weights
+        reduced?.Network.to(ScalarType.BFloat16);
+        var timed = reduced ?? model;
         var device = model.Device;
         int size = model.Preprocessing.InputSize;
-        Console.WriteLine($"# {model.Description} {size}×{size}, fp32, {device}, {get_num_threads()} threads, {Environment.ProcessorCount} cores");
-        Console.WriteLine("| method | model | batch | device | images/s | ms/image | Σmap / logit | peak RSS MiB |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine($"# {model.Description} {size}×{size}, {o.Precision}, {device}, {get_num_threads()} threads, {Environment.ProcessorCount} cores");
+        Console.WriteLine("| method | model | batch | device | precision | images/s | ms/image | Σmap / logit | map r vs fp32 | peak RSS MiB |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var method in o.Methods.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var explainer = ExplainerCatalog.Create(method);
@@ -27,18 +33,23 @@ public static class ExplainerBenchmark
             {
                 using var x = randn(batch, 3, size, size, device: device);
                 using var targets = randint(0, model.Architecture.DefaultNumClasses, [batch], device: device);
+                using var reference = o.Precision == "fp32" ? null : Precision.Fp32(() => explainer.Explain(model, x, targets, 0).to(ScalarType.Float32));
+                using var input = reduced is null ? x.alias() : x.to(ScalarType.BFloat16);
                 var times = new List<double>();
-                double ratio = 0;
+                double ratio = 0, correlation = double.NaN;
+                Precision.Apply(o.Precision);
                 for (int r = 0; r <= o.Repeats; r++)
                 {
                     var watch = Stopwatch.StartNew();
-                    using var map = explainer.Explain(model, x, targets, 0);
+                    using var map = explainer.Explain(timed, input, targets, 0).to(ScalarType.Float32);
                     using var sums = map.sum([1, 2]).cpu();
                     if (r > 0) times.Add(watch.Elapsed.TotalSeconds);
                     ratio = ConservationRatio(model, x, targets, sums);
+                    if (reference is not null) correlation = Precision.Correlation(map, reference);
                 }
                 double median = times.Order().ElementAt(times.Count / 2);
-                Console.WriteLine($"| {method} | {o.Model} | {batch} | {device} | {batch / median:F2} | {median * 1000 / batch:F0} | {ratio:F6} | {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} |");
+                Console.WriteLine($"| {method} | {o.Model} | {batch} | {device} | {o.Precision} | {batch / median:F2} | {median * 1000 / batch:F0} | {ratio:F6} | " +
+                    $"{(double.IsNaN(correlation) ? "–" : correlation.ToString("F5"))} | {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} |");
             }
         }
         return 0;

@@ -36,7 +36,7 @@ public sealed class IntegratedGradients : GradientExplainer
     {
         if (_baseline == "zero") return zeros_like(images);
         var p = model.Preprocessing;
-        var black = tensor(Enumerable.Range(0, 3).Select(c => p.Normalise(c, 0f)).ToArray(), device: images.device).view(1, 3, 1, 1);
+        var black = tensor(Enumerable.Range(0, 3).Select(c => p.Normalise(c, 0f)).ToArray(), device: images.device).view(1, 3, 1, 1).to(images.dtype);
         return black.expand_as(images).contiguous();
     }
 
@@ -45,7 +45,7 @@ public sealed class IntegratedGradients : GradientExplainer
         using var scope = NewDisposeScope();
         var baseline = Baseline(model, images);
         var delta = images - baseline;
-        var alphas = (arange(_steps, dtype: ScalarType.Float32, device: images.device) + 0.5f) / _steps;
+        var alphas = ((arange(_steps, dtype: ScalarType.Float32, device: images.device) + 0.5f) / _steps).to(images.dtype); // reduced-precision models get reduced-precision inputs
         var gradientSum = AccumulateGradients(model, images, targets, _steps, _batch,
             (image, step) => baseline.index_select(0, image) + alphas.index_select(0, step).view(-1, 1, 1, 1) * delta.index_select(0, image),
             (gradients, _, _) => gradients);
