@@ -8,6 +8,9 @@ installable here, so their algorithms are written out (as our explainers do):
   ixg           input * d logit / d input, summed over channels
   ig-32         32 midpoint steps from a zero baseline, internal batch 64
   lrp-epsilon   Captum-style: epsilon (1e-9) on every conv/linear/pool via z * (y/z).detach() forward hooks, input * grad
+  grad-cam++, layer-cam   pytorch-grad-cam's weightings of the same activations and gradients
+  saliency      max over channels of |d logit / d input|
+  smoothgrad-16 Captum NoiseTunnel: mean |gradient| over 16 noisy copies (sigma = 0.15 (max - min)), internal batch 64
 Usage: python3 bench/pytorch_reference.py [--batches 1,8] [--repeats 2] [--methods grad-cam,ixg,lrp-epsilon,ig-32] [--device cuda]
 On CUDA each timing is bracketed by torch.cuda.synchronize(); TF32 stays off (PyTorch's default for convolutions is on:
 --tf32 sets both cudnn and matmul allow_tf32, as XaiVision's --precision tf32 does).
@@ -34,7 +37,8 @@ for q in net.parameters(): q.requires_grad_(False)
 
 def score(logits, t): return logits.gather(1, t.view(-1, 1)).sum()
 
-def grad_cam(x, t):
+def cam_parts(x, t):
+    """activations of features.29 and the gradient of the target logits w.r.t. them (autograd only above the layer)"""
     store = {}
     def hook(m, i, o):
         o = o.detach().requires_grad_(True); store["a"] = o; return o
@@ -45,8 +49,44 @@ def grad_cam(x, t):
             g, = torch.autograd.grad(score(logits, t), store["a"])
     finally:
         h.remove()
-    cam = F.relu((g.mean((2, 3), keepdim=True) * store["a"]).sum(1, keepdim=True))
-    return F.interpolate(cam, size=x.shape[2:], mode="bilinear", align_corners=False)[:, 0]
+    return store["a"].detach(), g
+
+def upsample(cam, x): return F.interpolate(cam.unsqueeze(1), size=x.shape[2:], mode="bilinear", align_corners=False)[:, 0]
+
+def grad_cam(x, t):
+    a, g = cam_parts(x, t)
+    return upsample(F.relu((g.mean((2, 3), keepdim=True) * a).sum(1)), x)
+
+def grad_cam_pp(x, t):  # pytorch-grad-cam's GradCAMPlusPlus
+    a, g = cam_parts(x, t)
+    g2 = g.pow(2); g3 = g2 * g
+    alpha = g2 / (2 * g2 + a.sum((2, 3), keepdim=True) * g3 + 1e-7)
+    alpha = torch.where(g != 0, alpha, torch.zeros_like(alpha))
+    w = (alpha * F.relu(g)).sum((2, 3), keepdim=True)
+    return upsample(F.relu((w * a).sum(1)), x)
+
+def layer_cam(x, t):
+    a, g = cam_parts(x, t)
+    return upsample(F.relu((F.relu(g) * a).sum(1)), x)
+
+def saliency(x, t):
+    x = x.detach().requires_grad_(True)
+    with torch.enable_grad():
+        g, = torch.autograd.grad(score(net(x), t), x)
+    return g.abs().amax(1)
+
+def smoothgrad(x, t, samples=16, noise=0.15, batch=64):  # Captum NoiseTunnel(smoothgrad) over |saliency|
+    n = x.shape[0]
+    sigma = (x.flatten(1).amax(1) - x.flatten(1).amin(1)).view(n, 1, 1, 1) * noise
+    total = torch.zeros_like(x)
+    idx_all = torch.arange(n, device=x.device).repeat_interleave(samples)
+    for k in range(0, n * samples, batch):
+        idx = idx_all[k:k + batch]
+        inp = (x[idx] + sigma[idx] * torch.randn_like(x[idx])).requires_grad_(True)
+        with torch.enable_grad():
+            g, = torch.autograd.grad(score(net(inp), t[idx]), inp)
+        total.index_add_(0, idx, g.abs())
+    return (total / samples).sum(1)
 
 def ixg(x, t):
     x = x.detach().requires_grad_(True)
@@ -77,7 +117,8 @@ def lrp_eps(x, t, eps=1e-9):
     finally:
         for h in hs: h.remove()
 
-methods = {"grad-cam": grad_cam, "ixg": ixg, "ig-32": ig32, "lrp-epsilon": lrp_eps}
+methods = {"grad-cam": grad_cam, "grad-cam++": grad_cam_pp, "layer-cam": layer_cam, "saliency": saliency, "smoothgrad-16": smoothgrad,
+           "ixg": ixg, "ig-32": ig32, "lrp-epsilon": lrp_eps}
 def sync():
     if dev.type == "cuda": torch.cuda.synchronize()
 
