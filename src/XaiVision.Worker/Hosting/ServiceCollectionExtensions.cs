@@ -46,7 +46,7 @@ public static class ServiceCollectionExtensions
         clientOptions.Retry.Mode = RetryMode.Exponential;
         clientOptions.Retry.MaxRetries = o.MaxRetries;
         clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(o.RetryDelayMilliseconds);
-        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(60);
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(o.NetworkTimeoutSeconds);
         return new AzureBlobStore(new BlobServiceClient(o.ConnectionString, clientOptions));
     }
 

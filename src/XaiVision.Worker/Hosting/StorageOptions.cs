@@ -18,6 +18,8 @@ public sealed class StorageOptions
     public List<string> WritableContainers { get; set; } = [];
     /// <summary>First SDK retry delay (exponential with jitter after that).</summary>
     public int RetryDelayMilliseconds { get; set; } = 800;
+    /// <summary>How long one blob request may take before the SDK gives up on it (and retries).</summary>
+    public int NetworkTimeoutSeconds { get; set; } = 60;
     /// <summary>How long the storage circuit stays open after repeated failures before one call probes again.</summary>
     public int BreakSeconds { get; set; } = 30;
     /// <summary>How long a message waits out a storage outage (consumption paused) before it goes to the error queue.</summary>
@@ -31,6 +33,7 @@ public sealed class StorageOptions
         foreach (var c in WritableContainers.Where(c => !Storage.BlobNames.IsValidContainer(c))) yield return $"Storage:WritableContainers '{c}' is not a valid container name.";
         if (MaxRetries is < 0 or > 20) yield return "Storage:MaxRetries must be 0–20.";
         if (RetryDelayMilliseconds is < 1 or > 60_000) yield return "Storage:RetryDelayMilliseconds must be 1–60000.";
+        if (NetworkTimeoutSeconds is < 1 or > 3600) yield return "Storage:NetworkTimeoutSeconds must be 1–3600.";
         if (BreakSeconds is < 1 or > 3600) yield return "Storage:BreakSeconds must be 1–3600.";
         if (OutagePatienceSeconds < BreakSeconds || OutagePatienceSeconds > 86_400) yield return "Storage:OutagePatienceSeconds must be at least Storage:BreakSeconds and at most 86400.";
     }

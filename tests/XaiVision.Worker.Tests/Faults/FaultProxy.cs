@@ -15,7 +15,7 @@ public sealed class FaultProxy : IAsyncDisposable
     readonly CancellationTokenSource _stop = new();
     readonly List<TcpClient> _open = new();
     int _connections, _failNext;
-    volatile bool _down;
+    volatile bool _down, _stalled;
 
     public FaultProxy(int targetPort)
     {
@@ -45,6 +45,17 @@ public sealed class FaultProxy : IAsyncDisposable
         CutOpenConnections();
     }
 
+    /// <summary>Stalled: connections are accepted and then nothing is ever answered (a hung server: the client's timeout fires).</summary>
+    public bool Stalled
+    {
+        get => _stalled;
+        set
+        {
+            _stalled = value;
+            if (value) CutOpenConnections();
+        }
+    }
+
     public void ResetCount() => Volatile.Write(ref _connections, 0);
 
     void CutOpenConnections()
@@ -68,6 +79,11 @@ public sealed class FaultProxy : IAsyncDisposable
             {
                 client.Client.LingerState = new LingerOption(true, 0); // RST, like a crashed peer
                 client.Dispose();
+                continue;
+            }
+            if (_stalled)
+            {
+                lock (_open) _open.Add(client); // held open, never read, closed when the proxy is cut or disposed
                 continue;
             }
             _ = Pipe(client);
