@@ -13,6 +13,8 @@ namespace XaiVision.Worker.Consumers;
 /// Aggregates: when every shard result of the job exists, writes <c>images.csv</c> and <c>report.html</c>, then creates
 /// <c>report.json</c> if absent. Only the consumer whose create succeeds publishes
 /// <see cref="AuditJobCompleted"/>, so racing or redelivered <see cref="ShardCompleted"/> events report once.
+/// After publishing it creates <c>announced.json</c>; a worker that died between the report and the event leaves a
+/// report without it, and the redelivered <see cref="ShardCompleted"/> announces the job then — nothing is lost.
 /// </summary>
 public sealed class ShardCompletedConsumer(IBlobStore store, ILogger<ShardCompletedConsumer> log) : IConsumer<ShardCompleted>
 {
@@ -20,7 +22,14 @@ public sealed class ShardCompletedConsumer(IBlobStore store, ILogger<ShardComple
     {
         var (message, spec, ct) = (context.Message, context.Message.Spec, context.CancellationToken);
         var container = spec.Output.Container;
-        if (await store.ExistsAsync(container, JobLayout.Report(spec), ct)) return;
+        if (await store.ExistsAsync(container, JobLayout.Report(spec), ct))
+        {
+            if (await store.ExistsAsync(container, JobLayout.Announced(spec), ct)) return;
+            var written = JsonSerializer.Deserialize<JobReport>((await store.ReadAsync(container, JobLayout.Report(spec), ct))!, ExplainRunner.Json)!;
+            log.LogWarning("Job {JobId}: report found without its announcement (a worker stopped in between); announcing it now", message.JobId);
+            await AnnounceAsync(context, written);
+            return;
+        }
         var shards = (await store.ListAsync(container, JobLayout.ShardsPrefix(spec), ct)).Where(n => n.EndsWith(".json")).ToList();
         if (shards.Count < message.ShardCount) return;
 
@@ -36,7 +45,14 @@ public sealed class ShardCompletedConsumer(IBlobStore store, ILogger<ShardComple
 
         log.LogInformation("Job {JobId} complete: {Images} images, {Failed} failed, gates {Verdict}", message.JobId, report.Images, report.FailedImages,
             report.Gates.Passed ? "passed" : "FAILED");
-        await context.Publish(new AuditJobCompleted(message.JobId, $"{container}/{JobLayout.Report(spec)}", report.Images, report.FailedImages,
+        await AnnounceAsync(context, report);
+    }
+
+    async Task AnnounceAsync(ConsumeContext<ShardCompleted> context, JobReport report)
+    {
+        var (message, spec) = (context.Message, context.Message.Spec);
+        await context.Publish(new AuditJobCompleted(message.JobId, $"{spec.Output.Container}/{JobLayout.Report(spec)}", report.Images, report.FailedImages,
             report.Metrics, report.Gates.Passed, report.Gates.Failures));
+        await store.TryCreateAsync(spec.Output.Container, JobLayout.Announced(spec), "{\"announced\":true}"u8.ToArray(), "application/json", context.CancellationToken);
     }
 }

@@ -13,6 +13,8 @@ public static class JobLayout
     public static string Report(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "report.json");
     public static string Html(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "report.html");
     public static string Csv(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "images.csv");
+    /// <summary>Written after <c>AuditJobCompleted</c> was published: a report without it was never announced.</summary>
+    public static string Announced(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "announced.json");
     public static string Failed(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "failed.json");
     public static string Artefact(AuditJobSpec spec, string relative) => BlobNames.Join(spec.Output.Prefix, relative);
     public static string Index(Guid jobId) => $"jobs/{jobId:D}.json";

@@ -95,6 +95,32 @@ public class HarnessTests
     }
 
     [Fact]
+    public async Task A_report_that_was_never_announced_is_announced_when_a_completion_is_redelivered()
+    {
+        var (provider, harness, store, root) = await WorkerTestServices.StartSeededAsync("announce");
+        await using var _ = provider;
+        var jobId = Guid.NewGuid();
+        await harness.Bus.Publish(new SubmitAuditJob(jobId, WorkerTestServices.CheapDemoSpec("announce")));
+        await Until(() => harness.Published.Select<AuditJobCompleted>().Any(), "the job to complete");
+        await Until(() => harness.Consumed.Select<ShardCompleted>().Count() >= 3, "every ShardCompleted to be consumed");
+        Assert.True(await store.ExistsAsync("audits", "announce/announced.json"));
+
+        // A worker that died after writing the report but before announcing it leaves exactly this behind.
+        File.Delete(Path.Combine(root, "audits", "announce", "announced.json"));
+        await harness.Bus.Publish(harness.Published.Select<ShardCompleted>().Last().Context.Message); // its redelivery
+        await Until(() => harness.Published.Select<AuditJobCompleted>().Count() == 2, "the late announcement");
+        var (first, late) = (harness.Published.Select<AuditJobCompleted>().First().Context.Message, harness.Published.Select<AuditJobCompleted>().Last().Context.Message);
+        Assert.Equal(first.ReportLocation, late.ReportLocation);
+        Assert.Equal(first.Images, late.Images);
+        Assert.Equal(first.GatesPassed, late.GatesPassed);
+        await Until(() => File.Exists(Path.Combine(root, "audits", "announce", "announced.json")), "the announcement marker");
+
+        await harness.Bus.Publish(harness.Published.Select<ShardCompleted>().Last().Context.Message); // announced now: silence
+        await Until(() => harness.Consumed.Select<ShardCompleted>().Count() >= 5, "the last duplicate");
+        Assert.Equal(2, harness.Published.Select<AuditJobCompleted>().Count());
+    }
+
+    [Fact]
     public async Task A_model_that_cannot_load_fails_the_job_once()
     {
         var (provider, harness, store) = await StartAsync();
