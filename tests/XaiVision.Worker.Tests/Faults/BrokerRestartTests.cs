@@ -37,12 +37,7 @@ public sealed class BrokerRestartTests(ITestOutputHelper log)
             await DemoJob.SeedAsync(store);
             var bus = client.Services.GetRequiredService<IBus>();
             var clean = $"broker-{_run}-clean";
-            var cleanId = Guid.NewGuid();
-            await using (var watcher = await JobWatcher.StartAsync(bus, cleanId, _ => { }, CancellationToken.None))
-            {
-                await bus.Publish(new SubmitAuditJob(cleanId, WorkerTestServices.CheapDemoSpec(clean)));
-                Assert.NotNull((await watcher.Outcome.WaitAsync(TimeSpan.FromMinutes(3))).Completed);
-            }
+            Assert.NotNull((await JobRuns.RunAsync(bus, WorkerTestServices.CheapDemoSpec(clean))).Completed);
             Assert.Equal(HttpStatusCode.OK, await Ready());
 
             var restarted = $"broker-{_run}-restart";

@@ -50,14 +50,7 @@ public sealed class PoisonInputTests(ITestOutputHelper log) : IAsyncLifetime
     static string Describe(JobOutcome o) => o.Completed is not null ? "completed"
         : o.Failed is not null ? "failed: " + o.Failed.Reason : "rejected: " + string.Join("; ", o.Rejected!.Problems.Select(p => $"{p.Path}: {p.Message}"));
 
-    async Task<JobOutcome> RunAsync(AuditJobSpec spec)
-    {
-        var bus = _client.Services.GetRequiredService<IBus>();
-        var jobId = Guid.NewGuid();
-        await using var watcher = await JobWatcher.StartAsync(bus, jobId, _ => { }, CancellationToken.None);
-        await bus.Publish(new SubmitAuditJob(jobId, spec));
-        return await watcher.Outcome.WaitAsync(TimeSpan.FromMinutes(3));
-    }
+    Task<JobOutcome> RunAsync(AuditJobSpec spec) => JobRuns.RunAsync(_client.Services.GetRequiredService<IBus>(), spec);
 
     AuditJobSpec Spec(string prefix, string? weights = null) => DemoJob.Spec(prefix) with
     {

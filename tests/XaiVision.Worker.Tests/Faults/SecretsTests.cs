@@ -45,10 +45,7 @@ public sealed class SecretsTests(ITestOutputHelper log)
         {
             var bus = client.Services.GetRequiredService<IBus>();
             var events = new List<object>();
-            var jobId = Guid.NewGuid();
-            await using var watcher = await JobWatcher.StartAsync(bus, jobId, p => { lock (events) events.Add(p); }, CancellationToken.None);
-            await bus.Publish(new SubmitAuditJob(jobId, WorkerTestServices.CheapDemoSpec(prefix)));
-            var outcome = await watcher.Outcome.WaitAsync(TimeSpan.FromMinutes(3));
+            var outcome = await JobRuns.RunAsync(bus, WorkerTestServices.CheapDemoSpec(prefix), p => { lock (events) events.Add(p); });
             events.Add((object?)outcome.Completed ?? (object?)outcome.Rejected ?? outcome.Failed!);
             return (outcome, events);
         }

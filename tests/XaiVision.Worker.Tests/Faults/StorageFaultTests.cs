@@ -42,17 +42,19 @@ public sealed class StorageFaultTests(ITestOutputHelper log) : IAsyncLifetime
         var store = host.Services.GetRequiredService<IBlobStore>();
         await store.WriteAsync("faults", $"{_run}/a.txt", "hello"u8.ToArray(), "text/plain");
 
-        _proxy.FailNext(2); // two drops, then the SDK's third try gets through
+        _proxy.FailNext(1); // a dropped connection: a later try of the SDK gets through, the caller never notices
         _proxy.ResetCount();
         Assert.Equal("hello"u8.ToArray(), await store.ReadAsync("faults", $"{_run}/a.txt"));
-        Assert.InRange(_proxy.Connections, 3, 4); // see below
+        Assert.InRange(_proxy.Connections, 2, 4);
 
         _proxy.Down = true;
         _proxy.ResetCount();
         var e = await Assert.ThrowsAsync<StorageUnavailableException>(() => store.ReadAsync("faults", $"{_run}/a.txt"));
-        // 1 + Storage:MaxRetries tries (plus at most one transparent reconnect by HttpClient when the pooled connection it
-        // picked had just been cut); a second retry layer would multiply them (4 × 4 = 16).
-        Assert.InRange(_proxy.Connections, 4, 5);
+        log.WriteLine($"storage down: {e.Message} — {_proxy.Connections} connections");
+        // The SDK made 1 + Storage:MaxRetries tries and nothing retried around it: a second layer would multiply them
+        // (4 × 4 = 16 connections). A try may reuse a pooled connection cut a moment ago, so connections can be fewer.
+        Assert.Contains("(4 tries,", e.Message);
+        Assert.InRange(_proxy.Connections, 1, 5);
         Assert.Contains($"faults/{_run}/a.txt", e.Message);
         Assert.DoesNotContain("AccountKey", e.ToString());
         Assert.DoesNotContain(_services.AzuriteConnectionString.Split("AccountKey=")[1][..20], e.ToString());
@@ -85,7 +87,8 @@ public sealed class StorageFaultTests(ITestOutputHelper log) : IAsyncLifetime
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var e = await Assert.ThrowsAsync<StorageUnavailableException>(() => store.ReadAsync("faults", $"{_run}/t.txt"));
         log.WriteLine($"hung server: {e.Message} after {clock.Elapsed.TotalSeconds:F1} s, {_proxy.Connections} connections");
-        Assert.InRange(_proxy.Connections, 3, 4); // 1 + Storage:MaxRetries, each cut by the 1 s network timeout (+ one pooled-connection reconnect)
+        Assert.Contains("(3 tries,", e.Message); // 1 + Storage:MaxRetries, each cut by the 1 s network timeout
+        Assert.InRange(_proxy.Connections, 1, 4);
         Assert.InRange(clock.Elapsed.TotalSeconds, 2.5, 20);
         _proxy.Stalled = false;
         await Task.Delay(TimeSpan.FromSeconds(2.5)); // let a breaker opened by other calls close
@@ -106,35 +109,30 @@ public sealed class StorageFaultTests(ITestOutputHelper log) : IAsyncLifetime
             var bus = client.Services.GetRequiredService<IBus>();
 
             var clean = $"fault-{_run}-clean";
-            var cleanId = Guid.NewGuid();
-            await using (var watcher = await JobWatcher.StartAsync(bus, cleanId, _ => { }, CancellationToken.None))
-            {
-                await bus.Publish(new SubmitAuditJob(cleanId, WorkerTestServices.CheapDemoSpec(clean)));
-                Assert.NotNull((await watcher.Outcome.WaitAsync(TimeSpan.FromMinutes(3))).Completed);
-            }
+            Assert.NotNull((await JobRuns.RunAsync(bus, WorkerTestServices.CheapDemoSpec(clean))).Completed);
 
             var faulted = $"fault-{_run}-outage";
             int progressSeen = 0;
-            var faultedId = Guid.NewGuid();
-            await using (var watcher = await JobWatcher.StartAsync(bus, faultedId, _ => Interlocked.Increment(ref progressSeen), CancellationToken.None))
+            int attempts = 0, progressAfterOutage = 0;
+            uint errors = 0;
+            var outcome = await JobRuns.RunAsync(bus, WorkerTestServices.CheapDemoSpec(faulted), _ => Interlocked.Increment(ref progressSeen), async () =>
             {
-                await bus.Publish(new SubmitAuditJob(faultedId, WorkerTestServices.CheapDemoSpec(faulted)));
                 await WorkerTestServices.Until(() => Volatile.Read(ref progressSeen) >= 1, "the first shard");
                 _proxy.Down = true;
                 _proxy.ResetCount();
+                int progressAtOutage = Volatile.Read(ref progressSeen);
                 await Task.Delay(TimeSpan.FromSeconds(12));
-                int attempts = _proxy.Connections;
-                uint errors = await Broker.ErrorMessagesAsync(_services);
-                Assert.False(watcher.Outcome.IsCompleted, "the job must wait for storage, not end");
+                attempts = _proxy.Connections;
+                errors = await Broker.ErrorMessagesAsync(_services);
+                progressAfterOutage = Volatile.Read(ref progressSeen) - progressAtOutage;
                 _proxy.Down = false;
-
-                var outcome = await watcher.Outcome.WaitAsync(TimeSpan.FromMinutes(3));
-                log.WriteLine($"12 s outage: {attempts} connection attempts, {errors} messages in error queues");
-                Assert.Equal(0u, errors);
-                Assert.True(attempts < 40, $"{attempts} attempts in 12 s: the breaker should keep the worker from hammering storage");
-                Assert.NotNull(outcome.Completed);
-                Assert.Equal(12, outcome.Completed!.Images);
-            }
+            });
+            log.WriteLine($"12 s outage: {attempts} connection attempts, {errors} messages in error queues, {progressAfterOutage} shards finished during it");
+            Assert.Equal(0u, errors);
+            Assert.True(attempts < 40, $"{attempts} attempts in 12 s: the breaker should keep the worker from hammering storage");
+            Assert.True(progressAfterOutage <= 1, $"{progressAfterOutage} shards finished without storage"); // one may have written its result just before the cut
+            Assert.NotNull(outcome.Completed);
+            Assert.Equal(12, outcome.Completed!.Images);
 
             var a = await WorkerTestServices.SnapshotAsync(store, "audits", clean + "/");
             var b = await WorkerTestServices.SnapshotAsync(store, "audits", faulted + "/");
