@@ -11,15 +11,15 @@ namespace XaiVision.Bench;
 /// values). Methods are separated by ';' so their parameters may hold commas. Each cell: one
 /// warm-up call, then the median of --repeats timed calls. With <c>--precision tf32|bf16</c> every cell also reports
 /// the Pearson correlation of its maps with fp32 maps of the same inputs and weights (the accuracy check that must
-/// accompany any reduced-precision speed-up). bf16 casts the network and inputs (TorchSharp 0.107 has no autocast).
+/// accompany any reduced-precision speed-up). bf16 is the worker's own <see cref="ModelPrecision.BFloat16"/>: the network in
+/// bfloat16, inputs, logits and maps in float32 (TorchSharp 0.107 has no autocast).
 /// </summary>
 public static class ExplainerBenchmark
 {
     public static int Run(BenchOptions o)
     {
         using var model = BenchModel.Load(o);
-        using var reduced = o.Precision == "bf16" ? BenchModel.Load(o) : null; // same seed, same weights
-        reduced?.Network.to(ScalarType.BFloat16);
+        using var reduced = o.Precision == "bf16" ? BenchModel.Load(o, ModelPrecision.BFloat16) : null; // same seed, same weights
         var timed = reduced ?? model;
         var device = model.Device;
         int size = model.Preprocessing.InputSize;
@@ -34,14 +34,13 @@ public static class ExplainerBenchmark
                 using var x = randn(batch, 3, size, size, device: device);
                 using var targets = randint(0, model.Architecture.DefaultNumClasses, [batch], device: device);
                 using var reference = o.Precision == "fp32" ? null : Precision.Fp32(() => explainer.Explain(model, x, targets, 0).to(ScalarType.Float32));
-                using var input = reduced is null ? x.alias() : x.to(ScalarType.BFloat16);
                 var times = new List<double>();
                 double ratio = 0, correlation = double.NaN;
                 Precision.Apply(o.Precision);
                 for (int r = 0; r <= o.Repeats; r++)
                 {
                     var watch = Stopwatch.StartNew();
-                    using var map = explainer.Explain(timed, input, targets, 0).to(ScalarType.Float32);
+                    using var map = explainer.Explain(timed, x, targets, 0).to(ScalarType.Float32);
                     using var sums = map.sum([1, 2]).cpu();
                     if (r > 0) times.Add(watch.Elapsed.TotalSeconds);
                     ratio = ConservationRatio(model, x, targets, sums);

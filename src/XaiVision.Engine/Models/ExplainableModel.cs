@@ -13,7 +13,7 @@ public sealed class ExplainableModel : IDisposable
     readonly Dictionary<string, nn.Module> _layers;
 
     public ExplainableModel(nn.Module<Tensor, Tensor> network, Architecture architecture, Preprocessing preprocessing,
-        IReadOnlyList<string>? classNames, Device device, string description)
+        IReadOnlyList<string>? classNames, Device device, string description, ModelPrecision precision = ModelPrecision.Float32)
     {
         Network = network;
         Architecture = architecture;
@@ -24,6 +24,8 @@ public sealed class ExplainableModel : IDisposable
         foreach (var p in network.parameters()) p.requires_grad = false;
         network.eval();
         if (device.type != DeviceType.CPU) network.to(device);
+        Precision = precision;
+        if (precision == ModelPrecision.BFloat16) network.to(ScalarType.BFloat16);
         _layers = network.named_modules().Where(m => m.name.Length > 0).ToDictionary(m => m.name, m => m.module);
     }
 
@@ -35,7 +37,15 @@ public sealed class ExplainableModel : IDisposable
     public string Description { get; }
     public IEnumerable<string> LayerNames => _layers.Keys;
 
-    public Tensor Forward(Tensor input) => Network.call(input);
+    public ModelPrecision Precision { get; }
+
+    /// <summary>Logits in float32 for a float32 input, whatever the network's own format (the casts are differentiable).</summary>
+    public Tensor Forward(Tensor input)
+    {
+        if (Precision == ModelPrecision.Float32) return Network.call(input);
+        using var scope = NewDisposeScope();
+        return Network.call(input.to(ScalarType.BFloat16)).to(input.dtype).MoveToOuterDisposeScope();
+    }
 
     public string ClassName(long index) =>
         ClassNames is { } names && index >= 0 && index < names.Count ? names[(int)index] : index.ToString();

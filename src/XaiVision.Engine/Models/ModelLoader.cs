@@ -20,8 +20,9 @@ public static class ModelLoader
             if (spec.WeightsPath is not null) WeightFile.Load(network, spec.WeightsPath, architecture.Name);
             var preprocessing = spec.Preprocessing ?? Preprocessing.ImageNet(architecture.DefaultInputSize,
                 architecture.DefaultInputSize == 224 ? 256 : architecture.DefaultInputSize);
-            var description = $"{architecture.Name} ({(spec.WeightsPath is null ? "random weights" : Path.GetFileName(spec.WeightsPath))})";
-            return new ExplainableModel(network, architecture, preprocessing, labels, device, description);
+            var description = $"{architecture.Name} ({(spec.WeightsPath is null ? "random weights" : Path.GetFileName(spec.WeightsPath))})"
+                + (spec.Precision == ModelPrecision.BFloat16 ? ", bf16" : "");
+            return new ExplainableModel(network, architecture, preprocessing, labels, device, description, spec.Precision);
         }
         catch
         {

@@ -8,4 +8,5 @@ public sealed record ModelSpec(
     string? WeightsPath,
     string? LabelsPath = null,
     int? NumClasses = null,
-    Preprocessing? Preprocessing = null);
+    Preprocessing? Preprocessing = null,
+    ModelPrecision Precision = ModelPrecision.Float32);

@@ -36,10 +36,12 @@ public static class JobSpecValidator
         Check(spec.Model.Mean is null || spec.Model.Mean.Count == 3, "model.mean", "needs 3 values (R, G, B).");
         Check(spec.Model.Std is null || (spec.Model.Std.Count == 3 && spec.Model.Std.All(s => s > 0)), "model.std", "needs 3 positive values (R, G, B).");
         Check(spec.Model.Device is null or "cpu" or "auto" || spec.Model.Device.StartsWith("cuda"), "model.device", "must be cpu, cuda, cuda:N or auto.");
+        Parse("model.precision", () => ModelPrecisions.Parse(spec.Model.Precision));
         if (spec.Baseline is { } baseline)
         {
             Parse("baseline.architecture", () => ArchitectureRegistry.Get(baseline.Architecture ?? ""));
             CheckBlobReference(baseline.Weights, "baseline.weights", Check);
+            Parse("baseline.precision", () => ModelPrecisions.Parse(baseline.Precision));
             CheckBlobReference(baseline.Labels, "baseline.labels", Check);
             Check(!(spec.Targets ?? "").Trim().StartsWith("top-k"), "targets", "top-k targets cannot be compared with a baseline; use predicted, label or class:K.");
         }

@@ -74,7 +74,8 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
         ExplainableModel model;
         try
         {
-            model = ModelLoader.Load(new ModelSpec(source.Architecture, weightsPath, labelsPath, Preprocessing: preprocessing), device);
+            model = ModelLoader.Load(new ModelSpec(source.Architecture, weightsPath, labelsPath, Preprocessing: preprocessing,
+                Precision: ModelPrecisions.Parse(source.Precision)), device);
         }
         catch (XaiVisionException e)
         {
