@@ -51,10 +51,10 @@ public sealed class StorageFaultTests(ITestOutputHelper log) : IAsyncLifetime
         _proxy.ResetCount();
         var e = await Assert.ThrowsAsync<StorageUnavailableException>(() => store.ReadAsync("faults", $"{_run}/a.txt"));
         log.WriteLine($"storage down: {e.Message} — {_proxy.Connections} connections");
-        // The SDK made 1 + Storage:MaxRetries tries and nothing retried around it: a second layer would multiply them
-        // (4 × 4 = 16 connections). A try may reuse a pooled connection cut a moment ago, so connections can be fewer.
+        // The SDK made 1 + Storage:MaxRetries tries (its own count) and nothing retried around it: a second layer of 4 would
+        // make at least 16 connections. HttpClient reconnects on its own now and then (4–7 connections seen for 4 tries).
         Assert.Contains("(4 tries,", e.Message);
-        Assert.InRange(_proxy.Connections, 1, 5);
+        Assert.InRange(_proxy.Connections, 1, 12);
         Assert.Contains($"faults/{_run}/a.txt", e.Message);
         Assert.DoesNotContain("AccountKey", e.ToString());
         Assert.DoesNotContain(_services.AzuriteConnectionString.Split("AccountKey=")[1][..20], e.ToString());
