@@ -10,6 +10,7 @@ installable here, so their algorithms are written out (as our explainers do):
   lrp-epsilon   Captum-style: epsilon (1e-9) on every conv/linear/pool via z * (y/z).detach() forward hooks, input * grad
   grad-cam++, layer-cam   pytorch-grad-cam's weightings of the same activations and gradients
   saliency      max over channels of |d logit / d input|
+  lrp-composite Montavon 2019 / Zennit EpsilonGammaBox on VGG16 with the same modified-forward rules as ours
   smoothgrad-16 Captum NoiseTunnel: mean |gradient| over 16 noisy copies (sigma = 0.15 (max - min)), internal batch 64
 Usage: python3 bench/pytorch_reference.py [--batches 1,8] [--repeats 2] [--methods grad-cam,ixg,lrp-epsilon,ig-32] [--device cuda]
 On CUDA each timing is bracketed by torch.cuda.synchronize(); TF32 stays off (PyTorch's default for convolutions is on:
@@ -117,7 +118,41 @@ def lrp_eps(x, t, eps=1e-9):
     finally:
         for h in hs: h.remove()
 
-methods = {"grad-cam": grad_cam, "grad-cam++": grad_cam_pp, "layer-cam": layer_cam, "saliency": saliency, "smoothgrad-16": smoothgrad,
+def lrp_composite(x, t, gamma=0.25, eps=0.25):
+    """Montavon et al. 2019 as XaiVision's lrp-composite (and Zennit's EpsilonGammaBox, VGG16): z^B on features.0,
+    gamma on the convs of blocks 1-3 (features.2-16), eps = 0.25 rms(z) on features.17-28, LRP-0 on the dense layers,
+    max-pooling as average pooling; each rule a 'modified forward' z * (y / z).detach(); R = sum of input x gradient."""
+    mean = torch.tensor([0.485, 0.456, 0.406], device=x.device).view(1, 3, 1, 1)
+    std = torch.tensor([0.229, 0.224, 0.225], device=x.device).view(1, 3, 1, 1)
+    low = ((0 - mean) / std).expand_as(x).clone().requires_grad_(True)
+    high = ((1 - mean) / std).expand_as(x).clone().requires_grad_(True)
+    def stab(z, e): return z + (z.ge(0).to(z.dtype) * 2 * e - e).detach()
+    def reroute(y, z): return z * torch.where(z == 0, torch.zeros_like(y), y / z).detach()
+    def zbox(m, i, y):
+        a = i[0]
+        z = F.conv2d(a, m.weight, m.bias, padding=1) - F.conv2d(low, m.weight.clamp(min=0), padding=1) - F.conv2d(high, m.weight.clamp(max=0), padding=1)
+        return reroute(y, stab(z, 1e-9))
+    def gamma_rule(m, i, y):
+        z = F.conv2d(i[0], m.weight + gamma * m.weight.clamp(min=0), m.bias + gamma * m.bias.clamp(min=0), padding=1)
+        return reroute(y, stab(z, 1e-9))
+    def eps_rms(m, i, y):
+        e = y.detach().flatten(1).pow(2).mean(1).sqrt().view(-1, 1, 1, 1) * eps + 1e-9
+        return reroute(y, y + (y.ge(0).to(y.dtype) * 2 * e - e).detach())
+    def avg_for_max(m, i, y):
+        return reroute(y, stab(F.avg_pool2d(i[0], m.kernel_size, m.stride), 1e-9))
+    hooks = []
+    for idx, m in enumerate(net.features):
+        if isinstance(m, nn.Conv2d): hooks.append(m.register_forward_hook(zbox if idx == 0 else gamma_rule if idx <= 16 else eps_rms))
+        elif isinstance(m, nn.MaxPool2d): hooks.append(m.register_forward_hook(avg_for_max))
+    try:
+        xx = x.detach().requires_grad_(True)
+        with torch.enable_grad():
+            gx, gl, gh = torch.autograd.grad(score(net(xx), t), [xx, low, high])
+        return (xx * gx + low * gl + high * gh).sum(1)
+    finally:
+        for h in hooks: h.remove()
+
+methods = {"grad-cam": grad_cam, "lrp-composite": lrp_composite, "grad-cam++": grad_cam_pp, "layer-cam": layer_cam, "saliency": saliency, "smoothgrad-16": smoothgrad,
            "ixg": ixg, "ig-32": ig32, "lrp-epsilon": lrp_eps}
 def sync():
     if dev.type == "cuda": torch.cuda.synchronize()
