@@ -14,8 +14,8 @@ public sealed class FaultProxy : IAsyncDisposable
     readonly int _targetPort;
     readonly CancellationTokenSource _stop = new();
     readonly List<TcpClient> _open = new();
-    int _connections, _failNext;
-    volatile bool _down, _stalled;
+    int _connections, _requests, _failNext;
+    volatile bool _down, _stalled, _serverErrors;
 
     public FaultProxy(int targetPort)
     {
@@ -26,6 +26,20 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Requests answered with 503 while <see cref="ServerErrors"/> was on.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Every request is read and answered <c>503 Server Busy</c> (what Azure Storage says when throttling).</summary>
+    public bool ServerErrors
+    {
+        get => _serverErrors;
+        set
+        {
+            _serverErrors = value;
+            if (value) CutOpenConnections();
+        }
+    }
 
     /// <summary>Down: every connection is accepted and closed at once, and open ones are cut.</summary>
     public bool Down
@@ -56,7 +70,11 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    public void ResetCount() => Volatile.Write(ref _connections, 0);
+    public void ResetCount()
+    {
+        Volatile.Write(ref _connections, 0);
+        Volatile.Write(ref _requests, 0);
+    }
 
     void CutOpenConnections()
     {
@@ -75,6 +93,11 @@ public sealed class FaultProxy : IAsyncDisposable
             try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
             catch { return; }
             Interlocked.Increment(ref _connections);
+            if (_serverErrors)
+            {
+                _ = AnswerBusy(client);
+                continue;
+            }
             if (_down || Interlocked.Decrement(ref _failNext) >= 0)
             {
                 client.Client.LingerState = new LingerOption(true, 0); // RST, like a crashed peer
@@ -87,6 +110,42 @@ public sealed class FaultProxy : IAsyncDisposable
                 continue;
             }
             _ = Pipe(client);
+        }
+    }
+
+    /// <summary>Answers each request on the connection with 503 (keep-alive), counting them.</summary>
+    async Task AnswerBusy(TcpClient client)
+    {
+        try
+        {
+            var stream = client.GetStream();
+            var buffer = new byte[65536];
+            var pending = "";
+            while (!_stop.IsCancellationRequested)
+            {
+                int n = await stream.ReadAsync(buffer, _stop.Token);
+                if (n == 0) break;
+                pending += System.Text.Encoding.Latin1.GetString(buffer, 0, n);
+                int end;
+                while ((end = pending.IndexOf("\r\n\r\n", StringComparison.Ordinal)) >= 0)
+                {
+                    var head = pending[..end];
+                    var length = head.Split("\r\n").Select(l => l.Split(':', 2)).Where(p => p.Length == 2 && p[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                        .Select(p => int.Parse(p[1].Trim())).FirstOrDefault();
+                    if (pending.Length < end + 4 + length) break; // the body is still coming
+                    pending = pending[(end + 4 + length)..];
+                    Interlocked.Increment(ref _requests);
+                    await stream.WriteAsync("HTTP/1.1 503 Server Busy\r\nContent-Length: 0\r\nx-ms-error-code: ServerBusy\r\n\r\n"u8.ToArray(), _stop.Token);
+                }
+            }
+        }
+        catch
+        {
+            // client or proxy closed
+        }
+        finally
+        {
+            client.Dispose();
         }
     }
 

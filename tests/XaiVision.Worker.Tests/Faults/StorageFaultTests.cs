@@ -52,7 +52,8 @@ public sealed class StorageFaultTests(ITestOutputHelper log) : IAsyncLifetime
         var e = await Assert.ThrowsAsync<StorageUnavailableException>(() => store.ReadAsync("faults", $"{_run}/a.txt"));
         log.WriteLine($"storage down: {e.Message} — {_proxy.Connections} connections");
         // The SDK made 1 + Storage:MaxRetries tries (its own count) and nothing retried around it: a second layer of 4 would
-        // make at least 16 connections. HttpClient reconnects on its own now and then (4–7 connections seen for 4 tries).
+        // make at least 16 connections. HttpClient reconnects on its own now and then (4–7 connections seen for 4 tries); the
+        // exact count is asserted with answered requests in Server_errors_are_tried_exactly_one_plus_max_retries_times.
         Assert.Contains("(4 tries,", e.Message);
         Assert.InRange(_proxy.Connections, 1, 12);
         Assert.Contains($"faults/{_run}/a.txt", e.Message);
@@ -72,6 +73,28 @@ public sealed class StorageFaultTests(ITestOutputHelper log) : IAsyncLifetime
         _proxy.Down = false;
         await Task.Delay(TimeSpan.FromSeconds(2.5)); // Storage:BreakSeconds
         Assert.True(await store.ExistsAsync("faults", $"{_run}/a.txt"));
+    }
+
+    [Fact]
+    public async Task Server_errors_are_tried_exactly_one_plus_max_retries_times()
+    {
+        using var host = _services.Host(consumers: false, ViaProxy(maxRetries: 3));
+        var store = host.Services.GetRequiredService<IBlobStore>();
+        await store.WriteAsync("faults", $"{_run}/busy.txt", "x"u8.ToArray(), "text/plain");
+        _proxy.ServerErrors = true;
+        foreach (var (name, operation) in new (string, Func<Task>)[]
+        {
+            ("read", () => store.ReadAsync("faults", $"{_run}/busy.txt")),
+            ("write", () => store.WriteAsync("faults", $"{_run}/busy.txt", "y"u8.ToArray(), "text/plain")),
+        })
+        {
+            _proxy.ResetCount();
+            var e = await Assert.ThrowsAsync<StorageUnavailableException>(operation);
+            log.WriteLine($"503 on {name}: {_proxy.Requests} requests; {e.Message}");
+            Assert.Equal(4, _proxy.Requests); // 1 + Storage:MaxRetries, and not one more: the SDK is the only layer
+            Assert.Contains("503", e.Message);
+            await Task.Delay(TimeSpan.FromSeconds(2.5)); // past Storage:BreakSeconds, so the breaker lets the next call through
+        }
     }
 
     [Fact]
