@@ -1,6 +1,7 @@
 using TorchSharp;
 using System.Diagnostics;
 using XaiVision.Engine.Explainers;
+using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
 using static TorchSharp.torch;
 
@@ -44,7 +45,7 @@ public static class ExplainerBenchmark
                     using var sums = map.sum([1, 2]).cpu();
                     if (r > 0) times.Add(watch.Elapsed.TotalSeconds);
                     ratio = ConservationRatio(model, x, targets, sums);
-                    if (reference is not null) correlation = Precision.Correlation(map, reference);
+                    if (reference is not null) correlation = MapSimilarity.MeanPearson(map, reference);
                 }
                 double median = times.Order().ElementAt(times.Count / 2);
                 Console.WriteLine($"| {method} | {o.Model} | {batch} | {device} | {o.Precision} | {batch / median:F2} | {median * 1000 / batch:F0} | {ratio:F6} | " +

@@ -20,16 +20,4 @@ public static class Precision
         Apply("fp32");
         return explain();
     }
-
-    /// <summary>Mean over the batch of the Pearson correlation between each map and its fp32 reference.</summary>
-    public static double Correlation(Tensor maps, Tensor reference)
-    {
-        using var scope = NewDisposeScope();
-        var a = maps.to(ScalarType.Float64).flatten(1);
-        var b = reference.to(ScalarType.Float64).flatten(1);
-        a = a - a.mean([1], keepdim: true);
-        b = b - b.mean([1], keepdim: true);
-        var r = (a * b).sum(1) / (a.pow(2).sum(1).sqrt() * b.pow(2).sum(1).sqrt()).clamp_min(1e-30);
-        return r.mean().cpu().item<double>();
-    }
 }

@@ -28,6 +28,17 @@ public static class MapSimilarity
         return sxx == 0 || syy == 0 ? 0 : sxy / Math.Sqrt(sxx * syy);
     }
 
+    /// <summary>Mean over the batch of the Pearson correlation between each map of <paramref name="a"/> and its row in <paramref name="b"/> ([N, …] each).</summary>
+    public static double MeanPearson(Tensor a, Tensor b)
+    {
+        long n = a.shape[0];
+        using var x = a.detach().to(ScalarType.Float64).reshape(n, -1).cpu();
+        using var y = b.detach().to(ScalarType.Float64).reshape(n, -1).cpu();
+        var (xs, ys) = (x.data<double>().ToArray(), y.data<double>().ToArray());
+        int length = xs.Length / (int)n;
+        return Enumerable.Range(0, (int)n).Average(i => Pearson(xs[(i * length)..((i + 1) * length)], ys[(i * length)..((i + 1) * length)]));
+    }
+
     /// <summary>1-based ranks; tied values share the mean of their ranks.</summary>
     public static double[] Ranks(float[] values)
     {

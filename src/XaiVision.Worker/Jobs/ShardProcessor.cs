@@ -56,43 +56,32 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
         {
             var batch = batches[b];
             ct.ThrowIfCancellationRequested(); // shutting down: abandon; the shard is redelivered and redone
-            var loaded = await (next ?? LoadAsync(spec, batch, model.Preprocessing, ct));
-            next = limits.PrefetchNextBatch && b + 1 < batches.Count ? LoadAsync(spec, batches[b + 1], model.Preprocessing, ct) : null;
-            if (clock.GetUtcNow() > deadline)
+            if (clock.GetUtcNow() > deadline) // checked before downloading: images past the limit are not fetched
             {
                 foreach (var image in batch)
                     records.Add(new ImageRecord(image.Blob, JobLayout.ImageId(spec, image.Blob), null, null, null, [], [],
                         $"Not explained: the shard ran past its time limit ({limits.MaxSecondsPerImage} s per image, Worker:MaxSecondsPerImage)."));
                 failed += batch.Length;
+                next = null;
                 continue;
             }
+            var loaded = await (next ?? LoadAsync(spec, batch, model.Preprocessing, ct));
+            next = limits.PrefetchNextBatch && b + 1 < batches.Count ? LoadAsync(spec, batches[b + 1], model.Preprocessing, ct) : null;
             records.AddRange(loaded.Errors);
             failed += loaded.Errors.Count;
             var ready = loaded.Ready;
             if (ready.Count == 0) continue;
 
             SuiteBatch result;
-            await cached.Gate.WaitAsync(ct);
             try
             {
-                var runner = new AdaptiveSuiteRunner(model, suite, _budget) { BatchLimit = cached.BatchLimit };
-                result = runner.Run(ready.Select(r => r.View).ToList(), ready.Select(r => r.Mask).ToList(), ready.Select(r => r.Image.Label).ToList());
-                if (runner.Splits > 0)
-                {
-                    log.LogWarning("Out of memory at a batch of {Batch}: split {Splits} times; batches of at most {Limit} from now on", ready.Count, runner.Splits, runner.BatchLimit);
-                    WorkerTelemetry.BatchSplits.Add(runner.Splits);
-                }
-                cached.BatchLimit = runner.BatchLimit;
+                result = await RunAsync(cached, suite, ready.Select(r => r.View).ToList(), ready.Select(r => r.Mask).ToList(), ready.Select(r => r.Image.Label).ToList(), ct);
             }
             catch (XaiVisionException e)
             {
                 foreach (var r in ready) records.Add(new ImageRecord(r.Image.Blob, JobLayout.ImageId(spec, r.Image.Blob), null, null, null, [], [], e.Message));
                 failed += ready.Count;
                 continue;
-            }
-            finally
-            {
-                cached.Gate.Release();
             }
             foreach (var (stage, ms) in result.StageMilliseconds)
                 WorkerTelemetry.StageMilliseconds.Record(ms, new KeyValuePair<string, object?>("stage", stage));
@@ -123,19 +112,33 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
     {
         var classes = candidate.Images.Select(i => (int?)(int)i.Maps[0].Target.Index).ToList();
         var spec = suite with { Target = TargetSelection.Parse("label"), Perturbations = [] };
-        SuiteBatch reference;
-        await baseline.Gate.WaitAsync(ct);
+        var reference = await RunAsync(baseline, spec, images.Select(i => i.View).ToList(), images.Select(i => i.Mask).ToList(), classes, ct);
+        return candidate.Images.Zip(reference.Images, ModelComparison.Compare).ToList();
+    }
+
+    /// <summary>
+    /// Runs a suite batch on a cached model, one shard at a time per model (explainers attach hooks to it); a batch that
+    /// runs out of memory is split, and the size that fitted is kept with the model for later batches.
+    /// </summary>
+    async Task<SuiteBatch> RunAsync(ModelCache.CachedModel cached, SuiteSpec suite, List<RgbImage> views, List<bool[]?> masks, List<int?> labels, CancellationToken ct)
+    {
+        await cached.Gate.WaitAsync(ct);
         try
         {
-            var runner = new AdaptiveSuiteRunner(baseline.Model, spec, _budget) { BatchLimit = baseline.BatchLimit };
-            reference = runner.Run(images.Select(i => i.View).ToList(), images.Select(i => i.Mask).ToList(), classes);
-            baseline.BatchLimit = runner.BatchLimit;
+            var runner = new AdaptiveSuiteRunner(cached.Model, suite, _budget) { BatchLimit = cached.BatchLimit };
+            var result = runner.Run(views, masks, labels);
+            if (runner.Splits > 0)
+            {
+                log.LogWarning("Out of memory at a batch of {Batch}: split {Splits} times; batches of at most {Limit} from now on", views.Count, runner.Splits, runner.BatchLimit);
+                WorkerTelemetry.BatchSplits.Add(runner.Splits);
+            }
+            cached.BatchLimit = runner.BatchLimit;
+            return result;
         }
         finally
         {
-            baseline.Gate.Release();
+            cached.Gate.Release();
         }
-        return candidate.Images.Zip(reference.Images, ModelComparison.Compare).ToList();
     }
 
     sealed record LoadedBatch(List<(ShardImage Image, RgbImage View, bool[]? Mask)> Ready, List<ImageRecord> Errors);

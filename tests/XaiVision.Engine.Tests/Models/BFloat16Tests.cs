@@ -19,16 +19,6 @@ public sealed class BFloat16Tests(DemoFixture demo) : IClassFixture<DemoFixture>
 
     Tensor Batch() => ImagePreparer.ToBatch(demo.Images.Take(6).Select(p => ImageDecoder.DecodeFile(p)).ToList(), demo.Model.Preprocessing);
 
-    static double MeanCorrelation(Tensor a, Tensor b)
-    {
-        using var scope = NewDisposeScope();
-        var x = a.to(ScalarType.Float64).flatten(1);
-        var y = b.to(ScalarType.Float64).flatten(1);
-        x = x - x.mean([1], keepdim: true);
-        y = y - y.mean([1], keepdim: true);
-        return ((x * y).sum(1) / (x.pow(2).sum(1).sqrt() * y.pow(2).sum(1).sqrt()).clamp_min(1e-30)).mean().item<double>();
-    }
-
     [Fact]
     public void Logits_stay_float32_and_close_to_the_float32_model()
     {
@@ -62,7 +52,7 @@ public sealed class BFloat16Tests(DemoFixture demo) : IClassFixture<DemoFixture>
         var explainer = ExplainerCatalog.Create(method);
         var reference = explainer.Explain(demo.Model, x, targets, 3);
         var reduced = explainer.Explain(_bf16, x, targets, 3).to(ScalarType.Float32);
-        double r = MeanCorrelation(reduced, reference);
+        double r = MapSimilarity.MeanPearson(reduced, reference);
         Assert.True(r >= minimum, $"{method}: r = {r:F4} < {minimum}");
     }
 

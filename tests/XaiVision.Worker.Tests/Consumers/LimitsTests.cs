@@ -12,17 +12,9 @@ namespace XaiVision.Worker.Tests.Consumers;
 /// <summary>Per-image and per-job limits, and the out-of-memory split, on the harness with the demo job.</summary>
 public class LimitsTests
 {
-    static async Task<(AuditJobCompleted? Completed, AuditJobRejected? Rejected, IBlobStore Store, ServiceProvider Provider)> RunAsync(
-        string prefix, Dictionary<string, string?> settings, Action<IServiceCollection>? configure = null, Func<AuditJobSpec, AuditJobSpec>? edit = null)
-    {
-        var (provider, harness, store, _) = await WorkerTestServices.StartSeededAsync("limits", settings, configure);
-        var spec = WorkerTestServices.CheapDemoSpec(prefix);
-        await harness.Bus.Publish(new SubmitAuditJob(Guid.NewGuid(), edit is null ? spec : edit(spec)));
-        await WorkerTestServices.Until(() => harness.Published.Select<AuditJobCompleted>().Any() || harness.Published.Select<AuditJobRejected>().Any(), "an outcome",
-            () => harness.Published.Select<AuditJobFailed>().FirstOrDefault()?.Context.Message.Reason);
-        return (harness.Published.Select<AuditJobCompleted>().FirstOrDefault()?.Context.Message,
-            harness.Published.Select<AuditJobRejected>().FirstOrDefault()?.Context.Message, store, provider);
-    }
+    static Task<(AuditJobCompleted? Completed, AuditJobRejected? Rejected, IBlobStore Store, ServiceProvider Provider)> RunAsync(
+        string prefix, Dictionary<string, string?> settings, Action<IServiceCollection>? configure = null) =>
+        WorkerTestServices.RunJobAsync(WorkerTestServices.CheapDemoSpec(prefix), settings, configure);
 
     static async Task<List<ImageRecord>> RecordsAsync(IBlobStore store, string prefix)
     {

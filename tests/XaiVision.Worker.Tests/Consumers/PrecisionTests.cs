@@ -1,4 +1,3 @@
-using MassTransit.Testing;
 using XaiVision.Contracts;
 
 namespace XaiVision.Worker.Tests.Consumers;
@@ -6,24 +5,20 @@ namespace XaiVision.Worker.Tests.Consumers;
 /// <summary><c>model.precision: bf16</c> through the consumers: the job runs and its summary stays close to fp32's.</summary>
 public class PrecisionTests
 {
-    static async Task<AuditJobCompleted> RunAsync(string prefix, string? precision)
+    static async Task<(AuditJobCompleted? Completed, AuditJobRejected? Rejected)> RunAsync(string prefix, string? precision)
     {
-        var (provider, harness, _, _) = await WorkerTestServices.StartSeededAsync("precision");
-        await using var _p = provider;
         var spec = WorkerTestServices.CheapDemoSpec(prefix);
-        spec = spec with { Model = spec.Model with { Precision = precision } };
-        await harness.Bus.Publish(new SubmitAuditJob(Guid.NewGuid(), spec));
-        await WorkerTestServices.Until(() => harness.Published.Select<AuditJobCompleted>().Any(), "the job",
-            () => harness.Published.Select<AuditJobRejected>().FirstOrDefault()?.Context.Message.Problems[0].Message
-                  ?? harness.Published.Select<AuditJobFailed>().FirstOrDefault()?.Context.Message.Reason);
-        return harness.Published.Select<AuditJobCompleted>().Single().Context.Message;
+        var (completed, rejected, _, provider) = await WorkerTestServices.RunJobAsync(spec with { Model = spec.Model with { Precision = precision } });
+        await provider.DisposeAsync();
+        return (completed, rejected);
     }
 
     [Fact]
     public async Task A_bf16_job_completes_with_the_same_picture_as_fp32()
     {
-        var fp32 = await RunAsync("fp32", null);
-        var bf16 = await RunAsync("bf16", "bf16");
+        var (fp32, bf16) = ((await RunAsync("fp32", null)).Completed, (await RunAsync("bf16", "bf16")).Completed);
+        Assert.NotNull(fp32);
+        Assert.NotNull(bf16);
         Assert.Equal(12, bf16.Images);
         Assert.Equal(0, bf16.FailedImages);
         foreach (var method in new[] { "grad-cam", "lrp-composite" })
@@ -35,12 +30,8 @@ public class PrecisionTests
     [Fact]
     public async Task An_unknown_precision_is_rejected_with_its_path()
     {
-        var (provider, harness, _, _) = await WorkerTestServices.StartSeededAsync("precision");
-        await using var _p = provider;
-        var spec = WorkerTestServices.CheapDemoSpec("fp8");
-        await harness.Bus.Publish(new SubmitAuditJob(Guid.NewGuid(), spec with { Model = spec.Model with { Precision = "fp8" } }));
-        await WorkerTestServices.Until(() => harness.Published.Select<AuditJobRejected>().Any(), "the rejection");
-        var problem = harness.Published.Select<AuditJobRejected>().Single().Context.Message.Problems.Single();
+        var (_, rejected) = await RunAsync("fp8", "fp8");
+        var problem = rejected!.Problems.Single();
         Assert.Equal("model.precision", problem.Path);
         Assert.Contains("fp8", problem.Message);
     }

@@ -66,6 +66,18 @@ public static class WorkerTestServices
     }
 
     /// <summary>A job's outputs. <c>announced.json</c> is left out: it is a delivery marker written just after the completion event, so a snapshot taken on that event may or may not see it.</summary>
+    /// <summary>Runs one job on a fresh seeded harness until it completes or is rejected (a failure ends the wait with its reason). Dispose the provider.</summary>
+    public static async Task<(AuditJobCompleted? Completed, AuditJobRejected? Rejected, IBlobStore Store, ServiceProvider Provider)> RunJobAsync(
+        AuditJobSpec spec, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    {
+        var (provider, harness, store, _) = await StartSeededAsync("job", settings, configure);
+        await harness.Bus.Publish(new SubmitAuditJob(Guid.NewGuid(), spec));
+        await Until(() => harness.Published.Select<AuditJobCompleted>().Any() || harness.Published.Select<AuditJobRejected>().Any(), "an outcome",
+            () => harness.Published.Select<AuditJobFailed>().FirstOrDefault()?.Context.Message.Reason);
+        return (harness.Published.Select<AuditJobCompleted>().FirstOrDefault()?.Context.Message,
+            harness.Published.Select<AuditJobRejected>().FirstOrDefault()?.Context.Message, store, provider);
+    }
+
     public static async Task<Dictionary<string, byte[]>> SnapshotAsync(IBlobStore store, string container, string prefix)
     {
         var result = new Dictionary<string, byte[]>();
