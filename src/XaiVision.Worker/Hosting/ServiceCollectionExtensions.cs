@@ -1,4 +1,3 @@
-using Azure.Core;
 using Azure.Storage.Blobs;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -43,10 +42,8 @@ public static class ServiceCollectionExtensions
     static AzureBlobStore AzureStore(StorageOptions o)
     {
         var clientOptions = new BlobClientOptions(BlobClientOptions.ServiceVersion.V2025_01_05);
-        clientOptions.Retry.Mode = RetryMode.Exponential;
-        clientOptions.Retry.MaxRetries = o.MaxRetries;
-        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(o.RetryDelayMilliseconds);
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(o.NetworkTimeoutSeconds);
+        clientOptions.RetryPolicy = new TransientRetryPolicy(o.MaxRetries, TimeSpan.FromMilliseconds(o.RetryDelayMilliseconds));
         return new AzureBlobStore(new BlobServiceClient(o.ConnectionString, clientOptions));
     }
 

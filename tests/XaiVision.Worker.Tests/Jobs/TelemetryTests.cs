@@ -41,7 +41,10 @@ public class TelemetryTests
             await bus.Publish(new SubmitAuditJob(jobId, WorkerTestServices.CheapDemoSpec("otel")));
             Assert.NotNull((await watcher.Outcome.WaitAsync(TimeSpan.FromMinutes(2))).Completed);
 
-            var text = await (await http.GetAsync($"http://localhost:{metrics}/metrics")).Content.ReadAsStringAsync();
+            // The exporter may serve a cached scrape for a moment: read until MassTransit's instruments show up (or give up after 10 s).
+            string text = "";
+            for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline && !text.Contains("messaging_masstransit"); await Task.Delay(250))
+                text = await (await http.GetAsync($"http://localhost:{metrics}/metrics")).Content.ReadAsStringAsync();
             Assert.Contains("xaivision_images", text);
             Assert.Contains("xaivision_shard_duration", text);
             Assert.Contains("xaivision_stage_duration", text);
