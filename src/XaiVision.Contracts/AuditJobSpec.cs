@@ -15,4 +15,6 @@ public sealed record AuditJobSpec
     public OutputTarget Output { get; init; } = new();
     public IReadOnlyList<Gate> Gates { get; init; } = [];
     public int ShardSize { get; init; } = 16;
+    /// <summary>Deadline in minutes from planning: a job not finished by then fails (a worker's Jobs:MaxJobMinutes caps it). Null: the worker's.</summary>
+    public int? MaxMinutes { get; init; }
 }

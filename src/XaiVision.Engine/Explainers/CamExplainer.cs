@@ -21,6 +21,9 @@ public abstract class CamExplainer : IExplainer
 
     public abstract string Name { get; }
 
+    /// <summary>The layer the method string names (null: the architecture's default).</summary>
+    public string? LayerName => _layer;
+
     public IReadOnlyDictionary<string, string> Describe(ExplainableModel model) =>
         new Dictionary<string, string> { ["layer"] = _layer ?? model.Architecture.DefaultCamLayer };
 
@@ -30,7 +33,7 @@ public abstract class CamExplainer : IExplainer
     public Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed)
     {
         using var scope = NewDisposeScope();
-        var layer = model.Layer(_layer ?? model.Architecture.DefaultCamLayer);
+        var layer = model.FeatureMapLayer(_layer ?? model.Architecture.DefaultCamLayer);
         Tensor? activations = null;
         var hook = layer.register_forward_hook((_, _, output) =>
         {

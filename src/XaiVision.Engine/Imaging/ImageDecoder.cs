@@ -12,11 +12,30 @@ public static class ImageDecoder
     public static RgbImage DecodeFile(string path, DecodeLimits? limits = null)
     {
         limits ??= DecodeLimits.Default;
+        return Decode(ReadFile(path, limits.MaxBytes), path, limits);
+    }
+
+    /// <summary>
+    /// A file's bytes, refusing what is not a readable regular file: a dangling link, a FIFO or a device (their stat size is 0,
+    /// and opening a FIFO would block until a writer came), a folder, a file over the limit, or one the OS will not let us read.
+    /// </summary>
+    public static byte[] ReadFile(string path, long maxBytes)
+    {
         var info = new FileInfo(path);
-        if (!info.Exists) throw new XaiVisionException($"Image '{path}' does not exist.");
-        if (info.Length > limits.MaxBytes)
-            throw new XaiVisionException($"Image '{path}' is {info.Length:N0} bytes, over the limit of {limits.MaxBytes:N0}.");
-        return Decode(File.ReadAllBytes(path), path, limits);
+        if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is not { Exists: true })
+            throw new XaiVisionException($"'{path}' is a link to a file that does not exist.");
+        if (!info.Exists) throw new XaiVisionException($"'{path}' does not exist.");
+        if (info.Length == 0) throw new XaiVisionException($"'{path}' is empty (0 bytes) or not a regular file.");
+        if (info.Length > maxBytes)
+            throw new XaiVisionException($"'{path}' is {info.Length:N0} bytes, over the limit of {maxBytes:N0}.");
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new XaiVisionException($"'{path}' cannot be read: {e.Message}");
+        }
     }
 
     public static RgbImage Decode(byte[] bytes, string name, DecodeLimits? limits = null)

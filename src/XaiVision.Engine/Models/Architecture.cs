@@ -3,11 +3,28 @@ using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Models;
 
-/// <summary>A supported network: how to build it and where its explanations look by default.</summary>
+/// <summary>
+/// A supported network: how to build it, where its explanations look by default, and which input sizes it takes:
+/// <paramref name="FixedInputSize"/> for a head that is sized for one input (the demo net's flattened Linear), else any size
+/// from <paramref name="MinInputSize"/> (adaptive pooling before the head; five stride-2 stages need at least 32 px).
+/// </summary>
 public sealed record Architecture(
     string Name,
     string Family,
     Func<int, nn.Module<Tensor, Tensor>> Create,
     string DefaultCamLayer,
     int DefaultInputSize,
-    int DefaultNumClasses);
+    int DefaultNumClasses,
+    int? FixedInputSize = null,
+    int MinInputSize = 32)
+{
+    /// <summary>Why <paramref name="size"/> does not fit this network (null when it does), in user words.</summary>
+    public string? InputSizeProblem(int size, int maxInputSize)
+    {
+        if (FixedInputSize is { } fixedSize && size != fixedSize)
+            return $"'{Name}' takes {fixedSize}×{fixedSize} inputs only (its classifier is sized for them); {size} does not fit.";
+        if (size < MinInputSize) return $"'{Name}' needs inputs of at least {MinInputSize} px; {size} is too small.";
+        if (size > maxInputSize) return $"{size} px is over the input-size limit of {maxInputSize} (memory grows with its square).";
+        return null;
+    }
+}

@@ -23,7 +23,7 @@ public static class ArchitectureRegistry
 
     static IEnumerable<Architecture> Build()
     {
-        yield return new(Demo, "vgg", n => new DemoNet(n), DemoNet.LastConvRelu, DemoNet.InputSize, 5);
+        yield return new(Demo, "vgg", n => new DemoNet(n), DemoNet.LastConvRelu, DemoNet.InputSize, 5, FixedInputSize: DemoNet.InputSize);
 
         var vggs = new (string Name, Func<int, nn.Module<Tensor, Tensor>> Create, int LastRelu)[]
         {

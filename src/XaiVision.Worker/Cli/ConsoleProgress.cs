@@ -14,7 +14,7 @@ public sealed class ConsoleProgress : IProgress<ExplainProgress>
             int decile = value.Total == 0 ? 10 : value.Done * 10 / value.Total;
             if (decile == _lastDecile) return;
             _lastDecile = decile;
-            Console.Error.WriteLine($"explained {value.Done}/{value.Total} images{(value.Failed > 0 ? $", {value.Failed} failed" : "")}");
+            Console.Error.WriteLine($"{value.Done}/{value.Total} images done: {value.Done - value.Failed} explained, {value.Failed} failed");
             return;
         }
         const int width = 30;

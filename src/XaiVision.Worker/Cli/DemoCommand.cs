@@ -36,7 +36,7 @@ public static class DemoCommand
                 var jobId = Guid.NewGuid();
                 var prefix = $"demo-{jobId:N}"[..17];
                 var spec = parse.GetValue(regression) ? DemoJob.RegressionSpec(prefix) : DemoJob.Spec(prefix);
-                var code = await JobRunner.SubmitAsync(host, jobId, spec, wait: true, ct);
+                var code = await JobRunner.SubmitAsync(host, jobId, spec, Timeout.InfiniteTimeSpan, ct);
                 var folder = Path.Combine(root, "audits", $"demo-{jobId:N}"[..17]);
                 Console.WriteLine($"results in {folder} (report.json, images.csv, images/<image>/<method>.png) — {watch.Elapsed.TotalSeconds:F1} s");
                 return code;
@@ -45,7 +45,7 @@ public static class DemoCommand
             {
                 await host.StopAsync(CancellationToken.None);
             }
-        }));
+        }, ct));
         return command;
     }
 }

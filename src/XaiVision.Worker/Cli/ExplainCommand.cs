@@ -8,6 +8,7 @@ using XaiVision.Engine.Models;
 using XaiVision.Engine.Native;
 using XaiVision.Engine.Perturbations;
 using XaiVision.Engine.Pipeline;
+using XaiVision.Engine.Suites;
 
 namespace XaiVision.Worker.Cli;
 
@@ -37,39 +38,54 @@ public static class ExplainCommand
         var metrics = new Option<string?>("--metrics") { Description = $"Comma list, parameters in parentheses: {string.Join(", ", MetricCatalog.Names)} (localisation needs masks)." };
         var perturb = new Option<string?>("--perturb") { Description = $"Comma list, parameters in parentheses, e.g. {PerturbationCatalog.SeedSet}. Known: {string.Join(", ", PerturbationCatalog.Names)}." };
         var masks = new Option<string?>("--masks") { Description = "Folder of ground-truth masks named like the images (default: the mask column of labels.csv beside the images)." };
+        var maxInputSize = new Option<int>("--max-input-size") { Description = $"Refuse --input-size above this (memory grows with its square; at most {ModelLoader.MaxInputSize}).", DefaultValueFactory = _ => 1024 };
         var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse images with more pixels than this.", DefaultValueFactory = _ => DecodeLimits.Default.MaxPixels };
 
         var command = new Command("explain", "Explain images with one or more attribution methods.")
         {
-            images, model, weights, labels, methods, target, layer, device, libtorch, batch, seed, output, noRaw, noOverlay, inputSize, resize, maxPixels, metrics, masks, perturb,
+            images, model, weights, labels, methods, target, layer, device, libtorch, batch, seed, output, noRaw, noOverlay, inputSize, resize, maxInputSize, maxPixels, metrics, masks, perturb,
         };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
-            if (parse.GetValue(batch) < 1) throw new XaiVisionException("--batch-size must be at least 1.");
-            var isDemo = string.Equals(parse.GetValue(model), ArchitectureRegistry.Demo, StringComparison.OrdinalIgnoreCase);
+            if (parse.GetValue(batch) is < 1 or > 1024) throw new XaiVisionException("--batch-size must be 1–1024.");
+            if (parse.GetValue(maxPixels) < 1) throw new XaiVisionException("--max-pixels must be positive.");
+            var architecture = ArchitectureRegistry.Get(parse.GetValue(model) ?? "");
+            var isDemo = architecture.Name == ArchitectureRegistry.Demo;
             var spec = isDemo && parse.GetValue(weights) is null
                 ? DemoAssets.ModelSpec
-                : new ModelSpec(parse.GetValue(model)!, parse.GetValue(weights), parse.GetValue(labels));
+                : new ModelSpec(architecture.Name, parse.GetValue(weights), parse.GetValue(labels));
             if (parse.GetValue(labels) is { } labelFile) spec = spec with { LabelsPath = labelFile };
-            if (parse.GetValue(inputSize) is { } size)
+            int size = parse.GetValue(inputSize) ?? architecture.DefaultInputSize;
+            if (parse.GetValue(maxInputSize) is < 16 or > ModelLoader.MaxInputSize) throw new XaiVisionException($"--max-input-size must be 16–{ModelLoader.MaxInputSize}.");
+            if (architecture.InputSizeProblem(size, parse.GetValue(maxInputSize)) is { } sizeProblem) throw new XaiVisionException($"--input-size: {sizeProblem}");
+            if (parse.GetValue(resize) is { } resizeTo && (resizeTo < size || resizeTo > 4 * parse.GetValue(maxInputSize)))
+                throw new XaiVisionException($"--resize must be at least the input size ({size}) and at most 4 × --max-input-size.");
+            if (parse.GetValue(inputSize) is not null || parse.GetValue(resize) is not null)
                 spec = spec with { Preprocessing = Preprocessing.ImageNet(size, parse.GetValue(resize) ?? (int)Math.Round(size * 256.0 / 224)) };
-            else if (parse.GetValue(resize) is { } resizeTo)
-                spec = spec with { Preprocessing = Preprocessing.ImageNet(ArchitectureRegistry.Get(spec.Architecture).DefaultInputSize, resizeTo) };
 
-            var explainers = ExplainerCatalog.CreateList(parse.GetValue(methods)!, parse.GetValue(layer));
-            var metricList = MetricCatalog.CreateList(parse.GetValue(metrics));
-            var perturbations = PerturbationCatalog.CreateList(parse.GetValue(perturb));
+            var suite = SuiteCompiler.CompileOrThrow(SuiteCompiler.Split(parse.GetValue(methods)), SuiteCompiler.Split(parse.GetValue(perturb)),
+                SuiteCompiler.Split(parse.GetValue(metrics)), SuiteCompiler.Paths.Cli, architecture, parse.GetValue(layer));
+            var targets = TargetSelection.Parse(parse.GetValue(target));
             var files = ImageInputs.Expand(parse.GetValue(images) is { Length: > 0 } given ? given : [DemoAssets.ImagesDirectory]);
+            var maskFor = ImageInputs.MaskLookup(files, parse.GetValue(masks));
+            if (suite.MetricsNeedingMasks.Count > 0 && !files.Any(f => maskFor(f) is not null))
+                throw new XaiVisionException($"--metrics {string.Join(", ", suite.MetricsNeedingMasks.Select(m => m.Name))} needs ground-truth masks, and none of the images has one: " +
+                    "give --masks FOLDER (masks named like the images) or a labels.csv beside the images with a mask column.");
+            var outputDirectory = OutputFolder.Prepare(parse.GetValue(output)!);
             var torchDevice = TorchRuntime.ResolveDevice(parse.GetValue(device), parse.GetValue(libtorch));
             using var loaded = ModelLoader.Load(spec, torchDevice);
-            Console.WriteLine($"model {loaded.Description} on {torchDevice}; {files.Count} image(s); methods {string.Join(", ", explainers.Select(e => e.Name))}");
+            Console.WriteLine($"model {loaded.Description} on {torchDevice}; {files.Count} image(s); methods {string.Join(", ", suite.Explainers.Select(e => e.Name))}");
 
-            var options = new ExplainOptions(explainers, TargetSelection.Parse(parse.GetValue(target)), parse.GetValue(batch), parse.GetValue(seed),
+            var options = new ExplainOptions(suite.Explainers, targets, parse.GetValue(batch), parse.GetValue(seed),
                 !parse.GetValue(noOverlay), !parse.GetValue(noRaw), DecodeLimits.Default with { MaxPixels = parse.GetValue(maxPixels) },
-                metricList, ImageInputs.MaskLookup(files, parse.GetValue(masks)), perturbations);
-            var outputDirectory = parse.GetValue(output)!;
+                suite.Metrics, maskFor, suite.Perturbations);
             var summary = new ExplainRunner(loaded, options).Run(files, outputDirectory, new ConsoleProgress());
             SummaryPrinter.Print(summary, ImageInputs.KnownLabels(files), outputDirectory);
+            if (summary.Failed == summary.Images.Count)
+            {
+                Console.Error.WriteLine($"error: none of the {summary.Images.Count} image(s) could be explained; first reason: {summary.Images[0].Error}");
+                return ExitCodes.SomeImagesFailed;
+            }
             return summary.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Ok;
         }));
         return command;

@@ -2,18 +2,37 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using XaiVision.Contracts;
+using XaiVision.Worker.Hosting;
 using XaiVision.Worker.Jobs;
+using System.CommandLine;
 
 namespace XaiVision.Worker.Cli;
 
 /// <summary>Submits a job on a started host's bus and, if asked, waits for its end, printing progress and the outcome.</summary>
 public static class JobRunner
 {
-    public static async Task<int> SubmitAsync(IHost host, Guid jobId, AuditJobSpec spec, bool wait, CancellationToken ct)
+    public static Option<int?> TimeoutOption() => new("--timeout")
+    {
+        Description = "Wait at most this many seconds for the job's end (implies --wait; exit 5 when it runs out). Default: until the job ends (jobs end by their deadline).",
+    };
+
+    /// <summary>How long to wait for the job's end: null = do not wait, <see cref="Timeout.InfiniteTimeSpan"/> = until it ends.</summary>
+    public static TimeSpan? Wait(bool wait, int? timeoutSeconds) => timeoutSeconds switch
+    {
+        < 1 => throw new Engine.XaiVisionException("--timeout must be at least 1 second."),
+        { } seconds => TimeSpan.FromSeconds(seconds),
+        null => wait ? Timeout.InfiniteTimeSpan : null,
+    };
+
+    /// <summary>
+    /// Sends the submission straight to the durable planner queue (declared, bound and confirmed by the broker before
+    /// "submitted" is printed), so a job submitted before any worker started waits in that queue instead of being dropped.
+    /// </summary>
+    public static async Task<int> SubmitAsync(IHost host, Guid jobId, AuditJobSpec spec, TimeSpan? wait, CancellationToken ct)
     {
         var bus = host.Services.GetRequiredService<IBus>();
         int shards = 0, images = 0;
-        await using var watcher = wait ? await JobWatcher.StartAsync(bus, jobId, p =>
+        await using var watcher = wait is not null ? await JobWatcher.StartAsync(bus, jobId, p =>
         {
             int doneShards = Interlocked.Increment(ref shards);
             int doneImages = Interlocked.Add(ref images, p.ImagesInShard);
@@ -21,11 +40,20 @@ public static class JobRunner
             if (doneShards >= p.ShardCount) Console.Error.WriteLine();
         }, ct) : null;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        await bus.Publish(new SubmitAuditJob(jobId, spec), ct);
+        var queue = await bus.GetSendEndpoint(JobQueues.Submit(host.Services.GetRequiredService<IEndpointNameFormatter>()));
+        await queue.Send(new SubmitAuditJob(jobId, spec), ct);
         Console.WriteLine($"submitted job {jobId}");
         if (watcher is null) return ExitCodes.Ok;
 
-        var outcome = await watcher.Outcome.WaitAsync(ct);
+        JobOutcome outcome;
+        try
+        {
+            outcome = await watcher.Outcome.WaitAsync(wait!.Value, ct);
+        }
+        catch (TimeoutException)
+        {
+            throw new ServiceUnreachableException($"job {jobId} did not end within {wait!.Value.TotalSeconds:F0} s (--timeout); it goes on: 'xaivision status {jobId}' shows where it is.");
+        }
         if (outcome.Rejected is { } rejected)
         {
             Console.Error.WriteLine($"job {jobId} rejected:");

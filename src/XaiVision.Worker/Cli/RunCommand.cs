@@ -17,14 +17,15 @@ public static class RunCommand
             using var host = WorkerHost.Build(WorkerHost.Overrides(parse.GetValue(settings)), consumers: true);
             try
             {
-                await host.RunAsync(ct);
+                await BusStart.StartAsync(host, ct);
+                await host.WaitForShutdownAsync(ct);
             }
             catch (OptionsValidationException e)
             {
                 throw new Engine.XaiVisionException("invalid configuration: " + string.Join(" ", e.Failures));
             }
             return ExitCodes.Ok;
-        }));
+        }, ct));
         return command;
     }
 }

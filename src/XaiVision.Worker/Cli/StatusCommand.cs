@@ -17,9 +17,8 @@ public static class StatusCommand
         var jobId = new Argument<Guid>("job-id");
         var settings = SettingsOption.Create();
         var command = new Command("status", "Show a job's progress and verdict.") { jobId, settings };
-        command.SetAction(async (parse, ct) => await CliErrors.GuardAsync(async () =>
+        command.SetAction(async (parse, ct) => await CliErrors.GuardAsync(() => ClientHost.RunAsync(parse.GetValue(settings), broker: false, "status", async host =>
         {
-            using var host = WorkerHost.Build(WorkerHost.Overrides(parse.GetValue(settings)), consumers: false, Microsoft.Extensions.Logging.LogLevel.Warning);
             var store = host.Services.GetRequiredService<IBlobStore>();
             var jobs = host.Services.GetRequiredService<IOptions<StorageOptions>>().Value.JobsContainer;
             var id = parse.GetValue(jobId);
@@ -31,12 +30,22 @@ public static class StatusCommand
             var report = await store.ReadAsync(index.Container, BlobNames.Join(prefix, "report.json"), ct);
             var failed = await store.ReadAsync(index.Container, BlobNames.Join(prefix, "failed.json"), ct);
             Console.WriteLine($"job {id}: {index.Images} images in {index.Shards} shards at {index.Container}/{prefix}");
-            if (failed is not null) { Console.WriteLine("state: FAILED — " + System.Text.Encoding.UTF8.GetString(failed)); return ExitCodes.JobFailed; }
-            if (report is null) { Console.WriteLine($"state: running, {shards}/{index.Shards} shards done"); return ExitCodes.Ok; }
+            if (failed is not null)
+            {
+                var reason = JsonSerializer.Deserialize<JsonElement>(failed).TryGetProperty("reason", out var r) ? r.GetString() : null;
+                Console.WriteLine($"state: FAILED — {reason}");
+                return ExitCodes.JobFailed;
+            }
+            if (report is null)
+            {
+                var failedShards = (await store.ListAsync(index.Container, BlobNames.Join(prefix, "shard-failures/"), ct)).Count;
+                Console.WriteLine($"state: running, {shards}/{index.Shards} shards done{(failedShards > 0 ? $" ({failedShards} failed)" : "")}");
+                return ExitCodes.Ok;
+            }
             var verdict = JsonSerializer.Deserialize<JobReport>(report, ExplainRunner.Json)!;
             Console.WriteLine($"state: complete, {verdict.Images} images ({verdict.FailedImages} failed); gates {(verdict.Gates.Passed ? "passed" : "FAILED: " + string.Join("; ", verdict.Gates.Failures))}");
             return verdict.Gates.Passed ? ExitCodes.Ok : ExitCodes.GatesFailed;
-        }));
+        }, ct), ct));
         return command;
     }
 }

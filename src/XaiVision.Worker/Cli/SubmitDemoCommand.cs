@@ -1,8 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using XaiVision.Worker.Hosting;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 
@@ -17,25 +14,19 @@ public static class SubmitDemoCommand
     public static Command Create()
     {
         var wait = new Option<bool>("--wait") { Description = "Wait for the job and print the summary." };
+        var timeout = JobRunner.TimeoutOption();
         var settings = SettingsOption.Create();
-        var command = new Command("submit-demo", "Upload the bundled demo to the configured store and submit the demo job to the workers.") { wait, settings };
+        var command = new Command("submit-demo", "Upload the bundled demo to the configured store and submit the demo job to the workers.") { wait, timeout, settings };
         command.SetAction(async (parse, ct) => await CliErrors.GuardAsync(async () =>
         {
-            using var host = WorkerHost.Build(WorkerHost.Overrides(parse.GetValue(settings)), consumers: false, Microsoft.Extensions.Logging.LogLevel.Warning);
-            if (host.Services.GetRequiredService<IOptions<TransportOptions>>().Value.Kind != TransportKind.RabbitMq)
-                throw new Engine.XaiVisionException("submit-demo needs a broker: set Transport:Kind=RabbitMq and Transport:RabbitMqUri (without services use 'demo').");
-            await DemoJob.SeedAsync(host.Services.GetRequiredService<IBlobStore>(), ct);
-            await host.StartAsync(ct);
-            try
+            var waitFor = JobRunner.Wait(parse.GetValue(wait), parse.GetValue(timeout));
+            return await ClientHost.RunAsync(parse.GetValue(settings), broker: true, "submit-demo", async host =>
             {
+                await DemoJob.SeedAsync(host.Services.GetRequiredService<IBlobStore>(), ct);
                 var jobId = Guid.NewGuid();
-                return await JobRunner.SubmitAsync(host, jobId, DemoJob.Spec($"demo-{jobId:N}"[..17]), parse.GetValue(wait), ct);
-            }
-            finally
-            {
-                await host.StopAsync(CancellationToken.None);
-            }
-        }));
+                return await JobRunner.SubmitAsync(host, jobId, DemoJob.Spec($"demo-{jobId:N}"[..17]), waitFor, ct);
+            }, ct);
+        }, ct));
         return command;
     }
 }

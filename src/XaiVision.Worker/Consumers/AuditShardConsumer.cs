@@ -1,28 +1,31 @@
 using System.Diagnostics;
-using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using XaiVision.Contracts;
 using XaiVision.Engine;
-using XaiVision.Engine.Pipeline;
 using XaiVision.Worker.Hosting;
 using XaiVision.Worker.Jobs;
-using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Consumers;
 
 /// <summary>
-/// Runs one shard and announces it (<see cref="ShardCompleted"/>, <see cref="AuditJobProgress"/>).
-/// A model that cannot load fails the job once (<c>failed.json</c> is created by exactly one shard,
-/// which publishes <see cref="AuditJobFailed"/>); no retry for bad input.
+/// Runs one shard and announces it (<see cref="ShardCompleted"/>, <see cref="AuditJobProgress"/>). A model that cannot
+/// load, or a job past its deadline, fails the job once (<see cref="JobEnd.FailAsync"/>); anything else the engine throws
+/// fails this shard (its images become error records with the reason) and the job goes on — no retry for either.
 /// </summary>
-public sealed class AuditShardConsumer(ShardProcessor processor, IBlobStore store, ILogger<AuditShardConsumer> log) : IConsumer<AuditShard>
+public sealed class AuditShardConsumer(ShardProcessor processor, JobEnd jobEnd, TimeProvider clock, ILogger<AuditShardConsumer> log) : IConsumer<AuditShard>
 {
     public async Task Consume(ConsumeContext<AuditShard> context)
     {
-        var shard = context.Message;
+        var (shard, ct) = (context.Message, context.CancellationToken);
         using var scope = log.BeginScope("job {JobId} shard {Shard}", shard.JobId, shard.ShardIndex);
-        if (await store.ExistsAsync(shard.Spec.Output.Container, JobLayout.Failed(shard.Spec), context.CancellationToken)) return;
+        if (await jobEnd.HasFailedAsync(shard.Spec, ct)) return;
+        if (shard.Deadline is { } deadline && clock.GetUtcNow() > deadline)
+        {
+            await jobEnd.FailAsync(context, shard.JobId, shard.Spec.Output.Container, shard.Spec.Output.Prefix,
+                $"The job passed its deadline ({deadline:u}) before shard {shard.ShardIndex + 1}/{shard.ShardCount} could start (Jobs:MaxJobMinutes, or the spec's maxMinutes).", ct);
+            return;
+        }
         using var activity = WorkerTelemetry.Activities.StartActivity("audit shard");
         activity?.SetTag("xaivision.job_id", shard.JobId.ToString());
         activity?.SetTag("xaivision.shard", shard.ShardIndex);
@@ -32,25 +35,16 @@ public sealed class AuditShardConsumer(ShardProcessor processor, IBlobStore stor
         ShardProcessor.Outcome outcome;
         try
         {
-            outcome = await processor.ProcessAsync(shard, context.CancellationToken);
+            outcome = await processor.ProcessAsync(shard, ct);
         }
         catch (XaiVisionException e)
         {
-            var failure = JsonSerializer.SerializeToUtf8Bytes(new { jobId = shard.JobId, reason = e.Message }, ExplainRunner.Json);
-            bool first;
-            try
-            {
-                first = await store.TryCreateAsync(shard.Spec.Output.Container, JobLayout.Failed(shard.Spec), failure, "application/json", context.CancellationToken);
-            }
-            catch (StorageAccessException)
-            {
-                first = true; // the output cannot be written at all: say so (possibly once per shard) rather than not at all
-            }
-            if (first)
-            {
-                log.LogError("Job {JobId} failed: {Reason}", shard.JobId, e.Message);
-                await context.Publish(new AuditJobFailed(shard.JobId, e.Message));
-            }
+            await jobEnd.FailAsync(context, shard.JobId, shard.Spec.Output.Container, shard.Spec.Output.Prefix, e.Message, ct);
+            return;
+        }
+        catch (Exception e) when (EngineFaults.IsEngineFault(e, ct))
+        {
+            await jobEnd.FailShardAsync(context, shard, EngineFaults.Describe(e), ct);
             return;
         }
         if (!outcome.AlreadyDone)

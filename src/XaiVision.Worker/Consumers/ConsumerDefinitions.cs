@@ -56,3 +56,9 @@ public sealed class ShardCompletedConsumerDefinition(IOptions<StorageOptions> st
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<ShardCompletedConsumer> consumer, IRegistrationContext context) =>
         StoragePause.Apply(endpoint, storage.Value);
 }
+
+public sealed class AuditShardFaultConsumerDefinition(IOptions<StorageOptions> storage) : ConsumerDefinition<AuditShardFaultConsumer>
+{
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<AuditShardFaultConsumer> consumer, IRegistrationContext context) =>
+        StoragePause.Apply(endpoint, storage.Value);
+}

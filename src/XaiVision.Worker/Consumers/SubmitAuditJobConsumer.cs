@@ -15,8 +15,8 @@ namespace XaiVision.Worker.Consumers;
 /// written), lists the images, writes <c>job.json</c> and the job index (create-if-absent), then sends
 /// the shards. A redelivered submission re-sends the same shards, which are idempotent.
 /// </summary>
-public sealed class SubmitAuditJobConsumer(IBlobStore store, IOptions<WorkerOptions> worker, IOptions<StorageOptions> storage,
-    ILogger<SubmitAuditJobConsumer> log) : IConsumer<SubmitAuditJob>
+public sealed class SubmitAuditJobConsumer(IBlobStore store, IOptions<WorkerOptions> worker, IOptions<StorageOptions> storage, IOptions<JobsOptions> jobs,
+    TimeProvider clock, ILogger<SubmitAuditJobConsumer> log) : IConsumer<SubmitAuditJob>
 {
     public async Task Consume(ConsumeContext<SubmitAuditJob> context)
     {
@@ -43,6 +43,8 @@ public sealed class SubmitAuditJobConsumer(IBlobStore store, IOptions<WorkerOpti
             return;
         }
 
+        var allowed = spec.MaxMinutes is { } minutes && minutes < jobs.Value.MaxJobMinutes ? TimeSpan.FromMinutes(minutes) : jobs.Value.MaxJobTime;
+        plan = plan with { Deadline = clock.GetUtcNow() + allowed };
         var jobJson = JsonSerializer.SerializeToUtf8Bytes(plan, ExplainRunner.Json);
         if (!await store.TryCreateAsync(spec.Output.Container, JobLayout.Job(spec), jobJson, "application/json", context.CancellationToken))
         {
@@ -56,9 +58,14 @@ public sealed class SubmitAuditJobConsumer(IBlobStore store, IOptions<WorkerOpti
         }
         var index = JsonSerializer.SerializeToUtf8Bytes(new JobIndexEntry(jobId, spec.Output.Container, spec.Output.Prefix, plan.Shards.Count, plan.Images), ExplainRunner.Json);
         await store.TryCreateAsync(storage.Value.JobsContainer, JobLayout.Index(jobId), index, "application/json", context.CancellationToken);
+        if (plan.Deadline is { } deadline && !await store.ExistsAsync(spec.Output.Container, JobLayout.Report(spec), context.CancellationToken))
+        {
+            var open = JsonSerializer.SerializeToUtf8Bytes(new OpenJob(jobId, spec.Output.Container, spec.Output.Prefix, plan.Shards.Count, deadline), ExplainRunner.Json);
+            await store.TryCreateAsync(storage.Value.JobsContainer, JobLayout.Open(jobId), open, "application/json", context.CancellationToken);
+        }
 
         log.LogInformation("Job {JobId}: {Images} images in {Shards} shards", jobId, plan.Images, plan.Shards.Count);
         for (int i = 0; i < plan.Shards.Count; i++)
-            await context.Publish(new AuditShard(jobId, i, plan.Shards.Count, plan.Spec, plan.Shards[i], plan.Images));
+            await context.Publish(new AuditShard(jobId, i, plan.Shards.Count, plan.Spec, plan.Shards[i], plan.Images, plan.Deadline));
     }
 }

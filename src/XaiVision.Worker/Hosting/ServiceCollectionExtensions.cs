@@ -26,6 +26,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<StorageOptions>>(new ProblemValidator<StorageOptions>(o => o.Problems()));
         services.AddSingleton<IValidateOptions<TransportOptions>>(new ProblemValidator<TransportOptions>(o => o.Problems()));
         services.AddSingleton<IValidateOptions<WorkerOptions>>(new ProblemValidator<WorkerOptions>(o => o.Problems()));
+        services.AddOptions<JobsOptions>().Bind(configuration.GetSection(JobsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JobsOptions>>(new ProblemValidator<JobsOptions>(o => o.Problems()));
         services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TelemetryOptions>>(new ProblemValidator<TelemetryOptions>(o => o.Problems()));
         return services;
@@ -53,11 +55,12 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ModelCache>();
         services.AddSingleton<ShardProcessor>();
+        services.AddSingleton<JobEnd>();
+        services.AddHostedService<JobDeadlineWatch>();
         // SIGTERM: the current shard gets the grace period, then its token is cancelled (it stops between batches and is
         // redelivered to another worker); the bus and host get a little longer to close the connection cleanly.
         services.AddOptions<MassTransitHostOptions>().Configure<IOptions<WorkerOptions>>((bus, worker) =>
         {
-            bus.WaitUntilStarted = true; // "Application started" then means the queues exist and are consumed
             bus.ConsumerStopTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownGraceSeconds);
             bus.StopTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownGraceSeconds + 10);
         });
@@ -99,33 +102,55 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>MassTransit on the configured transport; <paramref name="consumers"/> false gives a bus that only sends and listens (CLI submit).</summary>
+    /// <summary>
+    /// MassTransit on the configured transport; <paramref name="consumers"/> false gives a bus that only sends and listens (CLI
+    /// clients). <c>Transport:EndpointPrefix</c> prefixes every queue and every exchange, so deployments sharing a broker never
+    /// see each other's messages. Usage telemetry is off: the worker talks to its broker, store and telemetry endpoint only.
+    /// </summary>
     public static IServiceCollection AddXaiVisionBus(this IServiceCollection services, IConfiguration configuration, bool consumers)
     {
         var transport = configuration.GetSection(TransportOptions.Section).Get<TransportOptions>() ?? new TransportOptions();
+        Environment.SetEnvironmentVariable("MASSTRANSIT_USAGE_TELEMETRY", "false"); // MassTransit reads it too, and it would win over the option
         services.AddMassTransit(x =>
         {
-            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(transport.EndpointPrefix, false));
-            if (consumers)
-            {
-                x.AddConsumer<SubmitAuditJobConsumer, SubmitAuditJobConsumerDefinition>();
-                x.AddConsumer<AuditShardConsumer, AuditShardConsumerDefinition>();
-                x.AddConsumer<ShardCompletedConsumer, ShardCompletedConsumerDefinition>();
-            }
+            x.DisableUsageTelemetry();
+            x.SetEndpointNameFormatter(JobQueues.Formatter(transport.EndpointPrefix));
+            if (consumers) x.AddAuditConsumers();
             if (transport.Kind == TransportKind.RabbitMq && Uri.TryCreate(transport.RabbitMqUri, UriKind.Absolute, out var uri))
             {
                 x.UsingRabbitMq((context, cfg) =>
                 {
                     cfg.Host(uri);
+                    JobQueues.PrefixExchanges(cfg, transport.EndpointPrefix);
                     cfg.ConfigureEndpoints(context);
                 });
             }
             else
             {
-                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                x.UsingInMemory((context, cfg) =>
+                {
+                    JobQueues.PrefixExchanges(cfg, transport.EndpointPrefix);
+                    cfg.ConfigureEndpoints(context);
+                });
             }
         });
+        // Bounded start and stop: a worker or client that cannot reach the broker says so and exits instead of retrying forever.
+        services.AddOptions<MassTransitHostOptions>().Configure<IOptions<TransportOptions>>((bus, options) =>
+        {
+            bus.WaitUntilStarted = true; // "Application started" then means the queues exist and are consumed
+            bus.StartTimeout = TimeSpan.FromSeconds(options.Value.ConnectTimeoutSeconds);
+            if (!consumers) bus.StopTimeout = TimeSpan.FromSeconds(5);
+        });
         return services;
+    }
+
+    /// <summary>The audit consumers, each with its definition (retry and concurrency live there).</summary>
+    public static void AddAuditConsumers(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<SubmitAuditJobConsumer, SubmitAuditJobConsumerDefinition>();
+        x.AddConsumer<AuditShardConsumer, AuditShardConsumerDefinition>();
+        x.AddConsumer<AuditShardFaultConsumer, AuditShardFaultConsumerDefinition>();
+        x.AddConsumer<ShardCompletedConsumer, ShardCompletedConsumerDefinition>();
     }
 }
 

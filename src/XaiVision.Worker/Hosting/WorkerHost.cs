@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace XaiVision.Worker.Hosting;
 
@@ -23,15 +24,18 @@ public static class WorkerHost
         if (builder.Configuration["Logging:Format"] == "json")
             builder.Logging.AddJsonConsole(o => { o.IncludeScopes = true; o.TimestampFormat = "O"; });
         else
-            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.IncludeScopes = true; o.TimestampFormat = "HH:mm:ss "; });
+            builder.Logging.AddConsole(o => o.FormatterName = OneLineConsoleFormatter.Name).AddConsoleFormatter<OneLineConsoleFormatter, ConsoleFormatterOptions>();
         if (extraLogs is not null) builder.Logging.AddProvider(extraLogs);
         builder.Logging.SetMinimumLevel(logLevel)
-            .AddFilter("MassTransit", logLevel == LogLevel.Trace ? LogLevel.Trace : logLevel > LogLevel.Warning ? logLevel : LogLevel.Warning); // Trace: everything
+            // Trace: everything. Clients (no consumers) say what went wrong in one line of their own, so MassTransit stays quiet there.
+            .AddFilter("MassTransit", logLevel == LogLevel.Trace ? LogLevel.Trace : !consumers ? LogLevel.None : logLevel > LogLevel.Warning ? logLevel : LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Hosting", logLevel == LogLevel.Trace || consumers ? logLevel : LogLevel.None);
         builder.Services
             .AddXaiVisionOptions(builder.Configuration)
             .AddBlobStore()
             .AddXaiVisionBus(builder.Configuration, consumers);
         if (consumers) builder.Services.AddAuditWorker().AddXaiVisionTelemetry(builder.Configuration);
+        else builder.Services.AddSingleton<IHostLifetime, ClientLifetime>(); // Ctrl+C and SIGTERM go to the verb's cancellation, not to the host
         return builder.Build();
     }
 
@@ -47,4 +51,11 @@ public static class WorkerHost
         }
         return result;
     }
+}
+
+/// <summary>A client host leaves signals alone: the CLI's own handler cancels the verb, which then stops the host.</summary>
+sealed class ClientLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

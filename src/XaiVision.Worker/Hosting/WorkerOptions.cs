@@ -23,6 +23,13 @@ public sealed class WorkerOptions
     /// <summary>Per image: a shard gets this many seconds per image; images not reached in time become error records.</summary>
     public int MaxSecondsPerImage { get; set; } = 600;
     /// <summary>
+    /// Per shard: a cap on the time above, below RabbitMQ's consumer timeout (30 min by default), so a shard that hangs is
+    /// recorded as failed by the worker instead of being redelivered by the broker over and over.
+    /// </summary>
+    public int MaxShardSeconds { get; set; } = 1500;
+    /// <summary>Largest model input side a job may ask for (memory grows with its square).</summary>
+    public int MaxInputSize { get; set; } = 1024;
+    /// <summary>
     /// Optional cap (MiB) on the estimated memory of one batch (activations × 2 for the backward pass); a batch over it
     /// is split like one that ran out of device memory. 0 = no cap (real out-of-memory still splits).
     /// </summary>
@@ -46,6 +53,8 @@ public sealed class WorkerOptions
         if (MaxImageBytes < 1) yield return "Worker:MaxImageBytes must be positive.";
         if (MaxImagePixels < 1) yield return "Worker:MaxImagePixels must be positive.";
         if (MaxSecondsPerImage is < 1 or > 86_400) yield return "Worker:MaxSecondsPerImage must be 1–86400.";
+        if (MaxShardSeconds is < 1 or > 86_400) yield return "Worker:MaxShardSeconds must be 1–86400.";
+        if (MaxInputSize is < 16 or > Engine.Models.ModelLoader.MaxInputSize) yield return $"Worker:MaxInputSize must be 16–{Engine.Models.ModelLoader.MaxInputSize}.";
         if (MemoryBudgetMiB < 0) yield return "Worker:MemoryBudgetMiB must be 0 (no cap) or positive.";
     }
 }

@@ -15,9 +15,18 @@ public static class JobLayout
     public static string Csv(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "images.csv");
     /// <summary>Written after <c>AuditJobCompleted</c> was published: a report without it was never announced.</summary>
     public static string Announced(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "announced.json");
-    public static string Failed(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "failed.json");
+    public static string Failed(AuditJobSpec spec) => Failed(spec.Output.Prefix);
+    public static string Failed(string prefix) => BlobNames.Join(prefix, "failed.json");
+    public static string Report(string prefix) => BlobNames.Join(prefix, "report.json");
+    public static string ShardsPrefix(string prefix) => BlobNames.Join(prefix, "shards/");
+    /// <summary>Written (before the shard's result) when a whole shard failed: its reason, for the report and the gates.</summary>
+    public static string ShardFailure(AuditJobSpec spec, int index) => BlobNames.Join(spec.Output.Prefix, $"shard-failures/{index:D5}.json");
+    public static string ShardFailuresPrefix(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "shard-failures/");
     public static string Artefact(AuditJobSpec spec, string relative) => BlobNames.Join(spec.Output.Prefix, relative);
     public static string Index(Guid jobId) => $"jobs/{jobId:D}.json";
+    /// <summary>In the jobs container while the job runs (deleted when it ends): what the deadline check looks at.</summary>
+    public static string Open(Guid jobId) => $"open/{jobId:D}.json";
+    public const string OpenPrefix = "open/";
 
     /// <summary>An image's id: its blob name below the images prefix, extension dropped, '/' → '_'.</summary>
     public static string ImageId(AuditJobSpec spec, string blob)

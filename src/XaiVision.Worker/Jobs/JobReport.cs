@@ -18,7 +18,8 @@ public sealed record JobReport(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Robustness,
     IReadOnlyList<ImageError> Errors,
     GateVerdict Gates,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, Interval>>? Comparison = null);
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, Interval>>? Comparison = null,
+    IReadOnlyList<ShardFailure>? FailedShards = null);
 
 /// <summary>A mean with its 95 % bootstrap interval (1000 resamples, seeded from the job).</summary>
 public sealed record Interval(double Mean, double Low, double High);

@@ -4,6 +4,7 @@ using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Perturbations;
+using XaiVision.Engine.Suites;
 using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Jobs;
@@ -12,6 +13,8 @@ namespace XaiVision.Worker.Jobs;
 public static class JobSpecValidator
 {
     public const int MaxShardSize = 256;
+    /// <summary>Sanity bounds of a spec's own deadline (a worker's Jobs:MaxJobMinutes caps it further).</summary>
+    public const int MaxJobMinutes = 7 * 24 * 60;
 
     public static IReadOnlyList<ValidationProblem> Validate(AuditJobSpec spec)
     {
@@ -28,21 +31,18 @@ public static class JobSpecValidator
             try { parse(); }
             catch (XaiVisionException e) { problems.Add(new ValidationProblem(path, e.Message)); }
         }
+        Architecture? Known(string path, string? name) // null (with a problem) when the name is unknown
+        {
+            try { return ArchitectureRegistry.Get(name ?? ""); }
+            catch (XaiVisionException e) { problems.Add(new ValidationProblem(path, e.Message)); return null; }
+        }
 
-        Parse("model.architecture", () => ArchitectureRegistry.Get(spec.Model.Architecture ?? ""));
-        CheckBlobReference(spec.Model.Weights, "model.weights", Check);
-        CheckBlobReference(spec.Model.Labels, "model.labels", Check);
-        Check(spec.Model.InputSize is null or (>= 8 and <= 4096), "model.inputSize", "must be 8–4096.");
-        Check(spec.Model.Mean is null || spec.Model.Mean.Count == 3, "model.mean", "needs 3 values (R, G, B).");
-        Check(spec.Model.Std is null || (spec.Model.Std.Count == 3 && spec.Model.Std.All(s => s > 0)), "model.std", "needs 3 positive values (R, G, B).");
-        Check(spec.Model.Device is null or "cpu" or "auto" || spec.Model.Device.StartsWith("cuda"), "model.device", "must be cpu, cuda, cuda:N or auto.");
-        Parse("model.precision", () => ModelPrecisions.Parse(spec.Model.Precision));
+        var architecture = Known("model.architecture", spec.Model.Architecture);
+        CheckModel(spec.Model, "model", architecture, Check, Parse);
         if (spec.Baseline is { } baseline)
         {
-            Parse("baseline.architecture", () => ArchitectureRegistry.Get(baseline.Architecture ?? ""));
-            CheckBlobReference(baseline.Weights, "baseline.weights", Check);
-            Parse("baseline.precision", () => ModelPrecisions.Parse(baseline.Precision));
-            CheckBlobReference(baseline.Labels, "baseline.labels", Check);
+            var baselineArchitecture = Known("baseline.architecture", baseline.Architecture);
+            CheckModel(baseline, "baseline", baselineArchitecture, Check, Parse);
             Check(!(spec.Targets ?? "").Trim().StartsWith("top-k"), "targets", "top-k targets cannot be compared with a baseline; use predicted, label or class:K.");
         }
 
@@ -53,10 +53,11 @@ public static class JobSpecValidator
 
         Parse("targets", () => TargetSelection.Parse(spec.Targets));
         Check(spec.Targets?.Trim().ToLowerInvariant() != "label" || spec.Images.Manifest is not null, "targets", "'label' needs a manifest with a label column.");
-        Check(spec.Suite.Explainers.Count > 0, "suite.explainers", "at least one explainer is needed.");
-        for (int i = 0; i < spec.Suite.Explainers.Count; i++) Parse($"suite.explainers[{i}]", () => ExplainerCatalog.Create(spec.Suite.Explainers[i]));
-        for (int i = 0; i < spec.Suite.Perturbations.Count; i++) Parse($"suite.perturbations[{i}]", () => PerturbationCatalog.Create(MethodSpec.Parse(spec.Suite.Perturbations[i])));
-        for (int i = 0; i < spec.Suite.Metrics.Count; i++) Parse($"suite.metrics[{i}]", () => MetricCatalog.Create(MethodSpec.Parse(spec.Suite.Metrics[i])));
+        var (suite, suiteProblems) = SuiteCompiler.Compile(spec.Suite.Explainers, spec.Suite.Perturbations, spec.Suite.Metrics, SuiteCompiler.Paths.JobSpec, architecture);
+        problems.AddRange(suiteProblems.Select(p => new ValidationProblem(p.Path, p.Message)));
+        if (suite is not null && spec.Images.Manifest is null)
+            foreach (var metric in suite.MetricsNeedingMasks)
+                problems.Add(new ValidationProblem("suite.metrics", $"'{metric.Name}' needs ground-truth masks: give images.manifest with a mask column."));
 
         Check(BlobNames.IsValidContainer(spec.Output.Container), "output.container", $"'{spec.Output.Container}' is not a valid container name.");
         Check(spec.Output.Prefix.Length > 0 && BlobNames.IsSafePath(spec.Output.Prefix.TrimEnd('/')), "output.prefix", "must be a non-empty relative path without '..'.");
@@ -67,8 +68,24 @@ public static class JobSpecValidator
             Check(gate.Min is not null || gate.Max is not null, $"gates[{i}]", "needs min or max.");
             Check(gate.Min is null || gate.Max is null || gate.Min <= gate.Max, $"gates[{i}]", "min is above max.");
         }
+        Check(spec.MaxMinutes is null or (>= 1 and <= MaxJobMinutes), "maxMinutes", $"must be 1–{MaxJobMinutes}.");
         Check(spec.ShardSize is >= 1 and <= MaxShardSize, "shardSize", $"must be 1–{MaxShardSize} (shards must finish well inside the broker's consumer timeout).");
         return problems;
+    }
+
+    /// <summary>A model's own fields: blob references, input size against the architecture, normalisation, device, precision.</summary>
+    static void CheckModel(ModelSource model, string path, Architecture? architecture, Action<bool, string, string> check, Action<string, Action> parse)
+    {
+        CheckBlobReference(model.Weights, $"{path}.weights", check);
+        CheckBlobReference(model.Labels, $"{path}.labels", check);
+        if (model.InputSize is { } size && architecture?.InputSizeProblem(size, ModelLoader.MaxInputSize) is { } sizeProblem)
+            check(false, $"{path}.inputSize", sizeProblem);
+        check(model.ResizeTo is null || model.ResizeTo >= (model.InputSize ?? architecture?.DefaultInputSize ?? 1) && model.ResizeTo <= 4 * ModelLoader.MaxInputSize,
+            $"{path}.resizeTo", "must be at least the input size (the centre crop is taken from the resized image) and at most 4 × the input-size limit.");
+        check(model.Mean is null || model.Mean.Count == 3, $"{path}.mean", "needs 3 values (R, G, B).");
+        check(model.Std is null || (model.Std.Count == 3 && model.Std.All(s => s > 0)), $"{path}.std", "needs 3 positive values (R, G, B).");
+        check(model.Device is null or "cpu" or "auto" || model.Device.StartsWith("cuda"), $"{path}.device", "must be cpu, cuda, cuda:N or auto.");
+        parse($"{path}.precision", () => ModelPrecisions.Parse(model.Precision));
     }
 
     static readonly System.Reflection.NullabilityInfoContext Nullability = new();

@@ -6,8 +6,9 @@ namespace XaiVision.Worker.Jobs;
 /// <summary>Aggregates the shard records of a job into the report and checks the gates.</summary>
 public static class ReportBuilder
 {
-    public static JobReport Build(AuditJobSpec spec, IReadOnlyList<ImageRecord> records)
+    public static JobReport Build(AuditJobSpec spec, IReadOnlyList<ImageRecord> records, IReadOnlyList<ShardFailure>? failedShards = null)
     {
+        failedShards ??= [];
         var summary = new ExplainSummary(spec.Model.Architecture, "", spec.Targets, 0, spec.Suite.Seed, spec.Suite.Explainers, records,
             new Dictionary<string, double>(), 0);
         var comparison = Comparison(records, spec.Suite.Seed);
@@ -20,8 +21,12 @@ public static class ReportBuilder
             records.Count, summary.Failed, records.SelectMany(r => r.Explanations).Select(e => e.Method).Distinct().ToList(),
             metrics, summary.RobustnessByMethod,
             records.Where(r => r.Error is not null).Select(r => new ImageError(r.Image, r.Error!)).ToList(),
-            Evaluate(spec.Gates, metrics), comparison);
+            WithShardFailures(Evaluate(spec.Gates, metrics), failedShards), comparison, failedShards.Count > 0 ? failedShards : null);
     }
+
+    /// <summary>A shard that failed as a whole leaves the audit incomplete: that fails the gates, whatever the figures say.</summary>
+    static GateVerdict WithShardFailures(GateVerdict verdict, IReadOnlyList<ShardFailure> failedShards) => failedShards.Count == 0 ? verdict
+        : new GateVerdict(false, [.. verdict.Failures, .. failedShards.Select(f => $"shard {f.Shard + 1} failed ({f.Images} images not audited): {f.Reason}")]);
 
     /// <summary>
     /// Per method: drift-spearman, drift-ssim, drift-top10-iou, drift-centre-shift, prediction-changes (share of images whose

@@ -38,16 +38,13 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
         var baseline = spec.Baseline is null ? null : await models.GetAsync(spec.Baseline, ct);
         if (baseline is not null && baseline.Model.Preprocessing.InputSize != cached.Model.Preprocessing.InputSize)
             throw new XaiVisionException($"The baseline model takes {baseline.Model.Preprocessing.InputSize} px inputs and the candidate {cached.Model.Preprocessing.InputSize} px; their maps cannot be compared.");
-        var suite = new SuiteSpec(
-            spec.Suite.Explainers.Select(ExplainerCatalog.Create).ToList(),
-            TargetSelection.Parse(spec.Targets), spec.Suite.Seed,
-            spec.Suite.Perturbations.Select(p => PerturbationCatalog.Create(MethodSpec.Parse(p))).ToList(),
-            spec.Suite.Metrics.Select(m => MetricCatalog.Create(MethodSpec.Parse(m))).ToList());
+        var suite = SuiteCompiler.CompileOrThrow(spec.Suite.Explainers, spec.Suite.Perturbations, spec.Suite.Metrics, SuiteCompiler.Paths.JobSpec,
+            cached.Model.Architecture).ToSpec(TargetSelection.Parse(spec.Targets), spec.Suite.Seed);
         var records = new List<ImageRecord>();
         int failed = 0;
         var model = cached.Model;
         var limits = options.Value;
-        var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds((double)limits.MaxSecondsPerImage * shard.Images.Count);
+        var (deadline, limitReason) = Deadline(shard, limits);
 
         // Worker:PrefetchNextBatch: a bounded pipeline — the next batch downloads and decodes while this one computes.
         var batches = shard.Images.Chunk(limits.BatchSize).ToList();
@@ -59,8 +56,7 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
             if (clock.GetUtcNow() > deadline) // checked before downloading: images past the limit are not fetched
             {
                 foreach (var image in batch)
-                    records.Add(new ImageRecord(image.Blob, JobLayout.ImageId(spec, image.Blob), null, null, null, [], [],
-                        $"Not explained: the shard ran past its time limit ({limits.MaxSecondsPerImage} s per image, Worker:MaxSecondsPerImage)."));
+                    records.Add(new ImageRecord(image.Blob, JobLayout.ImageId(spec, image.Blob), null, null, null, [], [], $"Not explained: {limitReason}."));
                 failed += batch.Length;
                 next = null;
                 continue;
@@ -75,18 +71,21 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
             SuiteBatch result;
             try
             {
-                result = await RunAsync(cached, suite, ready.Select(r => r.View).ToList(), ready.Select(r => r.Mask).ToList(), ready.Select(r => r.Image.Label).ToList(), ct);
+                result = await RunAsync(cached, suite, ready.Select(r => r.View).ToList(), ready.Select(r => r.Mask).ToList(), ready.Select(r => r.Image.Label).ToList(), deadline, ct);
             }
-            catch (XaiVisionException e)
+            catch (Exception e) when (e is TimeoutException || EngineFaults.IsEngineFault(e, ct))
             {
-                foreach (var r in ready) records.Add(new ImageRecord(r.Image.Blob, JobLayout.ImageId(spec, r.Image.Blob), null, null, null, [], [], e.Message));
+                // The batch's images fail with the reason; the rest of the shard goes on (a timed-out batch: the deadline stops it).
+                var reason = e is TimeoutException ? $"Not explained: {limitReason}." : EngineFaults.Describe(e);
+                if (e is not (TimeoutException or XaiVisionException)) log.LogError("Batch of {Images} images failed: {Reason}", ready.Count, reason);
+                foreach (var r in ready) records.Add(new ImageRecord(r.Image.Blob, JobLayout.ImageId(spec, r.Image.Blob), null, null, null, [], [], reason));
                 failed += ready.Count;
                 continue;
             }
             foreach (var (stage, ms) in result.StageMilliseconds)
                 WorkerTelemetry.StageMilliseconds.Record(ms, new KeyValuePair<string, object?>("stage", stage));
 
-            var comparisons = baseline is null ? null : await CompareAsync(baseline, suite, ready.Select(r => (r.View, r.Mask)).ToList(), result, ct);
+            var comparisons = baseline is null ? null : await CompareAsync(baseline, suite, ready.Select(r => (r.View, r.Mask)).ToList(), result, deadline, ct);
             var artefacts = new List<(string Name, byte[] Bytes)>();
             var builder = new RecordBuilder(spec.Output.Overlays, spec.Output.RawMaps, (relative, bytes) => artefacts.Add((relative, bytes)));
             for (int i = 0; i < ready.Count; i++)
@@ -108,37 +107,62 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
 
     /// <summary>The baseline explains the same images for the candidate's classes (no perturbations), then each map is compared.</summary>
     async Task<List<IReadOnlyList<ComparisonRecord>>> CompareAsync(ModelCache.CachedModel baseline, SuiteSpec suite,
-        List<(RgbImage View, bool[]? Mask)> images, SuiteBatch candidate, CancellationToken ct)
+        List<(RgbImage View, bool[]? Mask)> images, SuiteBatch candidate, DateTimeOffset deadline, CancellationToken ct)
     {
         var classes = candidate.Images.Select(i => (int?)(int)i.Maps[0].Target.Index).ToList();
         var spec = suite with { Target = TargetSelection.Parse("label"), Perturbations = [] };
-        var reference = await RunAsync(baseline, spec, images.Select(i => i.View).ToList(), images.Select(i => i.Mask).ToList(), classes, ct);
+        var reference = await RunAsync(baseline, spec, images.Select(i => i.View).ToList(), images.Select(i => i.Mask).ToList(), classes, deadline, ct);
         return candidate.Images.Zip(reference.Images, ModelComparison.Compare).ToList();
     }
 
     /// <summary>
-    /// Runs a suite batch on a cached model, one shard at a time per model (explainers attach hooks to it); a batch that
-    /// runs out of memory is split, and the size that fitted is kept with the model for later batches.
+    /// The shard's time limit: <c>Worker:MaxSecondsPerImage</c> × images, at most <c>Worker:MaxShardSeconds</c> (below the broker's
+    /// consumer timeout), and never past the job's deadline; with the words that say which limit it was.
     /// </summary>
-    async Task<SuiteBatch> RunAsync(ModelCache.CachedModel cached, SuiteSpec suite, List<RgbImage> views, List<bool[]?> masks, List<int?> labels, CancellationToken ct)
+    (DateTimeOffset Deadline, string Reason) Deadline(AuditShard shard, WorkerOptions limits)
     {
-        await cached.Gate.WaitAsync(ct);
+        var now = clock.GetUtcNow();
+        var perImage = (double)limits.MaxSecondsPerImage * shard.Images.Count;
+        var (deadline, reason) = perImage <= limits.MaxShardSeconds
+            ? (now + TimeSpan.FromSeconds(perImage), $"the shard ran past its time limit ({limits.MaxSecondsPerImage} s per image, Worker:MaxSecondsPerImage)")
+            : (now + TimeSpan.FromSeconds(limits.MaxShardSeconds), $"the shard ran past its time limit ({limits.MaxShardSeconds} s, Worker:MaxShardSeconds)");
+        return shard.Deadline is { } job && job < deadline ? (job, "the job passed its deadline (Jobs:MaxJobMinutes, or the spec's maxMinutes)") : (deadline, reason);
+    }
+
+    /// <summary>
+    /// Runs a suite batch on a cached model, one shard at a time per model (explainers attach hooks to it); a batch that
+    /// runs out of memory is split, and the size that fitted is kept with the model for later batches. A batch still running
+    /// at the deadline is abandoned with a <see cref="TimeoutException"/> (native code cannot be interrupted): it frees the
+    /// model when it ends, and until then later batches wait for the model only until their own deadline.
+    /// </summary>
+    async Task<SuiteBatch> RunAsync(ModelCache.CachedModel cached, SuiteSpec suite, List<RgbImage> views, List<bool[]?> masks, List<int?> labels,
+        DateTimeOffset deadline, CancellationToken ct)
+    {
+        TimeSpan Remaining() => deadline - clock.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        if (!await cached.Gate.WaitAsync(Remaining(), ct)) throw new TimeoutException();
+        Task<SuiteBatch> work;
         try
         {
-            var runner = new AdaptiveSuiteRunner(cached.Model, suite, _budget) { BatchLimit = cached.BatchLimit };
-            var result = runner.Run(views, masks, labels);
-            if (runner.Splits > 0)
+            work = Task.Run(() =>
             {
-                log.LogWarning("Out of memory at a batch of {Batch}: split {Splits} times; batches of at most {Limit} from now on", views.Count, runner.Splits, runner.BatchLimit);
-                WorkerTelemetry.BatchSplits.Add(runner.Splits);
-            }
-            cached.BatchLimit = runner.BatchLimit;
-            return result;
+                var runner = new AdaptiveSuiteRunner(cached.Model, suite, _budget) { BatchLimit = cached.BatchLimit };
+                var result = runner.Run(views, masks, labels);
+                if (runner.Splits > 0)
+                {
+                    log.LogWarning("Out of memory at a batch of {Batch}: split {Splits} times; batches of at most {Limit} from now on", views.Count, runner.Splits, runner.BatchLimit);
+                    WorkerTelemetry.BatchSplits.Add(runner.Splits);
+                }
+                cached.BatchLimit = runner.BatchLimit;
+                return result;
+            }, CancellationToken.None);
         }
-        finally
+        catch
         {
             cached.Gate.Release();
+            throw;
         }
+        _ = work.ContinueWith(_ => cached.Gate.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return await work.WaitAsync(Remaining(), clock, ct);
     }
 
     sealed record LoadedBatch(List<(ShardImage Image, RgbImage View, bool[]? Mask)> Ready, List<ImageRecord> Errors);

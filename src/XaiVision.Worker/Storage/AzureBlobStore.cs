@@ -92,4 +92,7 @@ public sealed class AzureBlobStore(BlobServiceClient client) : IBlobStore
 
     public async Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken = default) =>
         (await (await Container(container, false, cancellationToken)).GetBlobClient(name).ExistsAsync(cancellationToken)).Value;
+
+    public async Task DeleteAsync(string container, string name, CancellationToken cancellationToken = default) =>
+        await (await Container(container, false, cancellationToken)).GetBlobClient(name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
 }

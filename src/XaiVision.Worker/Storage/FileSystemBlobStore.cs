@@ -95,4 +95,10 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     public Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken = default) =>
         Task.FromResult(File.Exists(Resolve(container, name)));
+
+    public Task DeleteAsync(string container, string name, CancellationToken cancellationToken = default)
+    {
+        File.Delete(Resolve(container, name)); // no error when absent
+        return Task.CompletedTask;
+    }
 }

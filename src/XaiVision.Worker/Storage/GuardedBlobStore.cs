@@ -44,6 +44,9 @@ public sealed class GuardedBlobStore : IBlobStore
     public Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken = default) =>
         Guard("check", container, name, ct => _inner.ExistsAsync(container, name, ct), cancellationToken);
 
+    public Task DeleteAsync(string container, string name, CancellationToken cancellationToken = default) =>
+        Guard("delete", container, name, async ct => { await _inner.DeleteAsync(container, name, ct); return true; }, cancellationToken);
+
     async Task<T> Guard<T>(string operation, string container, string name, Func<CancellationToken, Task<T>> call, CancellationToken ct)
     {
         try

@@ -18,4 +18,7 @@ public interface IBlobStore
     Task<IReadOnlyList<string>> ListAsync(string container, string prefix, CancellationToken cancellationToken = default);
 
     Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a blob if it exists (idempotent); used only for markers such as a job's open-job entry.</summary>
+    Task DeleteAsync(string container, string name, CancellationToken cancellationToken = default);
 }

@@ -23,12 +23,7 @@ public static class WorkerTestServices
         services.AddLogging();
         configure?.Invoke(services);
         services.AddXaiVisionOptions(configuration).AddBlobStore().AddAuditWorker();
-        services.AddMassTransitTestHarness(x =>
-        {
-            x.AddConsumer<SubmitAuditJobConsumer, SubmitAuditJobConsumerDefinition>();
-            x.AddConsumer<AuditShardConsumer, AuditShardConsumerDefinition>();
-            x.AddConsumer<ShardCompletedConsumer, ShardCompletedConsumerDefinition>();
-        });
+        services.AddMassTransitTestHarness(x => x.AddAuditConsumers());
         return services.BuildServiceProvider(true);
     }
 

@@ -1,0 +1,92 @@
+using XaiVision.Engine.Explainers;
+using XaiVision.Engine.Metrics;
+using XaiVision.Engine.Models;
+using XaiVision.Engine.Perturbations;
+
+namespace XaiVision.Engine.Suites;
+
+/// <summary>A problem with one entry of a suite, by the path the user wrote it under (<c>suite.explainers[1]</c>, <c>--methods</c>).</summary>
+public sealed record SuiteProblem(string Path, string Message);
+
+/// <summary>What a suite's method strings compile to.</summary>
+public sealed record CompiledSuite(IReadOnlyList<IExplainer> Explainers, IReadOnlyList<IPerturbation> Perturbations, IReadOnlyList<IMetric> Metrics)
+{
+    /// <summary>Localisation metrics score maps against ground-truth masks; without masks they compute nothing.</summary>
+    public IReadOnlyList<IMetric> MetricsNeedingMasks => Metrics.Where(m => m.Category == "localisation").ToList();
+
+    public SuiteSpec ToSpec(TargetSelection target, long seed) => new(Explainers, target, seed, Perturbations, Metrics);
+}
+
+/// <summary>
+/// Turns a suite's method, perturbation and metric strings into engine objects — the one place this happens, so the
+/// validator, a shard and the CLI accept exactly the same suites. Collects every problem: unknown names and parameters,
+/// duplicates (their outputs would collide), and CAM layers the architecture does not have as feature maps.
+/// </summary>
+public static class SuiteCompiler
+{
+    public sealed record Paths(string Explainers, string Perturbations, string Metrics)
+    {
+        public static readonly Paths JobSpec = new("suite.explainers", "suite.perturbations", "suite.metrics");
+        public static readonly Paths Cli = new("--methods", "--perturb", "--metrics");
+    }
+
+    public static (CompiledSuite? Suite, IReadOnlyList<SuiteProblem> Problems) Compile(IReadOnlyList<string> explainers, IReadOnlyList<string> perturbations,
+        IReadOnlyList<string> metrics, Paths paths, Architecture? architecture = null, string? defaultLayer = null)
+    {
+        var problems = new List<SuiteProblem>();
+        if (explainers.Count == 0) problems.Add(new(paths.Explainers, "at least one explainer is needed."));
+        var compiledExplainers = CompileList(explainers, paths.Explainers, problems, "method",
+            s => ExplainerCatalog.Create(MethodSpec.Parse(s).WithDefaultLayer(defaultLayer)), e => e.Name);
+        var compiledPerturbations = CompileList(perturbations, paths.Perturbations, problems, "perturbation", s => PerturbationCatalog.Create(MethodSpec.Parse(s)), p => p.Name);
+        var compiledMetrics = CompileList(metrics, paths.Metrics, problems, "metric", s => MetricCatalog.Create(MethodSpec.Parse(s)), m => m.Name);
+        if (architecture is not null)
+        {
+            var featureMaps = FeatureMapLayers.Of(architecture);
+            for (int i = 0; i < compiledExplainers.Count; i++)
+                if (compiledExplainers[i] is CamExplainer { LayerName: { } layer } && !featureMaps.Contains(layer))
+                    problems.Add(new($"{paths.Explainers}[{i}]", FeatureMapLayers.Problem(architecture.Name, featureMaps, AllLayers(architecture), layer)!));
+        }
+        return problems.Count > 0 ? (null, problems) : (new CompiledSuite(compiledExplainers, compiledPerturbations, compiledMetrics), problems);
+    }
+
+    /// <summary><see cref="Compile"/>, failing with every problem in one message.</summary>
+    public static CompiledSuite CompileOrThrow(IReadOnlyList<string> explainers, IReadOnlyList<string> perturbations, IReadOnlyList<string> metrics,
+        Paths paths, Architecture? architecture = null, string? defaultLayer = null)
+    {
+        var (suite, problems) = Compile(explainers, perturbations, metrics, paths, architecture, defaultLayer);
+        return suite ?? throw new XaiVisionException(string.Join(" ", problems.Select(p => $"{p.Path}: {p.Message}")));
+    }
+
+    /// <summary>Splits a CLI comma list (commas inside parentheses kept) into the strings <see cref="Compile"/> takes.</summary>
+    public static IReadOnlyList<string> Split(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? [] : MethodSpec.ParseList(text).Select(s => s.Text).ToList();
+
+    static List<T> CompileList<T>(IReadOnlyList<string> texts, string path, List<SuiteProblem> problems, string kind, Func<string, T> create, Func<T, string> name)
+    {
+        var result = new List<T>();
+        var seen = new Dictionary<string, int>();
+        for (int i = 0; i < texts.Count; i++)
+        {
+            try
+            {
+                var item = create(texts[i]);
+                if (seen.TryGetValue(name(item), out var first))
+                    problems.Add(new($"{path}[{i}]", $"{kind} '{name(item)}' is given twice (also {path}[{first}]); their outputs would collide."));
+                else
+                    seen[name(item)] = i;
+                result.Add(item);
+            }
+            catch (XaiVisionException e)
+            {
+                problems.Add(new($"{path}[{i}]", e.Message));
+            }
+        }
+        return result;
+    }
+
+    static IEnumerable<string> AllLayers(Architecture architecture)
+    {
+        using var network = architecture.Create(2);
+        return network.named_modules().Select(m => m.name).Where(n => n.Length > 0).ToList();
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using XaiVision.Contracts;
+using XaiVision.Engine.Pipeline;
+using XaiVision.Worker.Hosting;
+using XaiVision.Worker.Storage;
+
+namespace XaiVision.Worker.Jobs;
+
+/// <summary>
+/// Every way a job or a shard ends, in one place. A job fails at most once (<c>failed.json</c> is created by exactly one
+/// caller, which alone publishes <see cref="AuditJobFailed"/>); a shard that fails as a whole still produces a result — its
+/// images as error records with the reason — so the aggregator sees every shard and the job ends.
+/// </summary>
+public sealed class JobEnd(IBlobStore store, IOptions<StorageOptions> storage, ILogger<JobEnd> log)
+{
+    public async Task<bool> HasEndedAsync(string container, string prefix, CancellationToken ct) =>
+        await store.ExistsAsync(container, JobLayout.Failed(prefix), ct) || await store.ExistsAsync(container, JobLayout.Report(prefix), ct);
+
+    public Task<bool> HasFailedAsync(AuditJobSpec spec, CancellationToken ct) => store.ExistsAsync(spec.Output.Container, JobLayout.Failed(spec), ct);
+
+    /// <summary>Fails the job once; true when this call was the one that failed it.</summary>
+    public async Task<bool> FailAsync(IPublishEndpoint publish, Guid jobId, string container, string prefix, string reason, CancellationToken ct)
+    {
+        var failure = JsonSerializer.SerializeToUtf8Bytes(new { jobId, reason }, ExplainRunner.Json);
+        bool first;
+        try
+        {
+            first = await store.TryCreateAsync(container, JobLayout.Failed(prefix), failure, "application/json", ct);
+        }
+        catch (StorageAccessException)
+        {
+            first = true; // the output cannot be written at all: say so (possibly more than once) rather than not at all
+        }
+        if (first)
+        {
+            log.LogError("Job {JobId} failed: {Reason}", jobId, reason);
+            await publish.Publish(new AuditJobFailed(jobId, reason), ct);
+        }
+        await CloseAsync(jobId, ct);
+        return first;
+    }
+
+    /// <summary>Records a shard that failed as a whole and announces it like any finished shard.</summary>
+    public async Task FailShardAsync(IPublishEndpoint publish, AuditShard shard, string reason, CancellationToken ct)
+    {
+        var spec = shard.Spec;
+        var container = spec.Output.Container;
+        if (!await store.ExistsAsync(container, JobLayout.Shard(spec, shard.ShardIndex), ct))
+        {
+            log.LogError("Shard {Shard}/{Shards} of job {JobId} failed: {Reason}", shard.ShardIndex + 1, shard.ShardCount, shard.JobId, reason);
+            await store.TryCreateAsync(container, JobLayout.ShardFailure(spec, shard.ShardIndex),
+                JsonSerializer.SerializeToUtf8Bytes(new ShardFailure(shard.ShardIndex, reason, shard.Images.Count), ExplainRunner.Json), "application/json", ct);
+            var records = shard.Images
+                .Select(i => new ImageRecord(i.Blob, JobLayout.ImageId(spec, i.Blob), null, null, null, [], [], $"Shard {shard.ShardIndex + 1}/{shard.ShardCount} failed: {reason}"))
+                .OrderBy(r => r.Image, StringComparer.Ordinal).ToList();
+            await store.TryCreateAsync(container, JobLayout.Shard(spec, shard.ShardIndex), JsonSerializer.SerializeToUtf8Bytes(records, ExplainRunner.Json), "application/json", ct);
+        }
+        await publish.Publish(new AuditJobProgress(shard.JobId, shard.ShardIndex, shard.ShardCount, shard.Images.Count, shard.ImagesTotal), ct);
+        await publish.Publish(new ShardCompleted(shard.JobId, shard.ShardIndex, shard.ShardCount, spec, shard.Images.Count, shard.Images.Count), ct);
+    }
+
+    /// <summary>The job left the open list (it ended); idempotent, and harmless when storage refuses.</summary>
+    public async Task CloseAsync(Guid jobId, CancellationToken ct)
+    {
+        try
+        {
+            await store.DeleteAsync(storage.Value.JobsContainer, JobLayout.Open(jobId), ct);
+        }
+        catch (Exception e) when (e is StorageAccessException or StorageUnavailableException)
+        {
+            log.LogWarning("Job {JobId}: could not remove its open-job entry ({Reason}); the deadline check will find it ended", jobId, e.Message);
+        }
+    }
+}
