@@ -1,6 +1,5 @@
-using System.CommandLine;
 using XaiVision.Worker.Cli;
 
 // XaiVision: demo | run | submit | submit-demo | status | explain | train-demo — one file per verb under Cli/.
 using var interrupts = new Interrupts(graceful: args.FirstOrDefault() == "run");
-return await XaiVisionCli.Build().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupts.Token);
+return await XaiVisionCli.InvokeAsync(args, interrupts.Token);

@@ -55,19 +55,26 @@ public static partial class CliErrors
         _ => null,
     };
 
-    /// <summary>What a configuration value must look like, in words (not a .NET type name).</summary>
+    /// <summary>A parser message with .NET type names replaced by words ("as expected type 'System.Int32'" → "as a whole number").</summary>
+    public static string InUserWords(string message) => ExpectedType().Replace(message, m => "as " + Expected(m.Groups["type"].Value));
+
+    /// <summary>What a value must look like, in words (not a .NET type name).</summary>
     static string Expected(string typeName)
     {
-        var type = typeof(CliErrors).Assembly.GetType(typeName) ?? Type.GetType(typeName);
+        var type = typeof(CliErrors).Assembly.GetType(typeName) ?? Type.GetType(typeName.TrimEnd('?'));
         if (type is { IsEnum: true }) return "one of " + string.Join(", ", Enum.GetNames(type));
         return typeName switch
         {
-            "System.Int32" or "System.Int64" => "a whole number",
+            "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" => "a whole number",
+            "System.Guid" or "System.Nullable`1[System.Guid]" => "a job id (a GUID)",
             "System.Double" or "System.Single" or "System.Decimal" => "a number",
             "System.Boolean" => "true or false",
             _ => "a valid value",
         };
     }
+
+    [GeneratedRegex("as expected type '(?<type>[^']*)'")]
+    private static partial Regex ExpectedType();
 
     [GeneratedRegex("Failed to convert configuration value '(?<value>[^']*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'")]
     private static partial Regex BindingFailure();

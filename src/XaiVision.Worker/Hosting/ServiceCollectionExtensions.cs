@@ -56,7 +56,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ModelCache>();
         services.AddSingleton<ShardProcessor>();
         services.AddSingleton<JobEnd>();
-        services.AddHostedService<JobDeadlineWatch>();
+        services.AddSingleton<JobDeadlineWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobDeadlineWatch>());
         // SIGTERM: the current shard gets the grace period, then its token is cancelled (it stops between batches and is
         // redelivered to another worker); the bus and host get a little longer to close the connection cleanly.
         services.AddOptions<MassTransitHostOptions>().Configure<IOptions<WorkerOptions>>((bus, worker) =>

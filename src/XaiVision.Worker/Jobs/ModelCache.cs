@@ -104,7 +104,9 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
 
     public void Dispose()
     {
+        // A batch abandoned at its time limit may still be running on a model: wait for it (bounded) rather than free memory under it.
         foreach (var lazy in _models.Values)
-            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully) lazy.Value.Result.Model.Dispose();
+            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully && lazy.Value.Result is var cached && cached.Gate.Wait(TimeSpan.FromSeconds(60)))
+                cached.Model.Dispose();
     }
 }

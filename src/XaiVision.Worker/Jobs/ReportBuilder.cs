@@ -21,7 +21,7 @@ public static class ReportBuilder
             records.Count, summary.Failed, records.SelectMany(r => r.Explanations).Select(e => e.Method).Distinct().ToList(),
             metrics, summary.RobustnessByMethod,
             records.Where(r => r.Error is not null).Select(r => new ImageError(r.Image, r.Error!)).ToList(),
-            WithShardFailures(Evaluate(spec.Gates, metrics), failedShards), comparison, failedShards.Count > 0 ? failedShards : null);
+            WithShardFailures(Evaluate(spec.Gates, metrics, records.Count == 0 ? 0 : (double)summary.Failed / records.Count), failedShards), comparison, failedShards.Count > 0 ? failedShards : null);
     }
 
     /// <summary>A shard that failed as a whole leaves the audit incomplete: that fails the gates, whatever the figures say.</summary>
@@ -67,11 +67,20 @@ public static class ReportBuilder
         return new Interval(values.Average(), means[(int)(0.025 * (resamples - 1))], means[(int)Math.Ceiling(0.975 * (resamples - 1))]);
     }
 
-    public static GateVerdict Evaluate(IReadOnlyList<Gate> gates, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> metrics)
+    /// <summary>The job-level gate figure: the share of images that could not be explained (any method).</summary>
+    public const string FailedImagesFigure = "failed-images";
+
+    public static GateVerdict Evaluate(IReadOnlyList<Gate> gates, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> metrics, double failedShare = 0)
     {
         var failures = new List<string>();
         foreach (var gate in gates)
         {
+            if (gate.Metric == FailedImagesFigure)
+            {
+                if (gate.Min is { } low && failedShare < low) failures.Add($"{FailedImagesFigure} = {failedShare:F4} is below the minimum {low}");
+                if (gate.Max is { } high && failedShare > high) failures.Add($"{FailedImagesFigure} = {failedShare:F4} is above the maximum {high}");
+                continue;
+            }
             var methods = gate.Method is null ? metrics.Keys.ToList() : [gate.Method];
             foreach (var method in methods)
             {

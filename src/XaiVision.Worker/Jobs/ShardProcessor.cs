@@ -44,7 +44,9 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
         int failed = 0;
         var model = cached.Model;
         var limits = options.Value;
-        var (deadline, limitReason) = Deadline(shard, limits);
+        var (deadline, limitReason, jobDeadline) = Deadline(shard, limits);
+        // Past the job's own deadline the job fails as a whole (the consumer fails it once); past the shard's limit, images fail.
+        XaiVisionException JobPastDeadline() => new($"The job passed its deadline ({deadline:u}) while shard {shard.ShardIndex + 1}/{shard.ShardCount} was running (Jobs:MaxJobMinutes, or the spec's maxMinutes).");
 
         // Worker:PrefetchNextBatch: a bounded pipeline — the next batch downloads and decodes while this one computes.
         var batches = shard.Images.Chunk(limits.BatchSize).ToList();
@@ -55,6 +57,7 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
             ct.ThrowIfCancellationRequested(); // shutting down: abandon; the shard is redelivered and redone
             if (clock.GetUtcNow() > deadline) // checked before downloading: images past the limit are not fetched
             {
+                if (jobDeadline) throw JobPastDeadline();
                 foreach (var image in batch)
                     records.Add(new ImageRecord(image.Blob, JobLayout.ImageId(spec, image.Blob), null, null, null, [], [], $"Not explained: {limitReason}."));
                 failed += batch.Length;
@@ -72,6 +75,10 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
             try
             {
                 result = await RunAsync(cached, suite, ready.Select(r => r.View).ToList(), ready.Select(r => r.Mask).ToList(), ready.Select(r => r.Image.Label).ToList(), deadline, ct);
+            }
+            catch (TimeoutException) when (jobDeadline)
+            {
+                throw JobPastDeadline();
             }
             catch (Exception e) when (e is TimeoutException || EngineFaults.IsEngineFault(e, ct))
             {
@@ -119,14 +126,14 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
     /// The shard's time limit: <c>Worker:MaxSecondsPerImage</c> × images, at most <c>Worker:MaxShardSeconds</c> (below the broker's
     /// consumer timeout), and never past the job's deadline; with the words that say which limit it was.
     /// </summary>
-    (DateTimeOffset Deadline, string Reason) Deadline(AuditShard shard, WorkerOptions limits)
+    (DateTimeOffset Deadline, string Reason, bool IsJobDeadline) Deadline(AuditShard shard, WorkerOptions limits)
     {
         var now = clock.GetUtcNow();
         var perImage = (double)limits.MaxSecondsPerImage * shard.Images.Count;
         var (deadline, reason) = perImage <= limits.MaxShardSeconds
             ? (now + TimeSpan.FromSeconds(perImage), $"the shard ran past its time limit ({limits.MaxSecondsPerImage} s per image, Worker:MaxSecondsPerImage)")
             : (now + TimeSpan.FromSeconds(limits.MaxShardSeconds), $"the shard ran past its time limit ({limits.MaxShardSeconds} s, Worker:MaxShardSeconds)");
-        return shard.Deadline is { } job && job < deadline ? (job, "the job passed its deadline (Jobs:MaxJobMinutes, or the spec's maxMinutes)") : (deadline, reason);
+        return shard.Deadline is { } job && job < deadline ? (job, "the job passed its deadline", true) : (deadline, reason, false);
     }
 
     /// <summary>

@@ -1,0 +1,145 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using XaiVision.Contracts;
+using XaiVision.Worker.Jobs;
+using XaiVision.Worker.Storage;
+using XaiVision.Worker.Tests.Consumers;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace XaiVision.Worker.Tests.EndToEnd;
+
+/// <summary>
+/// Every job ends, on the real RabbitMQ and Azurite, whatever the engine does: a native libtorch error in one shard of
+/// three (the job completes with those images failed and the gates say so), in every shard (the job fails), a batch that
+/// runs past its time limit, and a job that runs past its deadline. Native errors are real libtorch errors: a forward
+/// pre-hook on the worker's cached model reshapes its input to an impossible shape for the chosen batches.
+/// </summary>
+[Collection(RealServicesCollection.Name)]
+public sealed class JobEndsTests(ITestOutputHelper log) : IAsyncLifetime
+{
+    readonly RealServices _services = new();
+    readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    readonly List<IHost> _hosts = [];
+    IHost _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _client = _services.Host(consumers: false);
+        await _client.StartAsync();
+        await DemoJob.SeedAsync(_client.Services.GetRequiredService<IBlobStore>());
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in _hosts.Append(_client))
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+
+    async Task<IHost> WorkerAsync(Dictionary<string, string?>? settings = null)
+    {
+        var worker = _services.Host(consumers: true, settings);
+        _hosts.Add(worker);
+        await worker.StartAsync();
+        return worker;
+    }
+
+    /// <summary>12 demo images in shards of 5, 5 and 2 (one batch each); grad-cam only, so every forward sees the shard's own rows.</summary>
+    AuditJobSpec Spec(string name) => WorkerTestServices.CheapDemoSpec($"ends-{_run}-{name}") with
+    {
+        Suite = new SuiteDefinition { Explainers = ["grad-cam"], Seed = 1 },
+        Gates = [new Gate { Metric = ReportBuilder.FailedImagesFigure, Max = 0 }],
+        ShardSize = 5,
+    };
+
+    /// <summary>Makes every forward of the worker's cached demo model whose batch has <paramref name="rows"/> rows (any, when null) fail inside libtorch.</summary>
+    static async Task BreakModelAsync(IHost worker, AuditJobSpec spec, int? rows)
+    {
+        var cached = await worker.Services.GetRequiredService<ModelCache>().GetAsync(spec.Model, CancellationToken.None);
+        cached.Model.Network.register_forward_pre_hook((_, input) =>
+            rows is null || input.shape[0] == rows ? input.view(-1, 7, 13) : input); // not a multiple of 91 elements: a native error
+    }
+
+    async Task<JobOutcome> RunAsync(AuditJobSpec spec)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var outcome = await JobRuns.RunAsync(_client.Services.GetRequiredService<IBus>(), spec);
+        log.WriteLine($"{spec.Output.Prefix}: ended in {watch.Elapsed.TotalSeconds:F1} s — " +
+            (outcome.Completed is { } c ? $"completed, {c.FailedImages}/{c.Images} failed, gates {(c.GatesPassed ? "passed" : string.Join("; ", c.GateFailures))}" : $"failed: {outcome.Failed?.Reason}"));
+        return outcome;
+    }
+
+    [Fact]
+    public async Task A_native_error_in_one_shard_of_three_completes_the_job_with_those_images_failed()
+    {
+        var spec = Spec("one");
+        var worker = await WorkerAsync();
+        await BreakModelAsync(worker, spec, rows: 2);
+        var outcome = await RunAsync(spec);
+        var completed = Assert.IsType<AuditJobCompleted>(outcome.Completed);
+        Assert.Equal(12, completed.Images);
+        Assert.Equal(2, completed.FailedImages);
+        Assert.False(completed.GatesPassed);
+        Assert.Contains(completed.GateFailures, f => f.StartsWith(ReportBuilder.FailedImagesFigure));
+        var report = System.Text.Json.JsonSerializer.Deserialize<JobReport>(
+            (await _client.Services.GetRequiredService<IBlobStore>().ReadAsync("audits", JobLayout.Report(spec)))!, Engine.Pipeline.ExplainRunner.Json)!;
+        Assert.Equal(2, report.Errors.Count);
+        Assert.All(report.Errors, e => Assert.StartsWith("engine error: ", e.Error));
+        Assert.All(report.Errors, e => Assert.DoesNotContain("frame #", e.Error)); // one line, no C++ trace
+        Assert.Equal(0u, await Broker.ErrorMessagesAsync(_services));
+    }
+
+    [Fact]
+    public async Task A_native_error_in_every_shard_fails_the_job_with_the_reason()
+    {
+        var spec = Spec("all");
+        var worker = await WorkerAsync();
+        await BreakModelAsync(worker, spec, rows: null);
+        var outcome = await RunAsync(spec);
+        Assert.Null(outcome.Completed);
+        var failed = Assert.IsType<AuditJobFailed>(outcome.Failed);
+        Assert.StartsWith("No image could be explained (12 failed): engine error: ", failed.Reason);
+        var store = _client.Services.GetRequiredService<IBlobStore>();
+        Assert.True(await store.ExistsAsync("audits", JobLayout.Failed(spec)));
+        Assert.False(await store.ExistsAsync("audits", JobLayout.Report(spec)));
+        Assert.Equal(0u, await Broker.ErrorMessagesAsync(_services));
+    }
+
+    [Fact]
+    public async Task A_batch_past_its_time_limit_is_abandoned_and_the_job_still_ends()
+    {
+        // 1 s per image, shards of 2: each shard may take 2 s; one batch of integrated gradients with 4000 steps takes ~10 s here.
+        var spec = Spec("slow") with
+        {
+            Images = Spec("slow").Images with { Limit = 6 },
+            Suite = new SuiteDefinition { Explainers = ["integrated-gradients(steps=4000)"], Seed = 1 },
+            ShardSize = 2,
+        };
+        await WorkerAsync(new() { ["Worker:MaxSecondsPerImage"] = "1" });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var outcome = await RunAsync(spec);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed}");
+        var failed = Assert.IsType<AuditJobFailed>(outcome.Failed);
+        Assert.Contains("ran past its time limit (1 s per image, Worker:MaxSecondsPerImage)", failed.Reason);
+    }
+
+    [Fact]
+    public async Task A_job_past_its_deadline_fails_and_says_so()
+    {
+        // Deadline 6 s (Jobs:MaxJobMinutes = 0.1), checked every second; the whole job needs ~30 s of integrated gradients.
+        var spec = Spec("deadline") with { Suite = new SuiteDefinition { Explainers = ["integrated-gradients(steps=1000)"], Seed = 1 }, ShardSize = 12 };
+        await WorkerAsync(new() { ["Jobs:MaxJobMinutes"] = "0.1", ["Jobs:DeadlineCheckSeconds"] = "1" });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var outcome = await RunAsync(spec);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
+        var failed = Assert.IsType<AuditJobFailed>(outcome.Failed);
+        Assert.Contains("passed its deadline", failed.Reason);
+        var store = _client.Services.GetRequiredService<IBlobStore>();
+        await WorkerTestServices.Until(() => !store.ListAsync("xaivision-jobs", JobLayout.OpenPrefix).Result.Any(n => n.Contains(outcome.Failed!.JobId.ToString())),
+            "the open-job entry to go");
+    }
+}
