@@ -9,7 +9,10 @@ public static class CliRunner
 
     public static string Fixture(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "fixtures", .. parts]);
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => RunWithSignal(null, TimeSpan.Zero, args);
+
+    /// <summary>Runs the CLI and, when <paramref name="signal"/> is given (TERM, INT), sends it after <paramref name="after"/>.</summary>
+    public static Result RunWithSignal(string? signal, TimeSpan after, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -22,6 +25,11 @@ public static class CliRunner
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (signal is not null && !process.WaitForExit(after))
+        {
+            using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString()]);
+            kill.WaitForExit();
+        }
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             process.Kill(entireProcessTree: true);

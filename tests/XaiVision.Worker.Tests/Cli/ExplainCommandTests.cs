@@ -22,12 +22,12 @@ public class ExplainCommandTests(ITestOutputHelper log)
     }
 
     [Theory]
-    [InlineData("error: Unknown method 'gradcam-pp'", "explain", "--methods", "gradcam-pp")]
+    [InlineData("error: --methods[0]: Unknown method 'gradcam-pp'", "explain", "--methods", "gradcam-pp")]
     [InlineData("error: 'missing.png' is neither an image file nor a folder.", "explain", "missing.png")]
     [InlineData("error: Unknown architecture 'vgg17'", "explain", "--model", "vgg17")]
     [InlineData("error: Target 'best' is not one of", "explain", "--target", "best")]
     [InlineData("error: Device 'cuda' was asked for but CUDA is not available", "explain", "--device", "cuda")]
-    [InlineData("error: --batch-size must be at least 1.", "explain", "--batch-size", "0")]
+    [InlineData("error: --batch-size must be 1–1024.", "explain", "--batch-size", "0")]
     public void User_mistakes_exit_1_with_one_line(string message, params string[] args)
     {
         var result = CliRunner.Run(args);
@@ -108,7 +108,7 @@ public class ExplainCommandTests(ITestOutputHelper log)
     {
         var result = CliRunner.Run("explain", "--metrics", "deletion,aopc");
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("error: Unknown metric 'aopc'. Known: deletion, insertion, aopc-morf", result.Error);
+        Assert.StartsWith("error: --metrics[1]: Unknown metric 'aopc'. Known: deletion, insertion, aopc-morf", result.Error);
     }
 
     [Fact]

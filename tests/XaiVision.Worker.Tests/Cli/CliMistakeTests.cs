@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace XaiVision.Worker.Tests.Cli;
+
+/// <summary>
+/// Ordinary mistakes, one test each, as the real executable meets them: every one is one <c>error:</c> line with a
+/// documented exit code — never a stack trace, never a hang — and per-image problems leave the other images explained.
+/// </summary>
+public class CliMistakeTests(ITestOutputHelper log)
+{
+    static string Temp() => Directory.CreateTempSubdirectory("xaivision-mistake-").FullName;
+
+    static string DemoImage(string name) => Path.Combine(AppContext.BaseDirectory, "assets", "demo", "images", name);
+
+    void AssertOneLine(CliRunner.Result result, int exitCode, string expected)
+    {
+        log.WriteLine($"exit {result.ExitCode}\n{result.Output}\n{result.Error}");
+        Assert.Equal(exitCode, result.ExitCode);
+        var lines = result.Error.Trim().Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("error: ") && l.Contains(expected));
+        Assert.Single(lines, l => l.StartsWith("error: "));
+        Assert.DoesNotContain("   at ", result.Error);
+        Assert.DoesNotContain("Unhandled exception", result.Error);
+    }
+
+    [Fact]
+    public void A_dangling_link_and_a_fifo_are_per_image_errors_and_the_other_images_are_explained()
+    {
+        var folder = Temp();
+        File.Copy(DemoImage("00_circle.png"), Path.Combine(folder, "a.png"));
+        File.Copy(DemoImage("01_square.png"), Path.Combine(folder, "b.png"));
+        File.CreateSymbolicLink(Path.Combine(folder, "dangling.png"), Path.Combine(folder, "gone.png"));
+        using (var mkfifo = Process.Start("mkfifo", [Path.Combine(folder, "pipe.png")])) mkfifo.WaitForExit();
+        var output = Temp();
+        var result = CliRunner.Run("explain", folder, "--methods", "grad-cam", "--out", output);
+        log.WriteLine(result.Output + result.Error);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is a link to a file that does not exist", result.Output);
+        Assert.Contains("is empty (0 bytes) or not a regular file", result.Output);
+        var images = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json"))).RootElement.GetProperty("images").EnumerateArray().ToList();
+        Assert.Equal(4, images.Count);
+        Assert.Equal(2, images.Count(i => i.GetProperty("error").ValueKind == JsonValueKind.Null));
+        Assert.True(File.Exists(Path.Combine(output, "a", "grad-cam.png")));
+    }
+
+    [Fact]
+    public void Unwritable_outputs_are_one_line()
+    {
+        AssertOneLine(CliRunner.Run("explain", "--methods", "grad-cam", "--out", "/proc/xaivision-out"), 1, "--out '/proc/xaivision-out' cannot be written");
+        var file = Path.Combine(Temp(), "taken");
+        File.WriteAllText(file, "x");
+        AssertOneLine(CliRunner.Run("explain", "--methods", "grad-cam", "--out", file), 1, "is a file, not a folder");
+        // A full disk: the summary's path leads to /dev/full, which refuses every write with ENOSPC.
+        var full = Temp();
+        File.CreateSymbolicLink(Path.Combine(full, "summary.json"), "/dev/full");
+        AssertOneLine(CliRunner.Run("explain", DemoImage("00_circle.png"), "--methods", "grad-cam", "--out", full), 1, "No space left on device");
+    }
+
+    [Theory]
+    [InlineData("'demo-shapes' takes 64×64 inputs only", "--input-size", "224")]
+    [InlineData("layer 'classifier' of 'demo-shapes' belongs to the classifier head", "--methods", "grad-cam(layer=classifier)")]
+    [InlineData("20000 px is over the input-size limit of 1024", "--model", "vgg11", "--input-size", "20000")]
+    [InlineData("--metrics localisation needs ground-truth masks, and none of the images has one", "--metrics", "localisation", "--masks-free")]
+    [InlineData("perturbation 'noise' is given twice", "--perturb", "noise,noise(sigma=0.2)")]
+    [InlineData("Cannot parse argument 'many' for option '--batch-size' as a whole number", "--batch-size", "many")]
+    public void Mistakes_that_used_to_reach_libtorch_or_do_nothing_are_one_line(string expected, params string[] args)
+    {
+        var image = DemoImage("00_circle.png");
+        if (args[^1] == "--masks-free") // an image without a labels.csv beside it has no mask
+        {
+            var folder = Temp();
+            File.Copy(image, image = Path.Combine(folder, "a.png"));
+            args = args[..^1];
+        }
+        var watch = Stopwatch.StartNew();
+        AssertOneLine(CliRunner.Run(["explain", image, "--out", Temp(), .. args]), 1, expected);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public void When_every_image_fails_it_says_so_and_exits_2()
+    {
+        var folder = Temp();
+        File.WriteAllText(Path.Combine(folder, "notes.png"), "not an image");
+        var result = CliRunner.Run("explain", folder, "--methods", "grad-cam", "--out", Temp());
+        AssertOneLine(result, 2, "none of the 1 image(s) could be explained");
+        Assert.Contains("1/1 images done: 0 explained, 1 failed", result.Error);
+    }
+
+    [Fact]
+    public void Configuration_mistakes_are_one_line()
+    {
+        AssertOneLine(CliRunner.Run("run", "--set", "Transport:Kind=Kafka"), 1, "invalid configuration: Transport:Kind = 'Kafka' is not one of InMemory, RabbitMq.");
+        AssertOneLine(CliRunner.Run("run", "--set", "Worker:BatchSize=lots"), 1, "invalid configuration: Worker:BatchSize = 'lots' is not a whole number.");
+        AssertOneLine(CliRunner.Run("status", Guid.NewGuid().ToString(), "--set", "Storage:Kind=Azure"), 1, "Storage:ConnectionString is required");
+    }
+
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public void A_client_waiting_for_an_unreachable_broker_stops_at_once_on_a_signal(string signal)
+    {
+        var spec = Path.Combine(Temp(), "job.yaml");
+        File.WriteAllText(spec, "model: { architecture: demo-shapes }\nimages: { container: photos }\nsuite: { explainers: [grad-cam] }\noutput: { container: audits, prefix: x }\n");
+        var watch = Stopwatch.StartNew();
+        var result = CliRunner.RunWithSignal(signal, TimeSpan.FromSeconds(3), "submit", spec, "--wait",
+            "--set", "Transport:Kind=RabbitMq", "--set", $"Transport:RabbitMqUri=amqp://guest:guest@127.0.0.1:{Unused()}/");
+        AssertOneLine(result, 130, "interrupted.");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public void A_client_gives_up_on_an_unreachable_broker_after_the_connect_timeout()
+    {
+        var spec = Path.Combine(Temp(), "job.yaml");
+        File.WriteAllText(spec, "model: { architecture: demo-shapes }\nimages: { container: photos }\nsuite: { explainers: [grad-cam] }\noutput: { container: audits, prefix: x }\n");
+        var watch = Stopwatch.StartNew();
+        var result = CliRunner.Run("submit", spec, "--wait", "--set", "Transport:Kind=RabbitMq", "--set", $"Transport:RabbitMqUri=amqp://guest:guest@127.0.0.1:{Unused()}/",
+            "--set", "Transport:ConnectTimeoutSeconds=2");
+        AssertOneLine(result, 5, "cannot reach the broker at amqp://127.0.0.1:");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
+    }
+
+    /// <summary>A loopback port nothing listens on.</summary>
+    static int Unused()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
