@@ -55,7 +55,8 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
         {
             var batch = batches[b];
             ct.ThrowIfCancellationRequested(); // shutting down: abandon; the shard is redelivered and redone
-            if (clock.GetUtcNow() > deadline) // checked before downloading: images past the limit are not fetched
+            var now = clock.GetUtcNow(); // read once per batch: what is left of the limit is this batch's budget
+            if (now > deadline) // checked before downloading: images past the limit are not fetched
             {
                 if (jobDeadline) throw JobPastDeadline();
                 foreach (var image in batch)
@@ -74,7 +75,7 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
             SuiteBatch result;
             try
             {
-                result = await RunAsync(cached, suite, ready.Select(r => r.View).ToList(), ready.Select(r => r.Mask).ToList(), ready.Select(r => r.Image.Label).ToList(), deadline, ct);
+                result = await RunAsync(cached, suite, ready.Select(r => r.View).ToList(), ready.Select(r => r.Mask).ToList(), ready.Select(r => r.Image.Label).ToList(), deadline - now, ct);
             }
             catch (TimeoutException) when (jobDeadline)
             {
@@ -92,7 +93,7 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
             foreach (var (stage, ms) in result.StageMilliseconds)
                 WorkerTelemetry.StageMilliseconds.Record(ms, new KeyValuePair<string, object?>("stage", stage));
 
-            var comparisons = baseline is null ? null : await CompareAsync(baseline, suite, ready.Select(r => (r.View, r.Mask)).ToList(), result, deadline, ct);
+            var comparisons = baseline is null ? null : await CompareAsync(baseline, suite, ready.Select(r => (r.View, r.Mask)).ToList(), result, deadline - now, ct);
             var artefacts = new List<(string Name, byte[] Bytes)>();
             var builder = new RecordBuilder(spec.Output.Overlays, spec.Output.RawMaps, (relative, bytes) => artefacts.Add((relative, bytes)));
             for (int i = 0; i < ready.Count; i++)
@@ -114,11 +115,11 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
 
     /// <summary>The baseline explains the same images for the candidate's classes (no perturbations), then each map is compared.</summary>
     async Task<List<IReadOnlyList<ComparisonRecord>>> CompareAsync(ModelCache.CachedModel baseline, SuiteSpec suite,
-        List<(RgbImage View, bool[]? Mask)> images, SuiteBatch candidate, DateTimeOffset deadline, CancellationToken ct)
+        List<(RgbImage View, bool[]? Mask)> images, SuiteBatch candidate, TimeSpan budget, CancellationToken ct)
     {
         var classes = candidate.Images.Select(i => (int?)(int)i.Maps[0].Target.Index).ToList();
         var spec = suite with { Target = TargetSelection.Parse("label"), Perturbations = [] };
-        var reference = await RunAsync(baseline, spec, images.Select(i => i.View).ToList(), images.Select(i => i.Mask).ToList(), classes, deadline, ct);
+        var reference = await RunAsync(baseline, spec, images.Select(i => i.View).ToList(), images.Select(i => i.Mask).ToList(), classes, budget, ct);
         return candidate.Images.Zip(reference.Images, ModelComparison.Compare).ToList();
     }
 
@@ -139,13 +140,14 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
     /// <summary>
     /// Runs a suite batch on a cached model, one shard at a time per model (explainers attach hooks to it); a batch that
     /// runs out of memory is split, and the size that fitted is kept with the model for later batches. A batch still running
-    /// at the deadline is abandoned with a <see cref="TimeoutException"/> (native code cannot be interrupted): it frees the
+    /// when its <paramref name="budget"/> (what was left of the shard's limit when it started) is spent is abandoned with a <see cref="TimeoutException"/> (native code cannot be interrupted): it frees the
     /// model when it ends, and until then later batches wait for the model only until their own deadline.
     /// </summary>
     async Task<SuiteBatch> RunAsync(ModelCache.CachedModel cached, SuiteSpec suite, List<RgbImage> views, List<bool[]?> masks, List<int?> labels,
-        DateTimeOffset deadline, CancellationToken ct)
+        TimeSpan budget, CancellationToken ct)
     {
-        TimeSpan Remaining() => deadline - clock.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan Remaining() => budget - started.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
         if (!await cached.Gate.WaitAsync(Remaining(), ct)) throw new TimeoutException();
         Task<SuiteBatch> work;
         try
@@ -169,7 +171,7 @@ public sealed class ShardProcessor(IBlobStore store, ModelCache models, IOptions
             throw;
         }
         _ = work.ContinueWith(_ => cached.Gate.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return await work.WaitAsync(Remaining(), clock, ct);
+        return await work.WaitAsync(Remaining(), ct);
     }
 
     sealed record LoadedBatch(List<(ShardImage Image, RgbImage View, bool[]? Mask)> Ready, List<ImageRecord> Errors);

@@ -46,11 +46,18 @@ public class LimitsTests
     public async Task Oversized_images_and_decompression_bombs_become_per_image_errors()
     {
         // Demo pictures are 64×64 and about 10 kB: 10,100 bytes admits seven of them, 4,095 pixels admits none of those.
-        var (completed, _, store, provider) = await RunAsync("limits", new() { ["Worker:MaxImageBytes"] = "10100", ["Worker:MaxImagePixels"] = "4095" });
+        // With no image explained the job fails, naming the reasons; the per-image records stay in the shard results.
+        var (provider, harness, store, _) = await WorkerTestServices.StartSeededAsync("limits",
+            new Dictionary<string, string?> { ["Worker:MaxImageBytes"] = "10100", ["Worker:MaxImagePixels"] = "4095" });
         await using var _ = provider;
+        await harness.Bus.Publish(new SubmitAuditJob(Guid.NewGuid(), WorkerTestServices.CheapDemoSpec("limits")));
+        await WorkerTestServices.Until(() => harness.Published.Select<AuditJobFailed>().Any(), "the job to fail");
+        var reason = harness.Published.Select<AuditJobFailed>().Single().Context.Message.Reason;
+        Assert.StartsWith("No image could be explained (12 failed): ", reason);
+        Assert.Contains("over the limit of 4,095", reason);
         var records = await RecordsAsync(store, "limits");
         Assert.Equal(12, records.Count);
-        Assert.Equal(12, completed!.FailedImages);
+        Assert.All(records, r => Assert.NotNull(r.Error));
         Assert.Equal(5, records.Count(r => r.Error!.Contains("bytes, over the limit of 10,100"))); // refused before download
         Assert.Equal(7, records.Count(r => r.Error!.Contains("= 4,096 pixels, over the limit of 4,095"))); // refused from the header
     }

@@ -150,5 +150,7 @@ public class DeploymentFilesTests
         Assert.Contains("mode: QueueLength", keda);
         Assert.Contains("type: rabbitmq", keda);
         Assert.Contains("audit-shard", keda); // MassTransit's queue name for AuditShardConsumer
+        Assert.Contains("\"name\" \"submit-audit-job\"", keda); // a submission alone scales a worker up from zero
+        Assert.Equal(2, keda.Split("type: rabbitmq").Length - 1);
     }
 }

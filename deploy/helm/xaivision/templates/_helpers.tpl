@@ -32,3 +32,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
       name: {{ .Values.secrets.existingSecret }}
       key: {{ .Values.secrets.storageConnectionStringKey }}
 {{- end -}}
+
+{{/* A queue name as the worker names it: "<prefix>-<name>" with Transport:EndpointPrefix, else "<name>". */}}
+{{- define "xaivision.queue" -}}
+{{- if .prefix -}}{{ printf "%s-%s" .prefix .name }}{{- else -}}{{ .name }}{{- end -}}
+{{- end -}}
