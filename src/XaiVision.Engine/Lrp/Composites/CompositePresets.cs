@@ -14,7 +14,8 @@ namespace XaiVision.Engine.Lrp.Composites;
 /// (VGG16: blocks 1–3 = features.0–16); ε = 0.25·rms(z) on the other convolutions (VGG16: features.17–30);
 /// LRP-0 on the dense layers (dense layers are convolutions over a 1×1 map, so the same rules hold);
 /// max-pooling as average pooling. Blocks: VGG/demo — the max-pool blocks of <c>features</c>;
-/// ResNet — conv1 and layer1–4 (γ on conv1, layer1, layer2; ε on layer3, layer4).</item>
+/// ResNet — conv1 and layer1–4 (γ on conv1, layer1, layer2; ε on layer3, layer4). γ is the generalised rule
+/// (<see cref="GammaRule"/>; identical to the original on VGG), the original by <c>gamma-variant=original</c>.</item>
 /// <item>Zennit's presets <c>lrp:epsilon-plus-flat</c>, <c>lrp:epsilon-gamma-box</c>,
 /// <c>lrp:epsilon-alpha2-beta1</c>, <c>lrp:epsilon-plus</c>: ε = 1e-6 on dense layers; convolutions z⁺,
 /// γ = 0.25 or α2β1; first layer flat or z^B where the name says; average pooling Norm; max-pooling
@@ -42,12 +43,13 @@ public static class CompositePresets
     public static Composite Montavon(MethodSpec spec)
     {
         double gamma = spec.Double("gamma", 0.25, 0, 1e6);
+        var gammaRule = GammaVariant(spec);
         double epsilon = spec.Double("epsilon", 0.25, 0, 1e6);
         bool averageMaxPool = spec.Choice("maxpool", true, new Dictionary<string, bool> { ["average"] = true, ["winner"] = false });
         return new Composite("lrp-composite",
         [
             new("first layer → z^B", l => l.IsFirstAffine, _ => new ZBoxRule()),
-            new($"lower convolution blocks → γ({gamma})", l => l.Kind == LayerKind.Convolution && IsLower(l), _ => new GammaRule(gamma)),
+            new($"lower convolution blocks → γ({gamma})", l => l.Kind == LayerKind.Convolution && IsLower(l), _ => gammaRule(gamma)),
             new($"upper convolution blocks → ε({epsilon}·rms)", l => l.Kind == LayerKind.Convolution, _ => new EpsilonRule(epsilon, relative: true)),
             new("dense layers → LRP-0", l => l.Kind == LayerKind.Linear, _ => null),
             new(averageMaxPool ? "max-pooling → as average pooling" : "max-pooling → winner", l => l.Kind == LayerKind.MaxPool,
@@ -74,7 +76,7 @@ public static class CompositePresets
         IReadOnlyList<CompositeEntry> table = preset switch
         {
             "epsilon-plus-flat" => [First("flat", () => new FlatRule()), Conv("z⁺", () => new ZPlusRule()), dense, pools, PassThrough],
-            "epsilon-gamma-box" => Gamma(spec, g => [First("z^B", () => new ZBoxRule()), Conv($"γ({g})", () => new GammaRule(g)), dense, pools, PassThrough]),
+            "epsilon-gamma-box" => Gamma(spec, (g, rule) => [First("z^B", () => new ZBoxRule()), Conv($"γ({g})", () => rule(g)), dense, pools, PassThrough]),
             "epsilon-alpha2-beta1" => AlphaBeta(spec, (a, b) => [Conv($"α{a}β{b}", () => new AlphaBetaRule(a, b)), dense, pools, PassThrough]),
             "epsilon-plus" => [Conv("z⁺", () => new ZPlusRule()), dense, pools, PassThrough],
             _ => throw new XaiVisionException($"Unknown LRP preset '{preset}'. Known: {string.Join(", ", ZennitNames)} (and lrp-epsilon, lrp-composite)."),
@@ -82,7 +84,15 @@ public static class CompositePresets
         return new Composite("lrp:" + preset, table);
     }
 
-    static IReadOnlyList<CompositeEntry> Gamma(MethodSpec spec, Func<double, IReadOnlyList<CompositeEntry>> build) => build(spec.Double("gamma", 0.25, 0, 1e6));
+    static IReadOnlyList<CompositeEntry> Gamma(MethodSpec spec, Func<double, Func<double, ILrpRule>, IReadOnlyList<CompositeEntry>> build) =>
+        build(spec.Double("gamma", 0.25, 0, 1e6), GammaVariant(spec));
+
+    /// <summary>
+    /// <c>gamma-variant=generalised</c> (default; Andéol et al. 2021, as Zennit) or <c>original</c> (Montavon et al. 2019). They
+    /// agree on VGG, where every γ layer feeds a ReLU; on residual nets only the generalised rule is meaningful.
+    /// </summary>
+    static Func<double, ILrpRule> GammaVariant(MethodSpec spec) => spec.Choice("gamma-variant", (Func<double, ILrpRule>)(g => new GammaRule(g)),
+        new Dictionary<string, Func<double, ILrpRule>> { ["generalised"] = g => new GammaRule(g), ["generalized"] = g => new GammaRule(g), ["original"] = g => new OriginalGammaRule(g) });
 
     static IReadOnlyList<CompositeEntry> AlphaBeta(MethodSpec spec, Func<double, double, IReadOnlyList<CompositeEntry>> build)
     {

@@ -3,8 +3,16 @@ using static TorchSharp.torch;
 namespace XaiVision.Engine.Lrp.Rules;
 
 /// <summary>
-/// LRP-γ (Montavon et al. 2019, eq. 4): R_i = Σ_j a_i (w_ij + γ w_ij⁺) / Σ_i a_i (w_ij + γ w_ij⁺) · R_j,
-/// favouring positive contributions; biases alike (b + γ b⁺). γ = 0 is LRP-0.
+/// The generalised LRP-γ (Andéol et al. 2021, "Learning domain invariant representations by joint Wasserstein distance
+/// minimization"; Zennit's <c>rules.Gamma</c>): a positive output is explained by its γ-enhanced positive contributions,
+/// a negative output by its γ-enhanced negative ones:
+/// <code>
+///   z⁺_j = Σ_i a_i⁺ (w_ij + γ w_ij⁺) + a_i⁻ (w_ij + γ w_ij⁻) + b_j + γ b_j⁺      (used where y_j &gt; 0)
+///   z⁻_j = Σ_i a_i⁺ (w_ij + γ w_ij⁻) + a_i⁻ (w_ij + γ w_ij⁺) + b_j + γ b_j⁻      (used where y_j &lt; 0)
+///   R_i  = Σ_j [y_j &gt; 0] (a_i⁺ (w_ij + γ w_ij⁺) + a_i⁻ (w_ij + γ w_ij⁻)) R_j / z⁺_j
+///        + Σ_j [y_j &lt; 0] (a_i⁺ (w_ij + γ w_ij⁻) + a_i⁻ (w_ij + γ w_ij⁺)) R_j / z⁻_j
+/// </code>
+/// With non-negative inputs and positive outputs this is the original rule (<see cref="OriginalGammaRule"/>).
 /// </summary>
 public sealed class GammaRule(double gamma) : ILrpRule
 {
@@ -13,9 +21,14 @@ public sealed class GammaRule(double gamma) : ILrpRule
     public Tensor Forward(LrpCall call)
     {
         var layer = AffineLayer.Require(call, Name);
-        var w = layer.Weight + gamma * layer.Weight.clamp(min: 0);
-        var b = layer.Bias is null ? null : layer.Bias + gamma * layer.Bias.clamp(min: 0);
-        var z = Stabiliser.Add(layer.Apply(call.Input, w, b), 1e-9);
-        return Stabiliser.Reroute(call.Output, z);
+        var (w, b) = (layer.Weight, layer.Bias);
+        var (favourPositive, favourNegative) = (w + gamma * w.clamp(min: 0), w + gamma * w.clamp(max: 0));
+        var (ap, an) = (call.Input.clamp(min: 0), call.Input.clamp(max: 0));
+        var zPositive = layer.Apply(ap, favourPositive, b is null ? null : b + gamma * b.clamp(min: 0)) + layer.Apply(an, favourNegative, null);
+        var zNegative = layer.Apply(ap, favourNegative, b is null ? null : b + gamma * b.clamp(max: 0)) + layer.Apply(an, favourPositive, null);
+        var y = call.Output;
+        var (isPositive, isNegative) = (y.gt(0).to_type(y.dtype).detach(), y.lt(0).to_type(y.dtype).detach());
+        // value: y where y ≠ 0 (0 where y = 0); gradient: each output's relevance through its own z
+        return isPositive * Stabiliser.Reroute(y, Stabiliser.Add(zPositive, 1e-9)) + isNegative * Stabiliser.Reroute(y, Stabiliser.Add(zNegative, 1e-9));
     }
 }
