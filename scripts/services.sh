@@ -16,7 +16,8 @@ rabbit_env() {
   export HOME="$STATE/rabbit-home" RABBITMQ_NODENAME="xaivision@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
     RABBITMQ_NODE_PORT="$AMQP_PORT" RABBITMQ_DIST_PORT="$DIST_PORT" RABBITMQ_MNESIA_BASE="$STATE/rabbit/mnesia" \
     RABBITMQ_LOG_BASE="$STATE/rabbit/log" RABBITMQ_PID_FILE="$STATE/rabbit/pid" \
-    RABBITMQ_ENABLED_PLUGINS_FILE="$STATE/rabbit/enabled_plugins" RABBITMQ_CONFIG_FILE="$STATE/rabbit/rabbitmq"
+    RABBITMQ_ENABLED_PLUGINS_FILE="$STATE/rabbit/enabled_plugins" RABBITMQ_CONFIG_FILE="$STATE/rabbit/rabbitmq" \
+    ERL_CRASH_DUMP="$STATE/erl_crash.dump"
 }
 
 install() {
@@ -57,6 +58,7 @@ start() {
 }
 
 stop() {
+  [ -d "$STATE" ] || return 0 # nothing was started with this state folder (and rabbitmqctl without its cookie would crash)
   ( rabbit_env; timeout 60 /usr/lib/rabbitmq/bin/rabbitmqctl -q shutdown >/dev/null 2>&1 || true )
   pkill -f -- "-home $STATE/rabbit-home" 2>/dev/null || true
   if [ -f "$STATE/azurite.pid" ]; then kill "$(cat "$STATE/azurite.pid")" 2>/dev/null || true; rm -f "$STATE/azurite.pid"; fi

@@ -36,7 +36,8 @@ fi
 # Real RabbitMQ and Azurite for the end-to-end tests, stopped again whatever happens.
 export XAIVISION_SERVICES_DIR=${XAIVISION_SERVICES_DIR:-$(mktemp -d /tmp/xaivision-services.XXXXXX)}
 trap 'scripts/services.sh stop || true' EXIT
-eval "$(scripts/services.sh start)"
+services_env=$(scripts/services.sh start) # an assignment, so a failed start stops the run (eval "$(…)" would hide it)
+eval "$services_env"
 
 dotnet restore XaiVision.sln
 dotnet build XaiVision.sln -c Release --no-restore -warnaserror
