@@ -5,7 +5,6 @@ Tests never run this; they read what it wrote. Files:
   tiny_zip.pth / tiny_legacy.pth  - state dict of TinyNet in the zip (>=1.6) and legacy formats
   tiny.safetensors                - the same tensors in safetensors layout (written by hand: no package here)
   tiny_expected.json              - every tensor's shape, dtype and values, plus a forward pass on a fixed input
-  torchvision_<arch>.json         - [key, shape] of torchvision's state dict, in order
 """
 import json, struct, os, sys
 import torch, torch.nn as nn, torchvision
@@ -59,9 +58,5 @@ class Evil:
 torch.save({"features.0.weight": Evil()}, os.path.join(out, "evil_legacy.pth"), _use_new_zipfile_serialization=False)
 torch.save({"features.0.weight": Evil()}, os.path.join(out, "evil_zip.pth"))
 
-from torchvision import models
-for arch in ["vgg16", "vgg16_bn", "resnet18", "resnet50"]:
-    m = getattr(models, arch)()
-    keys = [[k, list(v.shape)] for k, v in m.state_dict().items()]
-    json.dump(keys, open(os.path.join(out, f"torchvision_{arch}.json"), "w"))
+# torchvision's key/shape lists: tools/make_signatures.py (embedded in the engine).
 print("torch", torch.__version__, "torchvision", torchvision.__version__, "->", out)

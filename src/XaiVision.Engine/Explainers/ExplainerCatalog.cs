@@ -16,6 +16,8 @@ public static class ExplainerCatalog
         ["smoothgrad"] = s => new SmoothGrad(s),
         ["random"] = _ => new RandomBaseline(),
         ["center"] = s => new CentreBaseline(s),
+        ["occlusion"] = s => new Occlusion(s),
+        ["rise"] = s => new Rise(s),
     };
 
     static readonly Dictionary<string, string> Aliases = new()

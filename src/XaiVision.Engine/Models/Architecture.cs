@@ -7,6 +7,7 @@ namespace XaiVision.Engine.Models;
 /// A supported network: how to build it, where its explanations look by default, and which input sizes it takes:
 /// <paramref name="FixedInputSize"/> for a head that is sized for one input (the demo net's flattened Linear), else any size
 /// from <paramref name="MinInputSize"/> (adaptive pooling before the head; five stride-2 stages need at least 32 px).
+/// <paramref name="HeadLayer"/> is the classifier's last layer: its weight's rows are the class count of a weight file.
 /// </summary>
 public sealed record Architecture(
     string Name,
@@ -16,7 +17,8 @@ public sealed record Architecture(
     int DefaultInputSize,
     int DefaultNumClasses,
     int? FixedInputSize = null,
-    int MinInputSize = 32)
+    int MinInputSize = 32,
+    string HeadLayer = "fc")
 {
     /// <summary>Why <paramref name="size"/> does not fit this network (null when it does), in user words.</summary>
     public string? InputSizeProblem(int size, int maxInputSize)

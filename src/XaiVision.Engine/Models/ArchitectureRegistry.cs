@@ -16,6 +16,11 @@ public static class ArchitectureRegistry
 
     public static IReadOnlyCollection<string> Names => All.Keys;
 
+    public static IEnumerable<Architecture> Architectures => All.Values;
+
+    /// <summary>Null for a name that asks for recognition from the weights (empty or <c>auto</c>).</summary>
+    public static Architecture? GetOrRecognise(string? name) => string.IsNullOrWhiteSpace(name) || name.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : Get(name);
+
     public static Architecture Get(string name) =>
         All.TryGetValue(name.Trim(), out var a)
             ? a
@@ -23,7 +28,7 @@ public static class ArchitectureRegistry
 
     static IEnumerable<Architecture> Build()
     {
-        yield return new(Demo, "vgg", n => new DemoNet(n), DemoNet.LastConvRelu, DemoNet.InputSize, 5, FixedInputSize: DemoNet.InputSize);
+        yield return new(Demo, "vgg", n => new DemoNet(n), DemoNet.LastConvRelu, DemoNet.InputSize, 5, FixedInputSize: DemoNet.InputSize, HeadLayer: "classifier.3");
 
         var vggs = new (string Name, Func<int, nn.Module<Tensor, Tensor>> Create, int LastRelu)[]
         {
@@ -36,7 +41,7 @@ public static class ArchitectureRegistry
             ("vgg19", n => torchvision.models.vgg19(n), 35),
             ("vgg19_bn", n => torchvision.models.vgg19_bn(n), 51),
         };
-        foreach (var v in vggs) yield return new(v.Name, "vgg", v.Create, $"features.{v.LastRelu}", 224, 1000);
+        foreach (var v in vggs) yield return new(v.Name, "vgg", v.Create, $"features.{v.LastRelu}", 224, 1000, HeadLayer: "classifier.6");
 
         var resnets = new (string Name, Func<int, nn.Module<Tensor, Tensor>> Create)[]
         {

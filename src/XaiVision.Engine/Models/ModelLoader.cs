@@ -12,11 +12,18 @@ public static class ModelLoader
 
     public static ExplainableModel Load(ModelSpec spec, Device device)
     {
-        var architecture = ArchitectureRegistry.Get(spec.Architecture);
-        var labels = spec.LabelsPath is null ? null : ReadLabels(spec.LabelsPath);
-        int classes = spec.NumClasses ?? labels?.Count ?? architecture.DefaultNumClasses;
+        var named = ArchitectureRegistry.GetOrRecognise(spec.Architecture);
+        if (named is null && spec.WeightsPath is null)
+            throw new XaiVisionException($"Name an architecture (--model, model.architecture) or give weights to recognise it from. Known: {string.Join(", ", ArchitectureRegistry.Names.Order())}.");
+        using var archive = spec.WeightsPath is null ? null : WeightFile.Open(spec.WeightsPath);
+        var selected = archive is null ? null : WeightSelection.Choose(archive, named, spec.Weights ?? new WeightOptions());
+        var architecture = selected?.Architecture ?? named!;
+        var labels = spec.LabelsPath is null ? archive?.ClassNames : ReadLabels(spec.LabelsPath);
+        int classes = selected?.Classes ?? spec.NumClasses ?? labels?.Count ?? architecture.DefaultNumClasses;
         if (labels is not null && labels.Count != classes)
-            throw new XaiVisionException($"Label file '{spec.LabelsPath}' has {labels.Count} names but the model has {classes} classes.");
+            throw new XaiVisionException(spec.LabelsPath is not null
+                ? $"Label file '{spec.LabelsPath}' has {labels.Count} names but the model has {classes} classes."
+                : $"The class names stored in '{spec.WeightsPath}' are {labels.Count}, but its head has {classes} classes.");
         var preprocessing = spec.Preprocessing ?? Preprocessing.ImageNet(architecture.DefaultInputSize,
             architecture.DefaultInputSize == 224 ? 256 : architecture.DefaultInputSize);
         if (architecture.InputSizeProblem(preprocessing.InputSize, MaxInputSize) is { } sizeProblem) throw new XaiVisionException(sizeProblem);
@@ -25,8 +32,8 @@ public static class ModelLoader
         var network = architecture.Create(classes);
         try
         {
-            if (spec.WeightsPath is not null) WeightFile.Load(network, spec.WeightsPath, architecture.Name);
-            var description = $"{architecture.Name} ({(spec.WeightsPath is null ? "random weights" : Path.GetFileName(spec.WeightsPath))})"
+            if (selected is not null) WeightFile.Copy(network, selected.Tensors);
+            var description = architecture.Name + (spec.WeightsPath is null ? " (random weights)" : $" ({Path.GetFileName(spec.WeightsPath)}{Details(selected!)}")
                 + (spec.Precision == ModelPrecision.BFloat16 ? ", bf16" : "");
             return new ExplainableModel(network, architecture, preprocessing, labels, device, description, spec.Precision);
         }
@@ -35,6 +42,17 @@ public static class ModelLoader
             network.Dispose();
             throw;
         }
+    }
+
+    /// <summary>What was read from a weight file, for the one-line model description.</summary>
+    static string Details(SelectedWeights selected)
+    {
+        var parts = new List<string> { $"{selected.Classes} classes" };
+        if (selected.Location.Length > 0) parts.Add($"state dict '{selected.Location}'");
+        if (selected.Prefix.Length > 0) parts.Add($"prefix '{selected.Prefix}' removed");
+        if (selected.Ignored.Count > 0) parts.Add($"{selected.Ignored.Count} extra key(s) ignored");
+        if (selected.Recognised) parts.Add("architecture recognised from the weights");
+        return ", " + string.Join(", ", parts) + ")";
     }
 
     /// <summary>One class name per line; blank lines are an error (they would shift every index).</summary>

@@ -5,6 +5,7 @@ using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
+using XaiVision.Engine.Models.Weights;
 using XaiVision.Engine.Native;
 using XaiVision.Engine.Perturbations;
 using XaiVision.Engine.Pipeline;
@@ -20,9 +21,12 @@ public static class ExplainCommand
     public static Command Create()
     {
         var images = new Argument<string[]>("images") { Description = "Image files or folders (default: the bundled demo images).", Arity = ArgumentArity.ZeroOrMore };
-        var model = new Option<string>("--model") { Description = $"Architecture: {string.Join(", ", ArchitectureRegistry.Names.Order())}.", DefaultValueFactory = _ => ArchitectureRegistry.Demo };
-        var weights = new Option<string?>("--weights") { Description = "Weights: .pth/.pt (PyTorch, zip or legacy), .safetensors or .dat (TorchSharp). Default for the demo: the bundled weights." };
-        var labels = new Option<string?>("--labels") { Description = "Class names, one per line." };
+        var model = new Option<string?>("--model") { Description = $"Architecture: {string.Join(", ", ArchitectureRegistry.Names.Order())}. Default: recognised from --weights; without weights the bundled demo." };
+        var weights = new Option<string?>("--weights") { Description = "Weights: .pth/.pt/.ckpt (PyTorch state dict or training checkpoint, zip or legacy), .safetensors or .dat (TorchSharp). Default for the demo: the bundled weights." };
+        var weightsKey = new Option<string?>("--weights-key") { Description = "Which state dict of a checkpoint that holds several (e.g. model, ema, state_dict)." };
+        var stripPrefix = new Option<string?>("--strip-prefix") { Description = "A key prefix to remove (module., model. and _orig_mod. are removed without asking when that makes the keys fit)." };
+        var allowExtraKeys = new Option<bool>("--allow-extra-keys") { Description = "Ignore weights the architecture has no place for (e.g. an auxiliary head)." };
+        var labels = new Option<string?>("--labels") { Description = "Class names, one per line (default: names stored in the checkpoint, if any)." };
         var methods = new Option<string>("--methods") { Description = $"Comma list; parameters in parentheses, e.g. integrated-gradients(steps=64,baseline=black). Known: {string.Join(", ", ExplainerCatalog.Names)}.", DefaultValueFactory = _ => DefaultMethods };
         var target = new Option<string>("--target") { Description = "predicted | class:K | top-k:K.", DefaultValueFactory = _ => "predicted" };
         var layer = new Option<string?>("--layer") { Description = "Layer for CAM methods, by torchvision name (features.29, layer4). Default: the architecture's." };
@@ -43,28 +47,32 @@ public static class ExplainCommand
 
         var command = new Command("explain", "Explain images with one or more attribution methods.")
         {
-            images, model, weights, labels, methods, target, layer, device, libtorch, batch, seed, output, noRaw, noOverlay, inputSize, resize, maxInputSize, maxPixels, metrics, masks, perturb,
+            images, model, weights, weightsKey, stripPrefix, allowExtraKeys, labels, methods, target, layer, device, libtorch, batch, seed, output, noRaw, noOverlay, inputSize, resize, maxInputSize, maxPixels, metrics, masks, perturb,
         };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             if (parse.GetValue(batch) is < 1 or > 1024) throw new XaiVisionException("--batch-size must be 1–1024.");
             if (parse.GetValue(maxPixels) < 1) throw new XaiVisionException("--max-pixels must be positive.");
-            var architecture = ArchitectureRegistry.Get(parse.GetValue(model) ?? "");
-            var isDemo = architecture.Name == ArchitectureRegistry.Demo;
-            var spec = isDemo && parse.GetValue(weights) is null
+            var weightsFile = parse.GetValue(weights);
+            var named = parse.GetValue(model) is { } modelName ? ArchitectureRegistry.GetOrRecognise(modelName) : weightsFile is null ? ArchitectureRegistry.Get(ArchitectureRegistry.Demo) : null;
+            var spec = named?.Name == ArchitectureRegistry.Demo && weightsFile is null
                 ? DemoAssets.ModelSpec
-                : new ModelSpec(architecture.Name, parse.GetValue(weights), parse.GetValue(labels));
+                : new ModelSpec(named?.Name ?? "", weightsFile, parse.GetValue(labels),
+                    Weights: new WeightOptions(parse.GetValue(weightsKey), parse.GetValue(stripPrefix), parse.GetValue(allowExtraKeys)));
             if (parse.GetValue(labels) is { } labelFile) spec = spec with { LabelsPath = labelFile };
-            int size = parse.GetValue(inputSize) ?? architecture.DefaultInputSize;
             if (parse.GetValue(maxInputSize) is < 16 or > ModelLoader.MaxInputSize) throw new XaiVisionException($"--max-input-size must be 16–{ModelLoader.MaxInputSize}.");
-            if (architecture.InputSizeProblem(size, parse.GetValue(maxInputSize)) is { } sizeProblem) throw new XaiVisionException($"--input-size: {sizeProblem}");
+            int size = parse.GetValue(inputSize) ?? named?.DefaultInputSize ?? 224;
+            if (named?.InputSizeProblem(size, parse.GetValue(maxInputSize)) is { } sizeProblem) throw new XaiVisionException($"--input-size: {sizeProblem}");
+            if (size > parse.GetValue(maxInputSize)) throw new XaiVisionException($"--input-size: {size} px is over the input-size limit of {parse.GetValue(maxInputSize)} (memory grows with its square).");
             if (parse.GetValue(resize) is { } resizeTo && (resizeTo < size || resizeTo > 4 * parse.GetValue(maxInputSize)))
                 throw new XaiVisionException($"--resize must be at least the input size ({size}) and at most 4 × --max-input-size.");
             if (parse.GetValue(inputSize) is not null || parse.GetValue(resize) is not null)
                 spec = spec with { Preprocessing = Preprocessing.ImageNet(size, parse.GetValue(resize) ?? (int)Math.Round(size * 256.0 / 224)) };
 
-            var suite = SuiteCompiler.CompileOrThrow(SuiteCompiler.Split(parse.GetValue(methods)), SuiteCompiler.Split(parse.GetValue(perturb)),
-                SuiteCompiler.Split(parse.GetValue(metrics)), SuiteCompiler.Paths.Cli, architecture, parse.GetValue(layer));
+            // Names, parameters and duplicates first (cheap); CAM layers once the architecture is known.
+            IReadOnlyList<string> methodList = SuiteCompiler.Split(parse.GetValue(methods)), perturbList = SuiteCompiler.Split(parse.GetValue(perturb)),
+                metricList = SuiteCompiler.Split(parse.GetValue(metrics));
+            var suite = SuiteCompiler.CompileOrThrow(methodList, perturbList, metricList, SuiteCompiler.Paths.Cli, named, parse.GetValue(layer));
             var targets = TargetSelection.Parse(parse.GetValue(target));
             var files = ImageInputs.Expand(parse.GetValue(images) is { Length: > 0 } given ? given : [DemoAssets.ImagesDirectory]);
             var maskFor = ImageInputs.MaskLookup(files, parse.GetValue(masks));
@@ -74,6 +82,8 @@ public static class ExplainCommand
             var outputDirectory = OutputFolder.Prepare(parse.GetValue(output)!);
             var torchDevice = TorchRuntime.ResolveDevice(parse.GetValue(device), parse.GetValue(libtorch));
             using var loaded = ModelLoader.Load(spec, torchDevice);
+            if (named is null)
+                suite = SuiteCompiler.CompileOrThrow(methodList, perturbList, metricList, SuiteCompiler.Paths.Cli, loaded.Architecture, parse.GetValue(layer));
             Console.WriteLine($"model {loaded.Description} on {torchDevice}; {files.Count} image(s); methods {string.Join(", ", suite.Explainers.Select(e => e.Name))}");
 
             var options = new ExplainOptions(suite.Explainers, targets, parse.GetValue(batch), parse.GetValue(seed),

@@ -31,9 +31,9 @@ public static class JobSpecValidator
             try { parse(); }
             catch (XaiVisionException e) { problems.Add(new ValidationProblem(path, e.Message)); }
         }
-        Architecture? Known(string path, string? name) // null (with a problem) when the name is unknown
+        Architecture? Known(string path, string? name) // null when recognised from the weights, or (with a problem) unknown
         {
-            try { return ArchitectureRegistry.Get(name ?? ""); }
+            try { return ArchitectureRegistry.GetOrRecognise(name); }
             catch (XaiVisionException e) { problems.Add(new ValidationProblem(path, e.Message)); return null; }
         }
 
@@ -77,6 +77,8 @@ public static class JobSpecValidator
     static void CheckModel(ModelSource model, string path, Architecture? architecture, Action<bool, string, string> check, Action<string, Action> parse)
     {
         CheckBlobReference(model.Weights, $"{path}.weights", check);
+        check(model.Weights is not null || ArchitectureRegistry.GetOrRecognise(model.Architecture) is not null, $"{path}.architecture",
+            "is required without weights (with weights it may be left out: the architecture is recognised from them).");
         CheckBlobReference(model.Labels, $"{path}.labels", check);
         if (model.InputSize is { } size && architecture?.InputSizeProblem(size, ModelLoader.MaxInputSize) is { } sizeProblem)
             check(false, $"{path}.inputSize", sizeProblem);

@@ -6,6 +6,7 @@ using XaiVision.Contracts;
 using XaiVision.Engine;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Models;
+using XaiVision.Engine.Models.Weights;
 using XaiVision.Engine.Native;
 using XaiVision.Worker.Hosting;
 using XaiVision.Worker.Storage;
@@ -66,16 +67,17 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
             labelsPath = Path.Combine(directory, "labels.txt");
             File.WriteAllBytes(labelsPath, labels);
         }
-        var architecture = ArchitectureRegistry.Get(source.Architecture);
-        int size = source.InputSize ?? architecture.DefaultInputSize;
-        var preprocessing = new Preprocessing(size, source.ResizeTo ?? (size == 224 ? 256 : size),
-            source.Mean?.ToArray() ?? Preprocessing.ImageNetMean, source.Std?.ToArray() ?? Preprocessing.ImageNetStd);
+        // Without an architecture (recognised from the weights) the input size comes from the spec or the usual 224.
+        int size = source.InputSize ?? ArchitectureRegistry.GetOrRecognise(source.Architecture)?.DefaultInputSize ?? 224;
+        var preprocessing = source.InputSize is null && ArchitectureRegistry.GetOrRecognise(source.Architecture) is null && source.ResizeTo is null && source.Mean is null && source.Std is null
+            ? null
+            : new Preprocessing(size, source.ResizeTo ?? (size == 224 ? 256 : size), source.Mean?.ToArray() ?? Preprocessing.ImageNetMean, source.Std?.ToArray() ?? Preprocessing.ImageNetStd);
         var device = TorchRuntime.ResolveDevice(source.Device ?? options.Value.Device, options.Value.LibTorchDir);
         ExplainableModel model;
         try
         {
             model = ModelLoader.Load(new ModelSpec(source.Architecture, weightsPath, labelsPath, Preprocessing: preprocessing,
-                Precision: ModelPrecisions.Parse(source.Precision)), device);
+                Precision: ModelPrecisions.Parse(source.Precision), Weights: new WeightOptions(source.WeightsKey, source.StripPrefix, source.AllowExtraKeys)), device);
         }
         catch (XaiVisionException e)
         {
@@ -86,7 +88,7 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
             if (source.Weights is not null && !message.Contains(source.Weights)) message = $"Model '{source.Weights}': {message}";
             throw new XaiVisionException(message, e);
         }
-        log.LogInformation("Loaded model {Architecture} ({Hash}) on {Device}", source.Architecture, hash[..12], device);
+        log.LogInformation("Loaded model {Model} ({Hash}) on {Device}", model.Description, hash[..12], device);
         return new CachedModel(model, new SemaphoreSlim(1, 1), hash);
     }
 

@@ -15,7 +15,7 @@ public static class PthReader
     static readonly System.Numerics.BigInteger LegacyMagic = System.Numerics.BigInteger.Parse("01950a86a20f9469cfc6c", System.Globalization.NumberStyles.HexNumber);
     const int LegacyProtocolVersion = 1001;
 
-    public static StateDict Read(string path)
+    public static WeightArchive Read(string path)
     {
         using var stream = File.OpenRead(path);
         Span<byte> head = stackalloc byte[2];
@@ -26,7 +26,7 @@ public static class PthReader
         throw new XaiVisionException($"Weight file '{path}' is neither a zip nor a legacy PyTorch file.");
     }
 
-    static StateDict ReadZip(Stream stream, string path)
+    static WeightArchive ReadZip(Stream stream, string path)
     {
         ZipArchive zip;
         try { zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true); }
@@ -66,7 +66,7 @@ public static class PthReader
         return ms;
     }
 
-    static StateDict ReadLegacy(Stream stream, string path)
+    static WeightArchive ReadLegacy(Stream stream, string path)
     {
         var noCalls = new Dictionary<PyGlobal, Func<object?[], object?>>();
         object? NoPersistent(object? _) => throw new XaiVisionException("Malformed weight file: unexpected storage reference in a header.");
@@ -102,48 +102,114 @@ public static class PthReader
             : throw new XaiVisionException($"Weight file '{path}' lacks the data of storage {storage.Key}."));
     }
 
+    /// <summary>Every storage a tensor anywhere in the pickle refers to.</summary>
     static Dictionary<string, PickledStorage> CollectStorages(object? root)
     {
         var result = new Dictionary<string, PickledStorage>();
-        if (root is PyDict d)
-            foreach (var kv in d)
-                if (kv.Value is PickledTensor t) result[t.Storage.Key] = t.Storage;
+        void Visit(object? node, int depth)
+        {
+            if (depth > 8) return;
+            switch (node)
+            {
+                case PickledTensor t: result[t.Storage.Key] = t.Storage; break;
+                case PyDict d: foreach (var kv in d) Visit(kv.Value, depth + 1); break;
+                case List<object?> l: foreach (var v in l) Visit(v, depth + 1); break;
+                case object?[] a: foreach (var v in a) Visit(v, depth + 1); break;
+            }
+        }
+        Visit(root, 0);
         return result;
     }
 
-    static StateDict Build(object? root, string path, Func<PickledStorage, byte[]> storageBytes)
+    /// <summary>
+    /// The state dicts in a pickle: the root when it is a dict of tensors, else every dict of tensors (string keys, at least one
+    /// dotted like a module path) in the checkpoint, outside optimizer state. Other entries stay inert data.
+    /// </summary>
+    static List<(string Path, PyDict Dict)> FindStateDicts(object? root)
     {
-        if (root is not PyDict dict)
-            throw new XaiVisionException($"Weight file '{path}' does not hold a state dict (a dict of tensors); save model.state_dict(), not the model.");
-        var result = new StateDict(path);
+        var found = new List<(string, PyDict)>();
+        void Visit(object? node, string path, int depth)
+        {
+            if (node is not PyDict dict || depth > 4 || dict.Count == 0) return;
+            if (dict.All(kv => kv.Key is string && kv.Value is PickledTensor) && (depth == 0 || dict.Any(kv => ((string)kv.Key).Contains('.'))))
+            {
+                found.Add((path, dict));
+                return;
+            }
+            foreach (var (key, value) in dict)
+                if (key is string name && !name.StartsWith("optimizer", StringComparison.OrdinalIgnoreCase))
+                    Visit(value, path.Length == 0 ? name : $"{path}.{name}", depth + 1);
+        }
+        Visit(root, "", 0);
+        return found;
+    }
+
+    static readonly string[] ClassNameKeys = ["classes", "class_names", "classnames", "labels", "categories", "idx_to_class", "class_to_idx"];
+
+    /// <summary>Class names stored with the weights: a list of names, index → name, or name → index (inverted).</summary>
+    static IReadOnlyList<string>? FindClassNames(object? root)
+    {
+        foreach (var scope in new[] { root, (root as PyDict)?.FirstOrDefault(kv => kv.Key as string == "hyper_parameters").Value })
+        {
+            if (scope is not PyDict dict) continue;
+            foreach (var name in ClassNameKeys)
+            {
+                var value = dict.FirstOrDefault(kv => kv.Key as string == name).Value;
+                if (value is List<object?> list && list.Count > 0 && list.All(v => v is string)) return list.Cast<string>().ToList();
+                if (value is object?[] tuple && tuple.Length > 0 && tuple.All(v => v is string)) return tuple.Cast<string>().ToList();
+                if (value is PyDict map && map.Count > 0)
+                {
+                    var pairs = map.Select(kv => kv.Key is long i && kv.Value is string s ? (Index: i, Name: s)
+                        : kv.Key is string n && kv.Value is long j ? (Index: j, Name: n) : (Index: -1L, Name: "")).ToList();
+                    if (pairs.All(p => p.Index >= 0) && pairs.Select(p => p.Index).Order().SequenceEqual(Enumerable.Range(0, pairs.Count).Select(i => (long)i)))
+                        return pairs.OrderBy(p => p.Index).Select(p => p.Name).ToList();
+                }
+            }
+        }
+        return null;
+    }
+
+    static WeightArchive Build(object? root, string path, Func<PickledStorage, byte[]> storageBytes)
+    {
+        var dicts = FindStateDicts(root);
+        if (dicts.Count == 0)
+            throw new XaiVisionException(root is PyDict d
+                ? $"Weight file '{path}' holds no state dict (a dict of tensors) — its top-level keys: {string.Join(", ", d.Take(12).Select(kv => kv.Key))}. Save model.state_dict(), or a checkpoint dict that holds it."
+                : $"Weight file '{path}' does not hold a state dict (a dict of tensors); save model.state_dict(), not the model.");
+        var candidates = new List<(string, StateDict)>();
         var cache = new Dictionary<string, Tensor>();
         try
         {
             using var _ = no_grad();
-            foreach (var (k, v) in dict)
+            foreach (var (location, dict) in dicts)
             {
-                if (k is not string key) throw new XaiVisionException($"Weight file '{path}' has a non-string key.");
-                if (v is not PickledTensor t) throw new XaiVisionException($"Weight file '{path}': '{key}' is not a tensor.");
-                if (!cache.TryGetValue(t.Storage.Key, out var flat))
+                var result = new StateDict(path);
+                candidates.Add((location, result));
+                foreach (var (k, v) in dict)
                 {
-                    flat = StateDict.FromBytes(storageBytes(t.Storage), t.Storage.DType, [t.Storage.Count]);
-                    cache[t.Storage.Key] = flat;
+                    var key = (string)k;
+                    var t = (PickledTensor)v!;
+                    if (!cache.TryGetValue(t.Storage.Key, out var flat))
+                    {
+                        flat = StateDict.FromBytes(storageBytes(t.Storage), t.Storage.DType, [t.Storage.Count]);
+                        cache[t.Storage.Key] = flat;
+                    }
+                    long extent = t.Shape.Length == 0 ? 1 : t.Shape.Zip(t.Stride, (n, s) => n == 0 ? 0 : (n - 1) * s).Sum() + 1;
+                    if (t.Offset < 0 || t.Offset + extent > t.Storage.Count)
+                        throw new XaiVisionException($"Weight file '{path}': '{key}' reaches outside its storage.");
+                    result.Add(key, flat.as_strided(t.Shape, t.Stride, t.Offset).contiguous());
                 }
-                long extent = t.Shape.Length == 0 ? 1 : t.Shape.Zip(t.Stride, (n, s) => n == 0 ? 0 : (n - 1) * s).Sum() + 1;
-                if (t.Offset < 0 || t.Offset + extent > t.Storage.Count)
-                    throw new XaiVisionException($"Weight file '{path}': '{key}' reaches outside its storage.");
-                result.Add(key, flat.as_strided(t.Shape, t.Stride, t.Offset).contiguous());
             }
         }
         catch
         {
-            result.Dispose();
+            foreach (var (_, c) in candidates) c.Dispose();
             throw;
         }
         finally
         {
             foreach (var f in cache.Values) f.Dispose();
         }
-        return result;
+        return new WeightArchive(path, candidates, FindClassNames(root));
     }
 }

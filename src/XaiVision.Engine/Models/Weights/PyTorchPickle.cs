@@ -32,6 +32,18 @@ internal static class PyTorchPickle
             [new("torch._utils", "_rebuild_parameter")] = args => args.Length > 0 ? args[0] : null,
             [new("torch._utils", "_rebuild_parameter_with_state")] = args => args.Length > 0 ? args[0] : null,
         };
+        // Checkpoints carry more than weights: NumPy scalars and arrays (best_acc, histories), argparse namespaces. They become
+        // inert placeholders — nothing of NumPy or argparse runs — and _codecs.encode (how NumPy pickles bytes) is pure data.
+        foreach (var numpy in new[] { "numpy.core.multiarray", "numpy._core.multiarray" })
+        {
+            callables[new(numpy, "scalar")] = _ => new PyOpaque("a NumPy scalar");
+            callables[new(numpy, "_reconstruct")] = _ => new PyOpaque("a NumPy array");
+        }
+        callables[new("numpy", "dtype")] = _ => new PyOpaque("a NumPy dtype");
+        callables[new("numpy", "ndarray")] = _ => throw new XaiVisionException("Refusing to call numpy.ndarray.");
+        callables[new("_codecs", "encode")] = args => args is [string text, ..] ? System.Text.Encoding.Latin1.GetBytes(text) : new PyOpaque("bytes");
+        callables[new("argparse", "Namespace")] = _ => new PyDict();
+        callables[new("torch.torch_version", "TorchVersion")] = args => args is [string version, ..] ? version : new PyOpaque("a version");
         // Storage classes only appear as the type inside a persistent id; they are never called.
         foreach (var name in StorageTypes.Keys)
             callables[new("torch", name)] = _ => throw new XaiVisionException($"Refusing to call torch.{name}.");

@@ -9,6 +9,9 @@ public sealed record PyGlobal(string Module, string Name)
     public override string ToString() => $"{Module}.{Name}";
 }
 
+/// <summary>A value the reader keeps only as a description (a NumPy scalar in a checkpoint): data, never code.</summary>
+public sealed record PyOpaque(string What);
+
 /// <summary>An ordered Python dict (OrderedDict and plain dict alike).</summary>
 public sealed class PyDict : List<KeyValuePair<object, object?>>
 {
@@ -115,7 +118,7 @@ public sealed class SafeUnpickler(
     object Resolve(PyGlobal global) =>
         callables.ContainsKey(global)
             ? global
-            : throw new XaiVisionException($"Refusing to load: the pickle wants to use '{global}', which is not a tensor or a state dict. Only plain state dicts of tensors are accepted.");
+            : throw new XaiVisionException($"Refusing to load: the pickle wants to use '{global}', which is not a tensor, a state dict or plain checkpoint data. Nothing else in a pickle is ever run.");
 
     object? Call(object? callable, object?[] args) =>
         callable is PyGlobal g && callables.TryGetValue(g, out var f)

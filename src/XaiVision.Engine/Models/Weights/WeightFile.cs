@@ -6,17 +6,27 @@ namespace XaiVision.Engine.Models.Weights;
 /// <summary>Reads any supported weight file and copies it into a module, checking every key and shape.</summary>
 public static class WeightFile
 {
-    public static StateDict Read(string path)
+    /// <summary>Every state dict in the file (a checkpoint may hold several) and any class names stored with them.</summary>
+    public static WeightArchive Open(string path)
     {
         if (!File.Exists(path)) throw new XaiVisionException($"Weight file '{path}' does not exist.");
         var extension = Path.GetExtension(path).ToLowerInvariant();
         return extension switch
         {
-            ".pth" or ".pt" or ".bin" or ".ckpt" => PthReader.Read(path),
-            ".safetensors" => SafetensorsReader.Read(path),
-            ".dat" => TorchSharpDatReader.Read(path),
-            _ => throw new XaiVisionException($"Unknown weight file type '{extension}' ('{path}'): use .pth/.pt (PyTorch), .safetensors or .dat (TorchSharp)."),
+            ".pth" or ".pt" or ".bin" or ".ckpt" or ".tar" => PthReader.Read(path),
+            ".safetensors" => new WeightArchive(path, [("", SafetensorsReader.Read(path))], null),
+            ".dat" => new WeightArchive(path, [("", TorchSharpDatReader.Read(path))], null),
+            _ => throw new XaiVisionException($"Unknown weight file type '{extension}' ('{path}'): use .pth/.pt/.ckpt (PyTorch), .safetensors or .dat (TorchSharp)."),
         };
+    }
+
+    /// <summary>The file's one state dict (tests and tools; the loader chooses among several with <see cref="WeightSelection"/>).</summary>
+    public static StateDict Read(string path)
+    {
+        var archive = Open(path);
+        if (archive.Candidates.Count == 1) return archive.Candidates[0].Weights;
+        archive.Dispose();
+        throw new XaiVisionException($"Weight file '{path}' holds {archive.Candidates.Count} state dicts.");
     }
 
     /// <summary>Loads <paramref name="path"/> into <paramref name="module"/>; the module is untouched when anything mismatches.</summary>
@@ -49,6 +59,14 @@ public static class WeightFile
 
     // Checkpoints saved from DataParallel carry a "module." prefix on every key.
     static string StripPrefix(string key) => key.StartsWith("module.", StringComparison.Ordinal) ? key["module.".Length..] : key;
+
+    /// <summary>Copies <paramref name="weights"/> (already checked to fit) into <paramref name="module"/>.</summary>
+    internal static void Copy(nn.Module module, IReadOnlyDictionary<string, Tensor> weights)
+    {
+        using var _ = no_grad();
+        foreach (var (key, tensor) in module.state_dict())
+            tensor.copy_(weights[key].to(tensor.dtype));
+    }
 
     static string Shape(Tensor t) => "(" + string.Join(", ", t.shape) + ")";
 

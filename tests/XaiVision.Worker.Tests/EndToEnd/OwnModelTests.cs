@@ -1,0 +1,70 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using XaiVision.Contracts;
+using XaiVision.Worker.Jobs;
+using XaiVision.Worker.Storage;
+using XaiVision.Worker.Tests.Consumers;
+
+namespace XaiVision.Worker.Tests.EndToEnd;
+
+/// <summary>
+/// The user's own model through a job on the real RabbitMQ and Azurite: a Lightning checkpoint with a fine-tuned 10-class head
+/// and no architecture in the spec (recognised from the weights), and a checkpoint with two state dicts picked by weightsKey.
+/// </summary>
+[Collection(RealServicesCollection.Name)]
+public sealed class OwnModelTests : IAsyncLifetime
+{
+    readonly RealServices _services = new();
+    readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    IHost _worker = null!, _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _worker = _services.Host(consumers: true);
+        _client = _services.Host(consumers: false);
+        await _worker.StartAsync();
+        await _client.StartAsync();
+        var store = _client.Services.GetRequiredService<IBlobStore>();
+        await DemoJob.SeedAsync(store);
+        foreach (var file in new[] { "demo10_lightning.ckpt", "demo10_two_models.pth" })
+            await store.WriteAsync("models", $"own/{file}", await File.ReadAllBytesAsync(Cli.CliRunner.Fixture("checkpoints", file)), "application/octet-stream");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in new[] { _worker, _client })
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+
+    AuditJobSpec Spec(string name, ModelSource model) => WorkerTestServices.CheapDemoSpec($"own-{_run}-{name}") with
+    {
+        Model = model,
+        Suite = new SuiteDefinition { Explainers = ["grad-cam", "saliency", "occlusion(size=16)"], Metrics = ["deletion(steps=4)"], Seed = 1 },
+        Gates = [],
+    };
+
+    [Fact]
+    public async Task A_lightning_checkpoint_with_its_own_head_and_no_architecture_runs_as_a_job()
+    {
+        var spec = Spec("lightning", new ModelSource { Weights = "models/own/demo10_lightning.ckpt" });
+        Assert.Empty(JobSpecValidator.Validate(spec));
+        var outcome = await JobRuns.RunAsync(_client.Services.GetRequiredService<IBus>(), spec);
+        var completed = Assert.IsType<AuditJobCompleted>(outcome.Completed);
+        Assert.Equal(0, completed.FailedImages);
+        Assert.Contains("occlusion", completed.Summary.Keys);
+    }
+
+    [Fact]
+    public async Task A_checkpoint_with_two_state_dicts_fails_its_job_saying_how_to_choose_and_runs_with_weights_key()
+    {
+        var bus = _client.Services.GetRequiredService<IBus>();
+        var ambiguous = await JobRuns.RunAsync(bus, Spec("two", new ModelSource { Weights = "models/own/demo10_two_models.pth" }));
+        Assert.Contains("model.weightsKey", Assert.IsType<AuditJobFailed>(ambiguous.Failed).Reason);
+        var chosen = await JobRuns.RunAsync(bus, Spec("ema", new ModelSource { Weights = "models/own/demo10_two_models.pth", WeightsKey = "ema" }));
+        Assert.Equal(0, Assert.IsType<AuditJobCompleted>(chosen.Completed).FailedImages);
+    }
+}
