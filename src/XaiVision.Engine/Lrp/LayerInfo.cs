@@ -34,7 +34,7 @@ public sealed record LayerInfo(string Name, nn.Module Module, LayerKind Kind, in
     public static IReadOnlyList<LayerInfo> Describe(nn.Module network, string family)
     {
         var leaves = ModuleTree.Leaves(network);
-        var blocks = family == "vgg" ? VggBlocks(leaves) : ResNetStages(leaves);
+        var blocks = family switch { "vgg" => VggBlocks(leaves), "mobilenet" => FeatureBlocks(leaves), _ => ResNetStages(leaves) };
         int blockCount = blocks.Values.DefaultIfEmpty(0).Max() + 1;
         var result = new List<LayerInfo>();
         int affine = 0;
@@ -58,6 +58,14 @@ public sealed record LayerInfo(string Name, nn.Module Module, LayerKind Kind, in
         }
         foreach (var (name, _) in leaves.Where(l => !l.Name.StartsWith("features."))) blocks[name] = block;
         return blocks;
+    }
+
+    /// <summary>MobileNet: each entry of <c>features</c> (a stem or an inverted-residual block) is a block; the classifier the last.</summary>
+    static Dictionary<string, int> FeatureBlocks(List<(string Name, nn.Module Module)> leaves)
+    {
+        int Block(string name) => name.StartsWith("features.") && int.TryParse(name.Split('.')[1], out var i) ? i : -1;
+        int last = leaves.Select(l => Block(l.Name)).Max() + 1;
+        return leaves.ToDictionary(l => l.Name, l => Block(l.Name) is >= 0 and var b ? b : last);
     }
 
     static Dictionary<string, int> ResNetStages(List<(string Name, nn.Module Module)> leaves) =>

@@ -31,6 +31,7 @@ public sealed class LrpExplainer(string name, Composite composite, IReadOnlyDict
     public Tensor Relevance(ExplainableModel model, Tensor images, Tensor targets)
     {
         using var scope = NewDisposeScope();
+        if (model.Architecture.LrpRefusal is { } refusal) throw new XaiVisionException(refusal);
         var layers = LayerInfo.Describe(model.Network, model.Architecture.Family);
         var p = model.Preprocessing;
         var bounds = new LrpInputBounds(

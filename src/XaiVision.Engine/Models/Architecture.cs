@@ -8,6 +8,7 @@ namespace XaiVision.Engine.Models;
 /// <paramref name="FixedInputSize"/> for a head that is sized for one input (the demo net's flattened Linear), else any size
 /// from <paramref name="MinInputSize"/> (adaptive pooling before the head; five stride-2 stages need at least 32 px).
 /// <paramref name="HeadLayer"/> is the classifier's last layer: its weight's rows are the class count of a weight file.
+/// <paramref name="LrpRefusal"/> says why LRP is not offered for the architecture (null: it is).
 /// </summary>
 public sealed record Architecture(
     string Name,
@@ -18,7 +19,8 @@ public sealed record Architecture(
     int DefaultNumClasses,
     int? FixedInputSize = null,
     int MinInputSize = 32,
-    string HeadLayer = "fc")
+    string HeadLayer = "fc",
+    string? LrpRefusal = null)
 {
     /// <summary>Why <paramref name="size"/> does not fit this network (null when it does), in user words.</summary>
     public string? InputSizeProblem(int size, int maxInputSize)

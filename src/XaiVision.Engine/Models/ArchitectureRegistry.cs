@@ -52,5 +52,14 @@ public static class ArchitectureRegistry
             ("resnet152", n => torchvision.models.resnet152(n)),
         };
         foreach (var r in resnets) yield return new(r.Name, "resnet", r.Create, "layer4", 224, 1000);
+
+        // MobileNetV2 (torchvision's, exact names): CAM on the last feature block (1280 channels), as pytorch-grad-cam does.
+        yield return new("mobilenet_v2", "mobilenet", n => new MobileNetV2(n), "features.18", 224, 1000, HeadLayer: "classifier.1");
+
+        // DenseNet: CAM on features (its output, norm5, is what the final ReLU and pooling see).
+        const string denseLrp = "LRP is not offered for DenseNet: its BatchNorm layers follow concatenations, not convolutions, so they cannot be "
+            + "merged into a convolution as the LRP canonizers need (Zennit needs a DenseNet-specific canonizer for the same reason); use the gradient or black-box methods.";
+        foreach (var name in new[] { "densenet121", "densenet161", "densenet169", "densenet201" })
+            yield return new(name, "densenet", n => DenseNet.Create(name, n), "features", 224, 1000, HeadLayer: "classifier", LrpRefusal: denseLrp);
     }
 }

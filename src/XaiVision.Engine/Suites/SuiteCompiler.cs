@@ -43,7 +43,9 @@ public static class SuiteCompiler
         {
             var featureMaps = FeatureMapLayers.Of(architecture);
             for (int i = 0; i < compiledExplainers.Count; i++)
-                if (compiledExplainers[i] is CamExplainer { LayerName: { } layer } && !featureMaps.Contains(layer))
+                if (compiledExplainers[i] is Lrp.LrpExplainer && architecture.LrpRefusal is { } refusal)
+                    problems.Add(new($"{paths.Explainers}[{i}]", refusal));
+                else if (compiledExplainers[i] is CamExplainer { LayerName: { } layer } && !featureMaps.Contains(layer))
                     problems.Add(new($"{paths.Explainers}[{i}]", FeatureMapLayers.Problem(architecture.Name, featureMaps, AllLayers(architecture), layer)!));
         }
         return problems.Count > 0 ? (null, problems) : (new CompiledSuite(compiledExplainers, compiledPerturbations, compiledMetrics), problems);
