@@ -27,11 +27,30 @@ public abstract class CamExplainer : IExplainer
     public IReadOnlyDictionary<string, string> Describe(ExplainableModel model) =>
         new Dictionary<string, string> { ["layer"] = _layer ?? model.Architecture.DefaultCamLayer };
 
+    /// <summary>A TorchScript model hands the activation over as its second output; the input needs a gradient so the activation is in the graph.</summary>
+    Tensor ExplainScript(ExplainableModel model, TorchScriptNetwork script, Tensor images, Tensor targets)
+    {
+        using var scope = NewDisposeScope();
+        if (!script.ReturnsActivation)
+            throw new XaiVisionException($"{Name} needs the TorchScript model to return (logits, activation): export it with tools/export-torchscript.py --layer <layer>.");
+        if (_layer is not null && _layer != TorchScriptNetwork.ActivationLayer)
+            throw new XaiVisionException($"A TorchScript model has one CAM layer, '{TorchScriptNetwork.ActivationLayer}' (the activation it returns); '{_layer}' cannot be reached inside it.");
+        using var grad = enable_grad();
+        var logits = model.Forward(images.detach().requires_grad_(true));
+        var activations = script.LastActivation ?? throw new XaiVisionException("The TorchScript model returned no activation.");
+        var gradients = autograd.grad([TargetScores.Sum(logits, targets)], [activations])[0];
+        return Upsample(Combine(activations.detach(), gradients), images).MoveToOuterDisposeScope();
+    }
+
+    static Tensor Upsample(Tensor cam, Tensor images) =>
+        nn.functional.interpolate(cam.unsqueeze(1), [images.shape[2], images.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
+
     /// <summary>Combines activations and gradients [N,K,h,w] into a map [N,h,w].</summary>
     protected abstract Tensor Combine(Tensor activations, Tensor gradients);
 
     public Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed)
     {
+        if (model.Network is TorchScriptNetwork script) return ExplainScript(model, script, images, targets);
         using var scope = NewDisposeScope();
         var layer = model.FeatureMapLayer(_layer ?? model.Architecture.DefaultCamLayer);
         Tensor? activations = null;
@@ -48,10 +67,7 @@ public abstract class CamExplainer : IExplainer
             var logits = model.Forward(images);
             if (activations is null) throw new XaiVisionException($"Layer '{_layer ?? model.Architecture.DefaultCamLayer}' was not used by the forward pass.");
             var gradients = autograd.grad([TargetScores.Sum(logits, targets)], [activations])[0];
-            var cam = Combine(activations.detach(), gradients);
-            var size = new[] { images.shape[2], images.shape[3] };
-            var map = nn.functional.interpolate(cam.unsqueeze(1), size, mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
-            return map.MoveToOuterDisposeScope();
+            return Upsample(Combine(activations.detach(), gradients), images).MoveToOuterDisposeScope();
         }
         finally
         {

@@ -21,9 +21,25 @@ public sealed class Randomisation : IMetric
         ["mprt-spearman"] = MetricDirection.LowerIsBetter, ["mprt-ssim"] = MetricDirection.LowerIsBetter,
     };
 
+    /// <summary>
+    /// The layers re-initialised one after another, top first: conv and linear layers; in a TorchScript model (no layer types to
+    /// see) the groups of named parameters that hold a weight matrix or kernel, by the module path in their names.
+    /// </summary>
+    static List<(string Name, IReadOnlyList<Tensor> Parameters)> Stages(TorchSharp.torch.nn.Module network)
+    {
+        if (network is TorchScriptNetwork)
+            return network.named_parameters()
+                .GroupBy(p => p.name.Contains('.') ? p.name[..p.name.LastIndexOf('.')] : p.name)
+                .Where(g => g.Any(p => p.parameter.dim() > 1))
+                .Select(g => (g.Key.StartsWith("script.") ? g.Key["script.".Length..] : g.Key, (IReadOnlyList<Tensor>)g.Select(p => (Tensor)p.parameter).ToList()))
+                .Reverse().ToList();
+        return ModuleTree.Leaves(network).Where(l => l.Module is Conv2d or Linear)
+            .Select(l => (l.Name, (IReadOnlyList<Tensor>)l.Module.parameters().Select(p => (Tensor)p).ToList())).Reverse().ToList();
+    }
+
     public IReadOnlyList<IReadOnlyDictionary<string, double>> Evaluate(MetricContext c)
     {
-        var layers = ModuleTree.Leaves(c.Model.Network).Where(l => l.Module is Conv2d or Linear).Reverse().ToList();
+        var layers = Stages(c.Model.Network);
         long n = c.Images.shape[0];
         int width = (int)c.Images.shape[3];
         var original = c.Maps.to(ScalarType.Float32).cpu().reshape(n, -1);
@@ -35,10 +51,10 @@ public sealed class Randomisation : IMetric
         {
             for (int stage = 0; stage < layers.Count; stage++)
             {
-                var (name, module) = layers[stage];
+                var (name, parameters) = layers[stage];
                 using (no_grad())
                 {
-                    foreach (var p in module.parameters())
+                    foreach (var p in parameters)
                     {
                         saved.Add((p, p.detach().clone().DetachFromDisposeScope()));
                         if (p.dim() > 1) p.copy_(randn(p.shape, generator: generator).to(p.dtype).to(p.device) * p.std());

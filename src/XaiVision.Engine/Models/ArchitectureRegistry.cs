@@ -18,6 +18,12 @@ public static class ArchitectureRegistry
 
     public static IEnumerable<Architecture> Architectures => All.Values;
 
+    /// <summary>What a TorchScript model is to the engine: no layers to build or hook, one CAM "layer" (the returned activation), no LRP.</summary>
+    public static readonly Architecture TorchScript = new("torchscript", "torchscript",
+        _ => throw new XaiVisionException("A TorchScript model is loaded from its file, not built."), TorchScriptNetwork.ActivationLayer, 224, 0, MinInputSize: 8, HeadLayer: "",
+        LrpRefusal: "LRP is not offered for TorchScript models: its rules attach to the network's layers, and a script module is compiled code with no "
+            + "hooks to attach them to. Load the state dict into a native architecture for LRP, or use the gradient, CAM and black-box methods.");
+
     /// <summary>Null for a name that asks for recognition from the weights (empty or <c>auto</c>).</summary>
     public static Architecture? GetOrRecognise(string? name) => string.IsNullOrWhiteSpace(name) || name.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : Get(name);
 

@@ -16,6 +16,7 @@ public static class FeatureMapLayers
 
     public static IReadOnlyList<string> Of(torch.nn.Module network)
     {
+        if (network is TorchScriptNetwork script) return script.ReturnsActivation ? [TorchScriptNetwork.ActivationLayer] : [];
         var result = new List<string>();
         Visit(network, "", result);
         return result;
@@ -36,7 +37,7 @@ public static class FeatureMapLayers
     }
 
     /// <summary>The feature-map layers of an architecture, from a network built once per process (no weights needed).</summary>
-    public static IReadOnlyList<string> Of(Architecture architecture) => ByArchitecture.GetOrAdd(architecture.Name, _ =>
+    public static IReadOnlyList<string> Of(Architecture architecture) => architecture == ArchitectureRegistry.TorchScript ? [TorchScriptNetwork.ActivationLayer] : ByArchitecture.GetOrAdd(architecture.Name, _ =>
     {
         using var network = architecture.Create(2);
         return Of(network);

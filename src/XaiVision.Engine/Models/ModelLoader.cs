@@ -15,6 +15,7 @@ public static class ModelLoader
         var named = ArchitectureRegistry.GetOrRecognise(spec.Architecture);
         if (named is null && spec.WeightsPath is null)
             throw new XaiVisionException($"Name an architecture (--model, model.architecture) or give weights to recognise it from. Known: {string.Join(", ", ArchitectureRegistry.Names.Order())}.");
+        if (spec.WeightsPath is { } scriptPath && File.Exists(scriptPath) && TorchScriptNetwork.IsTorchScript(scriptPath)) return LoadTorchScript(spec, scriptPath, named, device);
         using var archive = spec.WeightsPath is null ? null : WeightFile.Open(spec.WeightsPath);
         var selected = archive is null ? null : WeightSelection.Choose(archive, named, spec.Weights ?? new WeightOptions());
         var architecture = selected?.Architecture ?? named!;
@@ -36,6 +37,32 @@ public static class ModelLoader
             var description = architecture.Name + (spec.WeightsPath is null ? " (random weights)" : $" ({Path.GetFileName(spec.WeightsPath)}{Details(selected!)}")
                 + (spec.Precision == ModelPrecision.BFloat16 ? ", bf16" : "");
             return new ExplainableModel(network, architecture, preprocessing, labels, device, description, spec.Precision);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A TorchScript model: code, so only where allowed; its class count from a first forward; no architecture to name.</summary>
+    static ExplainableModel LoadTorchScript(ModelSpec spec, string path, Architecture? named, Device device)
+    {
+        if (!spec.AllowTorchScript)
+            throw new XaiVisionException($"'{path}' is a TorchScript model: code, not only weights, and loading it runs that code. This worker does not load "
+                + "TorchScript (Models:AllowTorchScript); give a state dict instead, or allow it where the models are trusted.");
+        if (named is not null)
+            throw new XaiVisionException($"'{path}' is a TorchScript model, which brings its own network: leave out the architecture (--model, model.architecture).");
+        var preprocessing = spec.Preprocessing ?? Preprocessing.ImageNet(224, 256);
+        if (preprocessing.InputSize > MaxInputSize) throw new XaiVisionException($"{preprocessing.InputSize} px is over the input-size limit of {MaxInputSize}.");
+        var (network, classes) = TorchScriptNetwork.Load(path, preprocessing.InputSize);
+        try
+        {
+            var labels = spec.LabelsPath is null ? null : ReadLabels(spec.LabelsPath);
+            if (labels is not null && labels.Count != classes)
+                throw new XaiVisionException($"Label file '{spec.LabelsPath}' has {labels.Count} names but the model has {classes} classes.");
+            var description = $"TorchScript ({Path.GetFileName(path)}, {classes} classes, {(network.ReturnsActivation ? "returns (logits, activation): CAM methods available" : "returns logits: no CAM methods")})";
+            return new ExplainableModel(network, ArchitectureRegistry.TorchScript, preprocessing, labels, device, description, spec.Precision);
         }
         catch
         {

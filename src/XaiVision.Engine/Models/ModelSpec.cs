@@ -5,7 +5,8 @@ namespace XaiVision.Engine.Models;
 
 /// <summary>
 /// What to load: architecture (empty or <c>auto</c>: recognised from the weights), weights, labels (else the checkpoint's
-/// class names), input conventions, and how to read a checkpoint (<see cref="WeightOptions"/>).
+/// class names), input conventions, how to read a checkpoint (<see cref="WeightOptions"/>), and whether a TorchScript file
+/// (code) may be loaded.
 /// </summary>
 public sealed record ModelSpec(
     string Architecture,
@@ -14,4 +15,5 @@ public sealed record ModelSpec(
     int? NumClasses = null,
     Preprocessing? Preprocessing = null,
     ModelPrecision Precision = ModelPrecision.Float32,
-    WeightOptions? Weights = null);
+    WeightOptions? Weights = null,
+    bool AllowTorchScript = false);

@@ -88,6 +88,7 @@ public static class SuiteCompiler
 
     static IEnumerable<string> AllLayers(Architecture architecture)
     {
+        if (architecture == ArchitectureRegistry.TorchScript) return [];
         using var network = architecture.Create(2);
         return network.named_modules().Select(m => m.name).Where(n => n.Length > 0).ToList();
     }

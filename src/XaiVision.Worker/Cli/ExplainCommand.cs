@@ -22,7 +22,7 @@ public static class ExplainCommand
     {
         var images = new Argument<string[]>("images") { Description = "Image files or folders (default: the bundled demo images).", Arity = ArgumentArity.ZeroOrMore };
         var model = new Option<string?>("--model") { Description = $"Architecture: {string.Join(", ", ArchitectureRegistry.Names.Order())}. Default: recognised from --weights; without weights the bundled demo." };
-        var weights = new Option<string?>("--weights") { Description = "Weights: .pth/.pt/.ckpt (PyTorch state dict or training checkpoint, zip or legacy), .safetensors or .dat (TorchSharp). Default for the demo: the bundled weights." };
+        var weights = new Option<string?>("--weights") { Description = "Weights: .pth/.pt/.ckpt (PyTorch state dict or training checkpoint, zip or legacy), .safetensors, .dat (TorchSharp), or a TorchScript .pt (tools/export-torchscript.py). Default for the demo: the bundled weights." };
         var weightsKey = new Option<string?>("--weights-key") { Description = "Which state dict of a checkpoint that holds several (e.g. model, ema, state_dict)." };
         var stripPrefix = new Option<string?>("--strip-prefix") { Description = "A key prefix to remove (module., model. and _orig_mod. are removed without asking when that makes the keys fit)." };
         var allowExtraKeys = new Option<bool>("--allow-extra-keys") { Description = "Ignore weights the architecture has no place for (e.g. an auxiliary head)." };
@@ -58,7 +58,8 @@ public static class ExplainCommand
             var spec = named?.Name == ArchitectureRegistry.Demo && weightsFile is null
                 ? DemoAssets.ModelSpec
                 : new ModelSpec(named?.Name ?? "", weightsFile, parse.GetValue(labels),
-                    Weights: new WeightOptions(parse.GetValue(weightsKey), parse.GetValue(stripPrefix), parse.GetValue(allowExtraKeys)));
+                    Weights: new WeightOptions(parse.GetValue(weightsKey), parse.GetValue(stripPrefix), parse.GetValue(allowExtraKeys)),
+                    AllowTorchScript: true); // the CLI runs the user's own file; workers need Models:AllowTorchScript
             if (parse.GetValue(labels) is { } labelFile) spec = spec with { LabelsPath = labelFile };
             if (parse.GetValue(maxInputSize) is < 16 or > ModelLoader.MaxInputSize) throw new XaiVisionException($"--max-input-size must be 16–{ModelLoader.MaxInputSize}.");
             int size = parse.GetValue(inputSize) ?? named?.DefaultInputSize ?? 224;

@@ -26,6 +26,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<StorageOptions>>(new ProblemValidator<StorageOptions>(o => o.Problems()));
         services.AddSingleton<IValidateOptions<TransportOptions>>(new ProblemValidator<TransportOptions>(o => o.Problems()));
         services.AddSingleton<IValidateOptions<WorkerOptions>>(new ProblemValidator<WorkerOptions>(o => o.Problems()));
+        services.AddOptions<ModelsOptions>().Bind(configuration.GetSection(ModelsOptions.Section));
         services.AddOptions<JobsOptions>().Bind(configuration.GetSection(JobsOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<JobsOptions>>(new ProblemValidator<JobsOptions>(o => o.Problems()));
         services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateOnStart();

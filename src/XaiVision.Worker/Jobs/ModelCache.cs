@@ -19,7 +19,7 @@ namespace XaiVision.Worker.Jobs;
 /// circuit breaker (<see cref="GuardedBlobStore"/>) cover them. One shard uses a model at a time
 /// (explainers attach hooks to it).
 /// </summary>
-public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options, ILogger<ModelCache> log) : IDisposable
+public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options, IOptions<ModelsOptions> models, ILogger<ModelCache> log) : IDisposable
 {
     readonly ConcurrentDictionary<string, Lazy<Task<CachedModel>>> _models = new();
     public sealed record CachedModel(ExplainableModel Model, SemaphoreSlim Gate, string Hash)
@@ -77,7 +77,7 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
         try
         {
             model = ModelLoader.Load(new ModelSpec(source.Architecture, weightsPath, labelsPath, Preprocessing: preprocessing,
-                Precision: ModelPrecisions.Parse(source.Precision), Weights: new WeightOptions(source.WeightsKey, source.StripPrefix, source.AllowExtraKeys)), device);
+                Precision: ModelPrecisions.Parse(source.Precision), Weights: new WeightOptions(source.WeightsKey, source.StripPrefix, source.AllowExtraKeys), AllowTorchScript: models.Value.AllowTorchScript), device);
         }
         catch (XaiVisionException e)
         {

@@ -62,4 +62,23 @@ public class JobEndHarnessTests
             Assert.Equal([JobLayout.Open(running)], await store.ListAsync("xaivision-jobs", JobLayout.OpenPrefix));
         }
     }
+
+    [Fact]
+    public async Task A_worker_that_does_not_allow_torchscript_fails_such_a_job_with_the_reason()
+    {
+        var (provider, harness, store, _) = await WorkerTestServices.StartSeededAsync("noscript");
+        await using (provider)
+        {
+            await store.WriteAsync("models", "camnet.pt", await File.ReadAllBytesAsync(Cli.CliRunner.Fixture("torchscript", "camnet_activation.pt")), "application/octet-stream");
+            var spec = WorkerTestServices.CheapDemoSpec("noscript") with
+            {
+                Model = new ModelSource { Weights = "models/camnet.pt", InputSize = 64 },
+                Suite = new SuiteDefinition { Explainers = ["saliency"] },
+                Gates = [],
+            };
+            await harness.Bus.Publish(new SubmitAuditJob(Guid.NewGuid(), spec));
+            await WorkerTestServices.Until(() => harness.Published.Select<AuditJobFailed>().Any(), "the job to fail");
+            Assert.Contains("Models:AllowTorchScript", harness.Published.Select<AuditJobFailed>().Single().Context.Message.Reason);
+        }
+    }
 }

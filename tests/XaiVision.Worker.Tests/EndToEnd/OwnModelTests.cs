@@ -21,7 +21,7 @@ public sealed class OwnModelTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _worker = _services.Host(consumers: true);
+        _worker = _services.Host(consumers: true, new Dictionary<string, string?> { ["Models:AllowTorchScript"] = "true" });
         _client = _services.Host(consumers: false);
         await _worker.StartAsync();
         await _client.StartAsync();
@@ -29,6 +29,7 @@ public sealed class OwnModelTests : IAsyncLifetime
         await DemoJob.SeedAsync(store);
         foreach (var file in new[] { "demo10_lightning.ckpt", "demo10_two_models.pth" })
             await store.WriteAsync("models", $"own/{file}", await File.ReadAllBytesAsync(Cli.CliRunner.Fixture("checkpoints", file)), "application/octet-stream");
+        await store.WriteAsync("models", "own/camnet_activation.pt", await File.ReadAllBytesAsync(Cli.CliRunner.Fixture("torchscript", "camnet_activation.pt")), "application/octet-stream");
     }
 
     public async Task DisposeAsync()
@@ -66,5 +67,18 @@ public sealed class OwnModelTests : IAsyncLifetime
         Assert.Contains("model.weightsKey", Assert.IsType<AuditJobFailed>(ambiguous.Failed).Reason);
         var chosen = await JobRuns.RunAsync(bus, Spec("ema", new ModelSource { Weights = "models/own/demo10_two_models.pth", WeightsKey = "ema" }));
         Assert.Equal(0, Assert.IsType<AuditJobCompleted>(chosen.Completed).FailedImages);
+    }
+
+    [Fact]
+    public async Task A_torchscript_model_returning_its_activation_runs_cam_and_gradient_methods_where_allowed()
+    {
+        var spec = Spec("script", new ModelSource { Weights = "models/own/camnet_activation.pt", InputSize = 64 }) with
+        {
+            Suite = new SuiteDefinition { Explainers = ["grad-cam", "saliency", "rise(masks=16)"], Metrics = ["deletion(steps=4)", "randomisation"], Seed = 1 },
+        };
+        var outcome = await JobRuns.RunAsync(_client.Services.GetRequiredService<IBus>(), spec);
+        var completed = Assert.IsType<AuditJobCompleted>(outcome.Completed);
+        Assert.Equal(0, completed.FailedImages);
+        Assert.True(completed.Summary["grad-cam"].ContainsKey("mprt-spearman"));
     }
 }
