@@ -62,6 +62,12 @@ public static class ArchitectureRegistry
         // MobileNetV2 (torchvision's, exact names): CAM on the last feature block (1280 channels), as pytorch-grad-cam does.
         yield return new("mobilenet_v2", "mobilenet", n => new MobileNetV2(n), "features.18", 224, 1000, HeadLayer: "classifier.1");
 
+        // EfficientNet: CAM on the last feature block (the 1×1 expansion), as pytorch-grad-cam does.
+        const string efficientLrp = "LRP is not offered for EfficientNet: its squeeze-excitation gates multiply two paths of the network and its SiLU "
+            + "activations are not piecewise linear, so the conserving rules here do not apply; use the gradient, CAM or black-box methods.";
+        foreach (var name in EfficientNet.Names)
+            yield return new(name, "efficientnet", n => EfficientNet.Create(name, n), "features.8", 224, 1000, HeadLayer: "classifier.1", LrpRefusal: efficientLrp);
+
         // DenseNet: CAM on features (its output, norm5, is what the final ReLU and pooling see).
         const string denseLrp = "LRP is not offered for DenseNet: its BatchNorm layers follow concatenations, not convolutions, so they cannot be "
             + "merged into a convolution as the LRP canonizers need (Zennit needs a DenseNet-specific canonizer for the same reason); use the gradient or black-box methods.";

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Tests.Models;
 
-/// <summary>MobileNetV2 and DenseNet (torchvision's layouts: see TorchvisionKeyTests) with every non-LRP method on random weights.</summary>
+/// <summary>MobileNetV2, DenseNet and EfficientNet (torchvision's layouts: see TorchvisionKeyTests) with every non-LRP method on random weights.</summary>
 public class NewArchitectureTests
 {
     static readonly string[] Methods =
@@ -14,7 +14,7 @@ public class NewArchitectureTests
     ];
 
     public static IEnumerable<object[]> Cases() =>
-        from architecture in new[] { "mobilenet_v2", "densenet121" } from method in Methods select new object[] { architecture, method };
+        from architecture in new[] { "mobilenet_v2", "densenet121", "efficientnet_b0" } from method in Methods select new object[] { architecture, method };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -35,13 +35,15 @@ public class NewArchitectureTests
         Assert.True(maps[0].std().item<float>() > 0 || maps[1].std().item<float>() > 0, $"{method} on {architecture}: constant maps");
     }
 
-    [Fact]
-    public void Lrp_on_densenet_is_refused_with_the_reason()
+    [Theory]
+    [InlineData("densenet121", "BatchNorm layers follow concatenations")]
+    [InlineData("efficientnet_b0", "squeeze-excitation gates multiply")]
+    public void Lrp_is_refused_with_the_reason(string architecture, string reason)
     {
-        var arch = ArchitectureRegistry.Get("densenet121");
-        using var model = new ExplainableModel(arch.Create(5), arch, XaiVision.Engine.Imaging.Preprocessing.ImageNet(64, 64), null, CPU, "densenet121");
+        var arch = ArchitectureRegistry.Get(architecture);
+        using var model = new ExplainableModel(arch.Create(5), arch, XaiVision.Engine.Imaging.Preprocessing.ImageNet(64, 64), null, CPU, architecture);
         var error = Assert.Throws<XaiVisionException>(() => ExplainerCatalog.Create("lrp-epsilon").Explain(model, randn(1, 3, 64, 64), tensor(new long[] { 0 }), 0));
-        Assert.Contains("BatchNorm layers follow concatenations", error.Message);
+        Assert.Contains(reason, error.Message);
         var (_, problems) = XaiVision.Engine.Suites.SuiteCompiler.Compile(["grad-cam", "lrp:epsilon-plus"], [], [], XaiVision.Engine.Suites.SuiteCompiler.Paths.JobSpec, arch);
         Assert.Equal(["suite.explainers[1]"], problems.Select(p => p.Path));
     }

@@ -54,7 +54,9 @@ public sealed class StorageFaultTests(ITestOutputHelper log) : IAsyncLifetime
         // The SDK made 1 + Storage:MaxRetries tries (its own count) and nothing retried around it: a second layer of 4 would
         // make at least 16 connections. HttpClient reconnects on its own now and then (4–7 connections seen for 4 tries); the
         // exact count is asserted with answered requests in Server_errors_are_tried_exactly_one_plus_max_retries_times.
-        Assert.Contains("(4 tries,", e.Message);
+        // 4 = 1 + Storage:MaxRetries. Under load one clean CI run saw 5: the SDK's download stream re-issues a request of its own
+        // once in a while. Either way it is one layer; two layers would make 16 or more.
+        Assert.Matches(@"\((4|5) tries,", e.Message);
         Assert.InRange(_proxy.Connections, 1, 12);
         Assert.Contains($"faults/{_run}/a.txt", e.Message);
         Assert.DoesNotContain("AccountKey", e.ToString());
