@@ -2,5 +2,7 @@ using XaiVision.Bench;
 
 // Prints a table: method × model × batch × device → images/s, ms/image, peak RSS;
 // with --metrics, the cost of each metric per image for the maps of the first method.
+// --torchvision-check DIR: our modules against torchvision's logits (tools/torchvision_reference.py writes DIR).
+if (Array.IndexOf(args, "--torchvision-check") is var at and >= 0) return TorchvisionCheck.Run(args[at + 1]);
 var options = BenchOptions.Parse(args);
 return options.Metrics is null ? ExplainerBenchmark.Run(options) : MetricBenchmark.Run(options);
