@@ -62,6 +62,12 @@ public static class ArchitectureRegistry
         // MobileNetV2 (torchvision's, exact names): CAM on the last feature block (1280 channels), as pytorch-grad-cam does.
         yield return new("mobilenet_v2", "mobilenet", n => new MobileNetV2(n), "features.18", 224, 1000, HeadLayer: "classifier.1");
 
+        // MobileNetV3: CAM on the last feature block (the 1×1 expansion); LRP refused like EfficientNet (gates, hard-swish).
+        const string mobileV3Lrp = "LRP is not offered for MobileNetV3: its squeeze-excitation gates multiply two paths of the network and hard-swish is "
+            + "not a ReLU, so the conserving rules here do not apply; use the gradient, CAM or black-box methods.";
+        yield return new("mobilenet_v3_small", "mobilenet", n => MobileNetV3.Create("mobilenet_v3_small", n), "features.12", 224, 1000, HeadLayer: "classifier.3", LrpRefusal: mobileV3Lrp);
+        yield return new("mobilenet_v3_large", "mobilenet", n => MobileNetV3.Create("mobilenet_v3_large", n), "features.16", 224, 1000, HeadLayer: "classifier.3", LrpRefusal: mobileV3Lrp);
+
         // EfficientNet: CAM on the last feature block (the 1×1 expansion), as pytorch-grad-cam does.
         const string efficientLrp = "LRP is not offered for EfficientNet: its squeeze-excitation gates multiply two paths of the network and its SiLU "
             + "activations are not piecewise linear, so the conserving rules here do not apply; use the gradient, CAM or black-box methods.";

@@ -31,7 +31,7 @@ public sealed class EfficientNet : Module<Tensor, Tensor>
 
     EfficientNet(double width, double depth, double dropout, double eps, int numClasses) : base(nameof(EfficientNet))
     {
-        int Channels(double c) => MakeDivisible(c * width);
+        int Channels(double c) => SqueezeExcitation.MakeDivisible(c * width);
         var stages = new List<Module<Tensor, Tensor>> { ConvNormSiLU(3, Channels(Base[0].Input), 3, 2, 1, eps) };
         foreach (var (expand, kernel, stride, input, output, layers) in Base)
         {
@@ -49,13 +49,6 @@ public sealed class EfficientNet : Module<Tensor, Tensor>
 
     public static EfficientNet Create(string name, int numClasses) =>
         Variants.TryGetValue(name, out var v) ? new EfficientNet(v.Width, v.Depth, v.Dropout, v.Eps, numClasses) : throw new XaiVisionException($"Unknown EfficientNet '{name}'.");
-
-    /// <summary>torchvision's _make_divisible(v, 8): nearest multiple of 8, never more than 10 % below v.</summary>
-    static int MakeDivisible(double value)
-    {
-        int rounded = Math.Max(8, (int)(value + 4) / 8 * 8);
-        return rounded < 0.9 * value ? rounded + 8 : rounded;
-    }
 
     static Sequential ConvNormSiLU(int input, int output, int kernel, int stride, int groups, double eps, bool activation = true)
     {
@@ -78,11 +71,11 @@ public sealed class EfficientNet : Module<Tensor, Tensor>
 
         public MBConv(int input, int output, int expand, int kernel, int stride, double eps) : base(nameof(MBConv))
         {
-            int expanded = MakeDivisible(input * (double)expand);
+            int expanded = SqueezeExcitation.MakeDivisible(input * (double)expand);
             var layers = new List<Module<Tensor, Tensor>>();
             if (expanded != input) layers.Add(ConvNormSiLU(input, expanded, 1, 1, 1, eps));
             layers.Add(ConvNormSiLU(expanded, expanded, kernel, stride, expanded, eps));
-            layers.Add(new SqueezeExcitation(expanded, Math.Max(1, input / 4)));
+            layers.Add(new SqueezeExcitation(expanded, Math.Max(1, input / 4), SiLU(), Sigmoid()));
             layers.Add(ConvNormSiLU(expanded, output, 1, 1, 1, eps, activation: false));
             block = Sequential(layers);
             _residual = stride == 1 && input == output;
@@ -94,30 +87,6 @@ public sealed class EfficientNet : Module<Tensor, Tensor>
             if (!_residual) return block.call(x);
             using var branch = block.call(x);
             return branch + x;
-        }
-    }
-
-    /// <summary>torchvision's SqueezeExcitation: x · sigmoid(fc2(SiLU(fc1(avgpool(x))))).</summary>
-    sealed class SqueezeExcitation : Module<Tensor, Tensor>
-    {
-        private readonly AdaptiveAvgPool2d avgpool = AdaptiveAvgPool2d(1);
-        private readonly Conv2d fc1;
-        private readonly Conv2d fc2;
-        private readonly SiLU activation = SiLU();
-        private readonly Sigmoid scale_activation = Sigmoid();
-
-        public SqueezeExcitation(int channels, int squeeze) : base(nameof(SqueezeExcitation))
-        {
-            fc1 = Conv2d(channels, squeeze, 1);
-            fc2 = Conv2d(squeeze, channels, 1);
-            RegisterComponents();
-        }
-
-        public override Tensor forward(Tensor x)
-        {
-            using var scope = NewDisposeScope();
-            var scale = scale_activation.call(fc2.call(activation.call(fc1.call(avgpool.call(x)))));
-            return (scale * x).MoveToOuterDisposeScope();
         }
     }
 }
