@@ -7,7 +7,7 @@ import json, os, sys
 import torch, torchvision
 
 out = sys.argv[1] if len(sys.argv) > 1 else "/tmp/xaivision-torchvision"
-names = sys.argv[2:] or ["vgg11_bn", "resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_large", "densenet121", "efficientnet_b0", "efficientnet_b5"]
+names = sys.argv[2:] or ["vgg11_bn", "resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_large", "densenet121", "efficientnet_b0", "efficientnet_b5", "convnext_tiny"]
 os.makedirs(out, exist_ok=True)
 torch.manual_seed(0)
 x = torch.randn(2, 3, 96, 96)

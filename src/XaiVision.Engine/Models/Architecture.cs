@@ -8,7 +8,9 @@ namespace XaiVision.Engine.Models;
 /// <paramref name="FixedInputSize"/> for a head that is sized for one input (the demo net's flattened Linear), else any size
 /// from <paramref name="MinInputSize"/> (adaptive pooling before the head; five stride-2 stages need at least 32 px).
 /// <paramref name="HeadLayer"/> is the classifier's last layer: its weight's rows are the class count of a weight file.
-/// <paramref name="LrpRefusal"/> says why LRP is not offered for the architecture (null: it is).
+/// <paramref name="LrpRefusal"/> says why LRP is not offered for the architecture (null: it is). <paramref name="FeatureMapFilter"/>
+/// names the CAM layers where Linear layers also run inside the feature extractor (ConvNeXt), so "before the first Linear"
+/// cannot tell them.
 /// </summary>
 public sealed record Architecture(
     string Name,
@@ -20,7 +22,8 @@ public sealed record Architecture(
     int? FixedInputSize = null,
     int MinInputSize = 32,
     string HeadLayer = "fc",
-    string? LrpRefusal = null)
+    string? LrpRefusal = null,
+    Func<string, bool>? FeatureMapFilter = null)
 {
     /// <summary>Why <paramref name="size"/> does not fit this network (null when it does), in user words.</summary>
     public string? InputSizeProblem(int size, int maxInputSize)

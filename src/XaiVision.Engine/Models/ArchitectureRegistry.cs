@@ -68,6 +68,13 @@ public static class ArchitectureRegistry
         yield return new("mobilenet_v3_small", "mobilenet", n => MobileNetV3.Create("mobilenet_v3_small", n), "features.12", 224, 1000, HeadLayer: "classifier.3", LrpRefusal: mobileV3Lrp);
         yield return new("mobilenet_v3_large", "mobilenet", n => MobileNetV3.Create("mobilenet_v3_large", n), "features.16", 224, 1000, HeadLayer: "classifier.3", LrpRefusal: mobileV3Lrp);
 
+        // ConvNeXt: CAM on the last stage, as pytorch-grad-cam does.
+        const string convNextLrp = "LRP is not offered for ConvNeXt: its LayerNorms, GELU activations and layer scales have no conserving rules here; "
+            + "use the gradient, CAM or black-box methods.";
+        foreach (var name in ConvNeXt.Names)
+            yield return new(name, "convnext", n => ConvNeXt.Create(name, n), "features.7", 224, 1000, HeadLayer: "classifier.2", LrpRefusal: convNextLrp,
+                FeatureMapFilter: ConvNeXt.IsFeatureMap);
+
         // EfficientNet: CAM on the last feature block (the 1×1 expansion), as pytorch-grad-cam does.
         const string efficientLrp = "LRP is not offered for EfficientNet: its squeeze-excitation gates multiply two paths of the network and its SiLU "
             + "activations are not piecewise linear, so the conserving rules here do not apply; use the gradient, CAM or black-box methods.";

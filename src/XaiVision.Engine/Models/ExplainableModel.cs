@@ -27,7 +27,7 @@ public sealed class ExplainableModel : IDisposable
         Precision = precision;
         if (precision == ModelPrecision.BFloat16) network.to(ScalarType.BFloat16);
         _layers = network.named_modules().Where(m => m.name.Length > 0).ToDictionary(m => m.name, m => m.module);
-        FeatureMapLayerNames = FeatureMapLayers.Of(network);
+        FeatureMapLayerNames = FeatureMapLayers.Of(network, architecture);
     }
 
     /// <summary>Layers whose output is a feature map (what a CAM method can use), in forward order.</summary>
@@ -65,7 +65,7 @@ public sealed class ExplainableModel : IDisposable
 
     /// <summary>A layer a CAM method can use; any other name fails saying which layers can.</summary>
     public nn.Module<Tensor, Tensor> FeatureMapLayer(string name) =>
-        FeatureMapLayers.Problem(Architecture.Name, FeatureMapLayerNames, _layers.Keys, name) is { } problem
+        FeatureMapLayers.Problem(Architecture, FeatureMapLayerNames, _layers.Keys, name) is { } problem
             ? throw new XaiVisionException(char.ToUpperInvariant(problem[0]) + problem[1..])
             : Layer(name);
 

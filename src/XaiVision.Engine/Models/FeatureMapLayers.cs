@@ -14,9 +14,14 @@ public static class FeatureMapLayers
 {
     static readonly ConcurrentDictionary<string, IReadOnlyList<string>> ByArchitecture = new(StringComparer.OrdinalIgnoreCase);
 
-    public static IReadOnlyList<string> Of(torch.nn.Module network)
+    public static IReadOnlyList<string> Of(torch.nn.Module network, Architecture? architecture = null)
     {
         if (network is TorchScriptNetwork script) return script.ReturnsActivation ? [TorchScriptNetwork.ActivationLayer] : [];
+        if (architecture?.FeatureMapFilter is { } filter)
+        {
+            var head = architecture.HeadLayer.Split('.')[0];
+            return network.named_modules().Select(m => m.name).Where(n => n.Length > 0 && n != head && !n.StartsWith(head + ".") && filter(n)).ToList();
+        }
         var result = new List<string>();
         Visit(network, "", result);
         return result;
@@ -40,17 +45,20 @@ public static class FeatureMapLayers
     public static IReadOnlyList<string> Of(Architecture architecture) => architecture == ArchitectureRegistry.TorchScript ? [TorchScriptNetwork.ActivationLayer] : ByArchitecture.GetOrAdd(architecture.Name, _ =>
     {
         using var network = architecture.Create(2);
-        return Of(network);
+        return Of(network, architecture);
     });
 
     /// <summary>Why <paramref name="layer"/> cannot be a CAM layer (null when it can), naming the ones that can.</summary>
-    public static string? Problem(string architectureName, IReadOnlyList<string> featureMaps, IEnumerable<string> allLayers, string layer)
+    public static string? Problem(Architecture architecture, IReadOnlyList<string> featureMaps, IEnumerable<string> allLayers, string layer)
     {
         if (featureMaps.Contains(layer)) return null;
         var range = featureMaps.Count == 0 ? "none" : $"{featureMaps[0]} … {featureMaps[^1]}";
-        return allLayers.Contains(layer)
-            ? $"layer '{layer}' of '{architectureName}' belongs to the classifier head, whose output is a flat vector with no spatial layout; a CAM needs a feature-map layer ({range})."
-            : $"'{architectureName}' has no layer '{layer}'; CAM layers are {range}: {string.Join(", ", featureMaps)}.";
+        var head = architecture.HeadLayer.Split('.')[0];
+        if (!allLayers.Contains(layer))
+            return $"'{architecture.Name}' has no layer '{layer}'; CAM layers are {range}: {string.Join(", ", featureMaps)}.";
+        return head.Length > 0 && (layer == head || layer.StartsWith(head + ".")) || architecture.FeatureMapFilter is null
+            ? $"layer '{layer}' of '{architecture.Name}' belongs to the classifier head, whose output is a flat vector with no spatial layout; a CAM needs a feature-map layer ({range})."
+            : $"layer '{layer}' of '{architecture.Name}' is inside a block whose tensors are not feature maps [batch, channels, h, w]; a CAM needs a feature-map layer ({range}).";
     }
 
     static bool IsHead(torch.nn.Module module) => module is Linear or Flatten;

@@ -46,7 +46,7 @@ public static class SuiteCompiler
                 if (compiledExplainers[i] is Lrp.LrpExplainer && architecture.LrpRefusal is { } refusal)
                     problems.Add(new($"{paths.Explainers}[{i}]", refusal));
                 else if (compiledExplainers[i] is CamExplainer { LayerName: { } layer } && !featureMaps.Contains(layer))
-                    problems.Add(new($"{paths.Explainers}[{i}]", FeatureMapLayers.Problem(architecture.Name, featureMaps, AllLayers(architecture), layer)!));
+                    problems.Add(new($"{paths.Explainers}[{i}]", FeatureMapLayers.Problem(architecture, featureMaps, AllLayers(architecture), layer)!));
         }
         return problems.Count > 0 ? (null, problems) : (new CompiledSuite(compiledExplainers, compiledPerturbations, compiledMetrics), problems);
     }

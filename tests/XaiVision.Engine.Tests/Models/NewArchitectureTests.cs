@@ -14,7 +14,7 @@ public class NewArchitectureTests
     ];
 
     public static IEnumerable<object[]> Cases() =>
-        from architecture in new[] { "mobilenet_v2", "mobilenet_v3_small", "densenet121", "efficientnet_b0" } from method in Methods select new object[] { architecture, method };
+        from architecture in new[] { "mobilenet_v2", "mobilenet_v3_small", "densenet121", "efficientnet_b0", "convnext_tiny" } from method in Methods select new object[] { architecture, method };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -39,6 +39,7 @@ public class NewArchitectureTests
     [InlineData("densenet121", "BatchNorm layers follow concatenations")]
     [InlineData("efficientnet_b0", "squeeze-excitation gates multiply")]
     [InlineData("mobilenet_v3_large", "hard-swish is not a ReLU")]
+    [InlineData("convnext_tiny", "LayerNorms, GELU activations and layer scales")]
     public void Lrp_is_refused_with_the_reason(string architecture, string reason)
     {
         var arch = ArchitectureRegistry.Get(architecture);

@@ -19,6 +19,8 @@ public class ExecutableSpecTests
     [InlineData("demo-shapes", "grad-cam(layer=classifier)", "suite.explainers[0]: layer 'classifier' of 'demo-shapes' belongs to the classifier head")]
     [InlineData("resnet18", "layer-cam(layer=fc)", "suite.explainers[0]: layer 'fc' of 'resnet18' belongs to the classifier head")]
     [InlineData("vgg11", "grad-cam++(layer=features.99)", "suite.explainers[0]: 'vgg11' has no layer 'features.99'; CAM layers are features … avgpool")]
+    [InlineData("convnext_tiny", "grad-cam(layer=features.1.0.block.3)", "suite.explainers[0]: layer 'features.1.0.block.3' of 'convnext_tiny' is inside a block whose tensors are not feature maps")]
+    [InlineData("convnext_tiny", "grad-cam(layer=classifier.0)", "belongs to the classifier head")]
     public void A_cam_layer_must_be_a_feature_map_of_the_architecture(string architecture, string explainer, string expected)
     {
         var spec = Demo with { Model = Demo.Model with { Architecture = architecture, Weights = null, Labels = null }, Suite = new SuiteDefinition { Explainers = [explainer] } };
@@ -31,6 +33,10 @@ public class ExecutableSpecTests
     [InlineData("resnet50", "layer4")]
     [InlineData("resnet18", "layer3.1.conv2")]
     [InlineData("demo-shapes", "features.9")]
+    [InlineData("convnext_tiny", "features.5.2")]
+    [InlineData("mobilenet_v2", "features.18")]
+    [InlineData("efficientnet_b3", "features.8")]
+    [InlineData("densenet121", "features.denseblock4")]
     public void Feature_map_layers_are_accepted(string architecture, string layer)
     {
         var spec = Demo with { Model = Demo.Model with { Architecture = architecture, Weights = null, Labels = null }, Suite = new SuiteDefinition { Explainers = [$"grad-cam(layer={layer})"] } };
