@@ -9,6 +9,6 @@ out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file_
 os.makedirs(out, exist_ok=True)
 for name in ["vgg11", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn",
              "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
-             "mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_large", "densenet121", "densenet161", "densenet169", "densenet201"] + [f"efficientnet_b{i}" for i in range(8)] + ["convnext_tiny", "convnext_small", "convnext_base", "convnext_large"]:
+             "mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_large", "densenet121", "densenet161", "densenet169", "densenet201"] + [f"efficientnet_b{i}" for i in range(8)] + ["convnext_tiny", "convnext_small", "convnext_base", "convnext_large", "vit_b_16", "vit_b_32"]:
     sd = getattr(m, name)().state_dict()
     json.dump([[k, list(v.shape)] for k, v in sd.items()], open(os.path.join(out, f"{name}.json"), "w"), separators=(",", ":"))

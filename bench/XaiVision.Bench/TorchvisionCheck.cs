@@ -21,7 +21,7 @@ public static class TorchvisionCheck
         foreach (var (name, logits) in expected)
         {
             using var scope = NewDisposeScope();
-            using var model = ModelLoader.Load(new ModelSpec("", Path.Combine(directory, $"{name}.pth"), Preprocessing: XaiVision.Engine.Imaging.Preprocessing.ImageNet(96, 96)), CPU);
+            using var model = ModelLoader.Load(new ModelSpec("", Path.Combine(directory, $"{name}.pth"), Preprocessing: XaiVision.Engine.Imaging.Preprocessing.ImageNet(224, 256)), CPU);
             using var _ = no_grad();
             var ours = model.Forward(input["x"]).flatten().data<float>().ToArray();
             double diff = ours.Zip(logits, (a, b) => Math.Abs(a - b)).Max(), scale = logits.Max(Math.Abs);

@@ -67,7 +67,9 @@ public abstract class CamExplainer : IExplainer
             var logits = model.Forward(images);
             if (activations is null) throw new XaiVisionException($"Layer '{_layer ?? model.Architecture.DefaultCamLayer}' was not used by the forward pass.");
             var gradients = autograd.grad([TargetScores.Sum(logits, targets)], [activations])[0];
-            return Upsample(Combine(activations.detach(), gradients), images).MoveToOuterDisposeScope();
+            var (a, g) = (activations.detach(), gradients);
+            if (model.Architecture.TokensToMap is { } toMap) (a, g) = (toMap(a), toMap(g)); // tokens → [N, C, h, w] (ViT)
+            return Upsample(Combine(a, g), images).MoveToOuterDisposeScope();
         }
         finally
         {

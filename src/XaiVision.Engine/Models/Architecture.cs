@@ -10,7 +10,7 @@ namespace XaiVision.Engine.Models;
 /// <paramref name="HeadLayer"/> is the classifier's last layer: its weight's rows are the class count of a weight file.
 /// <paramref name="LrpRefusal"/> says why LRP is not offered for the architecture (null: it is). <paramref name="FeatureMapFilter"/>
 /// names the CAM layers where Linear layers also run inside the feature extractor (ConvNeXt), so "before the first Linear"
-/// cannot tell them.
+/// cannot tell them. <paramref name="TokensToMap"/> turns a token layer's output into a feature map for CAM (ViT).
 /// </summary>
 public sealed record Architecture(
     string Name,
@@ -23,7 +23,8 @@ public sealed record Architecture(
     int MinInputSize = 32,
     string HeadLayer = "fc",
     string? LrpRefusal = null,
-    Func<string, bool>? FeatureMapFilter = null)
+    Func<string, bool>? FeatureMapFilter = null,
+    Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? TokensToMap = null)
 {
     /// <summary>Why <paramref name="size"/> does not fit this network (null when it does), in user words.</summary>
     public string? InputSizeProblem(int size, int maxInputSize)

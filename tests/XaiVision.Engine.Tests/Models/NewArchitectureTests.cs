@@ -14,7 +14,7 @@ public class NewArchitectureTests
     ];
 
     public static IEnumerable<object[]> Cases() =>
-        from architecture in new[] { "mobilenet_v2", "mobilenet_v3_small", "densenet121", "efficientnet_b0", "convnext_tiny" } from method in Methods select new object[] { architecture, method };
+        from architecture in new[] { "mobilenet_v2", "mobilenet_v3_small", "densenet121", "efficientnet_b0", "convnext_tiny", "vit_b_32" } from method in Methods select new object[] { architecture, method };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -27,10 +27,11 @@ public class NewArchitectureTests
         using (no_grad())
             foreach (var conv in net.modules().OfType<TorchSharp.Modules.Conv2d>()) // fan-in: random activations stay alive through every block
                 nn.init.kaiming_normal_(conv.weight!, mode: nn.init.FanInOut.FanIn);
-        using var model = new ExplainableModel(net, arch, XaiVision.Engine.Imaging.Preprocessing.ImageNet(96, 96), null, CPU, architecture);
-        var x = randn(2, 3, 96, 96);
-        var maps = ExplainerCatalog.Create(method).Explain(model, x, tensor(new long[] { 1, 4 }), 3);
-        Assert.Equal(new long[] { 2, 96, 96 }, maps.shape);
+        int size = arch.FixedInputSize ?? 96; // ViT: 224 only
+        using var model = new ExplainableModel(net, arch, XaiVision.Engine.Imaging.Preprocessing.ImageNet(size, size), null, CPU, architecture);
+        var x = randn(2, 3, size, size);
+        var maps = ExplainerCatalog.Create(method.Replace("size=32,stride=32", $"size={size / 3},stride={size / 3}")).Explain(model, x, tensor(new long[] { 1, 4 }), 3);
+        Assert.Equal(new long[] { 2, size, size }, maps.shape);
         Assert.True(maps.isfinite().all().item<bool>(), "finite");
         Assert.True(maps[0].std().item<float>() > 0 || maps[1].std().item<float>() > 0, $"{method} on {architecture}: constant maps");
     }
@@ -40,6 +41,7 @@ public class NewArchitectureTests
     [InlineData("efficientnet_b0", "squeeze-excitation gates multiply")]
     [InlineData("mobilenet_v3_large", "hard-swish is not a ReLU")]
     [InlineData("convnext_tiny", "LayerNorms, GELU activations and layer scales")]
+    [InlineData("vit_b_16", "attention multiplies token values")]
     public void Lrp_is_refused_with_the_reason(string architecture, string reason)
     {
         var arch = ArchitectureRegistry.Get(architecture);

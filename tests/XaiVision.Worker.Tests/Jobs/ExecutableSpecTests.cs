@@ -21,6 +21,7 @@ public class ExecutableSpecTests
     [InlineData("vgg11", "grad-cam++(layer=features.99)", "suite.explainers[0]: 'vgg11' has no layer 'features.99'; CAM layers are features … avgpool")]
     [InlineData("convnext_tiny", "grad-cam(layer=features.1.0.block.3)", "suite.explainers[0]: layer 'features.1.0.block.3' of 'convnext_tiny' is inside a block whose tensors are not feature maps")]
     [InlineData("convnext_tiny", "grad-cam(layer=classifier.0)", "belongs to the classifier head")]
+    [InlineData("vit_b_16", "grad-cam(layer=encoder.layers.encoder_layer_3.mlp.0)", "is inside a block whose tensors are not feature maps")]
     public void A_cam_layer_must_be_a_feature_map_of_the_architecture(string architecture, string explainer, string expected)
     {
         var spec = Demo with { Model = Demo.Model with { Architecture = architecture, Weights = null, Labels = null }, Suite = new SuiteDefinition { Explainers = [explainer] } };
@@ -34,6 +35,7 @@ public class ExecutableSpecTests
     [InlineData("resnet18", "layer3.1.conv2")]
     [InlineData("demo-shapes", "features.9")]
     [InlineData("convnext_tiny", "features.5.2")]
+    [InlineData("vit_b_16", "encoder.layers.encoder_layer_11.ln_1")]
     [InlineData("mobilenet_v2", "features.18")]
     [InlineData("efficientnet_b3", "features.8")]
     [InlineData("densenet121", "features.denseblock4")]
