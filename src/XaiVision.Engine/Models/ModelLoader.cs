@@ -78,6 +78,7 @@ public static class ModelLoader
         if (selected.Location.Length > 0) parts.Add($"state dict '{selected.Location}'");
         if (selected.Prefix.Length > 0) parts.Add($"prefix '{selected.Prefix}' removed");
         if (selected.Ignored.Count > 0) parts.Add($"{selected.Ignored.Count} extra key(s) ignored");
+        if (selected.HeadVariant is { } variant) parts.Add($"head '{variant}' read as '{selected.Architecture.HeadLayer}' (dropout before it is inert)");
         if (selected.Recognised) parts.Add("architecture recognised from the weights");
         return ", " + string.Join(", ", parts) + ")";
     }

@@ -51,4 +51,30 @@ public class NewArchitectureTests
         var (_, problems) = XaiVision.Engine.Suites.SuiteCompiler.Compile(["grad-cam", "lrp:epsilon-plus"], [], [], XaiVision.Engine.Suites.SuiteCompiler.Paths.JobSpec, arch);
         Assert.Equal(["suite.explainers[1]"], problems.Select(p => p.Path));
     }
+
+    /// <summary>Every perturbation and metric runs on the new layouts too (one image, cheap parameters; a mask for localisation).</summary>
+    [Theory]
+    [InlineData("mobilenet_v3_small")]
+    [InlineData("convnext_tiny")]
+    public void Every_perturbation_and_metric_runs(string architecture)
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(5);
+        var arch = ArchitectureRegistry.Get(architecture);
+        using var model = new ExplainableModel(arch.Create(5), arch, XaiVision.Engine.Imaging.Preprocessing.ImageNet(64, 64), null, CPU, architecture);
+        var rng = new Random(3);
+        var image = new XaiVision.Engine.Imaging.RgbImage(64, 64, Enumerable.Range(0, 64 * 64 * 3).Select(_ => (byte)rng.Next(256)).ToArray());
+        var mask = Enumerable.Range(0, 64 * 64).Select(i => i % 64 < 32).ToArray();
+        var suite = XaiVision.Engine.Suites.SuiteCompiler.CompileOrThrow(["grad-cam", "saliency"],
+            ["affine(rotate=10)", "channel-swap", "text(text=Z)", "noise", "blur", "jpeg", "occlusion", "mask(top=20)"],
+            ["deletion(steps=4)", "insertion(steps=4)", "localisation", "aopc-morf(steps=4)", "faithfulness-correlation(subsets=4)", "infidelity(patches=4)",
+             "max-sensitivity(samples=2)", "randomisation"], XaiVision.Engine.Suites.SuiteCompiler.Paths.JobSpec, arch);
+        var batch = new XaiVision.Engine.Suites.SuiteRunner(model, suite.ToSpec(TargetSelection.Parse("predicted"), 1)).Run([image], [mask]);
+        var maps = batch.Images[0].Maps;
+        Assert.Equal(2, maps.Count);
+        Assert.All(maps, m => Assert.Contains("mprt-spearman", m.Metrics.Keys));
+        Assert.All(maps, m => Assert.Contains("relevance-mass", m.Metrics.Keys));
+        Assert.All(maps, m => Assert.Equal(8, m.Perturbed.Count));
+        Assert.All(maps.SelectMany(m => m.Metrics.Values.Where(v => !double.IsNaN(v))), v => Assert.True(double.IsFinite(v)));
+    }
 }

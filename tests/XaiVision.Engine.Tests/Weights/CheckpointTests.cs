@@ -123,15 +123,29 @@ public class CheckpointTests
         Assert.Contains("missing", error);
     }
 
+    /// <summary>Fine-tuning's <c>Sequential(Dropout, Linear)</c> head (keys <c>fc.1.*</c>, <c>classifier.6.1.*</c>) is read as the head.</summary>
+    [Theory]
+    [InlineData("resnet50", "fc.1")]
+    [InlineData("vgg16", "classifier.6.1")]
+    public void A_dropout_then_linear_head_is_read_as_the_head(string architecture, string variant)
+    {
+        using var archive = SyntheticArchive(architecture, 4, "", headVariant: variant);
+        var selected = WeightSelection.Choose(archive, null, new WeightOptions());
+        Assert.Equal((architecture, 4, variant), (selected.Architecture.Name, selected.Classes, selected.HeadVariant));
+        Assert.Contains(selected.Architecture.HeadLayer + ".weight", selected.Tensors.Keys);
+    }
+
     /// <summary>A state dict with an architecture's exact layout (meta tensors: shapes only) and a <paramref name="classes"/>-way head.</summary>
-    static WeightArchive SyntheticArchive(string architecture, int classes, string prefix, string? drop = null)
+    static WeightArchive SyntheticArchive(string architecture, int classes, string prefix, string? drop = null, string? headVariant = null)
     {
         var signature = ArchitectureSignature.Of(ArchitectureRegistry.Get(architecture));
         var weights = new StateDict("synthetic.pth");
         foreach (var (key, shape) in signature.Entries.Where(e => drop is null || !e.Key.StartsWith(drop)))
         {
-            long[] s = key.StartsWith(signature.Architecture.HeadLayer + ".") ? [classes, .. shape.Skip(1)] : shape;
-            weights.Add(prefix + key, empty(s, device: META));
+            var head = signature.Architecture.HeadLayer;
+            long[] s = key.StartsWith(head + ".") ? [classes, .. shape.Skip(1)] : shape;
+            var name = headVariant is not null && key.StartsWith(head + ".") ? headVariant + key[head.Length..] : key;
+            weights.Add(prefix + name, empty(s, device: META));
         }
         return new WeightArchive("synthetic.pth", [("", weights)], null);
     }

@@ -7,7 +7,7 @@ public sealed record WeightOptions(string? Key = null, string? StripPrefix = nul
 
 /// <summary>The state dict chosen from a file, its keys as the architecture names them, and the class count its head gives.</summary>
 public sealed record SelectedWeights(Architecture Architecture, IReadOnlyDictionary<string, Tensor> Tensors, int Classes, string Location, string Prefix,
-    IReadOnlyList<string> Ignored, bool Recognised);
+    IReadOnlyList<string> Ignored, bool Recognised, string? HeadVariant = null);
 
 /// <summary>
 /// Chooses the state dict of a weight file and the architecture it fits: checkpoint dicts are searched for state dicts,
@@ -30,22 +30,26 @@ public static class WeightSelection
         }
         var architectures = architecture is null ? ArchitectureRegistry.Architectures.ToList() : [architecture];
         var prefixes = options.StripPrefix is { Length: > 0 } custom ? [custom, ""] : KnownPrefixes;
-        var fits = new List<(string Path, StateDict Weights, string Prefix, ArchitectureSignature Signature, ArchitectureSignature.Fit Fit)>();
+        var fits = new List<(string Path, StateDict Weights, string Prefix, ArchitectureSignature Signature, ArchitectureSignature.Fit Fit, Func<string, string> Rename)>();
         foreach (var (path, weights) in candidates)
             foreach (var signature in architectures.Select(ArchitectureSignature.Of))
                 foreach (var prefix in prefixes.Where(p => weights.Keys.All(k => k.StartsWith(p, StringComparison.Ordinal))))
                 {
-                    var fit = signature.Match(Shapes(weights, prefix), options.AllowExtraKeys);
+                    var shapes = Shapes(weights, prefix);
+                    var rename = HeadVariant(shapes.Keys, signature.Architecture);
+                    var fit = signature.Match(shapes.ToDictionary(kv => rename(kv.Key), kv => kv.Value), options.AllowExtraKeys);
                     if (!fit.Fits) continue;
-                    fits.Add((path, weights, prefix, signature, fit));
+                    fits.Add((path, weights, prefix, signature, fit, rename));
                     break;
                 }
 
         if (fits.Count == 1)
         {
-            var (path, weights, prefix, signature, fit) = fits[0];
-            var tensors = weights.Entries.ToDictionary(e => e.Key[prefix.Length..], e => e.Value);
-            return new SelectedWeights(signature.Architecture, tensors, fit.Classes!.Value, path, prefix, fit.Unexpected, architecture is null);
+            var (path, weights, prefix, signature, fit, rename) = fits[0];
+            var tensors = weights.Entries.ToDictionary(e => rename(e.Key[prefix.Length..]), e => e.Value);
+            var renamedHead = weights.Entries.Select(e => e.Key[prefix.Length..]).FirstOrDefault(k => rename(k) != k);
+            return new SelectedWeights(signature.Architecture, tensors, fit.Classes!.Value, path, prefix, fit.Unexpected, architecture is null,
+                renamedHead is null ? null : renamedHead[..renamedHead.LastIndexOf('.')]);
         }
         if (fits.Select(f => f.Path).Distinct().Count() > 1)
             throw new XaiVisionException($"Weight file '{archive.Source}' holds several state dicts that fit ({string.Join(", ", fits.Select(f => $"{WeightArchive.Describe(f.Path)} as {f.Signature.Architecture.Name}").Distinct())}): " +
@@ -57,6 +61,22 @@ public static class WeightSelection
 
     static Dictionary<string, long[]> Shapes(StateDict weights, string prefix) =>
         weights.Entries.ToDictionary(e => e.Key[prefix.Length..], e => e.Value.shape);
+
+    /// <summary>
+    /// A head replaced by <c>Sequential(Dropout, …, Linear)</c> when fine-tuning (keys <c>fc.1.weight</c> for <c>fc</c>) is the
+    /// same function at inference (dropout is the identity): its one Linear is read as the head. Heads with several Linear
+    /// layers are not (the activations between them leave no trace in the weights). Returns the file key → architecture key map.
+    /// </summary>
+    static Func<string, string> HeadVariant(IReadOnlyCollection<string> keys, Architecture architecture)
+    {
+        var head = architecture.HeadLayer;
+        if (head.Length == 0 || keys.Contains(head + ".weight")) return k => k;
+        var nested = keys.Where(k => k.StartsWith(head + ".", StringComparison.Ordinal)).ToList();
+        var layers = nested.Select(k => k[(head.Length + 1)..].Split('.')).Where(p => p.Length == 2 && int.TryParse(p[0], out _)).Select(p => p[0]).Distinct().ToList();
+        if (layers.Count != 1 || nested.Count is < 1 or > 2 || nested.Any(k => k.Split('.').Length != head.Split('.').Length + 2)) return k => k;
+        var inner = $"{head}.{layers[0]}.";
+        return k => k.StartsWith(inner, StringComparison.Ordinal) ? head + "." + k[inner.Length..] : k;
+    }
 
     static string Listing(WeightArchive archive) => string.Join(", ", archive.Candidates.Select(c => $"{WeightArchive.Describe(c.Path)} ({c.Weights.Entries.Count} tensors)"));
 
