@@ -50,19 +50,10 @@ public sealed class EfficientNet : Module<Tensor, Tensor>
     public static EfficientNet Create(string name, int numClasses) =>
         Variants.TryGetValue(name, out var v) ? new EfficientNet(v.Width, v.Depth, v.Dropout, v.Eps, numClasses) : throw new XaiVisionException($"Unknown EfficientNet '{name}'.");
 
-    static Sequential ConvNormSiLU(int input, int output, int kernel, int stride, int groups, double eps, bool activation = true)
-    {
-        var conv = Conv2d(input, output, kernel, stride: stride, padding: (kernel - 1) / 2, groups: groups, bias: false);
-        return activation ? Sequential(conv, BatchNorm2d(output, eps: eps), SiLU()) : Sequential(conv, BatchNorm2d(output, eps: eps));
-    }
+    static Sequential ConvNormSiLU(int input, int output, int kernel, int stride, int groups, double eps, bool activation = true) =>
+        TorchvisionBlocks.ConvNormActivation(input, output, kernel, stride, groups, activation ? SiLU() : null, eps);
 
-    public override Tensor forward(Tensor x)
-    {
-        using var f = features.call(x);
-        using var pooled = nn.functional.adaptive_avg_pool2d(f, [1, 1]);
-        using var flat = pooled.flatten(1);
-        return classifier.call(flat);
-    }
+    public override Tensor forward(Tensor x) => TorchvisionBlocks.PoolAndClassify(features, classifier, x);
 
     sealed class MBConv : Module<Tensor, Tensor>
     {
@@ -82,11 +73,6 @@ public sealed class EfficientNet : Module<Tensor, Tensor>
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x)
-        {
-            if (!_residual) return block.call(x);
-            using var branch = block.call(x);
-            return branch + x;
-        }
+        public override Tensor forward(Tensor x) => TorchvisionBlocks.Residual(block, x, _residual);
     }
 }

@@ -44,17 +44,10 @@ public sealed class MobileNetV2 : Module<Tensor, Tensor>
             }
     }
 
-    /// <summary>torchvision's Conv2dNormActivation: convolution (no bias), BatchNorm, ReLU6.</summary>
     static Sequential ConvNormReLU6(int input, int output, int kernel, int stride, int groups = 1) =>
-        Sequential(Conv2d(input, output, kernel, stride: stride, padding: (kernel - 1) / 2, groups: groups, bias: false), BatchNorm2d(output), ReLU6());
+        TorchvisionBlocks.ConvNormActivation(input, output, kernel, stride, groups, ReLU6());
 
-    public override Tensor forward(Tensor x)
-    {
-        using var f = features.call(x);
-        using var pooled = nn.functional.adaptive_avg_pool2d(f, [1, 1]);
-        using var flat = pooled.flatten(1);
-        return classifier.call(flat);
-    }
+    public override Tensor forward(Tensor x) => TorchvisionBlocks.PoolAndClassify(features, classifier, x);
 
     sealed class InvertedResidual : Module<Tensor, Tensor>
     {
@@ -74,11 +67,6 @@ public sealed class MobileNetV2 : Module<Tensor, Tensor>
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x)
-        {
-            if (!_residual) return conv.call(x);
-            using var branch = conv.call(x);
-            return x + branch;
-        }
+        public override Tensor forward(Tensor x) => TorchvisionBlocks.Residual(conv, x, _residual);
     }
 }

@@ -50,20 +50,10 @@ public sealed class MobileNetV3 : Module<Tensor, Tensor>
         _ => throw new XaiVisionException($"Unknown MobileNetV3 '{name}'."),
     };
 
-    static Sequential ConvNorm(int input, int output, int kernel, int stride, int groups, Module<Tensor, Tensor>? activation)
-    {
-        var conv = Conv2d(input, output, kernel, stride: stride, padding: (kernel - 1) / 2, groups: groups, bias: false);
-        var norm = BatchNorm2d(output, eps: 0.001, momentum: 0.01);
-        return activation is null ? Sequential(conv, norm) : Sequential(conv, norm, activation);
-    }
+    static Sequential ConvNorm(int input, int output, int kernel, int stride, int groups, Module<Tensor, Tensor>? activation) =>
+        TorchvisionBlocks.ConvNormActivation(input, output, kernel, stride, groups, activation, eps: 0.001, momentum: 0.01);
 
-    public override Tensor forward(Tensor x)
-    {
-        using var f = features.call(x);
-        using var pooled = nn.functional.adaptive_avg_pool2d(f, [1, 1]);
-        using var flat = pooled.flatten(1);
-        return classifier.call(flat);
-    }
+    public override Tensor forward(Tensor x) => TorchvisionBlocks.PoolAndClassify(features, classifier, x);
 
     sealed class InvertedResidual : Module<Tensor, Tensor>
     {
@@ -83,11 +73,6 @@ public sealed class MobileNetV3 : Module<Tensor, Tensor>
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x)
-        {
-            if (!_residual) return block.call(x);
-            using var branch = block.call(x);
-            return branch + x;
-        }
+        public override Tensor forward(Tensor x) => TorchvisionBlocks.Residual(block, x, _residual);
     }
 }

@@ -26,9 +26,9 @@ public static class StatusCommand
                 ?? throw new Engine.XaiVisionException($"No job {id} in {jobs} (not submitted, rejected, or another store).");
             var index = JsonSerializer.Deserialize<JobIndexEntry>(indexBytes, ExplainRunner.Json)!;
             var prefix = index.Prefix;
-            var shards = (await store.ListAsync(index.Container, BlobNames.Join(prefix, "shards/"), ct)).Count;
-            var report = await store.ReadAsync(index.Container, BlobNames.Join(prefix, "report.json"), ct);
-            var failed = await store.ReadAsync(index.Container, BlobNames.Join(prefix, "failed.json"), ct);
+            var shards = (await store.ListAsync(index.Container, JobLayout.ShardsPrefix(prefix), ct)).Count;
+            var report = await store.ReadAsync(index.Container, JobLayout.Report(prefix), ct);
+            var failed = await store.ReadAsync(index.Container, JobLayout.Failed(prefix), ct);
             Console.WriteLine($"job {id}: {index.Images} images in {index.Shards} shards at {index.Container}/{prefix}");
             if (failed is not null)
             {
@@ -38,7 +38,7 @@ public static class StatusCommand
             }
             if (report is null)
             {
-                var failedShards = (await store.ListAsync(index.Container, BlobNames.Join(prefix, "shard-failures/"), ct)).Count;
+                var failedShards = (await store.ListAsync(index.Container, JobLayout.ShardFailuresPrefix(prefix), ct)).Count;
                 Console.WriteLine($"state: running, {shards}/{index.Shards} shards done{(failedShards > 0 ? $" ({failedShards} failed)" : "")}");
                 return ExitCodes.Ok;
             }

@@ -8,9 +8,9 @@ namespace XaiVision.Worker.Jobs;
 public static class JobLayout
 {
     public static string Job(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "job.json");
-    public static string ShardsPrefix(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "shards/");
+    public static string ShardsPrefix(AuditJobSpec spec) => ShardsPrefix(spec.Output.Prefix);
     public static string Shard(AuditJobSpec spec, int index) => BlobNames.Join(spec.Output.Prefix, $"shards/{index:D5}.json");
-    public static string Report(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "report.json");
+    public static string Report(AuditJobSpec spec) => Report(spec.Output.Prefix);
     public static string Html(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "report.html");
     public static string Csv(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "images.csv");
     /// <summary>Written after <c>AuditJobCompleted</c> was published: a report without it was never announced.</summary>
@@ -21,7 +21,8 @@ public static class JobLayout
     public static string ShardsPrefix(string prefix) => BlobNames.Join(prefix, "shards/");
     /// <summary>Written (before the shard's result) when a whole shard failed: its reason, for the report and the gates.</summary>
     public static string ShardFailure(AuditJobSpec spec, int index) => BlobNames.Join(spec.Output.Prefix, $"shard-failures/{index:D5}.json");
-    public static string ShardFailuresPrefix(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "shard-failures/");
+    public static string ShardFailuresPrefix(AuditJobSpec spec) => ShardFailuresPrefix(spec.Output.Prefix);
+    public static string ShardFailuresPrefix(string prefix) => BlobNames.Join(prefix, "shard-failures/");
     public static string Artefact(AuditJobSpec spec, string relative) => BlobNames.Join(spec.Output.Prefix, relative);
     public static string Index(Guid jobId) => $"jobs/{jobId:D}.json";
     /// <summary>In the jobs container while the job runs (deleted when it ends): what the deadline check looks at.</summary>

@@ -68,9 +68,10 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
             File.WriteAllBytes(labelsPath, labels);
         }
         // Without an architecture (recognised from the weights) the input size comes from the spec or the usual 224.
-        int size = source.InputSize ?? ArchitectureRegistry.GetOrRecognise(source.Architecture)?.DefaultInputSize ?? 224;
-        var preprocessing = source.InputSize is null && ArchitectureRegistry.GetOrRecognise(source.Architecture) is null && source.ResizeTo is null && source.Mean is null && source.Std is null
-            ? null
+        var named = ArchitectureRegistry.GetOrRecognise(source.Architecture);
+        int size = source.InputSize ?? named?.DefaultInputSize ?? 224;
+        var preprocessing = source.InputSize is null && named is null && source.ResizeTo is null && source.Mean is null && source.Std is null
+            ? null // the loader takes the recognised architecture's own
             : new Preprocessing(size, source.ResizeTo ?? (size == 224 ? 256 : size), source.Mean?.ToArray() ?? Preprocessing.ImageNetMean, source.Std?.ToArray() ?? Preprocessing.ImageNetStd);
         var device = TorchRuntime.ResolveDevice(source.Device ?? options.Value.Device, options.Value.LibTorchDir);
         ExplainableModel model;

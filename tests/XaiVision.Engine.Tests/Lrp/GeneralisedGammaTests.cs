@@ -104,14 +104,14 @@ public class GeneralisedGammaTests
         {
             double relevanceO = o[p] * ResidualNet.V[target, p]; // LRP-0 without bias: R = a·w (the logit's share)
             double relevanceS = relevanceO;                        // ReLU passes
-            double relevanceY = y[p] / s[p] * relevanceS, relevanceSkip = X[p] / s[p] * relevanceS;
+            double relevanceY = y[p] / s[p] * relevanceS, relevanceShortcut = X[p] / s[p] * relevanceS;
             var relevanceH = GammaLayer(h[p], ResidualNet.W2, ResidualNet.B2, y[p], relevanceY, gamma, original);
             for (int i = 0; i < 2; i++)
             {
                 double a = ResidualNet.W1[i] * X[p] + ResidualNet.B1[i];
                 map[p] += GammaLayer([X[p]], [ResidualNet.W1[i]], ResidualNet.B1[i], a, relevanceH[i], gamma, original)[0]; // ReLU passes into conv1
             }
-            map[p] += relevanceSkip;
+            map[p] += relevanceShortcut;
         }
         return map;
     }
