@@ -4,6 +4,7 @@ using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
 using static TorchSharp.torch;
+using XaiVision.Engine.Suites;
 
 namespace XaiVision.Bench;
 

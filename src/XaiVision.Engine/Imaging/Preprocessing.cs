@@ -12,6 +12,12 @@ public sealed record Preprocessing(int InputSize, int ResizeTo, float[] Mean, fl
 
     public static Preprocessing ImageNet(int inputSize = 224, int resizeTo = 256) => new(inputSize, resizeTo, ImageNetMean, ImageNetStd);
 
+    /// <summary>
+    /// The one default resize rule, for the CLI, the workers and the loader alike: 256 before a 224 crop (torchvision's
+    /// evaluation transform), otherwise the input size itself (the whole shorter side is kept, nothing cropped from it).
+    /// </summary>
+    public static int DefaultResize(int inputSize) => inputSize == 224 ? 256 : inputSize;
+
     /// <summary>The value of pixel intensity <paramref name="v"/> (0..1) of channel c in normalised space.</summary>
     public float Normalise(int c, float v) => (v - Mean[c]) / Std[c];
 }

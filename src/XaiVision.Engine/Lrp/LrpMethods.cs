@@ -13,7 +13,7 @@ public static class LrpMethods
         var composite = spec.Name switch
         {
             "lrp-epsilon" or "lrp:epsilon" => CompositePresets.Epsilon(spec),
-            "lrp-composite" or "lrp:composite" => CompositePresets.Montavon(spec),
+            "lrp-composite" or "lrp:composite" => CompositePresets.LrpComposite(spec),
             _ => CompositePresets.Zennit(spec.Name["lrp:".Length..], spec),
         };
         var parameters = new Dictionary<string, string> { ["composite"] = composite.Name };

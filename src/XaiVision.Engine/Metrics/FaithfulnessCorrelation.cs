@@ -14,7 +14,7 @@ public sealed class FaithfulnessCorrelation(int subsets, double fraction, int ma
     public string Category => "faithfulness";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.HigherIsBetter };
 
-    public IReadOnlyList<IReadOnlyDictionary<string, double>> Evaluate(MetricContext c)
+    public IReadOnlyList<MetricResult> Evaluate(MetricContext c)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -36,7 +36,7 @@ public sealed class FaithfulnessCorrelation(int subsets, double fraction, int ma
         var drops = original.repeat_interleave(subsets) - probabilities;
         var d = drops.cpu().to(ScalarType.Float64).data<double>().ToArray();
         var r = relevanceSums.data<double>().ToArray();
-        return Enumerable.Range(0, (int)n).Select(i => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>
+        return Enumerable.Range(0, (int)n).Select(i => (MetricResult)new Dictionary<string, double>
         {
             [Name] = MapSimilarity.Pearson(r.AsSpan(i * subsets, subsets).ToArray(), d.AsSpan(i * subsets, subsets).ToArray()),
         }).ToList();

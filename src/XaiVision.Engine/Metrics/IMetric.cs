@@ -13,14 +13,15 @@ public sealed record MetricContext(ExplainableModel Model, IExplainer Explainer,
     IReadOnlyList<bool[]?> Masks, long Seed);
 
 /// <summary>
-/// A quality measure of explanations. Each metric names the values it produces with their direction
-/// and category (faithfulness, robustness, randomisation, localisation) and returns them per image.
-/// Values whose name holds '@' are curve points (e.g. per randomisation stage), not summary figures.
+/// A quality measure of explanations (Quantus's shape). Each metric names the values it produces with their direction
+/// and its category (faithfulness, robustness, randomisation, localisation), names its curves with how to draw them,
+/// and returns one <see cref="MetricResult"/> per image. Reports read these declarations; they know no metric by name.
 /// </summary>
 public interface IMetric
 {
     string Name { get; }
     string Category { get; }
     IReadOnlyDictionary<string, MetricDirection> Outputs { get; }
-    IReadOnlyList<IReadOnlyDictionary<string, double>> Evaluate(MetricContext context);
+    IReadOnlyDictionary<string, CurveAxis> Curves => new Dictionary<string, CurveAxis>();
+    IReadOnlyList<MetricResult> Evaluate(MetricContext context);
 }

@@ -16,7 +16,7 @@ public sealed class Infidelity(int patches, double size, bool normalise, int max
     public string Category => "faithfulness";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.LowerIsBetter };
 
-    public IReadOnlyList<IReadOnlyDictionary<string, double>> Evaluate(MetricContext c)
+    public IReadOnlyList<MetricResult> Evaluate(MetricContext c)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -53,7 +53,7 @@ public sealed class Infidelity(int patches, double size, bool normalise, int max
                 double tt = ti.Sum(t => t * t);
                 beta = tt > 0 ? ti.Zip(di, (t, x) => t * x).Sum() / tt : 0;
             }
-            return (IReadOnlyDictionary<string, double>)new Dictionary<string, double> { [Name] = ti.Zip(di, (t, x) => Math.Pow(beta * t - x, 2)).Average() };
+            return (MetricResult)new Dictionary<string, double> { [Name] = ti.Zip(di, (t, x) => Math.Pow(beta * t - x, 2)).Average() };
         }).ToList();
     }
 }

@@ -9,14 +9,14 @@ public sealed class LocalisationMetric(int tolerance) : IMetric
     public string Category => "localisation";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => Localisation.Directions;
 
-    public IReadOnlyList<IReadOnlyDictionary<string, double>> Evaluate(MetricContext c)
+    public IReadOnlyList<MetricResult> Evaluate(MetricContext c)
     {
         long n = c.Maps.shape[0];
         int width = (int)c.Maps.shape[2];
         using var maps = c.Maps.to(ScalarType.Float32).cpu().reshape(n, -1);
         return Enumerable.Range(0, (int)n).Select(i =>
         {
-            if (c.Masks.Count <= i || c.Masks[i] is not { } mask) return (IReadOnlyDictionary<string, double>)new Dictionary<string, double>();
+            if (c.Masks.Count <= i || c.Masks[i] is not { } mask) return (MetricResult)new Dictionary<string, double>();
             var s = Localisation.Score(maps[i].data<float>().ToArray(), mask, width, tolerance);
             return new Dictionary<string, double>
             {

@@ -14,7 +14,7 @@ public sealed class MaxSensitivity(int samples, double radius) : IMetric
     public string Category => "robustness";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.LowerIsBetter };
 
-    public IReadOnlyList<IReadOnlyDictionary<string, double>> Evaluate(MetricContext c)
+    public IReadOnlyList<MetricResult> Evaluate(MetricContext c)
     {
         using var scope = NewDisposeScope();
         var images = c.Images;
@@ -27,6 +27,6 @@ public sealed class MaxSensitivity(int samples, double radius) : IMetric
         var original = c.Maps.reshape(n, 1, -1);
         var relative = (maps - original).pow(2).sum(2).sqrt() / original.pow(2).sum(2).sqrt().clamp(min: 1e-12);
         var worst = relative.amax([1]).cpu().to(ScalarType.Float64).data<double>().ToArray();
-        return worst.Select(v => (IReadOnlyDictionary<string, double>)new Dictionary<string, double> { [Name] = v }).ToList();
+        return worst.Select(v => (MetricResult)new Dictionary<string, double> { [Name] = v }).ToList();
     }
 }

@@ -9,8 +9,8 @@ namespace XaiVision.Engine.Metrics;
 /// convolution and linear layers from the top (output) down, one more at each stage (weights drawn
 /// from N(0, σ²) with the layer's own σ, biases zero; seeded), explain again, and compare each
 /// stage's map with the original (Spearman, SSIM). A sane explainer's similarity falls. Values:
-/// <c>mprt-spearman</c>/<c>mprt-ssim</c> after the last stage (everything randomised; lower is better) and
-/// the curve as <c>mprt-spearman@k:layer</c>. The model's parameters are restored exactly afterwards.
+/// <c>mprt-spearman</c>/<c>mprt-ssim</c> after the last stage (everything randomised; lower is better), and both
+/// as curves over the stages (named <c>k:layer</c>). The model's parameters are restored exactly afterwards.
 /// </summary>
 public sealed class Randomisation : IMetric
 {
@@ -19,6 +19,11 @@ public sealed class Randomisation : IMetric
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection>
     {
         ["mprt-spearman"] = MetricDirection.LowerIsBetter, ["mprt-ssim"] = MetricDirection.LowerIsBetter,
+    };
+    public IReadOnlyDictionary<string, CurveAxis> Curves => new Dictionary<string, CurveAxis>
+    {
+        ["mprt-spearman"] = new("mprt-spearman: Spearman to the original map as layers are re-initialised from the top", -1, 1),
+        ["mprt-ssim"] = new("mprt-ssim: SSIM to the original map as layers are re-initialised from the top", -1, 1),
     };
 
     /// <summary>
@@ -37,14 +42,15 @@ public sealed class Randomisation : IMetric
             .Select(l => (l.Name, (IReadOnlyList<Tensor>)l.Module.parameters().Select(p => (Tensor)p).ToList())).Reverse().ToList();
     }
 
-    public IReadOnlyList<IReadOnlyDictionary<string, double>> Evaluate(MetricContext c)
+    public IReadOnlyList<MetricResult> Evaluate(MetricContext c)
     {
         var layers = Stages(c.Model.Network);
         long n = c.Images.shape[0];
         int width = (int)c.Images.shape[3];
         var original = c.Maps.to(ScalarType.Float32).cpu().reshape(n, -1);
         var originalMaps = Enumerable.Range(0, (int)n).Select(i => original[i].data<float>().ToArray()).ToArray();
-        var results = Enumerable.Range(0, (int)n).Select(_ => new Dictionary<string, double>()).ToArray();
+        var spearmanCurves = Enumerable.Range(0, (int)n).Select(_ => new List<double>()).ToArray();
+        var ssimCurves = Enumerable.Range(0, (int)n).Select(_ => new List<double>()).ToArray();
         var saved = new List<(Tensor Parameter, Tensor Copy)>();
         using var generator = new Generator((ulong)c.Seed);
         try
@@ -66,15 +72,8 @@ public sealed class Randomisation : IMetric
                 for (int i = 0; i < n; i++)
                 {
                     var map = maps[i].data<float>().ToArray();
-                    double spearman = MapSimilarity.Spearman(originalMaps[i], map);
-                    double ssim = MapSimilarity.Ssim(originalMaps[i], map, width);
-                    results[i][$"mprt-spearman@{stage + 1}:{name}"] = spearman;
-                    results[i][$"mprt-ssim@{stage + 1}:{name}"] = ssim;
-                    if (stage == layers.Count - 1)
-                    {
-                        results[i]["mprt-spearman"] = spearman;
-                        results[i]["mprt-ssim"] = ssim;
-                    }
+                    spearmanCurves[i].Add(MapSimilarity.Spearman(originalMaps[i], map));
+                    ssimCurves[i].Add(MapSimilarity.Ssim(originalMaps[i], map, width));
                 }
             }
         }
@@ -88,6 +87,9 @@ public sealed class Randomisation : IMetric
                 }
             original.Dispose();
         }
-        return results;
+        var stages = layers.Select((l, k) => $"{k + 1}:{l.Name}").ToList();
+        return Enumerable.Range(0, (int)n).Select(i => spearmanCurves[i].Count == 0 ? MetricResult.Empty : new MetricResult(
+            new Dictionary<string, double> { ["mprt-spearman"] = spearmanCurves[i][^1], ["mprt-ssim"] = ssimCurves[i][^1] },
+            new Dictionary<string, MetricCurve> { ["mprt-spearman"] = new(spearmanCurves[i], stages), ["mprt-ssim"] = new(ssimCurves[i], stages) })).ToList();
     }
 }

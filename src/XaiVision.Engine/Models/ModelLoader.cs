@@ -25,8 +25,7 @@ public static class ModelLoader
             throw new XaiVisionException(spec.LabelsPath is not null
                 ? $"Label file '{spec.LabelsPath}' has {labels.Count} names but the model has {classes} classes."
                 : $"The class names stored in '{spec.WeightsPath}' are {labels.Count}, but its head has {classes} classes.");
-        var preprocessing = spec.Preprocessing ?? Preprocessing.ImageNet(architecture.DefaultInputSize,
-            architecture.DefaultInputSize == 224 ? 256 : architecture.DefaultInputSize);
+        var preprocessing = spec.Preprocessing ?? Preprocessing.ImageNet(architecture.DefaultInputSize, Preprocessing.DefaultResize(architecture.DefaultInputSize));
         if (architecture.InputSizeProblem(preprocessing.InputSize, MaxInputSize) is { } sizeProblem) throw new XaiVisionException(sizeProblem);
         if (preprocessing.ResizeTo < preprocessing.InputSize)
             throw new XaiVisionException($"The resize target ({preprocessing.ResizeTo} px) is below the input size ({preprocessing.InputSize} px): the centre crop needs at least that much.");

@@ -24,10 +24,11 @@ public sealed record CompiledSuite(IReadOnlyList<IExplainer> Explainers, IReadOn
 /// </summary>
 public static class SuiteCompiler
 {
-    public sealed record Paths(string Explainers, string Perturbations, string Metrics)
+    /// <summary>Where the user wrote each part: a job spec's field paths or the CLI's flags.</summary>
+    public sealed record Paths(string Explainers, string Perturbations, string Metrics, string Targets)
     {
-        public static readonly Paths JobSpec = new("suite.explainers", "suite.perturbations", "suite.metrics");
-        public static readonly Paths Cli = new("--methods", "--perturb", "--metrics");
+        public static readonly Paths JobSpec = new("suite.explainers", "suite.perturbations", "suite.metrics", "targets");
+        public static readonly Paths Cli = new("--methods", "--perturb", "--metrics", "--target");
     }
 
     public static (CompiledSuite? Suite, IReadOnlyList<SuiteProblem> Problems) Compile(IReadOnlyList<string> explainers, IReadOnlyList<string> perturbations,

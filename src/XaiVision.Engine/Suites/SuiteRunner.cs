@@ -3,7 +3,6 @@ using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Perturbations;
-using XaiVision.Engine.Pipeline;
 using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Suites;
@@ -48,11 +47,15 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
             var map = Time($"explain:{explainer.Name}", () => explainer.Explain(model, rowInput, rowTargets, spec.Seed).to(ScalarType.Float32));
             var hostMaps = Rows(map);
             var metricValues = rows.Select(_ => new Dictionary<string, double>()).ToArray();
+            var metricCurves = rows.Select(_ => new Dictionary<string, MetricCurve>()).ToArray();
             foreach (var metric in spec.MetricList)
             {
                 var values = Time($"metric:{metric.Name}:{explainer.Name}", () => metric.Evaluate(new MetricContext(model, explainer, rowInput, rowTargets, map, rowMasks, spec.Seed)));
                 for (int r = 0; r < rows.Count; r++)
-                    foreach (var (k, v) in values[r]) metricValues[r][k] = v;
+                {
+                    foreach (var (k, v) in values[r].Values) metricValues[r][k] = v;
+                    foreach (var (k, v) in values[r].Curves) metricCurves[r][k] = v;
+                }
             }
             var perturbed = rows.Select(_ => new List<PerturbedMap>()).ToArray();
             foreach (var p in spec.PerturbationList)
@@ -65,7 +68,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
             {
                 var (image, cls, rank) = rows[r];
                 maps[r].Add(new SuiteMap(explainer.Name, explainer.Describe(model), Score(logits, probabilities, image, cls), hostMaps[r],
-                    metricValues[r], perturbed[r], rank, targets[image].Length));
+                    metricValues[r], perturbed[r], rank, targets[image].Length, metricCurves[r].Count > 0 ? metricCurves[r] : null));
             }
         }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using XaiVision.Worker.Hosting;
+using XaiVision.Worker.Configuration;
 
 namespace XaiVision.Worker.Cli;
 

@@ -1,13 +1,13 @@
-using XaiVision.Engine.Pipeline;
+using XaiVision.Worker.Jobs;
 
 namespace XaiVision.Worker.Cli;
 
 /// <summary>A one-line progress bar on a terminal; plain lines every 10 % when stderr is redirected.</summary>
-public sealed class ConsoleProgress : IProgress<ExplainProgress>
+public sealed class ConsoleProgress : IProgress<BatchProgress>
 {
     int _lastDecile = -1;
 
-    public void Report(ExplainProgress value)
+    public void Report(BatchProgress value)
     {
         if (Console.IsErrorRedirected)
         {

@@ -1,19 +1,21 @@
 using System.CommandLine;
+using XaiVision.Contracts;
 using XaiVision.Engine;
 using XaiVision.Engine.Demo;
-using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
-using XaiVision.Engine.Models.Weights;
 using XaiVision.Engine.Native;
 using XaiVision.Engine.Perturbations;
-using XaiVision.Engine.Pipeline;
 using XaiVision.Engine.Suites;
+using XaiVision.Worker.Jobs;
 
 namespace XaiVision.Worker.Cli;
 
-/// <summary><c>explain [images…]</c>: heatmaps, raw maps and a summary for image files.</summary>
+/// <summary>
+/// <c>explain [images…]</c>: heatmaps, raw maps, a summary and a report for image files — its flags made a job spec and run
+/// through the same <see cref="ShardRunner"/> as a job's shards, straight from the files (no bus, no store: nothing to copy).
+/// </summary>
 public static class ExplainCommand
 {
     public const string DefaultMethods = "grad-cam,grad-cam++,layer-cam,saliency,input-x-gradient,integrated-gradients,smoothgrad";
@@ -38,7 +40,7 @@ public static class ExplainCommand
         var noRaw = new Option<bool>("--no-raw") { Description = "Do not write raw .npy maps." };
         var noOverlay = new Option<bool>("--no-overlay") { Description = "Do not write overlay PNGs." };
         var inputSize = new Option<int?>("--input-size") { Description = "Model input size (default: the architecture's, 224 for torchvision)." };
-        var resize = new Option<int?>("--resize") { Description = "Shorter side before the centre crop (default 256 for 224 inputs)." };
+        var resize = new Option<int?>("--resize") { Description = "Shorter side before the centre crop (default 256 for 224 inputs, else the input size)." };
         var metrics = new Option<string?>("--metrics") { Description = $"Comma list, parameters in parentheses: {string.Join(", ", MetricCatalog.Names)} (localisation needs masks)." };
         var perturb = new Option<string?>("--perturb") { Description = $"Comma list, parameters in parentheses, e.g. {PerturbationCatalog.SeedSet}. Known: {string.Join(", ", PerturbationCatalog.Names)}." };
         var masks = new Option<string?>("--masks") { Description = "Folder of ground-truth masks named like the images (default: the mask column of labels.csv beside the images)." };
@@ -49,56 +51,61 @@ public static class ExplainCommand
         {
             images, model, weights, weightsKey, stripPrefix, allowExtraKeys, labels, methods, target, layer, device, libtorch, batch, seed, output, noRaw, noOverlay, inputSize, resize, maxInputSize, maxPixels, metrics, masks, perturb,
         };
-        command.SetAction(parse => CliErrors.Guard(() =>
+        command.SetAction(async (parse, ct) => await CliErrors.GuardAsync(async () =>
         {
             if (parse.GetValue(batch) is < 1 or > 1024) throw new XaiVisionException("--batch-size must be 1–1024.");
             if (parse.GetValue(maxPixels) < 1) throw new XaiVisionException("--max-pixels must be positive.");
+            if (parse.GetValue(maxInputSize) is < 16 or > ModelLoader.MaxInputSize) throw new XaiVisionException($"--max-input-size must be 16–{ModelLoader.MaxInputSize}.");
             var weightsFile = parse.GetValue(weights);
             var named = parse.GetValue(model) is { } modelName ? ArchitectureRegistry.GetOrRecognise(modelName) : weightsFile is null ? ArchitectureRegistry.Get(ArchitectureRegistry.Demo) : null;
-            var spec = named?.Name == ArchitectureRegistry.Demo && weightsFile is null
-                ? DemoAssets.ModelSpec
-                : new ModelSpec(named?.Name ?? "", weightsFile, parse.GetValue(labels),
-                    Weights: new WeightOptions(parse.GetValue(weightsKey), parse.GetValue(stripPrefix), parse.GetValue(allowExtraKeys)),
-                    AllowTorchScript: true); // the CLI runs the user's own file; workers need Models:AllowTorchScript
-            if (parse.GetValue(labels) is { } labelFile) spec = spec with { LabelsPath = labelFile };
-            if (parse.GetValue(maxInputSize) is < 16 or > ModelLoader.MaxInputSize) throw new XaiVisionException($"--max-input-size must be 16–{ModelLoader.MaxInputSize}.");
+            bool demo = named?.Name == ArchitectureRegistry.Demo && weightsFile is null;
             int size = parse.GetValue(inputSize) ?? named?.DefaultInputSize ?? 224;
             if (named?.InputSizeProblem(size, parse.GetValue(maxInputSize)) is { } sizeProblem) throw new XaiVisionException($"--input-size: {sizeProblem}");
             if (size > parse.GetValue(maxInputSize)) throw new XaiVisionException($"--input-size: {size} px is over the input-size limit of {parse.GetValue(maxInputSize)} (memory grows with its square).");
             if (parse.GetValue(resize) is { } resizeTo && (resizeTo < size || resizeTo > 4 * parse.GetValue(maxInputSize)))
                 throw new XaiVisionException($"--resize must be at least the input size ({size}) and at most 4 × --max-input-size.");
-            if (parse.GetValue(inputSize) is not null || parse.GetValue(resize) is not null)
-                spec = spec with { Preprocessing = Preprocessing.ImageNet(size, parse.GetValue(resize) ?? (int)Math.Round(size * 256.0 / 224)) };
 
+            // The flags are a job spec: compiled by the same JobCompiler as a job's, so both accept the same suites and preprocess alike.
+            var spec = new AuditJobSpec
+            {
+                Model = new ModelSource
+                {
+                    Architecture = named?.Name ?? "", InputSize = parse.GetValue(inputSize), ResizeTo = parse.GetValue(resize),
+                    WeightsKey = parse.GetValue(weightsKey), StripPrefix = parse.GetValue(stripPrefix), AllowExtraKeys = parse.GetValue(allowExtraKeys),
+                },
+                Targets = parse.GetValue(target)!,
+                Suite = new SuiteDefinition
+                {
+                    Explainers = SuiteCompiler.Split(parse.GetValue(methods)), Perturbations = SuiteCompiler.Split(parse.GetValue(perturb)),
+                    Metrics = SuiteCompiler.Split(parse.GetValue(metrics)), Seed = parse.GetValue(seed),
+                },
+            };
             // Names, parameters and duplicates first (cheap); CAM layers once the architecture is known.
-            IReadOnlyList<string> methodList = SuiteCompiler.Split(parse.GetValue(methods)), perturbList = SuiteCompiler.Split(parse.GetValue(perturb)),
-                metricList = SuiteCompiler.Split(parse.GetValue(metrics));
-            var suite = SuiteCompiler.CompileOrThrow(methodList, perturbList, metricList, SuiteCompiler.Paths.Cli, named, parse.GetValue(layer));
-            var targets = TargetSelection.Parse(parse.GetValue(target));
-            var files = ImageInputs.Expand(parse.GetValue(images) is { Length: > 0 } given ? given : [DemoAssets.ImagesDirectory]);
-            var maskFor = ImageInputs.MaskLookup(files, parse.GetValue(masks));
-            if (suite.MetricsNeedingMasks.Count > 0 && !files.Any(f => maskFor(f) is not null))
-                throw new XaiVisionException($"--metrics {string.Join(", ", suite.MetricsNeedingMasks.Select(m => m.Name))} needs ground-truth masks, and none of the images has one: " +
+            var job = JobCompiler.CompileOrThrow(spec, named, SuiteCompiler.Paths.Cli, parse.GetValue(layer));
+            var inputs = ImageInputs.Images(ImageInputs.Expand(parse.GetValue(images) is { Length: > 0 } given ? given : [DemoAssets.ImagesDirectory]), parse.GetValue(masks));
+            if (job.Suite.MetricsNeedingMasks.Count > 0 && inputs.All(i => i.Mask is null))
+                throw new XaiVisionException($"--metrics {string.Join(", ", job.Suite.MetricsNeedingMasks.Select(m => m.Name))} needs ground-truth masks, and none of the images has one: " +
                     "give --masks FOLDER (masks named like the images) or a labels.csv beside the images with a mask column.");
             var outputDirectory = OutputFolder.Prepare(parse.GetValue(output)!);
             var torchDevice = TorchRuntime.ResolveDevice(parse.GetValue(device), parse.GetValue(libtorch));
-            using var loaded = ModelLoader.Load(spec, torchDevice);
-            if (named is null)
-                suite = SuiteCompiler.CompileOrThrow(methodList, perturbList, metricList, SuiteCompiler.Paths.Cli, loaded.Architecture, parse.GetValue(layer));
-            Console.WriteLine($"model {loaded.Description} on {torchDevice}; {files.Count} image(s); methods {string.Join(", ", suite.Explainers.Select(e => e.Name))}");
+            // The CLI runs the user's own file, so TorchScript is allowed here; workers need Models:AllowTorchScript.
+            using var loaded = ModelLoader.Load(JobCompiler.ModelSpecFor(spec.Model, weightsFile ?? (demo ? DemoAssets.ModelSpec.WeightsPath : null),
+                parse.GetValue(labels) ?? (demo ? DemoAssets.ModelSpec.LabelsPath : null), allowTorchScript: true), torchDevice);
+            if (named is null) job = JobCompiler.CompileOrThrow(spec, loaded.Architecture, SuiteCompiler.Paths.Cli, parse.GetValue(layer));
+            Console.WriteLine($"model {loaded.Description} on {torchDevice}; {inputs.Count} image(s); methods {string.Join(", ", job.Suite.Explainers.Select(e => e.Name))}");
 
-            var options = new ExplainOptions(suite.Explainers, targets, parse.GetValue(batch), parse.GetValue(seed),
-                !parse.GetValue(noOverlay), !parse.GetValue(noRaw), DecodeLimits.Default with { MaxPixels = parse.GetValue(maxPixels) },
-                suite.Metrics, maskFor, suite.Perturbations);
-            var summary = new ExplainRunner(loaded, options).Run(files, outputDirectory, new ConsoleProgress());
-            SummaryPrinter.Print(summary, ImageInputs.KnownLabels(files), outputDirectory);
+            var work = new ShardWork(job.Run, LoadedModel.Own(loaded), null, new FileImageSource(), new DirectorySink(outputDirectory),
+                new ShardLimits(parse.GetValue(batch), DecodeLimits.Default with { MaxPixels = parse.GetValue(maxPixels) }),
+                !parse.GetValue(noOverlay), !parse.GetValue(noRaw), Timings: true);
+            var summary = await ExplainOutputs.RunAsync(work, inputs, job, loaded, outputDirectory, ct);
+            SummaryPrinter.Print(summary, inputs.Where(i => i.Label is not null).ToDictionary(i => i.Name, i => i.Label!.Value), outputDirectory);
             if (summary.Failed == summary.Images.Count)
             {
                 Console.Error.WriteLine($"error: none of the {summary.Images.Count} image(s) could be explained; first reason: {summary.Images[0].Error}");
                 return ExitCodes.SomeImagesFailed;
             }
             return summary.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Ok;
-        }));
+        }, ct));
         return command;
     }
 }

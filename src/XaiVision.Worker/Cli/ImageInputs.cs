@@ -1,8 +1,10 @@
 using XaiVision.Engine;
+using XaiVision.Engine.Imaging;
+using XaiVision.Worker.Jobs;
 
 namespace XaiVision.Worker.Cli;
 
-/// <summary>Expands the image arguments (files and folders) into a sorted list of image files.</summary>
+/// <summary><c>explain</c>'s image arguments (files and folders) as the images of a run, with labels and masks where known.</summary>
 public static class ImageInputs
 {
     static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif" };
@@ -25,38 +27,52 @@ public static class ImageInputs
     }
 
     /// <summary>
-    /// Ground-truth masks: <c>&lt;masks&gt;/&lt;image file name&gt;</c> when a masks folder is given, else the
-    /// 4th column of a <c>labels.csv</c> beside the images (path relative to the csv), else none.
+    /// The files as a run's images: named by their file stems (made unique when two share one), labelled and masked from a
+    /// <c>labels.csv</c> beside them (<see cref="ImageManifest"/>: path or image, label, mask — paths relative to the csv), masks
+    /// from <paramref name="masksFolder"/> (named like the images) when it is given.
     /// </summary>
-    public static Func<string, string?> MaskLookup(IEnumerable<string> images, string? masksFolder)
+    public static List<AuditImage> Images(IReadOnlyList<string> files, string? masksFolder)
     {
-        if (masksFolder is not null)
+        if (masksFolder is not null && !Directory.Exists(masksFolder)) throw new XaiVisionException($"Masks folder '{masksFolder}' does not exist.");
+        var manifest = ManifestRows(files);
+        var names = UniqueNames(files);
+        return files.Select((file, i) =>
         {
-            if (!Directory.Exists(masksFolder)) throw new XaiVisionException($"Masks folder '{masksFolder}' does not exist.");
-            return image => Path.Combine(masksFolder, Path.GetFileName(image)) is var m && File.Exists(m) ? m : null;
-        }
-        var masks = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (dir, cells) in LabelRows(images))
-            if (cells.Length >= 4 && cells[3].Length > 0) masks[Path.Combine(dir, cells[0])] = Path.GetFullPath(Path.Combine(dir, cells[3]));
-        return image => masks.GetValueOrDefault(Path.GetFullPath(image));
+            var row = manifest.GetValueOrDefault(Path.GetFullPath(file));
+            var mask = masksFolder is not null
+                ? Path.Combine(masksFolder, Path.GetFileName(file)) is var m && File.Exists(m) ? m : null
+                : row?.Mask;
+            return new AuditImage(file, names[i], row?.Label, mask);
+        }).ToList();
     }
 
-    static IEnumerable<(string Directory, string[] Cells)> LabelRows(IEnumerable<string> images)
+    /// <summary>Rows of the <c>labels.csv</c> files beside the images, by the full path of the image (mask paths made full).</summary>
+    static Dictionary<string, ImageManifest.Row> ManifestRows(IEnumerable<string> files)
     {
-        foreach (var dir in images.Select(i => Path.GetDirectoryName(Path.GetFullPath(i))!).Distinct())
+        var rows = new Dictionary<string, ImageManifest.Row>(StringComparer.Ordinal);
+        foreach (var dir in files.Select(f => Path.GetDirectoryName(Path.GetFullPath(f))!).Distinct())
         {
             var csv = Path.Combine(dir, "labels.csv");
             if (!File.Exists(csv)) continue;
-            foreach (var line in File.ReadLines(csv).Skip(1)) yield return (dir, line.Split(','));
+            foreach (var row in ImageManifest.Parse(File.ReadAllText(csv)).Rows)
+                rows[Path.GetFullPath(Path.Combine(dir, row.Path))] = row with { Mask = row.Mask is null ? null : Path.GetFullPath(Path.Combine(dir, row.Mask)) };
         }
+        return rows;
     }
 
-    /// <summary>Labels from a <c>labels.csv</c> (image,label,…) beside the images, when there is one.</summary>
-    public static Dictionary<string, int> KnownLabels(IEnumerable<string> images)
+    /// <summary>File stems, made unique when two inputs share one (a.png and a.jpg).</summary>
+    static string[] UniqueNames(IReadOnlyList<string> paths)
     {
-        var labels = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (dir, cells) in LabelRows(images))
-            if (cells.Length >= 2 && int.TryParse(cells[1], out var label)) labels[Path.Combine(dir, cells[0])] = label;
-        return labels;
+        var stems = paths.Select(p => FileNames.Sanitise(Path.GetFileNameWithoutExtension(p))).ToArray();
+        var duplicated = stems.GroupBy(s => s).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        var used = new HashSet<string>();
+        for (int i = 0; i < stems.Length; i++)
+        {
+            var name = duplicated.Contains(stems[i]) ? FileNames.Sanitise(Path.GetFileName(paths[i])) : stems[i];
+            var unique = name;
+            for (int n = 2; !used.Add(unique); n++) unique = $"{name}-{n}";
+            stems[i] = unique;
+        }
+        return stems;
     }
 }

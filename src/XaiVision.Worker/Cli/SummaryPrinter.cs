@@ -1,5 +1,3 @@
-using XaiVision.Engine.Pipeline;
-
 namespace XaiVision.Worker.Cli;
 
 /// <summary>Prints predictions (with accuracy where labels are known), timings and where the files went.</summary>
@@ -17,7 +15,7 @@ public static class SummaryPrinter
             }
             var p = image.Prediction!;
             var mark = "";
-            if (labels.TryGetValue(Path.GetFullPath(image.Image), out var label))
+            if (labels.TryGetValue(image.Name, out var label))
             {
                 known++;
                 bool ok = label == p.Index;
@@ -33,7 +31,7 @@ public static class SummaryPrinter
         if (summary.MillisecondsPerImageByStage is { Count: > 0 } stages)
             Console.WriteLine("ms per image by stage: " + string.Join(", ", stages.Select(kv => $"{kv.Key} {kv.Value:F1}")));
         if (summary.Failed > 0) Console.WriteLine($"{summary.Failed} image(s) failed; see summary.json.");
-        Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(outputDirectory, "summary.json"))} and per-image maps in {summary.TotalSeconds:F1} s");
+        Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(outputDirectory, "summary.json"))}, report.html and per-image maps in {summary.TotalSeconds:F1} s");
     }
 
     public static void PrintTable(string title, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> rows)

@@ -3,7 +3,7 @@ using System.Text.Json;
 using XaiVision.Engine.Demo;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Models;
-using XaiVision.Engine.Pipeline;
+using XaiVision.Engine.Reports;
 
 namespace XaiVision.Worker.Cli;
 
@@ -34,7 +34,7 @@ public static class TrainDemoCommand
             var result = DemoTrainer.Train(net, options, Console.WriteLine);
             net.save(Path.Combine(outputDirectory, DemoAssets.WeightsFile));
             File.WriteAllLines(Path.Combine(outputDirectory, DemoAssets.ClassesFile), ShapesGenerator.ClassNames);
-            File.WriteAllText(Path.Combine(outputDirectory, "training.json"), JsonSerializer.Serialize(result, ExplainRunner.Json));
+            File.WriteAllText(Path.Combine(outputDirectory, "training.json"), JsonSerializer.Serialize(result, AuditJson.Options));
             if (options.SpuriousTagProbability == 0) WriteSamples(outputDirectory, options.Seed + 2000, parse.GetValue(samples));
             Console.WriteLine($"test accuracy {result.TestAccuracy:P2} on {result.TestImages} unseen images; training took {result.Seconds:F0} s; wrote {Path.GetFullPath(outputDirectory)}");
             return ExitCodes.Ok;

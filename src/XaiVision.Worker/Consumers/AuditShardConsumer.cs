@@ -3,7 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using XaiVision.Contracts;
 using XaiVision.Engine;
-using XaiVision.Worker.Hosting;
+using XaiVision.Worker.Telemetry;
 using XaiVision.Worker.Jobs;
 
 namespace XaiVision.Worker.Consumers;

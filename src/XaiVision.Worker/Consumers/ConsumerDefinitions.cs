@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using XaiVision.Engine;
-using XaiVision.Worker.Hosting;
+using XaiVision.Worker.Configuration;
 using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Consumers;

@@ -1,10 +1,8 @@
-using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using XaiVision.Contracts;
-using XaiVision.Engine.Pipeline;
-using XaiVision.Worker.Hosting;
+using XaiVision.Worker.Configuration;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 
@@ -15,7 +13,7 @@ namespace XaiVision.Worker.Consumers;
 /// written), lists the images, writes <c>job.json</c> and the job index (create-if-absent), then sends
 /// the shards. A redelivered submission re-sends the same shards, which are idempotent.
 /// </summary>
-public sealed class SubmitAuditJobConsumer(IBlobStore store, IOptions<WorkerOptions> worker, IOptions<StorageOptions> storage, IOptions<JobsOptions> jobs,
+public sealed class SubmitAuditJobConsumer(IBlobStore store, JobStore jobs, IOptions<WorkerOptions> worker, IOptions<StorageOptions> storage, IOptions<JobsOptions> jobOptions,
     TimeProvider clock, ILogger<SubmitAuditJobConsumer> log) : IConsumer<SubmitAuditJob>
 {
     public async Task Consume(ConsumeContext<SubmitAuditJob> context)
@@ -43,12 +41,11 @@ public sealed class SubmitAuditJobConsumer(IBlobStore store, IOptions<WorkerOpti
             return;
         }
 
-        var allowed = spec.MaxMinutes is { } minutes && minutes < jobs.Value.MaxJobMinutes ? TimeSpan.FromMinutes(minutes) : jobs.Value.MaxJobTime;
+        var allowed = spec.MaxMinutes is { } minutes && minutes < jobOptions.Value.MaxJobMinutes ? TimeSpan.FromMinutes(minutes) : jobOptions.Value.MaxJobTime;
         plan = plan with { Deadline = clock.GetUtcNow() + allowed };
-        var jobJson = JsonSerializer.SerializeToUtf8Bytes(plan, ExplainRunner.Json);
-        if (!await store.TryCreateAsync(spec.Output.Container, JobLayout.Job(spec), jobJson, "application/json", context.CancellationToken))
+        if (!await jobs.TryCreatePlanAsync(plan, context.CancellationToken))
         {
-            var existing = JsonSerializer.Deserialize<JobPlan>(await store.ReadAsync(spec.Output.Container, JobLayout.Job(spec)) ?? [], ExplainRunner.Json);
+            var existing = await jobs.ReadPlanAsync(spec, context.CancellationToken);
             if (existing?.JobId != jobId)
             {
                 await context.Publish(new AuditJobRejected(jobId, [new ValidationProblem("output.prefix", $"'{spec.Output.Container}/{spec.Output.Prefix}' already holds job {existing?.JobId}.")]));
@@ -56,13 +53,9 @@ public sealed class SubmitAuditJobConsumer(IBlobStore store, IOptions<WorkerOpti
             }
             plan = existing;
         }
-        var index = JsonSerializer.SerializeToUtf8Bytes(new JobIndexEntry(jobId, spec.Output.Container, spec.Output.Prefix, plan.Shards.Count, plan.Images), ExplainRunner.Json);
-        await store.TryCreateAsync(storage.Value.JobsContainer, JobLayout.Index(jobId), index, "application/json", context.CancellationToken);
-        if (plan.Deadline is { } deadline && !await store.ExistsAsync(spec.Output.Container, JobLayout.Report(spec), context.CancellationToken))
-        {
-            var open = JsonSerializer.SerializeToUtf8Bytes(new OpenJob(jobId, spec.Output.Container, spec.Output.Prefix, plan.Shards.Count, deadline), ExplainRunner.Json);
-            await store.TryCreateAsync(storage.Value.JobsContainer, JobLayout.Open(jobId), open, "application/json", context.CancellationToken);
-        }
+        await jobs.TryCreateIndexAsync(new JobIndexEntry(jobId, spec.Output.Container, spec.Output.Prefix, plan.Shards.Count, plan.Images), context.CancellationToken);
+        if (plan.Deadline is { } deadline && !await jobs.HasReportAsync(spec, context.CancellationToken))
+            await jobs.TryCreateOpenAsync(new OpenJob(jobId, spec.Output.Container, spec.Output.Prefix, plan.Shards.Count, deadline), context.CancellationToken);
 
         log.LogInformation("Job {JobId}: {Images} images in {Shards} shards", jobId, plan.Images, plan.Shards.Count);
         for (int i = 0; i < plan.Shards.Count; i++)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using XaiVision.Worker.Cli;
+using XaiVision.Worker.Configuration;
 
 namespace XaiVision.Worker.Hosting;
 

@@ -11,6 +11,8 @@ using OpenTelemetry.Trace;
 using XaiVision.Worker.Consumers;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
+using XaiVision.Worker.Configuration;
+using XaiVision.Worker.Telemetry;
 
 namespace XaiVision.Worker.Hosting;
 
@@ -34,12 +36,13 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The blob store (file system or Azure, behind the one retry layer and circuit breaker) and the job store over it.</summary>
     public static IServiceCollection AddBlobStore(this IServiceCollection services) =>
         services.AddSingleton<IBlobStore>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return new GuardedBlobStore(o.Kind == StorageKind.FileSystem ? new FileSystemBlobStore(o.Root) : AzureStore(o), TimeSpan.FromSeconds(o.BreakSeconds));
-        });
+        }).AddSingleton<JobStore>();
 
     /// <summary>The SDK's retry policy is the only retry layer for blob requests.</summary>
     static AzureBlobStore AzureStore(StorageOptions o)
@@ -55,6 +58,7 @@ public static class ServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ModelCache>();
+        services.AddSingleton<ShardRunner>();
         services.AddSingleton<ShardProcessor>();
         services.AddSingleton<JobEnd>();
         services.AddSingleton<JobDeadlineWatch>();

@@ -1,11 +1,8 @@
-using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using XaiVision.Engine.Pipeline;
-using XaiVision.Worker.Hosting;
-using XaiVision.Worker.Storage;
+using XaiVision.Worker.Configuration;
 
 namespace XaiVision.Worker.Jobs;
 
@@ -14,8 +11,7 @@ namespace XaiVision.Worker.Jobs;
 /// container: only the running ones) and fails those past their deadline — a shard that hangs, a worker that keeps
 /// dying, a job whose messages were lost. Several workers may look at once; <see cref="JobEnd.FailAsync"/> fails a job once.
 /// </summary>
-public sealed class JobDeadlineWatch(IBlobStore store, IBus bus, JobEnd jobEnd, IOptions<JobsOptions> jobs, IOptions<StorageOptions> storage,
-    TimeProvider clock, ILogger<JobDeadlineWatch> log) : BackgroundService
+public sealed class JobDeadlineWatch(JobStore store, IBus bus, JobEnd jobEnd, IOptions<JobsOptions> jobs, TimeProvider clock, ILogger<JobDeadlineWatch> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,18 +33,16 @@ public sealed class JobDeadlineWatch(IBlobStore store, IBus bus, JobEnd jobEnd, 
     /// <summary>One pass over the open jobs; returns how many it failed.</summary>
     public async Task<int> CheckAsync(CancellationToken ct)
     {
-        var container = storage.Value.JobsContainer;
         int failed = 0;
-        foreach (var name in await store.ListAsync(container, JobLayout.OpenPrefix, ct))
+        foreach (var job in await store.ReadOpenJobsAsync(ct))
         {
-            var bytes = await store.ReadAsync(container, name, ct);
-            if (bytes is null || JsonSerializer.Deserialize<OpenJob>(bytes, ExplainRunner.Json) is not { } job || clock.GetUtcNow() <= job.Deadline) continue;
+            if (clock.GetUtcNow() <= job.Deadline) continue;
             if (await jobEnd.HasEndedAsync(job.Container, job.Prefix, ct))
             {
                 await jobEnd.CloseAsync(job.JobId, ct);
                 continue;
             }
-            int done = (await store.ListAsync(job.Container, JobLayout.ShardsPrefix(job.Prefix), ct)).Count(n => n.EndsWith(".json"));
+            int done = await store.CountDoneShardsAsync(job.Container, job.Prefix, ct);
             if (await jobEnd.FailAsync(bus, job.JobId, job.Container, job.Prefix,
                     $"The job passed its deadline ({job.Deadline:u}) with {done}/{job.Shards} shards done (Jobs:MaxJobMinutes, or the spec's maxMinutes).", ct))
                 failed++;

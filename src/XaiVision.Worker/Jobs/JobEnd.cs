@@ -1,10 +1,7 @@
-using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using XaiVision.Contracts;
-using XaiVision.Engine.Pipeline;
-using XaiVision.Worker.Hosting;
+using XaiVision.Engine.Reports;
 using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Jobs;
@@ -14,21 +11,19 @@ namespace XaiVision.Worker.Jobs;
 /// caller, which alone publishes <see cref="AuditJobFailed"/>); a shard that fails as a whole still produces a result — its
 /// images as error records with the reason — so the aggregator sees every shard and the job ends.
 /// </summary>
-public sealed class JobEnd(IBlobStore store, IOptions<StorageOptions> storage, ILogger<JobEnd> log)
+public sealed class JobEnd(JobStore jobs, ILogger<JobEnd> log)
 {
-    public async Task<bool> HasEndedAsync(string container, string prefix, CancellationToken ct) =>
-        await store.ExistsAsync(container, JobLayout.Failed(prefix), ct) || await store.ExistsAsync(container, JobLayout.Report(prefix), ct);
+    public Task<bool> HasEndedAsync(string container, string prefix, CancellationToken ct) => jobs.HasEndedAsync(container, prefix, ct);
 
-    public Task<bool> HasFailedAsync(AuditJobSpec spec, CancellationToken ct) => store.ExistsAsync(spec.Output.Container, JobLayout.Failed(spec), ct);
+    public Task<bool> HasFailedAsync(AuditJobSpec spec, CancellationToken ct) => jobs.HasFailedAsync(spec, ct);
 
     /// <summary>Fails the job once; true when this call was the one that failed it.</summary>
     public async Task<bool> FailAsync(IPublishEndpoint publish, Guid jobId, string container, string prefix, string reason, CancellationToken ct)
     {
-        var failure = JsonSerializer.SerializeToUtf8Bytes(new { jobId, reason }, ExplainRunner.Json);
         bool first;
         try
         {
-            first = await store.TryCreateAsync(container, JobLayout.Failed(prefix), failure, "application/json", ct);
+            first = await jobs.TryCreateFailureAsync(new JobFailure(jobId, reason), container, prefix, ct);
         }
         catch (StorageAccessException)
         {
@@ -47,16 +42,13 @@ public sealed class JobEnd(IBlobStore store, IOptions<StorageOptions> storage, I
     public async Task FailShardAsync(IPublishEndpoint publish, AuditShard shard, string reason, CancellationToken ct)
     {
         var spec = shard.Spec;
-        var container = spec.Output.Container;
-        if (!await store.ExistsAsync(container, JobLayout.Shard(spec, shard.ShardIndex), ct))
+        if (!await jobs.ShardDoneAsync(spec, shard.ShardIndex, ct))
         {
             log.LogError("Shard {Shard}/{Shards} of job {JobId} failed: {Reason}", shard.ShardIndex + 1, shard.ShardCount, shard.JobId, reason);
-            await store.TryCreateAsync(container, JobLayout.ShardFailure(spec, shard.ShardIndex),
-                JsonSerializer.SerializeToUtf8Bytes(new ShardFailure(shard.ShardIndex, reason, shard.Images.Count), ExplainRunner.Json), "application/json", ct);
+            await jobs.TryCreateShardFailureAsync(spec, new ShardFailure(shard.ShardIndex, reason, shard.Images.Count), ct);
             var records = shard.Images
-                .Select(i => new ImageRecord(i.Blob, JobLayout.ImageId(spec, i.Blob), null, null, null, [], [], $"Shard {shard.ShardIndex + 1}/{shard.ShardCount} failed: {reason}"))
-                .OrderBy(r => r.Image, StringComparer.Ordinal).ToList();
-            await store.TryCreateAsync(container, JobLayout.Shard(spec, shard.ShardIndex), JsonSerializer.SerializeToUtf8Bytes(records, ExplainRunner.Json), "application/json", ct);
+                .Select(i => ImageRecord.Failure(i.Blob, JobLayout.RecordName(spec, i.Blob), $"Shard {shard.ShardIndex + 1}/{shard.ShardCount} failed: {reason}")).ToList();
+            await jobs.TryCreateShardAsync(spec, shard.ShardIndex, records, ct);
         }
         await publish.Publish(new AuditJobProgress(shard.JobId, shard.ShardIndex, shard.ShardCount, shard.Images.Count, shard.ImagesTotal), ct);
         await publish.Publish(new ShardCompleted(shard.JobId, shard.ShardIndex, shard.ShardCount, spec, shard.Images.Count, shard.Images.Count), ct);
@@ -67,7 +59,7 @@ public sealed class JobEnd(IBlobStore store, IOptions<StorageOptions> storage, I
     {
         try
         {
-            await store.DeleteAsync(storage.Value.JobsContainer, JobLayout.Open(jobId), ct);
+            await jobs.CloseAsync(jobId, ct);
         }
         catch (Exception e) when (e is StorageAccessException or StorageUnavailableException)
         {

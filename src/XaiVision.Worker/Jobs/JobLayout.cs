@@ -1,5 +1,5 @@
 using XaiVision.Contracts;
-using XaiVision.Engine.Pipeline;
+using XaiVision.Engine.Imaging;
 using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Jobs;
@@ -28,6 +28,9 @@ public static class JobLayout
     /// <summary>In the jobs container while the job runs (deleted when it ends): what the deadline check looks at.</summary>
     public static string Open(Guid jobId) => $"open/{jobId:D}.json";
     public const string OpenPrefix = "open/";
+
+    /// <summary>The name an image's record and maps go under: <c>images/&lt;id&gt;</c>.</summary>
+    public static string RecordName(AuditJobSpec spec, string blob) => "images/" + ImageId(spec, blob);
 
     /// <summary>An image's id: its blob name below the images prefix, extension dropped, '/' → '_'.</summary>
     public static string ImageId(AuditJobSpec spec, string blob)

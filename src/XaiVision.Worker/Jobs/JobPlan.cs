@@ -7,12 +7,3 @@ public sealed record JobPlan(Guid JobId, AuditJobSpec Spec, IReadOnlyList<IReadO
 {
     public int Images => Shards.Sum(s => s.Count);
 }
-
-/// <summary>The job index entry (<c>jobs/&lt;id&gt;.json</c> in the jobs container) that lets <c>status</c> find a job.</summary>
-public sealed record JobIndexEntry(Guid JobId, string Container, string Prefix, int Shards, int Images);
-
-/// <summary>The open-job entry (<c>open/&lt;id&gt;.json</c> in the jobs container) from planning until the job ends.</summary>
-public sealed record OpenJob(Guid JobId, string Container, string Prefix, int Shards, DateTimeOffset Deadline);
-
-/// <summary><c>shard-failures/NNNNN.json</c>: a shard that failed as a whole (engine error, fault after retries, time limit).</summary>
-public sealed record ShardFailure(int Shard, string Reason, int Images);

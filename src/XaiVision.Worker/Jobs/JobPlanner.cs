@@ -1,6 +1,7 @@
 using System.Text;
 using XaiVision.Contracts;
 using XaiVision.Worker.Storage;
+using XaiVision.Worker.Configuration;
 
 namespace XaiVision.Worker.Jobs;
 
@@ -52,20 +53,11 @@ public sealed class JobPlanner(IBlobStore store)
         return await store.ExistsAsync(reference[..slash], reference[(slash + 1)..], ct);
     }
 
-    /// <summary>CSV with a header; columns path (or image), label and mask, in any order; paths relative to the container.</summary>
+    /// <summary>The manifest's rows (<see cref="ImageManifest"/>), paths resolved against the manifest's folder.</summary>
     static List<ShardImage> ParseManifest(string text, AuditJobSpec spec, List<ValidationProblem> problems)
     {
-        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
-        var result = new List<ShardImage>();
-        if (lines.Count == 0) return result;
-        var header = lines[0].Split(',').Select(h => h.Trim().ToLowerInvariant()).ToList();
-        int path = header.IndexOf("path") is >= 0 and var p ? p : header.IndexOf("image");
-        int label = header.IndexOf("label"), mask = header.IndexOf("mask");
-        if (path < 0)
-        {
-            problems.Add(new("images.manifest", "the header has no 'path' column."));
-            return result;
-        }
+        var (rows, rowProblems) = ImageManifest.Parse(text);
+        problems.AddRange(rowProblems.Select(p => new ValidationProblem(p.Line == 0 ? "images.manifest" : $"images.manifest[{p.Line}]", p.Problem)));
         var baseDir = spec.Images.Manifest!.Contains('/') ? spec.Images.Manifest[..spec.Images.Manifest.LastIndexOf('/')] : "";
         string Resolve(string relative)
         {
@@ -77,19 +69,12 @@ public sealed class JobPlanner(IBlobStore store)
             }
             return string.Join('/', parts);
         }
-        for (int i = 1; i < lines.Count; i++)
+        var result = new List<ShardImage>();
+        foreach (var row in rows)
         {
-            var cells = lines[i].Split(',');
-            var blob = Resolve(cells[path].Trim());
-            if (!BlobNames.IsSafePath(blob)) { problems.Add(new($"images.manifest[{i}]", $"'{cells[path]}' is not a safe path.")); continue; }
-            int? labelValue = null;
-            if (label >= 0 && label < cells.Length && cells[label].Trim().Length > 0)
-            {
-                if (int.TryParse(cells[label], out var l) && l >= 0) labelValue = l;
-                else problems.Add(new($"images.manifest[{i}]", $"label '{cells[label]}' is not a class index."));
-            }
-            var maskValue = mask >= 0 && mask < cells.Length && cells[mask].Trim().Length > 0 ? Resolve(cells[mask].Trim()) : null;
-            result.Add(new ShardImage(blob, labelValue, maskValue));
+            var blob = Resolve(row.Path);
+            if (!BlobNames.IsSafePath(blob)) problems.Add(new($"images.manifest[{row.Line}]", $"'{row.Path}' is not a safe path."));
+            else result.Add(new ShardImage(blob, row.Label, row.Mask is null ? null : Resolve(row.Mask)));
         }
         return result;
     }

@@ -1,15 +1,14 @@
 using XaiVision.Contracts;
 using XaiVision.Engine;
-using XaiVision.Engine.Explainers;
-using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
-using XaiVision.Engine.Perturbations;
-using XaiVision.Engine.Suites;
 using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Jobs;
 
-/// <summary>Every problem of a spec, each with its field path — all at once, so a user fixes them in one go.</summary>
+/// <summary>
+/// Every problem of a spec, each with its field path — all at once, so a user fixes them in one go: the fields, then whatever
+/// <see cref="JobCompiler"/> finds turning it into engine objects (what a shard would run).
+/// </summary>
 public static class JobSpecValidator
 {
     public const int MaxShardSize = 256;
@@ -51,12 +50,11 @@ public static class JobSpecValidator
         CheckBlobPath(spec.Images.Manifest, "images.manifest", Check);
         Check(spec.Images.Limit is null or > 0, "images.limit", "must be positive.");
 
-        Parse("targets", () => TargetSelection.Parse(spec.Targets));
         Check(spec.Targets?.Trim().ToLowerInvariant() != "label" || spec.Images.Manifest is not null, "targets", "'label' needs a manifest with a label column.");
-        var (suite, suiteProblems) = SuiteCompiler.Compile(spec.Suite.Explainers, spec.Suite.Perturbations, spec.Suite.Metrics, SuiteCompiler.Paths.JobSpec, architecture);
-        problems.AddRange(suiteProblems.Select(p => new ValidationProblem(p.Path, p.Message)));
-        if (suite is not null && spec.Images.Manifest is null)
-            foreach (var metric in suite.MetricsNeedingMasks)
+        var (job, compileProblems) = JobCompiler.Compile(spec, architecture);
+        problems.AddRange(compileProblems);
+        if (job is not null && spec.Images.Manifest is null)
+            foreach (var metric in job.Suite.MetricsNeedingMasks)
                 problems.Add(new ValidationProblem("suite.metrics", $"'{metric.Name}' needs ground-truth masks: give images.manifest with a mask column."));
 
         Check(BlobNames.IsValidContainer(spec.Output.Container), "output.container", $"'{spec.Output.Container}' is not a valid container name.");

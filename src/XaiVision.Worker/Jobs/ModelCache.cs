@@ -8,7 +8,7 @@ using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Models.Weights;
 using XaiVision.Engine.Native;
-using XaiVision.Worker.Hosting;
+using XaiVision.Worker.Configuration;
 using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Jobs;
@@ -21,19 +21,14 @@ namespace XaiVision.Worker.Jobs;
 /// </summary>
 public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options, IOptions<ModelsOptions> models, ILogger<ModelCache> log) : IDisposable
 {
-    readonly ConcurrentDictionary<string, Lazy<Task<CachedModel>>> _models = new();
-    public sealed record CachedModel(ExplainableModel Model, SemaphoreSlim Gate, string Hash)
-    {
-        /// <summary>The largest batch that fitted in memory after an out-of-memory split (used under <see cref="Gate"/>).</summary>
-        public int? BatchLimit { get; set; }
-    }
+    readonly ConcurrentDictionary<string, Lazy<Task<LoadedModel>>> _models = new();
 
-    public async Task<CachedModel> GetAsync(ModelSource source, CancellationToken ct)
+    public async Task<LoadedModel> GetAsync(ModelSource source, CancellationToken ct)
     {
         var weights = source.Weights is null ? null : await FetchAsync(source.Weights, ct);
         var labels = source.Labels is null ? null : await FetchAsync(source.Labels, ct);
         var key = Hash(source, weights, labels);
-        var lazy = _models.GetOrAdd(key, k => new Lazy<Task<CachedModel>>(() => Task.Run(() => Load(source, weights, labels, k), CancellationToken.None)));
+        var lazy = _models.GetOrAdd(key, k => new Lazy<Task<LoadedModel>>(() => Task.Run(() => Load(source, weights, labels, k), CancellationToken.None)));
         try
         {
             return await lazy.Value;
@@ -52,7 +47,7 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
         return bytes ?? throw new XaiVisionException($"Model file '{reference}' does not exist.");
     }
 
-    CachedModel Load(ModelSource source, byte[]? weights, byte[]? labels, string hash)
+    LoadedModel Load(ModelSource source, byte[]? weights, byte[]? labels, string hash)
     {
         var directory = Path.Combine(options.Value.ModelCacheDirectory, hash);
         Directory.CreateDirectory(directory);
@@ -67,18 +62,11 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
             labelsPath = Path.Combine(directory, "labels.txt");
             File.WriteAllBytes(labelsPath, labels);
         }
-        // Without an architecture (recognised from the weights) the input size comes from the spec or the usual 224.
-        var named = ArchitectureRegistry.GetOrRecognise(source.Architecture);
-        int size = source.InputSize ?? named?.DefaultInputSize ?? 224;
-        var preprocessing = source.InputSize is null && named is null && source.ResizeTo is null && source.Mean is null && source.Std is null
-            ? null // the loader takes the recognised architecture's own
-            : new Preprocessing(size, source.ResizeTo ?? (size == 224 ? 256 : size), source.Mean?.ToArray() ?? Preprocessing.ImageNetMean, source.Std?.ToArray() ?? Preprocessing.ImageNetStd);
         var device = TorchRuntime.ResolveDevice(source.Device ?? options.Value.Device, options.Value.LibTorchDir);
         ExplainableModel model;
         try
         {
-            model = ModelLoader.Load(new ModelSpec(source.Architecture, weightsPath, labelsPath, Preprocessing: preprocessing,
-                Precision: ModelPrecisions.Parse(source.Precision), Weights: new WeightOptions(source.WeightsKey, source.StripPrefix, source.AllowExtraKeys), AllowTorchScript: models.Value.AllowTorchScript), device);
+            model = ModelLoader.Load(JobCompiler.ModelSpecFor(source, weightsPath, labelsPath, models.Value.AllowTorchScript), device);
         }
         catch (XaiVisionException e)
         {
@@ -90,7 +78,7 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
             throw new XaiVisionException(message, e);
         }
         log.LogInformation("Loaded model {Model} ({Hash}) on {Device}", model.Description, hash[..12], device);
-        return new CachedModel(model, new SemaphoreSlim(1, 1), hash);
+        return new LoadedModel(model, new SemaphoreSlim(1, 1), hash);
     }
 
     static string Hash(ModelSource source, byte[]? weights, byte[]? labels)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using XaiVision.Worker.Configuration;
 
 namespace XaiVision.Worker.Storage;
 

@@ -4,6 +4,7 @@ using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Models;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Tests.Demo;
 

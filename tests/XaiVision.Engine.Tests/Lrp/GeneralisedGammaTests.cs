@@ -8,6 +8,7 @@ using XaiVision.Engine.Models;
 using XaiVision.Engine.Tests.Support;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Tests.Lrp;
 

@@ -8,6 +8,7 @@ using XaiVision.Engine.Lrp.Rules;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Tests.Support;
 using static TorchSharp.torch;
+using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Tests.Lrp;
 

@@ -6,6 +6,7 @@ using XaiVision.Engine.Models;
 using XaiVision.Engine.Tests.Support;
 using static TorchSharp.torch;
 using Rule = XaiVision.Engine.Tests.Lrp.ReferenceLrp.Rule;
+using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Tests.Lrp;
 

@@ -4,6 +4,7 @@ using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Tests.Support;
 using static TorchSharp.torch;
+using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Tests.Metrics;
 
@@ -42,7 +43,7 @@ public class SuiteMetricTests
 
     static Tensor Perfect(ExplainableModel model) => ((RegionLinear)model.Network).Weights.unsqueeze(0).expand(3, 8, 8).contiguous();
 
-    static double Mean(IMetric metric, MetricContext context) => metric.Evaluate(context).Average(v => v[metric.Outputs.Keys.First()]);
+    static double Mean(IMetric metric, MetricContext context) => metric.Evaluate(context).Average(v => v.Values[metric.Outputs.Keys.First()]);
 
     [Fact]
     public void Aopc_prefers_the_true_map_in_both_orders()
@@ -152,8 +153,9 @@ public class SuiteMetricTests
                 var explainer = ExplainerCatalog.Create(method);
                 var maps = explainer.Explain(model, images, targets, 0);
                 var values = new Randomisation().Evaluate(new MetricContext(model, explainer, images, targets, maps, [], 3));
-                Assert.Contains(values[0].Keys, k => k.StartsWith("mprt-spearman@1:classifier.3"));
-                return values.Average(v => v["mprt-spearman"]);
+                Assert.StartsWith("1:classifier.3", values[0].Curves["mprt-spearman"].Stages![0]);
+                Assert.Equal(values[0].Values["mprt-spearman"], values[0].Curves["mprt-spearman"].Points[^1]);
+                return values.Average(v => v.Values["mprt-spearman"]);
             }
             Assert.True(Run("grad-cam") < 0.5);
             Assert.Equal(1, Run("center"), 9);

@@ -1,6 +1,7 @@
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Models;
 using static TorchSharp.torch;
+using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Tests.Models;
 

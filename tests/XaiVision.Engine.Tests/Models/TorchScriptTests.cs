@@ -3,6 +3,7 @@ using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Tests.Support;
 using static TorchSharp.torch;
+using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Tests.Models;
 
@@ -78,7 +79,7 @@ public class TorchScriptTests
         var maps = explainer.Explain(model, images, targets, 0);
         var before = model.Forward(images).data<float>().ToArray();
         var values = new Randomisation().Evaluate(new MetricContext(model, explainer, images, targets, maps, [null, null], 7));
-        Assert.Equal(["mprt-spearman@1:head", "mprt-spearman@2:features.0"], values[0].Keys.Where(k => k.StartsWith("mprt-spearman@")).Order());
+        Assert.Equal(["1:head", "2:features.0"], values[0].Curves["mprt-spearman"].Stages!);
         Assert.Equal(before, model.Forward(images).data<float>().ToArray()); // weights restored
     }
 }

@@ -3,7 +3,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using XaiVision.Contracts;
-using XaiVision.Engine.Pipeline;
+using XaiVision.Engine.Reports;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 
@@ -44,7 +44,7 @@ public class JobEndHarnessTests
             var watch = provider.GetRequiredService<JobDeadlineWatch>();
             Guid late = Guid.NewGuid(), finished = Guid.NewGuid(), running = Guid.NewGuid();
             async Task Open(Guid id, string prefix, DateTimeOffset deadline) => await store.WriteAsync("xaivision-jobs", JobLayout.Open(id),
-                JsonSerializer.SerializeToUtf8Bytes(new OpenJob(id, "audits", prefix, 3, deadline), ExplainRunner.Json), "application/json");
+                JsonSerializer.SerializeToUtf8Bytes(new OpenJob(id, "audits", prefix, 3, deadline), AuditJson.Options), "application/json");
             await Open(late, "late", DateTimeOffset.UtcNow.AddSeconds(-1));
             await Open(finished, "finished", DateTimeOffset.UtcNow.AddSeconds(-1));
             await store.WriteAsync("audits", "finished/report.json", "{}"u8.ToArray(), "application/json");

@@ -3,7 +3,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using XaiVision.Contracts;
 using XaiVision.Engine.Memory;
-using XaiVision.Engine.Pipeline;
+using XaiVision.Engine.Reports;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 
@@ -20,7 +20,7 @@ public class LimitsTests
     {
         var records = new List<ImageRecord>();
         foreach (var name in await store.ListAsync("audits", prefix + "/shards/"))
-            records.AddRange(JsonSerializer.Deserialize<List<ImageRecord>>((await store.ReadAsync("audits", name))!, ExplainRunner.Json)!);
+            records.AddRange(JsonSerializer.Deserialize<List<ImageRecord>>((await store.ReadAsync("audits", name))!, AuditJson.Options)!);
         return records.OrderBy(r => r.Image, StringComparer.Ordinal).ToList();
     }
 

@@ -1,7 +1,7 @@
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using XaiVision.Contracts;
-using XaiVision.Engine.Pipeline;
+using XaiVision.Engine.Reports;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 using Xunit.Abstractions;
@@ -20,7 +20,7 @@ public class RegressionTests(ITestOutputHelper log)
             () => harness.Published.Select<AuditJobFailed>().Any() ? "the job failed"
                 : harness.Published.Select<AuditJobRejected>().Any() ? "the job was rejected" : null);
         var completed = harness.Published.Select<AuditJobCompleted>().First().Context.Message;
-        var report = System.Text.Json.JsonSerializer.Deserialize<JobReport>((await store.ReadAsync("audits", JobLayout.Report(spec)))!, ExplainRunner.Json)!;
+        var report = System.Text.Json.JsonSerializer.Deserialize<JobReport>((await store.ReadAsync("audits", JobLayout.Report(spec)))!, AuditJson.Options)!;
         return (completed, report);
     }
 

@@ -1,3 +1,4 @@
+using XaiVision.Worker.Configuration;
 using System.Diagnostics.Tracing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;

@@ -7,6 +7,7 @@ using XaiVision.Worker.Storage;
 using XaiVision.Worker.Tests.Consumers;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using XaiVision.Engine.Reports;
 
 namespace XaiVision.Worker.Tests.EndToEnd;
 
@@ -52,7 +53,7 @@ public sealed class JobEndsTests(ITestOutputHelper log) : IAsyncLifetime
     AuditJobSpec Spec(string name) => WorkerTestServices.CheapDemoSpec($"ends-{_run}-{name}") with
     {
         Suite = new SuiteDefinition { Explainers = ["grad-cam"], Seed = 1 },
-        Gates = [new Gate { Metric = ReportBuilder.FailedImagesFigure, Max = 0 }],
+        Gates = [new Gate { Metric = Gates.FailedImagesFigure, Max = 0 }],
         ShardSize = 5,
     };
 
@@ -84,9 +85,9 @@ public sealed class JobEndsTests(ITestOutputHelper log) : IAsyncLifetime
         Assert.Equal(12, completed.Images);
         Assert.Equal(2, completed.FailedImages);
         Assert.False(completed.GatesPassed);
-        Assert.Contains(completed.GateFailures, f => f.StartsWith(ReportBuilder.FailedImagesFigure));
+        Assert.Contains(completed.GateFailures, f => f.StartsWith(Gates.FailedImagesFigure));
         var report = System.Text.Json.JsonSerializer.Deserialize<JobReport>(
-            (await _client.Services.GetRequiredService<IBlobStore>().ReadAsync("audits", JobLayout.Report(spec)))!, Engine.Pipeline.ExplainRunner.Json)!;
+            (await _client.Services.GetRequiredService<IBlobStore>().ReadAsync("audits", JobLayout.Report(spec)))!, Engine.Reports.AuditJson.Options)!;
         Assert.Equal(2, report.Errors.Count);
         Assert.All(report.Errors, e => Assert.StartsWith("engine error: ", e.Error));
         Assert.All(report.Errors, e => Assert.DoesNotContain("frame #", e.Error)); // one line, no C++ trace

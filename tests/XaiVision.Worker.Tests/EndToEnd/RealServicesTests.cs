@@ -6,6 +6,7 @@ using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 using XaiVision.Worker.Tests.Consumers;
 using Xunit.Abstractions;
+using XaiVision.Engine.Reports;
 
 namespace XaiVision.Worker.Tests.EndToEnd;
 
@@ -98,7 +99,7 @@ public sealed class RealServicesTests(ITestOutputHelper log) : IAsyncLifetime
         {
             Assert.NotNull(outcome.Completed);
             var before = await WorkerTestServices.SnapshotAsync(_store, "audits", prefix + "/");
-            var plan = System.Text.Json.JsonSerializer.Deserialize<JobPlan>(before[$"{prefix}/job.json"], Engine.Pipeline.ExplainRunner.Json)!;
+            var plan = System.Text.Json.JsonSerializer.Deserialize<JobPlan>(before[$"{prefix}/job.json"], Engine.Reports.AuditJson.Options)!;
             var bus = _client.Services.GetRequiredService<IBus>();
             await bus.Publish(new AuditShard(jobId, 1, plan.Shards.Count, spec, plan.Shards[1], plan.Images));
             await bus.Publish(new ShardCompleted(jobId, 1, plan.Shards.Count, spec, plan.Shards[1].Count, 0));

@@ -4,7 +4,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using XaiVision.Contracts;
-using XaiVision.Engine.Pipeline;
+using XaiVision.Engine.Reports;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 using XaiVision.Worker.Tests.Cli;
@@ -86,7 +86,7 @@ public sealed class PoisonInputTests(ITestOutputHelper log) : IAsyncLifetime
 
         var records = new List<ImageRecord>();
         foreach (var name in await _store.ListAsync(_container, "poison-images/shards/"))
-            records.AddRange(JsonSerializer.Deserialize<List<ImageRecord>>((await _store.ReadAsync(_container, name))!, ExplainRunner.Json)!);
+            records.AddRange(JsonSerializer.Deserialize<List<ImageRecord>>((await _store.ReadAsync(_container, name))!, AuditJson.Options)!);
         foreach (var file in Good)
         {
             var record = records.Single(r => r.Image == Blob(file));

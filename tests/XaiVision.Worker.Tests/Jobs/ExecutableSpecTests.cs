@@ -1,3 +1,4 @@
+using XaiVision.Worker.Configuration;
 using XaiVision.Contracts;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Tests.Consumers;

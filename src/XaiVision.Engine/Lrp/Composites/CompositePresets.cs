@@ -41,7 +41,7 @@ public static class CompositePresets
         ]);
     }
 
-    public static Composite Montavon(MethodSpec spec)
+    public static Composite LrpComposite(MethodSpec spec)
     {
         double gamma = spec.Double("gamma", 0.25, 0, 1e6);
         var gammaRule = GammaVariant(spec);

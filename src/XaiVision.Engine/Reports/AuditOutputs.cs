@@ -1,0 +1,11 @@
+namespace XaiVision.Engine.Reports;
+
+/// <summary>What an audit publishes beside its maps: <c>report.json</c>, <c>report.html</c> and <c>images.csv</c>, built from its records.</summary>
+public sealed record AuditOutputs(JobReport Report, string Html, string Csv)
+{
+    public static AuditOutputs Build(ReportRequest request, IReadOnlyList<ImageRecord> records, IReadOnlyList<ShardFailure>? failedShards = null)
+    {
+        var report = ReportBuilder.Build(request, records, failedShards);
+        return new AuditOutputs(report, ReportHtml.Build(report, records), ImagesCsv.Build(records));
+    }
+}

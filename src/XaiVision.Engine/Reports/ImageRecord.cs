@@ -1,0 +1,18 @@
+using XaiVision.Engine.Suites;
+
+namespace XaiVision.Engine.Reports;
+
+/// <summary>One image: prediction, top-5, maps — or the reason it could not be explained.</summary>
+public sealed record ImageRecord(
+    string Image,
+    string Name,
+    int? Width,
+    int? Height,
+    ClassScore? Prediction,
+    IReadOnlyList<ClassScore> Top5,
+    IReadOnlyList<ExplanationRecord> Explanations,
+    string? Error)
+{
+    /// <summary>An image that could not be explained, and why.</summary>
+    public static ImageRecord Failure(string image, string name, string error) => new(image, name, null, null, null, [], [], error);
+}

@@ -1,0 +1,50 @@
+using XaiVision.Engine.Imaging;
+using XaiVision.Engine.Suites;
+
+namespace XaiVision.Engine.Reports;
+
+/// <summary>
+/// Turns one image's suite result into its record and its artefacts (overlay PNGs, raw .npy maps)
+/// under <c>&lt;name&gt;/[&lt;perturbation&gt;/]&lt;method&gt;</c>, handed to <paramref name="write"/> as
+/// (relative path, bytes). Without timings the record is a pure function of the inputs, so stored
+/// results are byte-identical when a job runs again.
+/// </summary>
+public sealed class RecordBuilder(bool overlays, bool rawMaps, Action<string, byte[]> write)
+{
+    public ImageRecord Build(string path, string name, SuiteImage image, Func<string, double>? millisecondsPerImage = null)
+    {
+        var explanations = new List<ExplanationRecord>();
+        foreach (var map in image.Maps)
+        {
+            var suffix = map.TargetCount > 1 ? $".top{map.TargetRank + 1}-{FileNames.Sanitise(map.Target.Name)}" : "";
+            var (overlay, raw, scaling) = WriteMap(image.View, map.Map, $"{name}/{map.Method}{suffix}");
+            var perturbations = map.Perturbed.Select(p =>
+            {
+                var (pOverlay, pRaw, _) = WriteMap(p.View, p.Map, $"{name}/{p.Perturbation}/{map.Method}{suffix}");
+                return new PerturbationRecord(p.Perturbation, p.Parameters, p.PredictionAfter, p.TargetProbabilityBefore, p.TargetProbabilityAfter,
+                    p.TargetProbabilityAfter - p.TargetProbabilityBefore, p.Flipped, p.Spearman, p.Ssim, p.TopIou, pOverlay, pRaw);
+            }).ToList();
+            explanations.Add(new ExplanationRecord(map.Method, map.Parameters, map.Target, overlay, raw, scaling,
+                map.Map.Min(), map.Map.Max(), map.Map.Sum(), millisecondsPerImage?.Invoke(map.Method) ?? 0,
+                map.Metrics.Count > 0 ? map.Metrics : null, perturbations.Count > 0 ? perturbations : null, Curves: map.Curves));
+        }
+        return new ImageRecord(path, name, image.View.Width, image.View.Height, image.Top5[0], image.Top5, explanations, null);
+    }
+
+    (string? Overlay, string? Raw, string Scaling) WriteMap(RgbImage view, float[] map, string stem)
+    {
+        var scaling = HeatmapRenderer.ChooseScaling(map);
+        string? overlay = null, raw = null;
+        if (overlays)
+        {
+            overlay = stem + ".png";
+            write(overlay, HeatmapRenderer.OverlayPng(view, map, scaling));
+        }
+        if (rawMaps)
+        {
+            raw = stem + ".npy";
+            write(raw, NpyFile.Float32(map, view.Height, view.Width));
+        }
+        return (overlay, raw, scaling == HeatmapScaling.MinMax ? "min-max, viridis" : "symmetric at the 98th percentile of |v|, blue-white-red");
+    }
+}

@@ -1,0 +1,6 @@
+using XaiVision.Engine.Metrics;
+
+namespace XaiVision.Engine.Reports;
+
+/// <summary>What a report says about its audit besides the records: the model, the targets, the seed, the gates and the metrics that ran.</summary>
+public sealed record ReportRequest(string Model, string? Targets, long Seed, IReadOnlyList<GateRule> Gates, IReadOnlyList<IMetric> Metrics);

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using XaiVision.Engine.Models;
+using XaiVision.Engine.Reports;
+using XaiVision.Worker.Jobs;
+
+namespace XaiVision.Worker.Cli;
+
+/// <summary>
+/// Runs <c>explain</c>'s images through the <see cref="ShardRunner"/> and writes what it always wrote — per-image folders with
+/// maps and <c>records.json</c>, and <c>summary.json</c> — plus the job's report files (<c>report.html</c>, <c>report.json</c>,
+/// <c>images.csv</c>), all from the one path's records.
+/// </summary>
+public static class ExplainOutputs
+{
+    public static async Task<ExplainSummary> RunAsync(ShardWork work, IReadOnlyList<AuditImage> images, CompiledJob job, ExplainableModel model,
+        string outputDirectory, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var result = await new ShardRunner(NullLogger<ShardRunner>.Instance, TimeProvider.System).RunAsync(work, images, ShardDeadline.None, new ConsoleProgress(), ct);
+        foreach (var record in result.Records.Where(r => r.Error is null))
+        {
+            Directory.CreateDirectory(Path.Combine(outputDirectory, record.Name));
+            await File.WriteAllTextAsync(Path.Combine(outputDirectory, record.Name, "records.json"), JsonSerializer.Serialize(record, AuditJson.Options), ct);
+        }
+        int explained = result.Records.Count - result.Failed;
+        double PerImage(double ms) => explained == 0 ? 0 : ms / explained;
+        var methods = work.Suite.Explainers.Select(e => e.Name).ToList();
+        var summary = new ExplainSummary(model.Description, model.Device.ToString(), work.Suite.Target.ToString(), work.Limits.BatchSize, work.Suite.Seed,
+            methods, result.Records, methods.ToDictionary(m => m, m => PerImage(result.StageMilliseconds.GetValueOrDefault($"explain:{m}"))),
+            watch.Elapsed.TotalSeconds, result.StageMilliseconds.ToDictionary(kv => kv.Key, kv => PerImage(kv.Value)));
+        await File.WriteAllTextAsync(Path.Combine(outputDirectory, "summary.json"), JsonSerializer.Serialize(summary, AuditJson.Options), ct);
+        if (explained > 0)
+        {
+            var outputs = AuditOutputs.Build(job.Report with { Model = model.Description }, result.Records);
+            await File.WriteAllTextAsync(Path.Combine(outputDirectory, "report.json"), JsonSerializer.Serialize(outputs.Report, AuditJson.Options), ct);
+            await File.WriteAllTextAsync(Path.Combine(outputDirectory, "report.html"), outputs.Html, ct);
+            await File.WriteAllTextAsync(Path.Combine(outputDirectory, "images.csv"), outputs.Csv, ct);
+        }
+        return summary;
+    }
+}

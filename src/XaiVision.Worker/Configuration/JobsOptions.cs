@@ -1,0 +1,22 @@
+namespace XaiVision.Worker.Configuration;
+
+/// <summary>
+/// Section <c>Jobs</c>: every job ends. A job not finished <see cref="MaxJobMinutes"/> after it was planned (or its spec's
+/// shorter <c>maxMinutes</c>) is failed by whichever worker's deadline check sees it first; the check runs every
+/// <see cref="DeadlineCheckSeconds"/> over the open jobs only.
+/// </summary>
+public sealed class JobsOptions
+{
+    public const string Section = "Jobs";
+    /// <summary>Minutes (fractions allowed) from planning until an unfinished job fails.</summary>
+    public double MaxJobMinutes { get; set; } = 24 * 60;
+    public int DeadlineCheckSeconds { get; set; } = 30;
+
+    public TimeSpan MaxJobTime => TimeSpan.FromMinutes(MaxJobMinutes);
+
+    public IEnumerable<string> Problems()
+    {
+        if (MaxJobMinutes is < 0.05 or > 7 * 24 * 60) yield return "Jobs:MaxJobMinutes must be 0.05–10080 (a week).";
+        if (DeadlineCheckSeconds is < 1 or > 3600) yield return "Jobs:DeadlineCheckSeconds must be 1–3600.";
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using XaiVision.Contracts;
+using XaiVision.Engine.Reports;
+using XaiVision.Worker.Configuration;
+using XaiVision.Worker.Storage;
+
+namespace XaiVision.Worker.Jobs;
+
+/// <summary>
+/// Every blob a job reads or writes, by meaning: the plan, the index and open-job entries, shard results and failures,
+/// artefacts, the report and the markers (<c>failed.json</c>, <c>announced.json</c>). Names come from <see cref="JobLayout"/>;
+/// JSON from <see cref="AuditJson"/>. Consumers, the deadline watch and <c>status</c> go through here and touch no blob path.
+/// Creates are create-if-absent, so redelivered messages and racing workers write each result once.
+/// </summary>
+public sealed class JobStore(IBlobStore store, IOptions<StorageOptions> storage)
+{
+    string JobsContainer => storage.Value.JobsContainer;
+
+    // The plan and the job's entries in the jobs container.
+    public Task<bool> TryCreatePlanAsync(JobPlan plan, CancellationToken ct) =>
+        CreateAsync(plan.Spec.Output.Container, JobLayout.Job(plan.Spec), plan, ct);
+
+    public Task<JobPlan?> ReadPlanAsync(AuditJobSpec spec, CancellationToken ct) => ReadAsync<JobPlan>(spec.Output.Container, JobLayout.Job(spec), ct);
+
+    public Task<bool> TryCreateIndexAsync(JobIndexEntry entry, CancellationToken ct) => CreateAsync(JobsContainer, JobLayout.Index(entry.JobId), entry, ct);
+
+    public Task<JobIndexEntry?> ReadIndexAsync(Guid jobId, CancellationToken ct) => ReadAsync<JobIndexEntry>(JobsContainer, JobLayout.Index(jobId), ct);
+
+    public Task<bool> TryCreateOpenAsync(OpenJob open, CancellationToken ct) => CreateAsync(JobsContainer, JobLayout.Open(open.JobId), open, ct);
+
+    public async Task<IReadOnlyList<OpenJob>> ReadOpenJobsAsync(CancellationToken ct)
+    {
+        var open = new List<OpenJob>();
+        foreach (var name in await store.ListAsync(JobsContainer, JobLayout.OpenPrefix, ct))
+            if (await ReadAsync<OpenJob>(JobsContainer, name, ct) is { } job) open.Add(job);
+        return open;
+    }
+
+    /// <summary>The job left the open list (it ended); idempotent.</summary>
+    public Task CloseAsync(Guid jobId, CancellationToken ct) => store.DeleteAsync(JobsContainer, JobLayout.Open(jobId), ct);
+
+    // Shards.
+    public Task<bool> ShardDoneAsync(AuditJobSpec spec, int shard, CancellationToken ct) => store.ExistsAsync(spec.Output.Container, JobLayout.Shard(spec, shard), ct);
+
+    public Task<bool> TryCreateShardAsync(AuditJobSpec spec, int shard, IReadOnlyList<ImageRecord> records, CancellationToken ct) =>
+        CreateAsync(spec.Output.Container, JobLayout.Shard(spec, shard), records.OrderBy(r => r.Image, StringComparer.Ordinal).ToList(), ct);
+
+    public Task<bool> TryCreateShardFailureAsync(AuditJobSpec spec, ShardFailure failure, CancellationToken ct) =>
+        CreateAsync(spec.Output.Container, JobLayout.ShardFailure(spec, failure.Shard), failure, ct);
+
+    public async Task<int> CountDoneShardsAsync(string container, string prefix, CancellationToken ct) =>
+        (await store.ListAsync(container, JobLayout.ShardsPrefix(prefix), ct)).Count(n => n.EndsWith(".json"));
+
+    public async Task<int> CountFailedShardsAsync(string container, string prefix, CancellationToken ct) =>
+        (await store.ListAsync(container, JobLayout.ShardFailuresPrefix(prefix), ct)).Count(n => n.EndsWith(".json"));
+
+    /// <summary>Every shard's records, ordered by image.</summary>
+    public async Task<List<ImageRecord>> ReadRecordsAsync(AuditJobSpec spec, CancellationToken ct)
+    {
+        var records = new List<ImageRecord>();
+        foreach (var name in (await store.ListAsync(spec.Output.Container, JobLayout.ShardsPrefix(spec), ct)).Where(n => n.EndsWith(".json")))
+            records.AddRange(await ReadAsync<List<ImageRecord>>(spec.Output.Container, name, ct) ?? []);
+        return records.OrderBy(r => r.Image, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<List<ShardFailure>> ReadShardFailuresAsync(AuditJobSpec spec, CancellationToken ct)
+    {
+        var failures = new List<ShardFailure>();
+        foreach (var name in (await store.ListAsync(spec.Output.Container, JobLayout.ShardFailuresPrefix(spec), ct)).Where(n => n.EndsWith(".json")).Order(StringComparer.Ordinal))
+            if (await ReadAsync<ShardFailure>(spec.Output.Container, name, ct) is { } failure) failures.Add(failure);
+        return failures;
+    }
+
+    /// <summary>A map or overlay, under the job's prefix at its record's relative path.</summary>
+    public Task WriteArtefactAsync(AuditJobSpec spec, string relative, byte[] bytes, CancellationToken ct) =>
+        store.WriteAsync(spec.Output.Container, JobLayout.Artefact(spec, relative), bytes, relative.EndsWith(".png") ? "image/png" : "application/octet-stream", ct);
+
+    // The report and the job's end.
+    public Task<bool> HasReportAsync(AuditJobSpec spec, CancellationToken ct) => store.ExistsAsync(spec.Output.Container, JobLayout.Report(spec), ct);
+
+    public Task<JobReport?> ReadReportAsync(string container, string prefix, CancellationToken ct) => ReadAsync<JobReport>(container, JobLayout.Report(prefix), ct);
+
+    /// <summary>Writes <c>images.csv</c> and <c>report.html</c>, then creates <c>report.json</c>; true when this call created it.</summary>
+    public async Task<bool> TryCreateReportAsync(AuditJobSpec spec, AuditOutputs outputs, CancellationToken ct)
+    {
+        var container = spec.Output.Container;
+        await store.WriteAsync(container, JobLayout.Csv(spec), Encoding.UTF8.GetBytes(outputs.Csv), "text/csv", ct);
+        await store.WriteAsync(container, JobLayout.Html(spec), Encoding.UTF8.GetBytes(outputs.Html), "text/html", ct);
+        return await CreateAsync(container, JobLayout.Report(spec), outputs.Report, ct);
+    }
+
+    public Task<bool> IsAnnouncedAsync(AuditJobSpec spec, CancellationToken ct) => store.ExistsAsync(spec.Output.Container, JobLayout.Announced(spec), ct);
+
+    public Task MarkAnnouncedAsync(AuditJobSpec spec, CancellationToken ct) =>
+        store.TryCreateAsync(spec.Output.Container, JobLayout.Announced(spec), "{\"announced\":true}"u8.ToArray(), "application/json", ct);
+
+    public async Task<bool> HasEndedAsync(string container, string prefix, CancellationToken ct) =>
+        await store.ExistsAsync(container, JobLayout.Failed(prefix), ct) || await store.ExistsAsync(container, JobLayout.Report(prefix), ct);
+
+    public Task<bool> HasFailedAsync(AuditJobSpec spec, CancellationToken ct) => store.ExistsAsync(spec.Output.Container, JobLayout.Failed(spec), ct);
+
+    public Task<bool> TryCreateFailureAsync(JobFailure failure, string container, string prefix, CancellationToken ct) =>
+        CreateAsync(container, JobLayout.Failed(prefix), failure, ct);
+
+    public Task<JobFailure?> ReadFailureAsync(string container, string prefix, CancellationToken ct) => ReadAsync<JobFailure>(container, JobLayout.Failed(prefix), ct);
+
+    Task<bool> CreateAsync<T>(string container, string name, T value, CancellationToken ct) =>
+        store.TryCreateAsync(container, name, JsonSerializer.SerializeToUtf8Bytes(value, AuditJson.Options), "application/json", ct);
+
+    async Task<T?> ReadAsync<T>(string container, string name, CancellationToken ct) where T : class =>
+        await store.ReadAsync(container, name, ct) is { } bytes ? JsonSerializer.Deserialize<T>(bytes, AuditJson.Options) : null;
+}

@@ -1,0 +1,41 @@
+using XaiVision.Engine;
+using XaiVision.Engine.Imaging;
+using XaiVision.Engine.Reports;
+
+namespace XaiVision.Worker.Jobs;
+
+/// <summary>The input step of a run: downloads and decodes a batch's images (and masks) concurrently; an unreadable one becomes an error record.</summary>
+public sealed class ShardInputs(IImageSource source, Preprocessing preprocessing, ShardLimits limits)
+{
+    public sealed record ReadyImage(AuditImage Image, RgbImage View, bool[]? Mask);
+
+    public sealed record Batch(List<ReadyImage> Ready, List<ImageRecord> Errors);
+
+    public async Task<Batch> LoadAsync(IReadOnlyList<AuditImage> images, CancellationToken ct)
+    {
+        var loads = images.Select(async image =>
+        {
+            try
+            {
+                var bytes = await source.ReadAsync(image.Source, "Image", limits.Decode.MaxBytes, ct);
+                var view = await Task.Run(() => ImagePreparer.ToModelView(ImageDecoder.Decode(bytes, image.Source, limits.Decode), preprocessing), ct);
+                return (Image: image, Ready: new ReadyImage(image, view, await MaskAsync(image, ct)), Error: (string?)null);
+            }
+            catch (XaiVisionException e)
+            {
+                return (Image: image, Ready: (ReadyImage?)null, Error: e.Message);
+            }
+        }).ToList();
+        var results = await Task.WhenAll(loads);
+        return new Batch(
+            results.Where(r => r.Error is null).Select(r => r.Ready!).ToList(),
+            results.Where(r => r.Error is not null).Select(r => ImageRecord.Failure(r.Image.Source, r.Image.Name, r.Error!)).ToList());
+    }
+
+    async Task<bool[]?> MaskAsync(AuditImage image, CancellationToken ct)
+    {
+        if (image.Mask is null) return null;
+        var bytes = await source.ReadAsync(image.Mask, "Mask", limits.Decode.MaxBytes, ct);
+        return GroundTruthMask.FromEncoded(bytes, image.Mask, preprocessing, limits.Decode);
+    }
+}

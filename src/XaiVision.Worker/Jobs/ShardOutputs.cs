@@ -1,0 +1,29 @@
+using XaiVision.Engine.Reports;
+using XaiVision.Engine.Suites;
+
+namespace XaiVision.Worker.Jobs;
+
+/// <summary>
+/// The output step of a run: each image's record (with its baseline comparison, if any) and its maps and overlays, written to the
+/// sink under the image's name. Without timings the records are a pure function of the inputs (a rerun stores the same bytes).
+/// </summary>
+public sealed class ShardOutputs(IArtefactSink sink, bool overlays, bool rawMaps, bool timings)
+{
+    public async Task<List<ImageRecord>> WriteAsync(IReadOnlyList<ShardInputs.ReadyImage> images, SuiteBatch result,
+        List<IReadOnlyList<ComparisonRecord>>? comparisons, CancellationToken ct)
+    {
+        var artefacts = new List<(string Name, byte[] Bytes)>();
+        var builder = new RecordBuilder(overlays, rawMaps, (relative, bytes) => artefacts.Add((relative, bytes)));
+        Func<string, double>? milliseconds = timings ? method => result.StageMilliseconds.GetValueOrDefault($"explain:{method}") / images.Count : null;
+        var records = new List<ImageRecord>();
+        for (int i = 0; i < images.Count; i++)
+        {
+            var record = builder.Build(images[i].Image.Source, images[i].Image.Name, result.Images[i], milliseconds);
+            if (comparisons is not null)
+                record = record with { Explanations = record.Explanations.Select((e, m) => e with { Comparison = comparisons[i][m] }).ToList() };
+            records.Add(record);
+        }
+        foreach (var (name, bytes) in artefacts) await sink.WriteAsync(name, bytes, ct);
+        return records;
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+using XaiVision.Engine.Explainers;
+using XaiVision.Engine.Imaging;
+using XaiVision.Engine.Memory;
+using XaiVision.Engine.Reports;
+using XaiVision.Engine.Suites;
+using XaiVision.Worker.Telemetry;
+
+namespace XaiVision.Worker.Jobs;
+
+/// <summary>
+/// The compute step of a run: a suite batch on a loaded model, one run at a time per model (explainers attach hooks to it); a
+/// batch that runs out of memory is split, and the size that fitted is kept with the model for later batches. A batch still
+/// running when its <paramref name="budget"/> is spent is abandoned with a <see cref="TimeoutException"/> (native code cannot be
+/// interrupted): it frees the model when it ends, and until then later batches wait for the model only until their own deadline.
+/// </summary>
+public sealed class SuiteExecution(MemoryBudget? memory, ILogger log)
+{
+    public async Task<SuiteBatch> RunAsync(LoadedModel loaded, SuiteSpec suite, IReadOnlyList<ShardInputs.ReadyImage> images, IReadOnlyList<int?> labels,
+        TimeSpan budget, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan Remaining() => budget == Timeout.InfiniteTimeSpan ? budget : budget - started.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        if (!await loaded.Gate.WaitAsync(Remaining(), ct)) throw new TimeoutException();
+        Task<SuiteBatch> work;
+        try
+        {
+            var views = images.Select(i => i.View).ToList();
+            var masks = images.Select(i => i.Mask).ToList();
+            work = Task.Run(() =>
+            {
+                var runner = new AdaptiveSuiteRunner(loaded.Model, suite, memory) { BatchLimit = loaded.BatchLimit };
+                var result = runner.Run(views, masks, labels);
+                if (runner.Splits > 0)
+                {
+                    log.LogWarning("Out of memory at a batch of {Batch}: split {Splits} times; batches of at most {Limit} from now on", views.Count, runner.Splits, runner.BatchLimit);
+                    WorkerTelemetry.BatchSplits.Add(runner.Splits);
+                }
+                loaded.BatchLimit = runner.BatchLimit;
+                return result;
+            }, CancellationToken.None);
+        }
+        catch
+        {
+            loaded.Gate.Release();
+            throw;
+        }
+        _ = work.ContinueWith(_ => loaded.Gate.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return await work.WaitAsync(Remaining(), ct);
+    }
+
+    /// <summary>The baseline explains the same images for the candidate's classes (no perturbations), then each map is compared.</summary>
+    public async Task<List<IReadOnlyList<ComparisonRecord>>> CompareAsync(LoadedModel baseline, SuiteSpec suite, IReadOnlyList<ShardInputs.ReadyImage> images,
+        SuiteBatch candidate, TimeSpan budget, CancellationToken ct)
+    {
+        var classes = candidate.Images.Select(i => (int?)(int)i.Maps[0].Target.Index).ToList();
+        var spec = suite with { Target = TargetSelection.Parse("label"), Perturbations = [] };
+        var reference = await RunAsync(baseline, spec, images, classes, budget, ct);
+        return candidate.Images.Zip(reference.Images, ModelComparison.Compare).ToList();
+    }
+}
