@@ -1,10 +1,10 @@
-using TorchSharp;
 using System.Diagnostics;
+using TorchSharp;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
-using static TorchSharp.torch;
 using XaiVision.Engine.Suites;
+using static TorchSharp.torch;
 
 namespace XaiVision.Bench;
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
-using static TorchSharp.torch;
 using XaiVision.Engine.Suites;
+using static TorchSharp.torch;
 
 namespace XaiVision.Bench;
 

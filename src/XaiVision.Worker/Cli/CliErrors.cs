@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using XaiVision.Engine;
+using XaiVision.Worker.Hosting;
 using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Cli;

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using XaiVision.Worker.Hosting;
 using XaiVision.Worker.Configuration;
+using XaiVision.Worker.Hosting;
 
 namespace XaiVision.Worker.Cli;
 

@@ -1,10 +1,10 @@
+using System.CommandLine;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using XaiVision.Contracts;
 using XaiVision.Worker.Hosting;
 using XaiVision.Worker.Jobs;
-using System.CommandLine;
 
 namespace XaiVision.Worker.Cli;
 

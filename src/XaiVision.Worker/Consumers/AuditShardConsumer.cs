@@ -3,8 +3,8 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using XaiVision.Contracts;
 using XaiVision.Engine;
-using XaiVision.Worker.Telemetry;
 using XaiVision.Worker.Jobs;
+using XaiVision.Worker.Telemetry;
 
 namespace XaiVision.Worker.Consumers;
 

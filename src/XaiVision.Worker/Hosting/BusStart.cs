@@ -2,7 +2,6 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using XaiVision.Worker.Cli;
 using XaiVision.Worker.Configuration;
 
 namespace XaiVision.Worker.Hosting;

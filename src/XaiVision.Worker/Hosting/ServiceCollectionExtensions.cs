@@ -8,10 +8,10 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using XaiVision.Worker.Configuration;
 using XaiVision.Worker.Consumers;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
-using XaiVision.Worker.Configuration;
 using XaiVision.Worker.Telemetry;
 
 namespace XaiVision.Worker.Hosting;

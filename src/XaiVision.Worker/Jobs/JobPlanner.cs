@@ -1,7 +1,7 @@
 using System.Text;
 using XaiVision.Contracts;
-using XaiVision.Worker.Storage;
 using XaiVision.Worker.Configuration;
+using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Jobs;
 

@@ -1,9 +1,9 @@
 using XaiVision.Engine.Demo;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
+using XaiVision.Engine.Suites;
 using XaiVision.Engine.Tests.Support;
 using Xunit.Abstractions;
-using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Tests.Demo;
 

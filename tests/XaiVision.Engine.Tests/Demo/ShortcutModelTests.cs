@@ -2,9 +2,9 @@ using XaiVision.Engine.Demo;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Models;
+using XaiVision.Engine.Suites;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
-using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Tests.Demo;
 

@@ -1,7 +1,7 @@
 using XaiVision.Engine.Explainers;
+using XaiVision.Engine.Suites;
 using XaiVision.Engine.Tests.Support;
 using static TorchSharp.torch;
-using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Tests.Explainers;
 

@@ -6,9 +6,9 @@ using XaiVision.Engine.Lrp;
 using XaiVision.Engine.Lrp.Composites;
 using XaiVision.Engine.Lrp.Rules;
 using XaiVision.Engine.Models;
+using XaiVision.Engine.Suites;
 using XaiVision.Engine.Tests.Support;
 using static TorchSharp.torch;
-using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Tests.Lrp;
 

@@ -3,10 +3,10 @@ using TorchSharp.Modules;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Lrp;
 using XaiVision.Engine.Models;
-using XaiVision.Engine.Tests.Support;
-using static TorchSharp.torch;
-using Rule = XaiVision.Engine.Tests.Lrp.ReferenceLrp.Rule;
 using XaiVision.Engine.Suites;
+using XaiVision.Engine.Tests.Support;
+using Rule = XaiVision.Engine.Tests.Lrp.ReferenceLrp.Rule;
+using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Tests.Lrp;
 

@@ -1,7 +1,7 @@
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Models;
-using static TorchSharp.torch;
 using XaiVision.Engine.Suites;
+using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Tests.Models;
 

@@ -1,9 +1,9 @@
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
+using XaiVision.Engine.Suites;
 using XaiVision.Engine.Tests.Support;
 using static TorchSharp.torch;
-using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Tests.Models;
 

@@ -25,7 +25,7 @@ public class ExplainCommandTests(ITestOutputHelper log)
     [InlineData("error: --methods[0]: Unknown method 'gradcam-pp'", "explain", "--methods", "gradcam-pp")]
     [InlineData("error: 'missing.png' is neither an image file nor a folder.", "explain", "missing.png")]
     [InlineData("error: Unknown architecture 'vgg17'", "explain", "--model", "vgg17")]
-    [InlineData("error: Target 'best' is not one of", "explain", "--target", "best")]
+    [InlineData("error: --target: Target 'best' is not one of", "explain", "--target", "best")]
     [InlineData("error: Device 'cuda' was asked for but CUDA is not available", "explain", "--device", "cuda")]
     [InlineData("error: --batch-size must be 1–1024.", "explain", "--batch-size", "0")]
     public void User_mistakes_exit_1_with_one_line(string message, params string[] args)

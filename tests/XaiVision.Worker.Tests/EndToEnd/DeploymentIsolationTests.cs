@@ -1,10 +1,11 @@
-using XaiVision.Worker.Configuration;
 using System.Diagnostics.Tracing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using XaiVision.Worker.Cli;
+using XaiVision.Worker.Configuration;
+using XaiVision.Worker.Hosting;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 using XaiVision.Worker.Tests.Consumers;

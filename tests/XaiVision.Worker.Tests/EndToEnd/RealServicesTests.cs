@@ -2,11 +2,11 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using XaiVision.Contracts;
+using XaiVision.Engine.Reports;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 using XaiVision.Worker.Tests.Consumers;
 using Xunit.Abstractions;
-using XaiVision.Engine.Reports;
 
 namespace XaiVision.Worker.Tests.EndToEnd;
 

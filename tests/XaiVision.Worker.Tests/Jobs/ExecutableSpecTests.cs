@@ -1,5 +1,5 @@
-using XaiVision.Worker.Configuration;
 using XaiVision.Contracts;
+using XaiVision.Worker.Configuration;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Tests.Consumers;
 

@@ -1,0 +1,57 @@
+using System.Text.RegularExpressions;
+using XaiVision.Engine.Metrics;
+using XaiVision.Engine.Reports;
+using XaiVision.Engine.Suites;
+
+namespace XaiVision.Engine.Tests.Reports;
+
+/// <summary>The report reads each metric's declared direction: best images are the lowest for lower-is-better outputs.</summary>
+public class ReportDirectionTests
+{
+    static ImageRecord Record(int i, double deletion, double insertion) => new($"img{i}.png", $"img{i}", 8, 8, new ClassScore(0, "a", 1, 0.9f),
+        [new ClassScore(0, "a", 1, 0.9f)],
+        [new ExplanationRecord("saliency", new Dictionary<string, string>(), new ClassScore(0, "a", 1, 0.9f), $"img{i}/saliency.png", null, "min-max", 0, 1, 1, 0,
+            new Dictionary<string, double> { ["deletion"] = deletion, ["insertion"] = insertion },
+            Curves: new Dictionary<string, MetricCurve> { ["deletion"] = new([0.9, deletion, 0.1]) })],
+        null);
+
+    /// <summary>The image names listed under the heading for <paramref name="metric"/> and <paramref name="rank"/>.</summary>
+    static List<string> Listed(string html, string metric, string rank)
+    {
+        var start = html.IndexOf($"data-rank=\"{rank}\" data-metric=\"{metric}\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no {rank} section for {metric}");
+        var section = html[start..html.IndexOf("</div></", start, StringComparison.Ordinal)];
+        return Regex.Matches(section, "data-image=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+    }
+
+    [Fact]
+    public void Best_and_worst_follow_each_metrics_direction()
+    {
+        // Deletion: lower is better. Insertion: higher is better. Image i has deletion i/10 and insertion i/10.
+        var records = Enumerable.Range(0, 8).Select(i => Record(i, i / 10.0, i / 10.0)).ToList();
+        var metrics = MetricCatalog.CreateList("deletion,insertion");
+        var outputs = AuditOutputs.Build(new ReportRequest("m", "predicted", 1, [], metrics), records);
+
+        Assert.Equal(MetricDirection.LowerIsBetter, outputs.Report.Outputs!["deletion"].Direction);
+        Assert.Equal("faithfulness", outputs.Report.Outputs["deletion"].Category);
+        Assert.Equal(["img0", "img1", "img2"], Listed(outputs.Html, "deletion", "best"));
+        Assert.Equal(["img7", "img6", "img5"], Listed(outputs.Html, "deletion", "worst"));
+        Assert.Equal(["img7", "img6", "img5"], Listed(outputs.Html, "insertion", "best"));
+        Assert.Equal(["img0", "img1", "img2"], Listed(outputs.Html, "insertion", "worst"));
+        Assert.Contains("deletion (lower is better)", outputs.Html);
+        // The curve is drawn from the metric's declaration (caption and range), not from a name the page knows.
+        Assert.Contains(metrics[0].Curves["deletion"].Caption, outputs.Html);
+    }
+
+    [Fact]
+    public void Every_catalog_metric_declares_direction_for_every_output_it_returns()
+    {
+        foreach (var name in MetricCatalog.Names)
+        {
+            var metric = MetricCatalog.Create(Engine.Explainers.MethodSpec.Parse(name));
+            Assert.NotEmpty(metric.Outputs);
+            Assert.Contains(metric.Category, new[] { "faithfulness", "robustness", "randomisation", "localisation" });
+            Assert.All(metric.Curves.Keys, curve => Assert.Contains(curve, metric.Outputs.Keys));
+        }
+    }
+}
