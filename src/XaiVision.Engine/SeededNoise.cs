@@ -15,9 +15,10 @@ public static class SeededNoise
 
     static Tensor Draw(long seed, long images, long[] perImage, Device device, bool normal)
     {
+        using var scope = NewDisposeScope(); // the draw, its copy on the device and the expanded view are freed here
         using var generator = new Generator((ulong)seed);
         long[] one = [1, .. perImage];
         var draw = normal ? randn(one, generator: generator) : rand(one, generator: generator);
-        return draw.to(device).expand([images, .. perImage]).contiguous();
+        return draw.to(device).expand([images, .. perImage]).contiguous().MoveToOuterDisposeScope();
     }
 }

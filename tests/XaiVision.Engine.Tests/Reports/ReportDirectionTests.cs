@@ -38,7 +38,7 @@ public class ReportDirectionTests
         Assert.Equal(["img7", "img6", "img5"], Listed(outputs.Html, "deletion", "worst"));
         Assert.Equal(["img7", "img6", "img5"], Listed(outputs.Html, "insertion", "best"));
         Assert.Equal(["img0", "img1", "img2"], Listed(outputs.Html, "insertion", "worst"));
-        Assert.Contains("deletion (lower is better)", outputs.Html);
+        Assert.Contains("deletion of saliency (lower is better)", outputs.Html);
         // The curve is drawn from the metric's declaration (caption and range), not from a name the page knows.
         Assert.Contains(metrics[0].Curves["deletion"].Caption, outputs.Html);
     }
