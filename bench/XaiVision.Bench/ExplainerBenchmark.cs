@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using TorchSharp;
-using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Suites;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Metrics;
-using XaiVision.Engine.Models;
 using XaiVision.Engine.Suites;
 using static TorchSharp.torch;
 

@@ -20,8 +20,11 @@ public static class LoadRun
         var run = Guid.NewGuid().ToString("N")[..8];
         var settings = new Dictionary<string, string?>
         {
-            ["Transport:Kind"] = "RabbitMq", ["Transport:RabbitMqUri"] = rabbit, ["Transport:EndpointPrefix"] = "load" + run,
-            ["Storage:Kind"] = "Azure", ["Storage:ConnectionString"] = azurite,
+            ["Transport:Kind"] = "RabbitMq",
+            ["Transport:RabbitMqUri"] = rabbit,
+            ["Transport:EndpointPrefix"] = "load" + run,
+            ["Storage:Kind"] = "Azure",
+            ["Storage:ConnectionString"] = azurite,
         };
         using var client = WorkerHost.Build(settings, consumers: false, Microsoft.Extensions.Logging.LogLevel.Warning);
         await client.StartAsync();

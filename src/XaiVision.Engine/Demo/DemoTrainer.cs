@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using TorchSharp;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Models;
 using static TorchSharp.torch;

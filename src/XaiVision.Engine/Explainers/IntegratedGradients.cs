@@ -29,7 +29,10 @@ public sealed class IntegratedGradients : GradientExplainer
 
     public override IReadOnlyDictionary<string, string> Describe(ExplainableModel model) => new Dictionary<string, string>
     {
-        ["steps"] = _steps.ToString(), ["baseline"] = _baseline, ["batch"] = _batch.ToString(), ["rule"] = "midpoint",
+        ["steps"] = _steps.ToString(),
+        ["baseline"] = _baseline,
+        ["batch"] = _batch.ToString(),
+        ["rule"] = "midpoint",
     };
 
     public Tensor Baseline(ExplainableModel model, Tensor images)

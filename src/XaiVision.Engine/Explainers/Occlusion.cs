@@ -27,7 +27,10 @@ public sealed class Occlusion : BlackBoxExplainer
 
     public override IReadOnlyDictionary<string, string> Describe(ExplainableModel model) => new Dictionary<string, string>
     {
-        ["size"] = _size.ToString(), ["stride"] = _stride.ToString(), ["baseline"] = "zero", ["batch"] = _batch.ToString(),
+        ["size"] = _size.ToString(),
+        ["stride"] = _stride.ToString(),
+        ["baseline"] = "zero",
+        ["batch"] = _batch.ToString(),
     };
 
     protected override Tensor Masks(long height, long width, long seed)

@@ -29,8 +29,11 @@ public sealed class Rise : BlackBoxExplainer
 
     public override IReadOnlyDictionary<string, string> Describe(ExplainableModel model) => new Dictionary<string, string>
     {
-        ["masks"] = _masks.ToString(), ["grid"] = _grid.ToString(), ["p"] = _p.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["score"] = "softmax probability", ["batch"] = _batch.ToString(),
+        ["masks"] = _masks.ToString(),
+        ["grid"] = _grid.ToString(),
+        ["p"] = _p.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["score"] = "softmax probability",
+        ["batch"] = _batch.ToString(),
     };
 
     protected override Tensor Score(Tensor logits, Tensor targets) => logits.softmax(1).gather(1, targets.unsqueeze(1)).squeeze(1);

@@ -75,21 +75,21 @@ public static class ImageDecoder
         bool swaps = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
         var dst = RgbImage.Create(swaps ? h : w, swaps ? w : h);
         for (int y = 0; y < dst.Height; y++)
-        for (int x = 0; x < dst.Width; x++)
-        {
-            var (sx, sy) = origin switch
+            for (int x = 0; x < dst.Width; x++)
             {
-                SKEncodedOrigin.TopRight => (w - 1 - x, y),
-                SKEncodedOrigin.BottomRight => (w - 1 - x, h - 1 - y),
-                SKEncodedOrigin.BottomLeft => (x, h - 1 - y),
-                SKEncodedOrigin.LeftTop => (y, x),
-                SKEncodedOrigin.RightTop => (y, h - 1 - x),
-                SKEncodedOrigin.RightBottom => (w - 1 - y, h - 1 - x),
-                SKEncodedOrigin.LeftBottom => (w - 1 - y, x),
-                _ => (x, y),
-            };
-            Array.Copy(src.Pixels, src.Offset(sx, sy), dst.Pixels, dst.Offset(x, y), 3);
-        }
+                var (sx, sy) = origin switch
+                {
+                    SKEncodedOrigin.TopRight => (w - 1 - x, y),
+                    SKEncodedOrigin.BottomRight => (w - 1 - x, h - 1 - y),
+                    SKEncodedOrigin.BottomLeft => (x, h - 1 - y),
+                    SKEncodedOrigin.LeftTop => (y, x),
+                    SKEncodedOrigin.RightTop => (y, h - 1 - x),
+                    SKEncodedOrigin.RightBottom => (w - 1 - y, h - 1 - x),
+                    SKEncodedOrigin.LeftBottom => (w - 1 - y, x),
+                    _ => (x, y),
+                };
+                Array.Copy(src.Pixels, src.Offset(sx, sy), dst.Pixels, dst.Offset(x, y), 3);
+            }
         return dst;
     }
 }

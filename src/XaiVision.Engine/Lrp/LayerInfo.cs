@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using XaiVision.Engine.Models;
 using static TorchSharp.torch;
@@ -41,7 +40,8 @@ public sealed record LayerInfo(string Name, nn.Module Module, LayerKind Kind, in
         foreach (var (name, module) in leaves)
         {
             var kind = KindOf(module) ?? throw new XaiVisionException(
-                $"LRP has no rule for layer '{name}' ({module.GetType().Name}). Supported: Conv2d, Linear, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm (canonized), activations, Dropout, Flatten, Identity.");
+                $"LRP has no rule for layer '{name}' ({module.GetType().Name}). " +
+                    $"Supported: Conv2d, Linear, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm (canonized), activations, Dropout, Flatten, Identity.");
             result.Add(new LayerInfo(name, module, kind, kind is LayerKind.Convolution or LayerKind.Linear ? affine++ : -1, blocks.GetValueOrDefault(name), blockCount));
         }
         return result;

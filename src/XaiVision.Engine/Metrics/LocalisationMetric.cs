@@ -20,8 +20,10 @@ public sealed class LocalisationMetric(int tolerance) : IMetric
             var s = Localisation.Score(maps[i].data<float>().ToArray(), mask, width, tolerance);
             return new Dictionary<string, double>
             {
-                ["pointing-game"] = s.PointingHit ? 1 : 0, ["relevance-mass"] = s.RelevanceMass,
-                ["relevance-rank"] = s.RelevanceRank, ["outside-fraction"] = s.OutsideFraction,
+                ["pointing-game"] = s.PointingHit ? 1 : 0,
+                ["relevance-mass"] = s.RelevanceMass,
+                ["relevance-rank"] = s.RelevanceRank,
+                ["outside-fraction"] = s.OutsideFraction,
             };
         }).ToList();
     }

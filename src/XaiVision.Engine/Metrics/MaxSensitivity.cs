@@ -20,7 +20,8 @@ public sealed class MaxSensitivity(int samples, double radius) : IMetric
         var images = c.Images;
         long n = images.shape[0];
         var std = tensor(c.Model.Preprocessing.Std, dtype: images.dtype, device: images.device).view(1, -1, 1, 1);
-        var noise = (SeededNoise.Uniform(c.Seed, n, [samples, images.shape[1], images.shape[2], images.shape[3]], images.device).view(n * samples, images.shape[1], images.shape[2], images.shape[3]) * 2 - 1) * radius / std;
+        var noise = (SeededNoise.Uniform(c.Seed, n, [samples, images.shape[1], images.shape[2], images.shape[3]], images.device)
+            .view(n * samples, images.shape[1], images.shape[2], images.shape[3]) * 2 - 1) * radius / std;
         var index = arange(n, device: images.device).repeat_interleave(samples);
         var noisy = images.index_select(0, index) + noise;
         var maps = c.Explainer.Explain(c.Model, noisy, c.Targets.index_select(0, index), c.Seed).view(n, samples, -1);

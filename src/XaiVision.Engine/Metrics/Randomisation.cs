@@ -18,7 +18,8 @@ public sealed class Randomisation : IMetric
     public string Category => "randomisation";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection>
     {
-        ["mprt-spearman"] = MetricDirection.LowerIsBetter, ["mprt-ssim"] = MetricDirection.LowerIsBetter,
+        ["mprt-spearman"] = MetricDirection.LowerIsBetter,
+        ["mprt-ssim"] = MetricDirection.LowerIsBetter,
     };
     public IReadOnlyDictionary<string, CurveAxis> Curves => new Dictionary<string, CurveAxis>
     {

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -19,9 +18,14 @@ public sealed class EfficientNet : Module<Tensor, Tensor>
 
     static readonly Dictionary<string, (double Width, double Depth, double Dropout, double Eps)> Variants = new()
     {
-        ["efficientnet_b0"] = (1.0, 1.0, 0.2, 1e-5), ["efficientnet_b1"] = (1.0, 1.1, 0.2, 1e-5), ["efficientnet_b2"] = (1.1, 1.2, 0.3, 1e-5),
-        ["efficientnet_b3"] = (1.2, 1.4, 0.3, 1e-5), ["efficientnet_b4"] = (1.4, 1.8, 0.4, 1e-5), ["efficientnet_b5"] = (1.6, 2.2, 0.4, 1e-3),
-        ["efficientnet_b6"] = (1.8, 2.6, 0.5, 1e-3), ["efficientnet_b7"] = (2.0, 3.1, 0.5, 1e-3),
+        ["efficientnet_b0"] = (1.0, 1.0, 0.2, 1e-5),
+        ["efficientnet_b1"] = (1.0, 1.1, 0.2, 1e-5),
+        ["efficientnet_b2"] = (1.1, 1.2, 0.3, 1e-5),
+        ["efficientnet_b3"] = (1.2, 1.4, 0.3, 1e-5),
+        ["efficientnet_b4"] = (1.4, 1.8, 0.4, 1e-5),
+        ["efficientnet_b5"] = (1.6, 2.2, 0.4, 1e-3),
+        ["efficientnet_b6"] = (1.8, 2.6, 0.5, 1e-3),
+        ["efficientnet_b7"] = (2.0, 3.1, 0.5, 1e-3),
     };
 
     public static IEnumerable<string> Names => Variants.Keys;

@@ -42,7 +42,8 @@ public static class FeatureMapLayers
     }
 
     /// <summary>The feature-map layers of an architecture, from a network built once per process (no weights needed).</summary>
-    public static IReadOnlyList<string> Of(Architecture architecture) => architecture == ArchitectureRegistry.TorchScript ? [TorchScriptNetwork.ActivationLayer] : ByArchitecture.GetOrAdd(architecture.Name, _ =>
+    public static IReadOnlyList<string> Of(Architecture architecture) => architecture == ArchitectureRegistry.TorchScript ? [TorchScriptNetwork.ActivationLayer]
+        : ByArchitecture.GetOrAdd(architecture.Name, _ =>
     {
         using var network = architecture.Create(2);
         return Of(network, architecture);

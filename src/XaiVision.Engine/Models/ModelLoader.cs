@@ -60,7 +60,8 @@ public static class ModelLoader
             var labels = spec.LabelsPath is null ? null : ReadLabels(spec.LabelsPath);
             if (labels is not null && labels.Count != classes)
                 throw new XaiVisionException($"Label file '{spec.LabelsPath}' has {labels.Count} names but the model has {classes} classes.");
-            var description = $"TorchScript ({Path.GetFileName(path)}, {classes} classes, {(network.ReturnsActivation ? "returns (logits, activation): CAM methods available" : "returns logits: no CAM methods")})";
+            var description = $"TorchScript ({Path.GetFileName(path)}, {classes} classes, " +
+                $"{(network.ReturnsActivation ? "returns (logits, activation): CAM methods available" : "returns logits: no CAM methods")})";
             return new ExplainableModel(network, ArchitectureRegistry.TorchScript, preprocessing, labels, device, description, spec.Precision);
         }
         catch

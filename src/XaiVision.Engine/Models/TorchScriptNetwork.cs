@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Models;
@@ -62,7 +61,8 @@ public sealed class TorchScriptNetwork : nn.Module<Tensor, Tensor>
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             var logits = network.forward(zeros(1, 3, inputSize, inputSize));
-            if (logits.dim() != 2) throw new XaiVisionException($"TorchScript model '{path}' returns a tensor of shape ({string.Join(", ", logits.shape)}); a classifier's logits are [batch, classes].");
+            if (logits.dim() != 2)
+                throw new XaiVisionException($"TorchScript model '{path}' returns a tensor of shape ({string.Join(", ", logits.shape)}); a classifier's logits are [batch, classes].");
             return (network, (int)logits.shape[1]);
         }
         catch (Exception e) when (e is not XaiVisionException)
@@ -93,7 +93,8 @@ public sealed class TorchScriptNetwork : nn.Module<Tensor, Tensor>
                 ReturnsActivation = false;
                 return logits;
             case ValueTuple<Tensor, Tensor>(var logits, var activation):
-                if (activation.dim() != 4) throw new XaiVisionException($"The TorchScript model's second output has shape ({string.Join(", ", activation.shape)}); a CAM needs a feature map [batch, channels, h, w].");
+                if (activation.dim() != 4)
+                    throw new XaiVisionException($"The TorchScript model's second output has shape ({string.Join(", ", activation.shape)}); a CAM needs a feature map [batch, channels, h, w].");
                 ReturnsActivation = true;
                 LastActivation = activation;
                 return logits;

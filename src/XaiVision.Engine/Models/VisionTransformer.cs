@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -33,7 +32,7 @@ public sealed class VisionTransformer : Module<Tensor, Tensor>
         conv_proj = Conv2d(3, Width, patch, stride: patch);
         class_token = Parameter(zeros(1, 1, Width));
         encoder = new Encoder((ImageSize / patch) * (ImageSize / patch) + 1);
-        heads = Sequential(("head", (Module<Tensor, Tensor>)Linear(Width, numClasses)));
+        heads = Sequential(("head", Linear(Width, numClasses)));
         RegisterComponents();
     }
 

@@ -28,7 +28,11 @@ public sealed class Affine : IPerturbation
 
     public IReadOnlyDictionary<string, string> Parameters => new Dictionary<string, string>
     {
-        ["rotate"] = Text(_rotate), ["scale"] = Text(_scale), ["dx"] = Text(_dx), ["dy"] = Text(_dy), ["flip"] = _flip ? "true" : "false",
+        ["rotate"] = Text(_rotate),
+        ["scale"] = Text(_scale),
+        ["dx"] = Text(_dx),
+        ["dy"] = Text(_dy),
+        ["flip"] = _flip ? "true" : "false",
     };
 
     static string Text(double v) => v.ToString(CultureInfo.InvariantCulture);

@@ -32,7 +32,8 @@ public sealed class MaskRelevant : IPerturbation
 
     public IReadOnlyDictionary<string, string> Parameters => new Dictionary<string, string>
     {
-        [_top ? "top" : "bottom"] = _percent.ToString(System.Globalization.CultureInfo.InvariantCulture), ["substrate"] = _substrate,
+        [_top ? "top" : "bottom"] = _percent.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["substrate"] = _substrate,
     };
 
     public Tensor Apply(PerturbationInput input)

@@ -15,7 +15,10 @@ public sealed class Occlusion(MethodSpec spec) : IPerturbation
 
     public IReadOnlyDictionary<string, string> Parameters => new Dictionary<string, string>
     {
-        ["size"] = F(_size), ["x"] = F(_x), ["y"] = F(_y), ["value"] = F(_value),
+        ["size"] = F(_size),
+        ["x"] = F(_x),
+        ["y"] = F(_y),
+        ["value"] = F(_value),
     };
 
     static string F(double v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);

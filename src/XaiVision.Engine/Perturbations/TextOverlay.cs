@@ -33,7 +33,12 @@ public sealed class TextOverlay : IPerturbation
 
     public IReadOnlyDictionary<string, string> Parameters => new Dictionary<string, string>
     {
-        ["text"] = _text, ["size"] = F(_size), ["x"] = F(_x), ["y"] = F(_y), ["opacity"] = F(_opacity), ["colour"] = _colourText,
+        ["text"] = _text,
+        ["size"] = F(_size),
+        ["x"] = F(_x),
+        ["y"] = F(_y),
+        ["opacity"] = F(_opacity),
+        ["colour"] = _colourText,
     };
 
     static string F(double v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -25,17 +25,22 @@ public static class ReportHtml
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>XaiVision audit report</title><style>")
             .Append("body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}h1{margin-bottom:0}h2{border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:32px}")
-            .Append("table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}")
+            .Append("table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}")
+            .Append("th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}")
             .Append(".pass{color:#1a7f37;font-weight:bold}.fail{color:#c62828;font-weight:bold}.grid{display:flex;flex-wrap:wrap;gap:12px}.cell{text-align:center;font-size:12px}")
-            .Append(".cell img{width:128px;height:128px;image-rendering:pixelated;border:1px solid #ccc;display:block}.charts{display:flex;flex-wrap:wrap;gap:24px}svg{background:#fafafa;border:1px solid #ddd}")
+            .Append(".cell img{width:128px;height:128px;image-rendering:pixelated;border:1px solid #ccc;display:block}")
+            .Append(".charts{display:flex;flex-wrap:wrap;gap:24px}svg{background:#fafafa;border:1px solid #ddd}")
             .Append("</style></head><body>");
-        html.Append($"<h1>XaiVision audit report</h1><p>Model <b>{E(report.Model)}</b> · targets {E(report.Targets)} · {report.Images} images, {report.FailedImages} failed · methods {E(string.Join(", ", methods))}</p>");
-        html.Append(report.Gates.Passed ? "<p class=\"pass\" id=\"verdict\">Gates passed</p>" : "<p class=\"fail\" id=\"verdict\">Gates FAILED</p><ul>" + string.Concat(report.Gates.Failures.Select(f => $"<li>{E(f)}</li>")) + "</ul>");
+        html.Append($"<h1>XaiVision audit report</h1><p>Model <b>{E(report.Model)}</b> · targets {E(report.Targets)} · " +
+            $"{report.Images} images, {report.FailedImages} failed · methods {E(string.Join(", ", methods))}</p>");
+        html.Append(report.Gates.Passed ? "<p class=\"pass\" id=\"verdict\">Gates passed</p>"
+            : "<p class=\"fail\" id=\"verdict\">Gates FAILED</p><ul>" + string.Concat(report.Gates.Failures.Select(f => $"<li>{E(f)}</li>")) + "</ul>");
 
         MetricTable(html, maps, methods, names);
         Curves(html, maps, methods, report.Curves ?? new Dictionary<string, CurveAxis>());
         PerClass(html, maps, methods, names);
-        if (report.Robustness.Count > 0) FigureTable(html, "Robustness (means per method and perturbation)", report.Robustness.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value:F3}")));
+        if (report.Robustness.Count > 0) FigureTable(html, "Robustness (means per method and perturbation)",
+            report.Robustness.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value:F3}")));
         if (report.Comparison is { } comparison)
             FigureTable(html, "Comparison with the baseline model (mean [95 % bootstrap interval])",
                 comparison.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value.Mean:F3} [{v.Value.Low:F3}, {v.Value.High:F3}]")));
@@ -44,7 +49,8 @@ public static class ReportHtml
         html.Append(report.Errors.Count == 0 ? "<p>None.</p>" : "<ul>" + string.Concat(report.Errors.Select(e => $"<li><code>{E(e.Image)}</code>: {E(e.Error)}</li>")) + "</ul>");
         // For automated checks: how many images loaded and how many charts drew.
         html.Append("<script>window.addEventListener('load',()=>{const imgs=[...document.images];document.body.dataset.imagesTotal=imgs.length;")
-            .Append("document.body.dataset.imagesLoaded=imgs.filter(i=>i.complete&&i.naturalWidth>0).length;document.body.dataset.charts=document.querySelectorAll('svg polyline').length;});</script>");
+            .Append("document.body.dataset.imagesLoaded=imgs.filter(i=>i.complete&&i.naturalWidth>0).length;")
+            .Append("document.body.dataset.charts=document.querySelectorAll('svg polyline').length;});</script>");
         html.Append("</body></html>");
         return html.ToString();
     }
@@ -178,7 +184,8 @@ public static class ReportHtml
                     foreach (var e in record.Explanations.Where(e => e.Overlay is not null))
                     {
                         var value = name != "" && e.Metrics?.TryGetValue(name, out var v) == true ? F(v) : "";
-                        html.Append($"<div class=\"cell\" data-image=\"{E(record.Name)}\"><img src=\"{E(e.Overlay!)}\" alt=\"{E(record.Name)} {E(e.Method)}\">{E(record.Name.Replace("images/", ""))}<br>{E(e.Method)} {value}<br>→ {E(record.Prediction!.Name)}</div>");
+                        html.Append($"<div class=\"cell\" data-image=\"{E(record.Name)}\"><img src=\"{E(e.Overlay!)}\" alt=\"{E(record.Name)} {E(e.Method)}\"> " +
+                            $"{E(record.Name.Replace("images/", ""))}<br>{E(e.Method)} {value}<br>→ {E(record.Prediction!.Name)}</div>");
                     }
                 html.Append("</div>");
             }

@@ -23,9 +23,15 @@ public static class ExplainerCatalog
 
     static readonly Dictionary<string, string> Aliases = new()
     {
-        ["gradcam"] = "grad-cam", ["gradcam++"] = "grad-cam++", ["gradcampp"] = "grad-cam++", ["layercam"] = "layer-cam",
-        ["ixg"] = "input-x-gradient", ["inputxgradient"] = "input-x-gradient", ["ig"] = "integrated-gradients",
-        ["smooth-grad"] = "smoothgrad", ["centre"] = "center",
+        ["gradcam"] = "grad-cam",
+        ["gradcam++"] = "grad-cam++",
+        ["gradcampp"] = "grad-cam++",
+        ["layercam"] = "layer-cam",
+        ["ixg"] = "input-x-gradient",
+        ["inputxgradient"] = "input-x-gradient",
+        ["ig"] = "integrated-gradients",
+        ["smooth-grad"] = "smoothgrad",
+        ["centre"] = "center",
     };
 
     public static IEnumerable<string> Names => Factories.Keys.Concat(["lrp-epsilon", "lrp-composite", .. Lrp.Composites.CompositePresets.ZennitNames.Select(n => "lrp:" + n)]);

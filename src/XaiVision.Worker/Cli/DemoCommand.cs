@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using XaiVision.Worker.Hosting;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
@@ -25,7 +24,9 @@ public static class DemoCommand
             var root = Path.GetFullPath(parse.GetValue(output)!);
             var overrides = new Dictionary<string, string?>
             {
-                ["Transport:Kind"] = "InMemory", ["Storage:Kind"] = "FileSystem", ["Storage:Root"] = root,
+                ["Transport:Kind"] = "InMemory",
+                ["Storage:Kind"] = "FileSystem",
+                ["Storage:Root"] = root,
             };
             using var host = WorkerHost.Build(overrides, consumers: true, Microsoft.Extensions.Logging.LogLevel.Warning);
             var store = host.Services.GetRequiredService<IBlobStore>();

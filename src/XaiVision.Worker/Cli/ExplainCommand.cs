@@ -23,13 +23,18 @@ public static class ExplainCommand
     public static Command Create()
     {
         var images = new Argument<string[]>("images") { Description = "Image files or folders (default: the bundled demo images).", Arity = ArgumentArity.ZeroOrMore };
-        var model = new Option<string?>("--model") { Description = $"Architecture: {string.Join(", ", ArchitectureRegistry.Names.Order())}. Default: recognised from --weights; without weights the bundled demo." };
-        var weights = new Option<string?>("--weights") { Description = "Weights: .pth/.pt/.ckpt (PyTorch state dict or training checkpoint, zip or legacy), .safetensors, .dat (TorchSharp), or a TorchScript .pt (tools/export-torchscript.py). Default for the demo: the bundled weights." };
+        var model = new Option<string?>("--model") {
+            Description = $"Architecture: {string.Join(", ", ArchitectureRegistry.Names.Order())}. Default: recognised from --weights; without weights the bundled demo." };
+        var weights = new Option<string?>("--weights") {
+            Description = "Weights: .pth/.pt/.ckpt (PyTorch state dict or training checkpoint, zip or legacy), .safetensors, " +
+                ".dat (TorchSharp), or a TorchScript .pt (tools/export-torchscript.py). Default for the demo: the bundled weights." };
         var weightsKey = new Option<string?>("--weights-key") { Description = "Which state dict of a checkpoint that holds several (e.g. model, ema, state_dict)." };
         var stripPrefix = new Option<string?>("--strip-prefix") { Description = "A key prefix to remove (module., model. and _orig_mod. are removed without asking when that makes the keys fit)." };
         var allowExtraKeys = new Option<bool>("--allow-extra-keys") { Description = "Ignore weights the architecture has no place for (e.g. an auxiliary head)." };
         var labels = new Option<string?>("--labels") { Description = "Class names, one per line (default: names stored in the checkpoint, if any)." };
-        var methods = new Option<string>("--methods") { Description = $"Comma list; parameters in parentheses, e.g. integrated-gradients(steps=64,baseline=black). Known: {string.Join(", ", ExplainerCatalog.Names)}.", DefaultValueFactory = _ => DefaultMethods };
+        var methods = new Option<string>("--methods") {
+            Description = "Comma list; parameters in parentheses, e.g. integrated-gradients(steps=64,baseline=black). " +
+                $"Known: {string.Join(", ", ExplainerCatalog.Names)}.", DefaultValueFactory = _ => DefaultMethods };
         var target = new Option<string>("--target") { Description = "predicted | class:K | top-k:K.", DefaultValueFactory = _ => "predicted" };
         var layer = new Option<string?>("--layer") { Description = "Layer for CAM methods, by torchvision name (features.29, layer4). Default: the architecture's." };
         var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "cpu" };
@@ -42,14 +47,17 @@ public static class ExplainCommand
         var inputSize = new Option<int?>("--input-size") { Description = "Model input size (default: the architecture's, 224 for torchvision)." };
         var resize = new Option<int?>("--resize") { Description = "Shorter side before the centre crop (default 256 for 224 inputs, else the input size)." };
         var metrics = new Option<string?>("--metrics") { Description = $"Comma list, parameters in parentheses: {string.Join(", ", MetricCatalog.Names)} (localisation needs masks)." };
-        var perturb = new Option<string?>("--perturb") { Description = $"Comma list, parameters in parentheses, e.g. {PerturbationCatalog.SeedSet}. Known: {string.Join(", ", PerturbationCatalog.Names)}." };
+        var perturb = new Option<string?>("--perturb") {
+            Description = $"Comma list, parameters in parentheses, e.g. {PerturbationCatalog.SeedSet}. Known: {string.Join(", ", PerturbationCatalog.Names)}." };
         var masks = new Option<string?>("--masks") { Description = "Folder of ground-truth masks named like the images (default: the mask column of labels.csv beside the images)." };
-        var maxInputSize = new Option<int>("--max-input-size") { Description = $"Refuse --input-size above this (memory grows with its square; at most {ModelLoader.MaxInputSize}).", DefaultValueFactory = _ => 1024 };
+        var maxInputSize = new Option<int>("--max-input-size") {
+            Description = $"Refuse --input-size above this (memory grows with its square; at most {ModelLoader.MaxInputSize}).", DefaultValueFactory = _ => 1024 };
         var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse images with more pixels than this.", DefaultValueFactory = _ => DecodeLimits.Default.MaxPixels };
 
         var command = new Command("explain", "Explain images with one or more attribution methods.")
         {
-            images, model, weights, weightsKey, stripPrefix, allowExtraKeys, labels, methods, target, layer, device, libtorch, batch, seed, output, noRaw, noOverlay, inputSize, resize, maxInputSize, maxPixels, metrics, masks, perturb,
+            images, model, weights, weightsKey, stripPrefix, allowExtraKeys, labels, methods, target, layer, device, libtorch, batch, seed,
+                output, noRaw, noOverlay, inputSize, resize, maxInputSize, maxPixels, metrics, masks, perturb,
         };
         command.SetAction(async (parse, ct) => await CliErrors.GuardAsync(async () =>
         {
@@ -61,7 +69,8 @@ public static class ExplainCommand
             bool demo = named?.Name == ArchitectureRegistry.Demo && weightsFile is null;
             int size = parse.GetValue(inputSize) ?? named?.DefaultInputSize ?? 224;
             if (named?.InputSizeProblem(size, parse.GetValue(maxInputSize)) is { } sizeProblem) throw new XaiVisionException($"--input-size: {sizeProblem}");
-            if (size > parse.GetValue(maxInputSize)) throw new XaiVisionException($"--input-size: {size} px is over the input-size limit of {parse.GetValue(maxInputSize)} (memory grows with its square).");
+            if (size > parse.GetValue(maxInputSize))
+                throw new XaiVisionException($"--input-size: {size} px is over the input-size limit of {parse.GetValue(maxInputSize)} (memory grows with its square).");
             if (parse.GetValue(resize) is { } resizeTo && (resizeTo < size || resizeTo > 4 * parse.GetValue(maxInputSize)))
                 throw new XaiVisionException($"--resize must be at least the input size ({size}) and at most 4 × --max-input-size.");
 
@@ -70,14 +79,20 @@ public static class ExplainCommand
             {
                 Model = new ModelSource
                 {
-                    Architecture = named?.Name ?? "", InputSize = parse.GetValue(inputSize), ResizeTo = parse.GetValue(resize),
-                    WeightsKey = parse.GetValue(weightsKey), StripPrefix = parse.GetValue(stripPrefix), AllowExtraKeys = parse.GetValue(allowExtraKeys),
+                    Architecture = named?.Name ?? "",
+                    InputSize = parse.GetValue(inputSize),
+                    ResizeTo = parse.GetValue(resize),
+                    WeightsKey = parse.GetValue(weightsKey),
+                    StripPrefix = parse.GetValue(stripPrefix),
+                    AllowExtraKeys = parse.GetValue(allowExtraKeys),
                 },
                 Targets = parse.GetValue(target)!,
                 Suite = new SuiteDefinition
                 {
-                    Explainers = SuiteCompiler.Split(parse.GetValue(methods)), Perturbations = SuiteCompiler.Split(parse.GetValue(perturb)),
-                    Metrics = SuiteCompiler.Split(parse.GetValue(metrics)), Seed = parse.GetValue(seed),
+                    Explainers = SuiteCompiler.Split(parse.GetValue(methods)),
+                    Perturbations = SuiteCompiler.Split(parse.GetValue(perturb)),
+                    Metrics = SuiteCompiler.Split(parse.GetValue(metrics)),
+                    Seed = parse.GetValue(seed),
                 },
             };
             // Names, parameters and duplicates first (cheap); CAM layers once the architecture is known.

@@ -67,7 +67,8 @@ public static class JobRunner
         }
         var completed = outcome.Completed!;
         double seconds = watch.Elapsed.TotalSeconds;
-        Console.WriteLine($"job {jobId} complete: {completed.Images} images, {completed.FailedImages} failed, in {seconds:F1} s ({completed.Images / seconds:F2} images/s); report at {completed.ReportLocation}");
+        Console.WriteLine(
+            $"job {jobId} complete: {completed.Images} images, {completed.FailedImages} failed, in {seconds:F1} s ({completed.Images / seconds:F2} images/s); report at {completed.ReportLocation}");
         SummaryPrinter.PrintTable("summary (means)", completed.Summary);
         if (completed.GatesPassed)
         {

@@ -19,7 +19,8 @@ public static class StatusCommand
             var jobs = host.Services.GetRequiredService<JobStore>();
             var id = parse.GetValue(jobId);
             var index = await jobs.ReadIndexAsync(id, ct)
-                ?? throw new Engine.XaiVisionException($"No job {id} in {host.Services.GetRequiredService<IOptions<StorageOptions>>().Value.JobsContainer} (not submitted, rejected, or another store).");
+                ?? throw new Engine.XaiVisionException(
+                    $"No job {id} in {host.Services.GetRequiredService<IOptions<StorageOptions>>().Value.JobsContainer} (not submitted, rejected, or another store).");
             var (container, prefix) = (index.Container, index.Prefix);
             var shards = await jobs.CountDoneShardsAsync(container, prefix, ct);
             var failed = await jobs.ReadFailureAsync(container, prefix, ct);
@@ -36,7 +37,8 @@ public static class StatusCommand
                 Console.WriteLine($"state: running, {shards}/{index.Shards} shards done{(failedShards > 0 ? $" ({failedShards} failed)" : "")}");
                 return ExitCodes.Ok;
             }
-            Console.WriteLine($"state: complete, {verdict.Images} images ({verdict.FailedImages} failed); gates {(verdict.Gates.Passed ? "passed" : "FAILED: " + string.Join("; ", verdict.Gates.Failures))}");
+            Console.WriteLine(
+                $"state: complete, {verdict.Images} images ({verdict.FailedImages} failed); gates {(verdict.Gates.Passed ? "passed" : "FAILED: " + string.Join("; ", verdict.Gates.Failures))}");
             return verdict.Gates.Passed ? ExitCodes.Ok : ExitCodes.GatesFailed;
         }, ct), ct));
         return command;

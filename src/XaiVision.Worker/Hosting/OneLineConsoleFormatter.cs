@@ -42,7 +42,12 @@ public sealed class OneLineConsoleFormatter() : ConsoleFormatter(Name)
 
     static string Level(LogLevel level) => level switch
     {
-        LogLevel.Trace => "trce", LogLevel.Debug => "dbug", LogLevel.Information => "info",
-        LogLevel.Warning => "warn", LogLevel.Error => "fail", LogLevel.Critical => "crit", _ => "none",
+        LogLevel.Trace => "trce",
+        LogLevel.Debug => "dbug",
+        LogLevel.Information => "info",
+        LogLevel.Warning => "warn",
+        LogLevel.Error => "fail",
+        LogLevel.Critical => "crit",
+        _ => "none",
     };
 }

@@ -53,7 +53,8 @@ public static class DemoJob
     {
         Model = new ModelSource
         {
-            Architecture = "demo-shapes", Labels = $"{Container}/model/{DemoAssets.ClassesFile}",
+            Architecture = "demo-shapes",
+            Labels = $"{Container}/model/{DemoAssets.ClassesFile}",
             Weights = shortcutCandidate ? $"{Container}/model/shortcut/{DemoAssets.WeightsFile}" : $"{Container}/model/{DemoAssets.WeightsFile}",
         },
         Baseline = new ModelSource { Architecture = "demo-shapes", Weights = $"{Container}/model/{DemoAssets.WeightsFile}", Labels = $"{Container}/model/{DemoAssets.ClassesFile}" },

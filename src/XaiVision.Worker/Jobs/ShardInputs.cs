@@ -13,20 +13,20 @@ public sealed class ShardInputs(IImageSource source, Preprocessing preprocessing
 
     public async Task<Batch> LoadAsync(IReadOnlyList<AuditImage> images, CancellationToken ct)
     {
-        var loads = images.Select(async image =>
+        async Task<(AuditImage Image, ReadyImage? Ready, string? Error)> Load(AuditImage image)
         {
             try
             {
                 var bytes = await source.ReadAsync(image.Source, "Image", limits.Decode.MaxBytes, ct);
                 var view = await Task.Run(() => ImagePreparer.ToModelView(ImageDecoder.Decode(bytes, image.Source, limits.Decode), preprocessing), ct);
-                return (Image: image, Ready: new ReadyImage(image, view, await MaskAsync(image, ct)), Error: (string?)null);
+                return (image, new ReadyImage(image, view, await MaskAsync(image, ct)), null);
             }
             catch (XaiVisionException e)
             {
-                return (Image: image, Ready: (ReadyImage?)null, Error: e.Message);
+                return (image, null, e.Message);
             }
-        }).ToList();
-        var results = await Task.WhenAll(loads);
+        }
+        var results = await Task.WhenAll(images.Select(Load));
         return new Batch(
             results.Where(r => r.Error is null).Select(r => r.Ready!).ToList(),
             results.Where(r => r.Error is not null).Select(r => ImageRecord.Failure(r.Image.Source, r.Image.Name, r.Error!)).ToList());

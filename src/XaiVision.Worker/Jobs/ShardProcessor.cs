@@ -28,7 +28,8 @@ public sealed class ShardProcessor(JobStore jobs, IBlobStore store, ModelCache m
         var model = await models.GetAsync(spec.Model, ct);
         var baseline = spec.Baseline is null ? null : await models.GetAsync(spec.Baseline, ct);
         if (baseline is not null && baseline.Model.Preprocessing.InputSize != model.Model.Preprocessing.InputSize)
-            throw new XaiVisionException($"The baseline model takes {baseline.Model.Preprocessing.InputSize} px inputs and the candidate {model.Model.Preprocessing.InputSize} px; their maps cannot be compared.");
+            throw new XaiVisionException(
+                $"The baseline model takes {baseline.Model.Preprocessing.InputSize} px inputs and the candidate {model.Model.Preprocessing.InputSize} px; their maps cannot be compared.");
         var job = JobCompiler.CompileOrThrow(spec, model.Model.Architecture);
         var limits = options.Value;
         var work = new ShardWork(job.Run, model, baseline, new BlobImageSource(store, spec.Images.Container), new JobArtefactSink(jobs, spec),

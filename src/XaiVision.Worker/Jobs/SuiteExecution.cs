@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using XaiVision.Engine.Explainers;
-using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Memory;
 using XaiVision.Engine.Reports;
 using XaiVision.Engine.Suites;

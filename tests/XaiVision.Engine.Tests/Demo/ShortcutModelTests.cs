@@ -1,5 +1,4 @@
 using XaiVision.Engine.Demo;
-using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Suites;

@@ -1,4 +1,3 @@
-using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Suites;
 using XaiVision.Engine.Tests.Support;
 using static TorchSharp.torch;

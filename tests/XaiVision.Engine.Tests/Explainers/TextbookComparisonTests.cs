@@ -1,6 +1,4 @@
-using TorchSharp;
 using TorchSharp.Modules;
-using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Suites;
 using XaiVision.Engine.Tests.Support;

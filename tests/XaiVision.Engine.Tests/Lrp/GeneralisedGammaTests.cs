@@ -1,6 +1,5 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Lrp;
 using XaiVision.Engine.Lrp.Composites;
 using XaiVision.Engine.Lrp.Rules;

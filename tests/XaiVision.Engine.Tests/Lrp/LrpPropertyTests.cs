@@ -1,6 +1,5 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Lrp;
 using XaiVision.Engine.Lrp.Composites;

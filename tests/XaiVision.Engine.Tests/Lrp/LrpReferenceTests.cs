@@ -1,12 +1,10 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Lrp;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Suites;
-using XaiVision.Engine.Tests.Support;
-using Rule = XaiVision.Engine.Tests.Lrp.ReferenceLrp.Rule;
 using static TorchSharp.torch;
+using Rule = XaiVision.Engine.Tests.Lrp.ReferenceLrp.Rule;
 
 namespace XaiVision.Engine.Tests.Lrp;
 
@@ -93,7 +91,8 @@ public class LrpReferenceTests
             new("rest → LRP-0", _ => true, _ => null),
         ]);
         var actual = new LrpExplainer("w2", composite, new Dictionary<string, string>()).Relevance(model, x, tensor(targets));
-        var expected = ReferenceLrp.Explain(leaves, i => i == 0 ? Rule.WSquare : leaves[i] is Conv2d or Linear ? Rule.Zero : leaves[i] is MaxPool2d ? Rule.Winner : Rule.Pass, x, targets, new ReferenceLrp.Settings());
+        var expected = ReferenceLrp.Explain(leaves, i => i == 0 ? Rule.WSquare : leaves[i] is Conv2d or Linear ? Rule.Zero : leaves[i] is MaxPool2d ? Rule.Winner : Rule.Pass,
+            x, targets, new ReferenceLrp.Settings());
         double scale = expected.abs().max().item<double>();
         Assert.True(scale > 1e-6);
         Assert.True((actual - expected).abs().max().item<double>() <= 1e-8 * Math.Max(1, scale));

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -69,47 +68,47 @@ public static class ReferenceLrp
             case Rule.Zero: return Propagate(a, r, x => f(x, w, b), 0);
             case Rule.Epsilon: return Propagate(a, r, x => f(x, w, b), s.Epsilon);
             case Rule.EpsilonRms:
-            {
-                using var _ = no_grad();
-                var z0 = f(a, w, b);
-                var rms = z0.view(z0.shape[0], -1).pow(2).mean([1]).sqrt();
-                var results = new List<Tensor>();
-                for (int n = 0; n < a.shape[0]; n++)
-                    results.Add(Propagate(a[n..(n + 1)], r[n..(n + 1)], x => f(x, w, b), s.Epsilon * rms[n].item<double>() + 1e-9));
-                return cat(results, 0);
-            }
+                {
+                    using var _ = no_grad();
+                    var z0 = f(a, w, b);
+                    var rms = z0.view(z0.shape[0], -1).pow(2).mean([1]).sqrt();
+                    var results = new List<Tensor>();
+                    for (int n = 0; n < a.shape[0]; n++)
+                        results.Add(Propagate(a[n..(n + 1)], r[n..(n + 1)], x => f(x, w, b), s.Epsilon * rms[n].item<double>() + 1e-9));
+                    return cat(results, 0);
+                }
             case Rule.Gamma:
                 return Propagate(a, r, x => f(x, w + s.Gamma * w.clamp(min: 0), b is null ? null : b + s.Gamma * b.clamp(min: 0)), 1e-9);
             case Rule.ZPlus:
                 return Propagate(a, r, x => f(x.clamp(min: 0), w.clamp(min: 0), null) + f(x.clamp(max: 0), w.clamp(max: 0), null), 1e-9);
             case Rule.AlphaBeta:
-            {
-                var pos = Propagate(a, r, x => f(x.clamp(min: 0), w.clamp(min: 0), b?.clamp(min: 0)) + f(x.clamp(max: 0), w.clamp(max: 0), null), 1e-9);
-                var neg = Propagate(a, r, x => f(x.clamp(min: 0), w.clamp(max: 0), b?.clamp(max: 0)) + f(x.clamp(max: 0), w.clamp(min: 0), null), 1e-9);
-                return s.Alpha * pos - s.Beta * neg;
-            }
+                {
+                    var pos = Propagate(a, r, x => f(x.clamp(min: 0), w.clamp(min: 0), b?.clamp(min: 0)) + f(x.clamp(max: 0), w.clamp(max: 0), null), 1e-9);
+                    var neg = Propagate(a, r, x => f(x.clamp(min: 0), w.clamp(max: 0), b?.clamp(max: 0)) + f(x.clamp(max: 0), w.clamp(min: 0), null), 1e-9);
+                    return s.Alpha * pos - s.Beta * neg;
+                }
             case Rule.Flat:
             case Rule.WSquare:
-            {
-                var rho = rule == Rule.Flat ? ones_like(w) : w.pow(2);
-                var ones = ones_like(a).requires_grad_(true);
-                using var _ = enable_grad();
-                var z = f(ones, rho, null);
-                z = z + Sign(z).detach() * 1e-9;
-                var c = autograd.grad([(z * (r / z).detach()).sum()], [ones])[0];
-                return c.detach();
-            }
+                {
+                    var rho = rule == Rule.Flat ? ones_like(w) : w.pow(2);
+                    var ones = ones_like(a).requires_grad_(true);
+                    using var _ = enable_grad();
+                    var z = f(ones, rho, null);
+                    z = z + Sign(z).detach() * 1e-9;
+                    var c = autograd.grad([(z * (r / z).detach()).sum()], [ones])[0];
+                    return c.detach();
+                }
             case Rule.ZBox:
-            {
-                var low = tensor(s.Low!, dtype: a.dtype).view(1, -1, 1, 1).expand_as(a).contiguous().requires_grad_(true);
-                var high = tensor(s.High!, dtype: a.dtype).view(1, -1, 1, 1).expand_as(a).contiguous().requires_grad_(true);
-                var x = a.detach().requires_grad_(true);
-                using var _ = enable_grad();
-                var z = f(x, w, b) - f(low, w.clamp(min: 0), null) - f(high, w.clamp(max: 0), null);
-                z = z + Sign(z).detach() * 1e-9;
-                var g = autograd.grad([(z * (r / z).detach()).sum()], [x, low, high]);
-                return (x * g[0] + low * g[1] + high * g[2]).detach();
-            }
+                {
+                    var low = tensor(s.Low!, dtype: a.dtype).view(1, -1, 1, 1).expand_as(a).contiguous().requires_grad_(true);
+                    var high = tensor(s.High!, dtype: a.dtype).view(1, -1, 1, 1).expand_as(a).contiguous().requires_grad_(true);
+                    var x = a.detach().requires_grad_(true);
+                    using var _ = enable_grad();
+                    var z = f(x, w, b) - f(low, w.clamp(min: 0), null) - f(high, w.clamp(max: 0), null);
+                    z = z + Sign(z).detach() * 1e-9;
+                    var g = autograd.grad([(z * (r / z).detach()).sum()], [x, low, high]);
+                    return (x * g[0] + low * g[1] + high * g[2]).detach();
+                }
             default:
                 throw new ArgumentOutOfRangeException(nameof(rule));
         }

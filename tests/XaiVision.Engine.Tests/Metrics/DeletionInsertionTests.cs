@@ -1,4 +1,3 @@
-using TorchSharp;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Tests.Support;

@@ -1,5 +1,3 @@
-using TorchSharp;
-using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Suites;

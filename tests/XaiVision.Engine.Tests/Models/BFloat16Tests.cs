@@ -34,7 +34,12 @@ public sealed class BFloat16Tests(DemoFixture demo) : IClassFixture<DemoFixture>
     /// <summary>Agreement with the float32 map each method keeps at least; methods not listed must reach 0.95.</summary>
     static readonly Dictionary<string, double> Minimum = new()
     {
-        ["grad-cam"] = 0.99, ["grad-cam++"] = 0.99, ["layer-cam"] = 0.99, ["integrated-gradients"] = 0.98, ["lrp-composite"] = 0.99, ["lrp:epsilon-plus-flat"] = 0.99,
+        ["grad-cam"] = 0.99,
+        ["grad-cam++"] = 0.99,
+        ["layer-cam"] = 0.99,
+        ["integrated-gradients"] = 0.98,
+        ["lrp-composite"] = 0.99,
+        ["lrp:epsilon-plus-flat"] = 0.99,
     };
 
     public static TheoryData<string> Methods => EveryMethod.Theory;

@@ -15,7 +15,8 @@ public class NewArchitectureTests
     ];
 
     public static IEnumerable<object[]> Cases() =>
-        from architecture in new[] { "mobilenet_v2", "mobilenet_v3_small", "densenet121", "efficientnet_b0", "convnext_tiny", "vit_b_32" } from method in Methods select new object[] { architecture, method };
+        from architecture in new[] { "mobilenet_v2", "mobilenet_v3_small", "densenet121", "efficientnet_b0", "convnext_tiny", "vit_b_32" }
+            from method in Methods select new object[] { architecture, method };
 
     [Theory]
     [MemberData(nameof(Cases))]

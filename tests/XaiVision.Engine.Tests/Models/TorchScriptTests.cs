@@ -1,4 +1,3 @@
-using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Suites;

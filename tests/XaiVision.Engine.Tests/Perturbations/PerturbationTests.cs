@@ -46,7 +46,8 @@ public class PerturbationTests
         var map = (-(yy - 6).pow(2) / 20).exp().unsqueeze(0).expand(1, 16, 16).contiguous();
         var moved = affine.Apply(new PerturbationInput(map.unsqueeze(1).expand(1, 3, 16, 16).contiguous(), Preprocessing.ImageNet(16, 16) with
         {
-            Mean = [0, 0, 0], Std = [1, 1, 1],
+            Mean = [0, 0, 0],
+            Std = [1, 1, 1],
         }, 0))[.., 0];
         var (back, valid) = affine.ToOriginalFrame(moved);
         var inside = valid.gt(0.5);

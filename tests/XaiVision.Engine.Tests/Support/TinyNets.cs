@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Models;

@@ -1,7 +1,6 @@
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using XaiVision.Contracts;
-using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Tests.Consumers;

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using XaiVision.Contracts;
 using XaiVision.Engine.Reports;
 using XaiVision.Worker.Jobs;
-using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Tests.Consumers;
 
@@ -19,7 +18,9 @@ public class JobEndHarnessTests
         var blocker = Path.GetTempFileName();
         var (provider, harness, store, _) = await WorkerTestServices.StartSeededAsync("fault", new Dictionary<string, string?>
         {
-            ["Worker:ModelCacheDirectory"] = blocker, ["Storage:BreakSeconds"] = "1", ["Storage:OutagePatienceSeconds"] = "2",
+            ["Worker:ModelCacheDirectory"] = blocker,
+            ["Storage:BreakSeconds"] = "1",
+            ["Storage:OutagePatienceSeconds"] = "2",
         });
         await using (provider)
         {

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using XaiVision.Contracts;
 using XaiVision.Engine.Memory;
 using XaiVision.Engine.Reports;
-using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Tests.Consumers;
@@ -31,7 +30,8 @@ public class LimitsTests
         await using var _1 = p1;
         using var model = Engine.Models.ModelLoader.Load(Engine.Demo.DemoAssets.ModelSpec, TorchSharp.torch.CPU);
         double twoImagesMiB = new MemoryBudget(long.MaxValue).EstimateBytes(model, 2) / 1048576.0;
-        var (split, _, splitStore, p2) = await RunAsync("budget", new() { ["Worker:BatchSize"] = "4", ["Worker:MemoryBudgetMiB"] = (twoImagesMiB * 1.01).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var (split, _, splitStore, p2) = await RunAsync("budget", new() { ["Worker:BatchSize"] = "4",
+            ["Worker:MemoryBudgetMiB"] = (twoImagesMiB * 1.01).ToString(System.Globalization.CultureInfo.InvariantCulture) });
         await using var _2 = p2;
 
         Assert.Equal(12, split!.Images);

@@ -1,9 +1,7 @@
 using MassTransit.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using XaiVision.Contracts;
 using XaiVision.Engine.Reports;
 using XaiVision.Worker.Jobs;
-using XaiVision.Worker.Storage;
 using Xunit.Abstractions;
 
 namespace XaiVision.Worker.Tests.Consumers;

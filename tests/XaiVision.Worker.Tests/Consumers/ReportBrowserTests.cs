@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using MassTransit.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using XaiVision.Contracts;
-using XaiVision.Worker.Jobs;
-using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Tests.Consumers;
 

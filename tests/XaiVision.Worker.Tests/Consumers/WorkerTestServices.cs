@@ -3,7 +3,6 @@ using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using XaiVision.Contracts;
-using XaiVision.Worker.Consumers;
 using XaiVision.Worker.Hosting;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
@@ -17,7 +16,9 @@ public static class WorkerTestServices
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Storage:Kind"] = "FileSystem", ["Storage:Root"] = root, ["Worker:ModelCacheDirectory"] = Path.Combine(root, "models"),
+            ["Storage:Kind"] = "FileSystem",
+            ["Storage:Root"] = root,
+            ["Worker:ModelCacheDirectory"] = Path.Combine(root, "models"),
         }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection();
         services.AddLogging();

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using XaiVision.Worker.Cli;
-using XaiVision.Worker.Configuration;
 using XaiVision.Worker.Hosting;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;

@@ -7,7 +7,6 @@ using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 using XaiVision.Worker.Tests.Consumers;
 using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace XaiVision.Worker.Tests.EndToEnd;
 
@@ -70,7 +69,8 @@ public sealed class JobEndsTests(ITestOutputHelper log) : IAsyncLifetime
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var outcome = await JobRuns.RunAsync(_client.Services.GetRequiredService<IBus>(), spec);
         log.WriteLine($"{spec.Output.Prefix}: ended in {watch.Elapsed.TotalSeconds:F1} s — " +
-            (outcome.Completed is { } c ? $"completed, {c.FailedImages}/{c.Images} failed, gates {(c.GatesPassed ? "passed" : string.Join("; ", c.GateFailures))}" : $"failed: {outcome.Failed?.Reason}"));
+            (outcome.Completed is { } c ? $"completed, {c.FailedImages}/{c.Images} failed, gates {(c.GatesPassed ? "passed" : string.Join("; ", c.GateFailures))}"
+                : $"failed: {outcome.Failed?.Reason}"));
         return outcome;
     }
 

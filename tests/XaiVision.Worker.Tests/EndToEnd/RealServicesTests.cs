@@ -2,7 +2,6 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using XaiVision.Contracts;
-using XaiVision.Engine.Reports;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 using XaiVision.Worker.Tests.Consumers;

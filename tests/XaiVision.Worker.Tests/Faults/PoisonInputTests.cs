@@ -8,7 +8,6 @@ using XaiVision.Engine.Reports;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 using XaiVision.Worker.Tests.Cli;
-using XaiVision.Worker.Tests.Consumers;
 using XaiVision.Worker.Tests.EndToEnd;
 using Xunit.Abstractions;
 

@@ -1,7 +1,5 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using XaiVision.Contracts;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 using XaiVision.Worker.Tests.Consumers;

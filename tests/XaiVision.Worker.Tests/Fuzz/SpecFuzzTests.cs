@@ -51,7 +51,8 @@ public sealed class SpecFuzzTests(ITestOutputHelper log)
             4 => spec with { Targets = Pick(Targets) },
             5 => spec with { Model = spec.Model with { InputSize = Pick(new int?[] { null, 64, 32, 224, 0 }), Precision = Pick(new[] { null, "bf16", "fp16" }) } },
             6 => spec with { ShardSize = Pick(new[] { 1, 2, 0, 300 }), Images = spec.Images with { Limit = Pick(new int?[] { 1, 2, 3, 0 }) } },
-            7 => spec with { MaxMinutes = Pick(new int?[] { null, 1, 0 }), Gates = [.. spec.Gates, new Gate { Metric = Pick(new[] { "failed-images", "insertion", "" }), Max = Pick(new double?[] { null, 0.5 }) }] },
+            7 => spec with { MaxMinutes = Pick(new int?[] { null, 1, 0 }),
+                Gates = [.. spec.Gates, new Gate { Metric = Pick(new[] { "failed-images", "insertion", "" }), Max = Pick(new double?[] { null, 0.5 }) }] },
             8 => spec with { Baseline = spec.Model, Targets = Pick(new[] { "predicted", "label", "top-k:2" }) },
             _ => spec with { Images = spec.Images with { Manifest = Pick(new[] { "manifest.csv", null }) } },
         };
@@ -89,7 +90,8 @@ public sealed class SpecFuzzTests(ITestOutputHelper log)
             bool Ended() => harness.Published.Select<AuditJobCompleted>().Any(m => m.Context.Message.JobId == jobId)
                 || harness.Published.Select<AuditJobFailed>().Any(m => m.Context.Message.JobId == jobId)
                 || harness.Published.Select<AuditJobRejected>().Any(m => m.Context.Message.JobId == jobId);
-            var shown = System.Text.Json.JsonSerializer.Serialize(spec.Suite) + $" targets={spec.Targets} size={spec.Model.InputSize} precision={spec.Model.Precision} baseline={spec.Baseline is not null}";
+            var shown = System.Text.Json.JsonSerializer.Serialize(spec.Suite)
+                + $" targets={spec.Targets} size={spec.Model.InputSize} precision={spec.Model.Precision} baseline={spec.Baseline is not null}";
             await WorkerTestServices.Until(Ended, $"the end of {shown}");
             Assert.Empty(harness.Published.Select<AuditJobRejected>().Where(m => m.Context.Message.JobId == jobId).Select(m => string.Join("; ", m.Context.Message.Problems.Select(p => p.Message))));
             if (harness.Published.Select<AuditJobFailed>().FirstOrDefault(m => m.Context.Message.JobId == jobId) is { } fail)

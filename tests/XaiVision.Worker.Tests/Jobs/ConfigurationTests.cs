@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using XaiVision.Worker.Hosting;
 
@@ -13,7 +12,9 @@ public class ConfigurationTests
         {
             using var host = WorkerHost.Build(new Dictionary<string, string?>
             {
-                ["Storage:Kind"] = "Azure", ["Worker:ShardConcurrency"] = "0", ["Transport:Kind"] = "InMemory",
+                ["Storage:Kind"] = "Azure",
+                ["Worker:ShardConcurrency"] = "0",
+                ["Transport:Kind"] = "InMemory",
             }, consumers: true, Microsoft.Extensions.Logging.LogLevel.None);
             await host.StartAsync();
         });

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using XaiVision.Engine.Demo;
-using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Reports;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using XaiVision.Contracts;
-using XaiVision.Engine.Demo;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Reports;
 using XaiVision.Worker.Jobs;

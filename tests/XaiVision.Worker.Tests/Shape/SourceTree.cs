@@ -17,7 +17,7 @@ public static partial class SourceTree
     }
 
     public static IReadOnlyList<SourceFile> Files { get; } = Directory.EnumerateFiles(System.IO.Path.Combine(Root, "src"), "*.cs", SearchOption.AllDirectories)
-        .Where(p => !p.Contains($"{System.IO.Path.DirectorySeparatorChar}obj{System.IO.Path.DirectorySeparatorChar}") && !p.Contains($"{System.IO.Path.DirectorySeparatorChar}bin{System.IO.Path.DirectorySeparatorChar}"))
+        .Where(p => !p.Split(System.IO.Path.DirectorySeparatorChar).Any(part => part is "obj" or "bin"))
         .Select(p => (Path: p, Text: File.ReadAllText(p)))
         .Select(f => new SourceFile(f.Path, NamespaceOf().Match(f.Text) is { Success: true } m ? m.Groups[1].Value : "", f.Text))
         .Where(f => f.Namespace.Length > 0).ToList();

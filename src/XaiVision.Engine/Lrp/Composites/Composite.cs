@@ -1,4 +1,3 @@
-using TorchSharp;
 using XaiVision.Engine.Lrp.Rules;
 using static TorchSharp.torch;
 

@@ -92,7 +92,7 @@ public static class CompositePresets
     /// <c>gamma-variant=generalised</c> (default; Andéol et al. 2021, as Zennit) or <c>original</c> (Montavon et al. 2019). They
     /// agree on VGG, where every γ layer feeds a ReLU; on residual nets only the generalised rule is meaningful.
     /// </summary>
-    static Func<double, ILrpRule> GammaVariant(MethodSpec spec) => spec.Choice("gamma-variant", (Func<double, ILrpRule>)(g => new GammaRule(g)),
+    static Func<double, ILrpRule> GammaVariant(MethodSpec spec) => spec.Choice("gamma-variant", g => new GammaRule(g),
         new Dictionary<string, Func<double, ILrpRule>> { ["generalised"] = g => new GammaRule(g), ["generalized"] = g => new GammaRule(g), ["original"] = g => new OriginalGammaRule(g) });
 
     static IReadOnlyList<CompositeEntry> AlphaBeta(MethodSpec spec, Func<double, double, IReadOnlyList<CompositeEntry>> build)

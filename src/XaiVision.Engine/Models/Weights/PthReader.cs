@@ -174,7 +174,8 @@ public static class PthReader
         var dicts = FindStateDicts(root);
         if (dicts.Count == 0)
             throw new XaiVisionException(root is PyDict d
-                ? $"Weight file '{path}' holds no state dict (a dict of tensors) — its top-level keys: {string.Join(", ", d.Take(12).Select(kv => kv.Key))}. Save model.state_dict(), or a checkpoint dict that holds it."
+                ? $"Weight file '{path}' holds no state dict (a dict of tensors) — its top-level keys: " +
+                    $"{string.Join(", ", d.Take(12).Select(kv => kv.Key))}. Save model.state_dict(), or a checkpoint dict that holds it."
                 : $"Weight file '{path}' does not hold a state dict (a dict of tensors); save model.state_dict(), not the model.");
         var candidates = new List<(string, StateDict)>();
         var cache = new Dictionary<string, Tensor>();

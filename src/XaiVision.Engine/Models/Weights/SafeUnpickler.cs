@@ -118,7 +118,8 @@ public sealed class SafeUnpickler(
     object Resolve(PyGlobal global) =>
         callables.ContainsKey(global)
             ? global
-            : throw new XaiVisionException($"Refusing to load: the pickle wants to use '{global}', which is not a tensor, a state dict or plain checkpoint data. Nothing else in a pickle is ever run.");
+            : throw new XaiVisionException(
+                $"Refusing to load: the pickle wants to use '{global}', which is not a tensor, a state dict or plain checkpoint data. Nothing else in a pickle is ever run.");
 
     object? Call(object? callable, object?[] args) =>
         callable is PyGlobal g && callables.TryGetValue(g, out var f)

@@ -52,10 +52,12 @@ public static class WeightSelection
                 renamedHead is null ? null : renamedHead[..renamedHead.LastIndexOf('.')]);
         }
         if (fits.Select(f => f.Path).Distinct().Count() > 1)
-            throw new XaiVisionException($"Weight file '{archive.Source}' holds several state dicts that fit ({string.Join(", ", fits.Select(f => $"{WeightArchive.Describe(f.Path)} as {f.Signature.Architecture.Name}").Distinct())}): " +
+            throw new XaiVisionException($"Weight file '{archive.Source}' holds several state dicts that fit ( " +
+                $"{string.Join(", ", fits.Select(f => $"{WeightArchive.Describe(f.Path)} as {f.Signature.Architecture.Name}").Distinct())}): " +
                 $"choose one with model.weightsKey in a job spec or --weights-key on the command line, e.g. '{fits[0].Path}'.");
         if (fits.Count > 1)
-            throw new XaiVisionException($"Weight file '{archive.Source}' fits several architectures ({string.Join(", ", fits.Select(f => f.Signature.Architecture.Name))}): name one with --model / model.architecture.");
+            throw new XaiVisionException(
+                $"Weight file '{archive.Source}' fits several architectures ({string.Join(", ", fits.Select(f => f.Signature.Architecture.Name))}): name one with --model / model.architecture.");
         throw new XaiVisionException(NoFit(archive, candidates, architecture, options));
     }
 
@@ -93,7 +95,8 @@ public static class WeightSelection
             var fit = ArchitectureSignature.Of(architecture).Match(shapes, options.AllowExtraKeys);
             var other = ArchitectureRegistry.Architectures.Where(a => a != architecture).FirstOrDefault(a => ArchitectureSignature.Of(a).Match(shapes, options.AllowExtraKeys).Fits);
             var hint = other is not null ? $" They are weights for '{other.Name}': use --model {other.Name} (model.architecture: {other.Name})."
-                : fit.Missing.Count == 0 && fit.WrongShape.Count == 0 && fit.Unexpected.Count > 0 ? " To ignore keys the architecture does not have (an auxiliary head), set model.allowExtraKeys (--allow-extra-keys)." : "";
+                : fit.Missing.Count == 0 && fit.WrongShape.Count == 0 && fit.Unexpected.Count > 0
+                    ? " To ignore keys the architecture does not have (an auxiliary head), set model.allowExtraKeys (--allow-extra-keys)." : "";
             return $"Weights '{archive.Source}'{where} do not fit architecture '{architecture.Name}': {fit.Describe()}.{hint}";
         }
         var closest = ArchitectureRegistry.Architectures.Select(a => (a.Name, Fit: ArchitectureSignature.Of(a).Match(shapes, options.AllowExtraKeys)))
