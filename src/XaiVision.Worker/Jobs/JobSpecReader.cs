@@ -1,7 +1,7 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using XaiVision.Contracts;
 using XaiVision.Engine;
+using XaiVision.Engine.Reports;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 
@@ -13,11 +13,8 @@ namespace XaiVision.Worker.Jobs;
 /// </summary>
 public static class JobSpecReader
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        WriteIndented = true,
-    };
+    /// <summary>The audit's one set of JSON options (<see cref="AuditJson"/>): unknown fields are errors.</summary>
+    public static JsonSerializerOptions Json => AuditJson.Options;
 
     public static AuditJobSpec ReadFile(string path)
     {
