@@ -8,13 +8,17 @@ namespace XaiVision.Worker.Configuration;
 public sealed class TelemetryOptions
 {
     public const string Section = "Telemetry";
+    /// <summary>Empty means off, like unset: a ConfigMap or environment variable cannot hold "no value" any other way.</summary>
     public string? OtlpEndpoint { get; set; }
+
+    /// <summary>The OTLP endpoint, or null when none is configured.</summary>
+    public Uri? Otlp => string.IsNullOrWhiteSpace(OtlpEndpoint) ? null : new Uri(OtlpEndpoint);
     public int PrometheusPort { get; set; }
     public int HealthPort { get; set; }
 
     public IEnumerable<string> Problems()
     {
-        if (OtlpEndpoint is not null && !Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _)) yield return "Telemetry:OtlpEndpoint must be an absolute URI.";
+        if (!string.IsNullOrWhiteSpace(OtlpEndpoint) && !Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _)) yield return "Telemetry:OtlpEndpoint must be an absolute URI.";
         if (PrometheusPort is < 0 or > 65535) yield return "Telemetry:PrometheusPort must be 0–65535.";
         if (HealthPort is < 0 or > 65535) yield return "Telemetry:HealthPort must be 0–65535.";
     }

@@ -14,6 +14,12 @@ namespace XaiVision.Worker.Hosting;
 /// </summary>
 public sealed class HealthEndpoint(HealthCheckService health, IOptions<TelemetryOptions> options, ILogger<HealthEndpoint> log) : BackgroundService
 {
+    /// <summary>Liveness: the process answers.</summary>
+    public const string LivePath = "/healthz/live";
+
+    /// <summary>Readiness: the bus is healthy.</summary>
+    public const string ReadyPath = "/healthz/ready";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         int port = options.Value.HealthPort;
@@ -47,8 +53,8 @@ public sealed class HealthEndpoint(HealthCheckService health, IOptions<Telemetry
         var path = context.Request.Url?.AbsolutePath ?? "";
         (int status, string body) = path switch
         {
-            "/healthz/live" => (200, "Healthy"),
-            "/healthz/ready" => await Ready(ct),
+            LivePath => (200, "Healthy"),
+            ReadyPath => await Ready(ct),
             _ => (404, "not found"),
         };
         context.Response.StatusCode = status;

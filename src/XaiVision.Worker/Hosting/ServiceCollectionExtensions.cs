@@ -86,7 +86,7 @@ public static class ServiceCollectionExtensions
             .WithMetrics(m =>
             {
                 m.AddMeter("MassTransit", WorkerTelemetry.Name).AddRuntimeInstrumentation();
-                if (telemetry.OtlpEndpoint is { } otlp) m.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+                if (telemetry.Otlp is { } otlp) m.AddOtlpExporter(o => o.Endpoint = otlp);
                 if (telemetry.PrometheusPort > 0) m.AddPrometheusHttpListener(o =>
                 {
                     o.Port = telemetry.PrometheusPort;
@@ -101,7 +101,7 @@ public static class ServiceCollectionExtensions
             .WithTracing(t =>
             {
                 t.AddSource("MassTransit", WorkerTelemetry.Name);
-                if (telemetry.OtlpEndpoint is { } otlp) t.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+                if (telemetry.Otlp is { } otlp) t.AddOtlpExporter(o => o.Endpoint = otlp);
             });
         services.AddHealthChecks();
         services.AddHostedService<HealthEndpoint>();

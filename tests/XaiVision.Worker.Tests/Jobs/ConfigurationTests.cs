@@ -22,6 +22,18 @@ public class ConfigurationTests
         Assert.True(all.Contains("Storage:ConnectionString is required") || all.Contains("Worker:ShardConcurrency"), all);
     }
 
+    /// <summary>The chart's ConfigMap writes an unset endpoint as "" (found by the chart checks: the default chart's worker would not start).</summary>
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("http://collector:4317", true)]
+    [InlineData("not a uri", false)]
+    public void An_empty_otlp_endpoint_is_off_not_an_error(string endpoint, bool valid)
+    {
+        var options = new XaiVision.Worker.Configuration.TelemetryOptions { OtlpEndpoint = endpoint };
+        Assert.Equal(valid, !options.Problems().Any());
+        if (valid) Assert.Equal(endpoint.Length == 0 ? null : new Uri(endpoint), options.Otlp);
+    }
+
     [Fact]
     public void Cli_reports_configuration_problems_in_one_line()
     {
