@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite from a clean clone: installs what the tests need (fonts, chromium,
-# rabbitmq-server, Azurite), starts RabbitMQ and Azurite on loopback, builds warning-free,
+# docker-compose, rabbitmq-server, Azurite, helm/kubectl and the chart schema validators), starts
+# RabbitMQ and Azurite on loopback, builds warning-free,
 # runs every test project, and stops the services. Extra arguments go to `dotnet test`
 # (e.g. --filter FullyQualifiedName~Weights).
 set -euo pipefail
@@ -32,6 +33,21 @@ if ! command -v chromium >/dev/null; then
     exit 1
   fi
 fi
+
+# Debian's docker-compose (1.29, Python) validates docker-compose.yml offline; without its recommended engine.
+if ! command -v docker-compose >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing docker-compose (compose file test; no engine)…"
+    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null 2>&1 || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null; })
+  else
+    echo "docker-compose is missing: apt-get install --no-install-recommends docker-compose (the compose file test runs it)." >&2
+    exit 1
+  fi
+fi
+
+# helm, kubectl and the schema validators for the chart tests, into .tools/ (checksum-pinned).
+tools_env=$(scripts/tools.sh)
+eval "$tools_env"
 
 # Real RabbitMQ and Azurite for the end-to-end tests, stopped again whatever happens.
 export XAIVISION_SERVICES_DIR=${XAIVISION_SERVICES_DIR:-$(mktemp -d /tmp/xaivision-services.XXXXXX)}
