@@ -3,17 +3,15 @@ using Microsoft.Extensions.Hosting;
 namespace XaiVision.Worker.Tests.EndToEnd;
 
 /// <summary>
-/// Connection settings of the real RabbitMQ and Azurite the end-to-end tests use, from the environment
-/// (<c>XAIVISION_TEST_RABBITMQ</c>, <c>XAIVISION_TEST_AZURITE</c>; <c>scripts/test.sh</c> starts both and sets them).
-/// Without them the tests fail with what to set — they never skip.
+/// Connection settings of the real RabbitMQ and Azurite the end-to-end tests use, from <see cref="ServiceSource"/>:
+/// containers where a Docker engine answers, else the ones <c>scripts/test.sh</c> started (<c>XAIVISION_TEST_RABBITMQ</c>,
+/// <c>XAIVISION_TEST_AZURITE</c>). Without either the tests fail with what to do — they never skip.
 /// </summary>
 public sealed class RealServices
 {
-    public string RabbitMqUri { get; } = Environment.GetEnvironmentVariable("XAIVISION_TEST_RABBITMQ")
-        ?? throw new InvalidOperationException("XAIVISION_TEST_RABBITMQ is not set: run ./scripts/test.sh, or eval \"$(scripts/services.sh start)\" first.");
+    public string RabbitMqUri { get; } = ServiceSource.Current.RabbitMqUri;
 
-    public string AzuriteConnectionString { get; } = Environment.GetEnvironmentVariable("XAIVISION_TEST_AZURITE")
-        ?? throw new InvalidOperationException("XAIVISION_TEST_AZURITE is not set: run ./scripts/test.sh, or eval \"$(scripts/services.sh start)\" first.");
+    public string AzuriteConnectionString { get; } = ServiceSource.Current.Azurite;
 
     /// <summary>Queue-name prefix unique to this test run, so runs sharing a broker never steal each other's messages.</summary>
     public string EndpointPrefix { get; } = "t" + Guid.NewGuid().ToString("N")[..8];
@@ -44,9 +42,14 @@ public sealed class RealServices
     /// <summary>The Azurite connection string pointed at another port on loopback (a fault proxy).</summary>
     public string AzuriteVia(int port) => AzuriteConnectionString.Replace($"127.0.0.1:{AzuritePort}", $"127.0.0.1:{port}");
 
-    /// <summary>Runs <c>scripts/services.sh</c> (path in <c>XAIVISION_TEST_SERVICES</c>) with the given arguments.</summary>
+    /// <summary>Runs <c>scripts/services.sh</c> (path in <c>XAIVISION_TEST_SERVICES</c>) with the given arguments, or does the same to the containers.</summary>
     public static void Services(params string[] args)
     {
+        if (ServiceSource.Current.Decision.UseDocker && args is ["broker", var action])
+        {
+            DockerServices.Broker(action);
+            return;
+        }
         var script = Environment.GetEnvironmentVariable("XAIVISION_TEST_SERVICES")
             ?? throw new InvalidOperationException("XAIVISION_TEST_SERVICES is not set: run ./scripts/test.sh, or eval \"$(scripts/services.sh start)\" first.");
         var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true };

@@ -1,0 +1,71 @@
+using System.Net.Sockets;
+
+namespace XaiVision.Worker.Tests.EndToEnd;
+
+/// <summary>
+/// Where the real RabbitMQ and Azurite come from, decided once per test run: where a Docker engine answers (a developer
+/// laptop, a hosted CI) the tests start them with Testcontainers (<see cref="DockerServices"/>); where none answers (these
+/// machines: no engine), they use the ones scripts/test.sh started (<c>XAIVISION_TEST_*</c>). The decision and its reason
+/// are logged.
+/// </summary>
+public static class ServiceSource
+{
+    public sealed record Decision(bool UseDocker, string Engine, string Reason);
+
+    /// <summary>The engine Testcontainers would use: <c>DOCKER_HOST</c>, else the default unix socket.</summary>
+    public static string DefaultEngine => Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : "unix:///var/run/docker.sock";
+
+    /// <summary>Asks <paramref name="engine"/> (<c>unix://path</c> or <c>tcp://host:port</c>) for <c>/_ping</c>; Docker answers "OK".</summary>
+    public static async Task<Decision> DecideAsync(string engine, TimeSpan timeout)
+    {
+        try
+        {
+            var uri = new Uri(engine);
+            using var handler = new SocketsHttpHandler();
+            Uri ping;
+            if (uri.Scheme == "unix")
+            {
+                if (!File.Exists(uri.AbsolutePath)) return new(false, engine, $"no Docker engine: {uri.AbsolutePath} does not exist");
+                handler.ConnectCallback = async (_, ct) =>
+                {
+                    var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(uri.AbsolutePath), ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                };
+                ping = new Uri("http://docker/_ping");
+            }
+            else
+            {
+                ping = new UriBuilder("http", uri.Host, uri.Port, "/_ping").Uri;
+            }
+            using var client = new HttpClient(handler) { Timeout = timeout };
+            var answer = await client.GetStringAsync(ping);
+            return answer.Trim() == "OK"
+                ? new(true, engine, $"a Docker engine answered at {engine}")
+                : new(false, engine, $"{engine} answered '{answer.Trim()}', not a Docker engine's OK");
+        }
+        catch (Exception e) when (e is HttpRequestException or SocketException or TaskCanceledException or IOException or UriFormatException)
+        {
+            return new(false, engine, $"no Docker engine answered at {engine} ({e.Message})");
+        }
+    }
+
+    static readonly Lazy<Task<(string RabbitMqUri, string Azurite, Decision Decision)>> Started = new(StartAsync);
+
+    /// <summary>The services of this run: started on first use, by the decided source.</summary>
+    public static (string RabbitMqUri, string Azurite, Decision Decision) Current => Started.Value.GetAwaiter().GetResult();
+
+    static async Task<(string, string, Decision)> StartAsync()
+    {
+        var decision = await DecideAsync(DefaultEngine, TimeSpan.FromSeconds(3));
+        Console.Error.WriteLine($"real services: {(decision.UseDocker ? "Testcontainers" : "scripts/services.sh")} — {decision.Reason}");
+        if (decision.UseDocker)
+        {
+            var (rabbit, azurite) = await DockerServices.StartAsync();
+            return (rabbit, azurite, decision);
+        }
+        string Variable(string name) => Environment.GetEnvironmentVariable(name)
+            ?? throw new InvalidOperationException($"{name} is not set and {decision.Reason}: run ./scripts/test.sh, or eval \"$(scripts/services.sh start)\" first.");
+        return (Variable("XAIVISION_TEST_RABBITMQ"), Variable("XAIVISION_TEST_AZURITE"), decision);
+    }
+}

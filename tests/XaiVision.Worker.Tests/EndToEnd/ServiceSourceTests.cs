@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace XaiVision.Worker.Tests.EndToEnd;
+
+/// <summary>The fixture's decision, both ways: no engine → the script's services; an engine that answers /_ping → Testcontainers.</summary>
+public class ServiceSourceTests
+{
+    [Fact]
+    public async Task Without_an_engine_the_script_services_are_used_and_the_reason_is_said()
+    {
+        var closed = FreePorts.Next();
+        var decision = await ServiceSource.DecideAsync($"tcp://127.0.0.1:{closed}", TimeSpan.FromSeconds(2));
+        Assert.False(decision.UseDocker);
+        Assert.Contains($"no Docker engine answered at tcp://127.0.0.1:{closed}", decision.Reason);
+
+        var missing = await ServiceSource.DecideAsync("unix:///nonexistent/docker.sock", TimeSpan.FromSeconds(2));
+        Assert.False(missing.UseDocker);
+        Assert.Contains("/nonexistent/docker.sock does not exist", missing.Reason);
+    }
+
+    /// <summary>A listener that answers like Docker's /_ping: the Docker branch is chosen (up to where it would start containers).</summary>
+    [Theory]
+    [InlineData("OK", true)]
+    [InlineData("nginx", false)]
+    public async Task An_engine_that_answers_ping_is_used(string body, bool docker)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var server = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            var request = new byte[4096];
+            int read = await stream.ReadAsync(request);
+            Assert.StartsWith("GET /_ping ", Encoding.ASCII.GetString(request, 0, read));
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}"));
+        });
+        var decision = await ServiceSource.DecideAsync($"tcp://127.0.0.1:{port}", TimeSpan.FromSeconds(5));
+        await server;
+        Assert.Equal(docker, decision.UseDocker);
+        Assert.Contains($"127.0.0.1:{port}", decision.Reason);
+    }
+
+    [Fact]
+    public void This_run_decided_and_has_services()
+    {
+        var (rabbit, azurite, decision) = ServiceSource.Current;
+        Assert.StartsWith("amqp://", rabbit);
+        Assert.Contains("BlobEndpoint=", azurite);
+        Assert.Equal(decision.UseDocker, decision.Reason.StartsWith("a Docker engine answered"));
+    }
+}
