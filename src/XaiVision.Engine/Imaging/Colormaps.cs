@@ -2,7 +2,8 @@ namespace XaiVision.Engine.Imaging;
 
 /// <summary>
 /// Colour maps for heatmaps. Viridis (perceptually uniform, colour-blind safe) for non-negative
-/// maps; a blue–white–red diverging map for signed maps (LRP, gradients).
+/// maps; a blue–white–red diverging map for signed maps blended over images (the overlays); Moreland's cool–warm
+/// for signed heatmaps shown on their own.
 /// </summary>
 public static class Colormaps
 {
@@ -41,5 +42,24 @@ public static class Colormaps
         t = Math.Clamp(t, -1f, 1f);
         byte fade = (byte)Math.Round(255 * (1 - Math.Abs(t)));
         return t >= 0 ? [255, fade, fade] : [fade, fade, 255];
+    }
+
+    // Moreland, "Diverging Color Maps for Scientific Visualization" (ISVC 2009): cool–warm, sampled at 9 even steps.
+    static readonly byte[][] CoolWarmStops =
+    [
+        [59, 76, 192], [98, 130, 234], [141, 176, 254], [184, 208, 249], [221, 221, 221],
+        [245, 196, 173], [244, 154, 123], [222, 96, 77], [180, 4, 38],
+    ];
+
+    /// <summary>
+    /// t in [-1,1] → Moreland's cool–warm: blue (−1) … neutral grey (0) … red (+1), even in perceived lightness on both sides,
+    /// so a heatmap shown alone reads without an image beneath it.
+    /// </summary>
+    public static byte[] CoolWarm(float t)
+    {
+        float position = (Math.Clamp(t, -1f, 1f) + 1) / 2 * (CoolWarmStops.Length - 1);
+        int low = Math.Min((int)position, CoolWarmStops.Length - 2);
+        float f = position - low;
+        return [.. Enumerable.Range(0, 3).Select(c => (byte)Math.Round(CoolWarmStops[low][c] + f * (CoolWarmStops[low + 1][c] - CoolWarmStops[low][c])))];
     }
 }

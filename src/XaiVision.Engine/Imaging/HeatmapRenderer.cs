@@ -1,6 +1,6 @@
 namespace XaiVision.Engine.Imaging;
 
-/// <summary>Colour-maps a raw attribution map and alpha-blends it over the image the model saw.</summary>
+/// <summary>Colour-maps a raw attribution map: alpha-blended over the image the model saw (overlays), or on its own (heatmaps).</summary>
 public static class HeatmapRenderer
 {
     /// <summary>Signed maps (any value below zero) are scaled symmetrically, others min–max.</summary>
@@ -42,12 +42,33 @@ public static class HeatmapRenderer
         else
         {
             // A few extreme pixels would wash out the rest: clip at the 98th percentile of |v|.
-            var magnitudes = map.Select(MathF.Abs).Order().ToArray();
-            float q = magnitudes[(int)Math.Floor(0.98 * (magnitudes.Length - 1))];
-            if (q == 0) q = magnitudes[^1];
+            float q = Range(map, scaling).High;
             for (int i = 0; i < map.Length; i++) scaled[i] = q > 0 ? Math.Clamp(map[i] / q, -1f, 1f) : 0f;
         }
         return scaled;
+    }
+
+    /// <summary>
+    /// The map on its own: viridis for unsigned maps (min–max), Moreland's cool–warm for signed ones (symmetric at the 98th
+    /// percentile of |v|) — what the report shows, where a faint tint over a busy picture would not read.
+    /// </summary>
+    public static byte[] HeatmapPng(float[] map, int width, HeatmapScaling scaling)
+    {
+        var scaled = Scale(map, scaling);
+        var image = RgbImage.Create(width, map.Length / width);
+        for (int i = 0; i < map.Length; i++)
+            Array.Copy(scaling == HeatmapScaling.MinMax ? Colormaps.Sequential(scaled[i]) : Colormaps.CoolWarm(scaled[i]), 0, image.Pixels, i * 3, 3);
+        return SkiaPixels.EncodePng(Enlarge(image, MinimumDisplaySize));
+    }
+
+    /// <summary>The values at which the colours end (min and max; or −q and q for signed maps), for a colour bar.</summary>
+    public static (float Low, float High) Range(float[] map, HeatmapScaling scaling)
+    {
+        if (scaling == HeatmapScaling.MinMax) return (map.Min(), map.Max());
+        var magnitudes = map.Select(MathF.Abs).Order().ToArray();
+        float q = magnitudes[(int)Math.Floor(0.98 * (magnitudes.Length - 1))];
+        if (q == 0) q = magnitudes[^1];
+        return (-q, q);
     }
 
     /// <summary>Overlays smaller than this are enlarged (nearest neighbour, whole factors) so they can be seen.</summary>

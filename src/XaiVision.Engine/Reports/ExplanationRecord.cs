@@ -18,4 +18,8 @@ public sealed record ExplanationRecord(
     IReadOnlyDictionary<string, double>? Metrics = null,
     IReadOnlyList<PerturbationRecord>? Perturbations = null,
     ComparisonRecord? Comparison = null,
-    IReadOnlyDictionary<string, MetricCurve>? Curves = null);
+    IReadOnlyDictionary<string, MetricCurve>? Curves = null,
+    HeatmapFile? Heatmap = null);
+
+/// <summary>A map drawn on its own (the report's thumbnails): where, and the values at which its colours end (for a colour bar).</summary>
+public sealed record HeatmapFile(string Path, float Low, float High, bool Signed);

@@ -2,7 +2,7 @@ using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Reports;
 
-/// <summary>One image: prediction, top-5, maps — or the reason it could not be explained.</summary>
+/// <summary>One image: prediction, top-5, maps (and the image as the model saw it, <c>input.png</c>) — or the reason it could not be explained.</summary>
 public sealed record ImageRecord(
     string Image,
     string Name,
@@ -11,7 +11,8 @@ public sealed record ImageRecord(
     ClassScore? Prediction,
     IReadOnlyList<ClassScore> Top5,
     IReadOnlyList<ExplanationRecord> Explanations,
-    string? Error)
+    string? Error,
+    string? Input = null)
 {
     /// <summary>An image that could not be explained, and why.</summary>
     public static ImageRecord Failure(string image, string name, string error) => new(image, name, null, null, null, [], [], error);

@@ -4,8 +4,8 @@ using XaiVision.Engine.Suites;
 namespace XaiVision.Engine.Reports;
 
 /// <summary>
-/// Turns one image's suite result into its record and its artefacts (overlay PNGs, raw .npy maps)
-/// under <c>&lt;name&gt;/[&lt;perturbation&gt;/]&lt;method&gt;</c>, handed to <paramref name="write"/> as
+/// Turns one image's suite result into its record and its artefacts (overlay PNGs, heatmap PNGs <c>.map.png</c>, raw .npy
+/// maps) under <c>&lt;name&gt;/[&lt;perturbation&gt;/]&lt;method&gt;</c>, handed to <paramref name="write"/> as
 /// (relative path, bytes). Without timings the record is a pure function of the inputs, so stored
 /// results are byte-identical when a job runs again.
 /// </summary>
@@ -18,6 +18,7 @@ public sealed class RecordBuilder(bool overlays, bool rawMaps, Action<string, by
         {
             var suffix = map.TargetCount > 1 ? $".top{map.TargetRank + 1}-{FileNames.Sanitise(map.Target.Name)}" : "";
             var (overlay, raw, scaling) = WriteMap(image.View, map.Map, $"{name}/{map.Method}{suffix}");
+            var heatmap = WriteHeatmap(map.Map, image.View.Width, $"{name}/{map.Method}{suffix}");
             var perturbations = map.Perturbed.Select(p =>
             {
                 var (pOverlay, pRaw, _) = WriteMap(p.View, p.Map, $"{name}/{p.Perturbation}/{map.Method}{suffix}");
@@ -26,9 +27,43 @@ public sealed class RecordBuilder(bool overlays, bool rawMaps, Action<string, by
             }).ToList();
             explanations.Add(new ExplanationRecord(map.Method, map.Parameters, map.Target, overlay, raw, scaling,
                 map.Map.Min(), map.Map.Max(), map.Map.Sum(), millisecondsPerImage?.Invoke(map.Method) ?? 0,
-                map.Metrics.Count > 0 ? map.Metrics : null, perturbations.Count > 0 ? perturbations : null, Curves: map.Curves));
+                map.Metrics.Count > 0 ? map.Metrics : null, perturbations.Count > 0 ? perturbations : null, Curves: map.Curves, Heatmap: heatmap));
         }
-        return new ImageRecord(path, name, image.View.Width, image.View.Height, image.Top5[0], image.Top5, explanations, null);
+        string? input = null;
+        if (overlays)
+        {
+            input = $"{name}/input.png";
+            write(input, SkiaPixels.EncodePng(HeatmapRenderer.Enlarge(image.View, HeatmapRenderer.MinimumDisplaySize)));
+        }
+        return new ImageRecord(path, name, image.View.Width, image.View.Height, image.Top5[0], image.Top5, explanations, null, input);
+    }
+
+    /// <summary>
+    /// The comparisons of one image with the baseline model's maps (same order as the candidate's), with the baseline's map
+    /// and the difference (candidate − baseline, each divided by its largest |value|) drawn under <c>&lt;name&gt;/baseline/</c>
+    /// and <c>&lt;name&gt;/difference/</c>.
+    /// </summary>
+    public IReadOnlyList<ComparisonRecord> WithPictures(string name, SuiteImage candidate, SuiteImage baseline, IReadOnlyList<ComparisonRecord> comparisons) =>
+        comparisons.Select((comparison, m) =>
+        {
+            var (c, b) = (candidate.Maps[m], baseline.Maps[m]);
+            var suffix = c.TargetCount > 1 ? $".top{c.TargetRank + 1}-{FileNames.Sanitise(c.Target.Name)}" : "";
+            float cMax = c.Map.Max(MathF.Abs), bMax = b.Map.Max(MathF.Abs);
+            var difference = c.Map.Select((v, i) => (cMax > 0 ? v / cMax : 0) - (bMax > 0 ? b.Map[i] / bMax : 0)).ToArray();
+            return comparison with
+            {
+                BaselineHeatmap = WriteHeatmap(b.Map, baseline.View.Width, $"{name}/baseline/{c.Method}{suffix}"),
+                DifferenceHeatmap = WriteHeatmap(difference, candidate.View.Width, $"{name}/difference/{c.Method}{suffix}", signed: true),
+            };
+        }).ToList();
+
+    HeatmapFile? WriteHeatmap(float[] map, int width, string stem, bool signed = false)
+    {
+        if (!overlays) return null;
+        var scaling = signed ? HeatmapScaling.Symmetric : HeatmapRenderer.ChooseScaling(map);
+        write(stem + ".map.png", HeatmapRenderer.HeatmapPng(map, width, scaling));
+        var (low, high) = HeatmapRenderer.Range(map, scaling);
+        return new HeatmapFile(stem + ".map.png", low, high, scaling == HeatmapScaling.Symmetric);
     }
 
     (string? Overlay, string? Raw, string Scaling) WriteMap(RgbImage view, float[] map, string stem)

@@ -6,15 +6,18 @@ using XaiVision.Engine.Metrics;
 namespace XaiVision.Engine.Reports;
 
 /// <summary>
-/// <c>report.html</c>: one self-contained page (inline CSS and SVG charts; overlays linked relative to the page,
-/// so the folder can be opened from disk or served as is): summary and gates, per-method metric table with
-/// spread, every metric curve (mean with p10–p90 band), per-class breakdown, robustness, model comparison, best and
-/// worst images per metric (best by the metric's declared direction), and every per-image error. Metric names, curves
-/// and directions come from the report's <see cref="JobReport.Outputs"/> and <see cref="JobReport.Curves"/>; none is known here by name.
+/// <c>report.html</c>: one self-contained page (inline CSS and SVG, no scripts but a load counter; pictures linked relative
+/// to the page, so the folder opens from disk or from blob storage as is): summary and gates, metric table (direction of
+/// every metric stated), regression rows (baseline | candidate | difference per method) when a baseline ran, every metric
+/// curve as small multiples (one chart per method), per-class means, robustness, comparison figures, best and worst images
+/// per metric as tables (a row per image, a column per method, best by the metric's declared direction), every error, and
+/// a link to the image browser. Thumbnails are the heatmaps on their own (viridis unsigned, cool–warm signed) with the
+/// overlay on hover. Metric names, curves and directions come from <see cref="JobReport.Outputs"/> and
+/// <see cref="JobReport.Curves"/>; none is known here by name.
 /// </summary>
 public static class ReportHtml
 {
-    static readonly string[] Palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
+    const int RegressionRows = 8;
 
     public static string Build(JobReport report, IReadOnlyList<ImageRecord> records)
     {
@@ -24,27 +27,33 @@ public static class ReportHtml
         var names = Names(report, maps);
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>XaiVision audit report</title><style>")
-            .Append("body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}h1{margin-bottom:0}h2{border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:32px}")
-            .Append("table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}")
-            .Append("th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}")
-            .Append(".pass{color:#1a7f37;font-weight:bold}.fail{color:#c62828;font-weight:bold}.grid{display:flex;flex-wrap:wrap;gap:12px}.cell{text-align:center;font-size:12px}")
-            .Append(".cell img{width:128px;height:128px;image-rendering:pixelated;border:1px solid #ccc;display:block}")
-            .Append(".charts{display:flex;flex-wrap:wrap;gap:24px}svg{background:#fafafa;border:1px solid #ddd}")
+            .Append("body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1500px}h1{margin-bottom:0}")
+            .Append("h2{border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:32px}")
+            .Append("table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right;vertical-align:top}")
+            .Append("th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.pass{color:#1a7f37;font-weight:bold}.fail{color:#c62828;font-weight:bold}")
+            .Append("table.pictures td{text-align:center;font-size:12px}.map{position:relative;display:inline-block;width:128px;height:128px}")
+            .Append(".map img{width:128px;height:128px;image-rendering:pixelated;display:block;border:1px solid #ccc}")
+            .Append(".map img.over{position:absolute;top:0;left:0;display:none}.map:hover img.over{display:block}")
+            .Append(".charts{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0}figcaption{font-size:12px;max-width:300px}svg{background:#fafafa;border:1px solid #ddd}")
+            .Append(".dir{font-weight:normal;color:#555;font-size:11px}.legend{font-size:12px;color:#444}")
             .Append("</style></head><body>");
-        html.Append($"<h1>XaiVision audit report</h1><p>Model <b>{E(report.Model)}</b> · targets {E(report.Targets)} · " +
-            $"{report.Images} images, {report.FailedImages} failed · methods {E(string.Join(", ", methods))}</p>");
+        html.Append($"<h1>XaiVision audit report</h1><p>Model <b>{E(report.Model)}</b> · targets {E(report.Targets)} · ")
+            .Append($"{report.Images} images, {report.FailedImages} failed · methods {E(string.Join(", ", methods))} · ")
+            .Append("<a href=\"browser.html\">browse every image</a></p>");
         html.Append(report.Gates.Passed ? "<p class=\"pass\" id=\"verdict\">Gates passed</p>"
-            : "<p class=\"fail\" id=\"verdict\">Gates FAILED</p><ul>" + string.Concat(report.Gates.Failures.Select(f => $"<li>{E(f)}</li>")) + "</ul>");
+            : "<p class=\"fail\" id=\"verdict\">Gates FAILED</p><ul>" + string.Concat(report.Gates.Failures.Select(f => $"<li>FAILED: {E(f)}</li>")) + "</ul>");
 
-        MetricTable(html, maps, methods, names);
+        MetricTable(html, maps, methods, names, report.Outputs);
+        if (report.Comparison is not null) Regression(html, ok, methods);
         Curves(html, maps, methods, report.Curves ?? new Dictionary<string, CurveAxis>());
         PerClass(html, maps, methods, names);
-        if (report.Robustness.Count > 0) FigureTable(html, "Robustness (means per method and perturbation)",
-            report.Robustness.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value:F3}")));
+        if (report.Robustness.Count > 0)
+            FigureTable(html, "Robustness (means per method and perturbation)",
+                report.Robustness.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value:F3}")));
         if (report.Comparison is { } comparison)
             FigureTable(html, "Comparison with the baseline model (mean [95 % bootstrap interval])",
                 comparison.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value.Mean:F3} [{v.Value.Low:F3}, {v.Value.High:F3}]")));
-        BestWorst(html, ok, maps, methods, names, report.Outputs);
+        BestWorst(html, maps, methods, names, report.Outputs);
         html.Append("<h2>Errors</h2>");
         html.Append(report.Errors.Count == 0 ? "<p>None.</p>" : "<ul>" + string.Concat(report.Errors.Select(e => $"<li><code>{E(e.Image)}</code>: {E(e.Error)}</li>")) + "</ul>");
         // For automated checks: how many images loaded and how many charts drew.
@@ -66,13 +75,45 @@ public static class ReportHtml
     static string E(string s) => WebUtility.HtmlEncode(s);
     static string F(double v) => double.IsNaN(v) ? "–" : v.ToString("F3", CultureInfo.InvariantCulture);
 
+    static bool LowerIsBetter(IReadOnlyDictionary<string, MetricOutput>? outputs, string name) =>
+        outputs?.GetValueOrDefault(name)?.Direction == MetricDirection.LowerIsBetter;
+
+    static string Direction(IReadOnlyDictionary<string, MetricOutput>? outputs, string name) =>
+        outputs?.ContainsKey(name) != true ? "" : LowerIsBetter(outputs, name) ? "↓ lower is better" : "↑ higher is better";
+
     static double Quantile(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Round(q * (sorted.Count - 1))];
 
-    static void MetricTable(StringBuilder html, List<(ImageRecord Record, ExplanationRecord Explanation)> maps, IReadOnlyList<string> methods, List<string> names)
+    /// <summary>A heatmap thumbnail (the overlay on hover), labelled for screen readers with image, method and value.</summary>
+    static string Thumbnail(HeatmapFile? heatmap, string? overlay, string label)
+    {
+        if (heatmap is null && overlay is null) return "–";
+        var title = heatmap is null ? "" : $" title=\"{E(heatmap.Signed ? "cool–warm" : "viridis")} {F(heatmap.Low)} … {F(heatmap.High)}\"";
+        var main = heatmap?.Path ?? overlay!;
+        var hover = heatmap is not null && overlay is not null ? $"<img class=\"over\" src=\"{E(overlay)}\" alt=\"\">" : "";
+        return $"<span class=\"map\"{title}><img src=\"{E(main)}\" alt=\"{E(label)}\">{hover}</span>";
+    }
+
+    static string InputThumbnail(ImageRecord record) =>
+        record.Input is null ? E(Short(record.Name)) : $"<span class=\"map\"><img src=\"{E(record.Input)}\" alt=\"{E(Short(record.Name))}\"></span>";
+
+    static string Short(string name) => name.StartsWith("images/", StringComparison.Ordinal) ? name["images/".Length..] : name;
+
+    static void ColourLegend(StringBuilder html) =>
+        html.Append("<p class=\"legend\">Heatmaps on their own: <svg width=\"120\" height=\"10\"><defs><linearGradient id=\"vir\">")
+            .Append("<stop offset=\"0\" stop-color=\"#440154\"/><stop offset=\".5\" stop-color=\"#21918c\"/><stop offset=\"1\" stop-color=\"#fde725\"/>")
+            .Append("</linearGradient><linearGradient id=\"cw\"><stop offset=\"0\" stop-color=\"#3b4cc0\"/><stop offset=\".5\" stop-color=\"#dddddd\"/>")
+            .Append("<stop offset=\"1\" stop-color=\"#b40426\"/></linearGradient></defs><rect width=\"120\" height=\"10\" fill=\"url(#vir)\"/></svg> ")
+            .Append("unsigned maps, min → max (viridis); <svg width=\"120\" height=\"10\"><rect width=\"120\" height=\"10\" fill=\"url(#cw)\"/></svg> ")
+            .Append("signed maps, −q → 0 → +q with q the 98th percentile of |value| (cool–warm). Hover a map for the overlay on the image; ")
+            .Append("hover-text gives each map's range.</p>");
+
+    static void MetricTable(StringBuilder html, List<(ImageRecord Record, ExplanationRecord Explanation)> maps, IReadOnlyList<string> methods,
+        List<string> names, IReadOnlyDictionary<string, MetricOutput>? outputs)
     {
         html.Append("<h2>Metrics per method (mean · median · p10–p90)</h2>");
         if (names.Count == 0) { html.Append("<p>No metrics were asked for.</p>"); return; }
-        html.Append("<table id=\"metrics\"><tr><th>method</th>").Append(string.Concat(names.Select(n => $"<th>{E(n)}</th>"))).Append("</tr>");
+        html.Append("<table id=\"metrics\"><tr><th>method</th>")
+            .Append(string.Concat(names.Select(n => $"<th>{E(n)}<br><span class=\"dir\">{Direction(outputs, n)}</span></th>"))).Append("</tr>");
         foreach (var method in methods)
         {
             html.Append($"<tr><td>{E(method)}</td>");
@@ -80,51 +121,92 @@ public static class ReportHtml
             {
                 var values = maps.Where(m => m.Explanation.Method == method && m.Explanation.Metrics?.ContainsKey(name) == true)
                     .Select(m => m.Explanation.Metrics![name]).Order().ToList();
-                html.Append(values.Count == 0 ? "<td>–</td>" : $"<td>{F(values.Average())} · {F(Quantile(values, 0.5))} · {F(Quantile(values, 0.1))}–{F(Quantile(values, 0.9))}</td>");
+                html.Append(values.Count == 0 ? "<td>–</td>"
+                    : $"<td>{F(values.Average())} · {F(Quantile(values, 0.5))} · {F(Quantile(values, 0.1))}–{F(Quantile(values, 0.9))}</td>");
             }
             html.Append("</tr>");
         }
         html.Append("</table>");
     }
 
-    /// <summary>A line chart: one mean line per series with a p10–p90 band; x from 0 to 1.</summary>
-    static void Chart(StringBuilder html, string title, IReadOnlyList<(string Name, List<double[]> Curves)> series, double yMin = 0, double yMax = 1)
+    /// <summary>
+    /// The images whose prediction changed, then those whose attention drifted most (lowest mean Spearman between the two
+    /// models' maps): a row each with both predictions and the drift, and per method the baseline's map, the candidate's
+    /// and their difference (candidate − baseline, red where the candidate looks more).
+    /// </summary>
+    static void Regression(StringBuilder html, List<ImageRecord> ok, IReadOnlyList<string> methods)
     {
-        const int w = 360, h = 220, pad = 30;
+        var compared = ok.Where(r => r.Explanations.Any(e => e.Comparison is not null)).ToList();
+        if (compared.Count == 0) return;
+        double Drift(ImageRecord r) => r.Explanations.Where(e => e.Comparison is not null).Average(e => e.Comparison!.Spearman);
+        var changed = compared.Where(r => r.Explanations.Any(e => e.Comparison?.PredictionChanged == true)).OrderBy(Drift).ToList();
+        var drifted = compared.Except(changed).OrderBy(Drift).Take(RegressionRows).ToList();
+        html.Append($"<h2 id=\"regression\">Regression: baseline vs candidate ({changed.Count} prediction changes, then the {drifted.Count} largest drifts)</h2>");
+        ColourLegend(html);
+        html.Append("<table class=\"pictures\" id=\"regression-rows\"><tr><th>image</th><th>predictions and drift</th>");
+        foreach (var method in methods) html.Append($"<th colspan=\"3\">{E(method)}<br><span class=\"dir\">baseline · candidate · difference</span></th>");
+        html.Append("</tr>");
+        foreach (var record in changed.Concat(drifted))
+        {
+            var first = record.Explanations.First(e => e.Comparison is not null);
+            var baseline = first.Comparison!.BaselinePrediction;
+            var flag = first.Comparison.PredictionChanged ? "<b>prediction CHANGED</b><br>" : "";
+            html.Append($"<tr data-image=\"{E(record.Name)}\"><td>{InputThumbnail(record)}<br>{E(Short(record.Name))}</td>")
+                .Append($"<td style=\"text-align:left\">{flag}baseline → {E(baseline.Name)} ({baseline.Probability:P0})<br>")
+                .Append($"candidate → {E(record.Prediction!.Name)} ({record.Prediction.Probability:P0})<br>mean drift Spearman {F(Drift(record))}</td>");
+            foreach (var method in methods)
+            {
+                var e = record.Explanations.FirstOrDefault(x => x.Method == method && x.Comparison is not null);
+                if (e is null) { html.Append("<td colspan=\"3\">–</td>"); continue; }
+                var c = e.Comparison!;
+                var label = $"{Short(record.Name)} {method}";
+                html.Append($"<td>{Thumbnail(c.BaselineHeatmap, null, label + " baseline")}</td>")
+                    .Append($"<td>{Thumbnail(e.Heatmap, e.Overlay, label + " candidate")}</td>")
+                    .Append($"<td>{Thumbnail(c.DifferenceHeatmap, null, label + " difference")}<br>ρ {F(c.Spearman)} · shift {F(c.CentreShift)}</td>");
+            }
+            html.Append("</tr>");
+        }
+        html.Append("</table>");
+    }
+
+    /// <summary>A small line chart: the mean with a p10–p90 band; x from the first to the last point.</summary>
+    static void Chart(StringBuilder html, string title, List<double[]> curves, string colour, double yMin, double yMax)
+    {
+        const int w = 280, h = 170, pad = 30;
         html.Append($"<figure><figcaption>{E(title)}</figcaption><svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">");
         html.Append($"<line x1=\"{pad}\" y1=\"{h - pad}\" x2=\"{w - 5}\" y2=\"{h - pad}\" stroke=\"#888\"/><line x1=\"{pad}\" y1=\"5\" x2=\"{pad}\" y2=\"{h - pad}\" stroke=\"#888\"/>");
         html.Append($"<text x=\"2\" y=\"12\" font-size=\"10\">{F(yMax)}</text><text x=\"2\" y=\"{h - pad}\" font-size=\"10\">{F(yMin)}</text>");
-        string X(int i, int n) => (pad + (w - pad - 5) * (n <= 1 ? 0 : i / (double)(n - 1))).ToString("F1", CultureInfo.InvariantCulture);
+        int n = curves.Min(c => c.Length);
+        string X(int i) => (pad + (w - pad - 5) * (n <= 1 ? 0 : i / (double)(n - 1))).ToString("F1", CultureInfo.InvariantCulture);
         string Y(double v) => (h - pad - (h - pad - 5) * Math.Clamp((v - yMin) / (yMax - yMin), 0, 1)).ToString("F1", CultureInfo.InvariantCulture);
-        for (int s = 0; s < series.Count; s++)
-        {
-            var curves = series[s].Curves;
-            if (curves.Count == 0) continue;
-            int n = curves.Min(c => c.Length);
-            var colour = Palette[s % Palette.Length];
-            var columns = Enumerable.Range(0, n).Select(i => curves.Select(c => c[i]).Order().ToList()).ToList();
-            var upper = columns.Select((c, i) => $"{X(i, n)},{Y(Quantile(c, 0.9))}");
-            var lower = columns.Select((c, i) => $"{X(i, n)},{Y(Quantile(c, 0.1))}").Reverse();
-            html.Append($"<polygon points=\"{string.Join(' ', upper.Concat(lower))}\" fill=\"{colour}\" fill-opacity=\"0.15\" stroke=\"none\"/>");
-            html.Append($"<polyline points=\"{string.Join(' ', columns.Select((c, i) => $"{X(i, n)},{Y(c.Average())}"))}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>");
-            html.Append($"<text x=\"{w - 150}\" y=\"{16 + 13 * s}\" font-size=\"11\" fill=\"{colour}\">{E(series[s].Name)}</text>");
-        }
-        html.Append("</svg></figure>");
+        var columns = Enumerable.Range(0, n).Select(i => curves.Select(c => c[i]).Order().ToList()).ToList();
+        var upper = columns.Select((c, i) => $"{X(i)},{Y(Quantile(c, 0.9))}");
+        var lower = columns.Select((c, i) => $"{X(i)},{Y(Quantile(c, 0.1))}").Reverse();
+        html.Append($"<polygon points=\"{string.Join(' ', upper.Concat(lower))}\" fill=\"{colour}\" fill-opacity=\"0.18\" stroke=\"none\"/>");
+        html.Append($"<polyline points=\"{string.Join(' ', columns.Select((c, i) => $"{X(i)},{Y(c.Average())}"))}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>");
+        html.Append($"<text x=\"{pad + 4}\" y=\"{h - 8}\" font-size=\"10\">{curves.Count} images · mean, p10–p90</text></svg></figure>");
     }
+
+    static readonly string[] Palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
 
     static List<double[]> CurvesOf(IEnumerable<ExplanationRecord> explanations, string curve) =>
         explanations.Select(e => e.Curves?.GetValueOrDefault(curve)?.Points.ToArray()).OfType<double[]>().Where(c => c.Length > 0).ToList();
 
-    /// <summary>One chart per declared curve, one series per method.</summary>
+    /// <summary>Per declared curve, small multiples: one chart per method, side by side on the same axes.</summary>
     static void Curves(StringBuilder html, List<(ImageRecord Record, ExplanationRecord Explanation)> maps, IReadOnlyList<string> methods,
         IReadOnlyDictionary<string, CurveAxis> axes)
     {
-        var charts = axes.Select(axis => (axis, series: methods.Select(m => (m, CurvesOf(maps.Where(x => x.Explanation.Method == m).Select(x => x.Explanation), axis.Key))).ToList()))
-            .Where(c => c.series.Any(s => s.Item2.Count > 0)).ToList();
+        var charts = axes.Select(axis => (Axis: axis, Series: methods.Select((m, i) => (Method: m, Index: i,
+                Curves: CurvesOf(maps.Where(x => x.Explanation.Method == m).Select(x => x.Explanation), axis.Key))).Where(s => s.Curves.Count > 0).ToList()))
+            .Where(c => c.Series.Count > 0).ToList();
         if (charts.Count == 0) return;
-        html.Append("<h2>Metric curves (mean, p10–p90 band)</h2><div class=\"charts\">");
-        foreach (var (axis, series) in charts) Chart(html, axis.Value.Caption, series, axis.Value.Min, axis.Value.Max);
-        html.Append("</div>");
+        html.Append("<h2>Metric curves (one chart per method)</h2>");
+        foreach (var (axis, series) in charts)
+        {
+            html.Append($"<h3>{E(axis.Value.Caption)}</h3><div class=\"charts\">");
+            foreach (var (method, index, curves) in series) Chart(html, method, curves, Palette[index % Palette.Length], axis.Value.Min, axis.Value.Max);
+            html.Append("</div>");
+        }
     }
 
     static void PerClass(StringBuilder html, List<(ImageRecord Record, ExplanationRecord Explanation)> maps, IReadOnlyList<string> methods, List<string> allNames)
@@ -159,36 +241,44 @@ public static class ReportHtml
     }
 
     /// <summary>
-    /// Per metric (up to four), the three best and three worst images of the first method — best by the metric's declared
-    /// direction (a lower-is-better metric's best images have its lowest values) — with every method's overlay side by side.
+    /// Per metric (up to four), the three best and three worst images by the first method — best by the metric's declared
+    /// direction — as a table: a row per image, a column per method with its heatmap and value.
     /// </summary>
-    static void BestWorst(StringBuilder html, List<ImageRecord> ok, List<(ImageRecord Record, ExplanationRecord Explanation)> maps, IReadOnlyList<string> methods,
+    static void BestWorst(StringBuilder html, List<(ImageRecord Record, ExplanationRecord Explanation)> maps, IReadOnlyList<string> methods,
         List<string> allNames, IReadOnlyDictionary<string, MetricOutput>? outputs)
     {
         html.Append("<h2>Best and worst images</h2>");
-        if (methods.Count == 0 || ok.Count == 0) return;
+        if (methods.Count == 0 || maps.Count == 0) return;
+        ColourLegend(html);
         var first = methods[0];
         var names = allNames.Take(4).ToList();
         if (names.Count == 0) names = [""];
         foreach (var name in names)
         {
-            bool lowerIsBetter = outputs?.GetValueOrDefault(name)?.Direction == MetricDirection.LowerIsBetter;
+            bool lower = LowerIsBetter(outputs, name);
             var ranked = maps.Where(m => m.Explanation.Method == first && (name == "" || m.Explanation.Metrics?.ContainsKey(name) == true))
-                .OrderByDescending(m => (name == "" ? m.Record.Prediction!.Probability : m.Explanation.Metrics![name]) * (lowerIsBetter ? -1 : 1))
+                .OrderByDescending(m => (name == "" ? m.Record.Prediction!.Probability : m.Explanation.Metrics![name]) * (lower ? -1 : 1))
                 .Select(m => m.Record).Distinct().ToList();
-            var direction = name == "" ? "higher is better" : lowerIsBetter ? "lower is better" : "higher is better";
+            var direction = name == "" ? "↑ higher is better" : lower ? "↓ lower is better" : "↑ higher is better";
+            var metric = name == "" ? "confidence" : name;
+            html.Append($"<h3>{E(metric)} of {E(first)} ({direction})</h3><table class=\"pictures\"><tr><th>rank</th><th>image</th>")
+                .Append(string.Concat(methods.Select(m => $"<th>{E(m)}</th>"))).Append("</tr>");
             foreach (var (label, images) in new[] { ("best", ranked.Take(3).ToList()), ("worst", ranked.AsEnumerable().Reverse().Take(3).ToList()) })
             {
-                html.Append($"<h3 data-rank=\"{label}\" data-metric=\"{E(name)}\">{E(name == "" ? "confidence" : name)} of {E(first)} ({direction}) — {label}</h3><div class=\"grid\">");
+                html.Append($"<tr><td colspan=\"{methods.Count + 2}\" data-rank=\"{label}\" data-metric=\"{E(name)}\">{E(metric)} — {label}</td></tr>");
                 foreach (var record in images)
-                    foreach (var e in record.Explanations.Where(e => e.Overlay is not null))
+                {
+                    html.Append($"<tr data-image=\"{E(record.Name)}\"><td>{label}</td><td>{InputThumbnail(record)}<br>{E(Short(record.Name))}<br>→ {E(record.Prediction!.Name)}</td>");
+                    foreach (var method in methods)
                     {
-                        var value = name != "" && e.Metrics?.TryGetValue(name, out var v) == true ? F(v) : "";
-                        html.Append($"<div class=\"cell\" data-image=\"{E(record.Name)}\"><img src=\"{E(e.Overlay!)}\" alt=\"{E(record.Name)} {E(e.Method)}\"> " +
-                            $"{E(record.Name.Replace("images/", ""))}<br>{E(e.Method)} {value}<br>→ {E(record.Prediction!.Name)}</div>");
+                        var e = record.Explanations.FirstOrDefault(x => x.Method == method);
+                        var value = name != "" && e?.Metrics?.TryGetValue(name, out var v) == true ? F(v) : "";
+                        html.Append(e is null ? "<td>–</td>" : $"<td>{Thumbnail(e.Heatmap, e.Overlay, $"{Short(record.Name)} {method} {metric} {value}")}<br>{value}</td>");
                     }
-                html.Append("</div>");
+                    html.Append("</tr>");
+                }
             }
+            html.Append("</table>");
         }
     }
 }

@@ -10,7 +10,7 @@ namespace XaiVision.Worker.Cli;
 /// <summary>
 /// Runs <c>explain</c>'s images through the <see cref="ShardRunner"/> and writes what it always wrote — per-image folders with
 /// maps and <c>records.json</c>, and <c>summary.json</c> — plus the job's report files (<c>report.html</c>, <c>report.json</c>,
-/// <c>images.csv</c>), all from the one path's records.
+/// <c>images.csv</c>, <c>browser.html</c>), all from the one path's records.
 /// </summary>
 public static class ExplainOutputs
 {
@@ -37,6 +37,11 @@ public static class ExplainOutputs
             await File.WriteAllTextAsync(Path.Combine(outputDirectory, "report.json"), JsonSerializer.Serialize(outputs.Report, AuditJson.Options), ct);
             await File.WriteAllTextAsync(Path.Combine(outputDirectory, "report.html"), outputs.Html, ct);
             await File.WriteAllTextAsync(Path.Combine(outputDirectory, "images.csv"), outputs.Csv, ct);
+            foreach (var (relative, text) in outputs.Browser)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(outputDirectory, relative))!);
+                await File.WriteAllTextAsync(Path.Combine(outputDirectory, relative), text, ct);
+            }
         }
         return summary;
     }

@@ -82,10 +82,12 @@ public sealed class JobStore(IBlobStore store, IOptions<StorageOptions> storage)
 
     public Task<JobReport?> ReadReportAsync(string container, string prefix, CancellationToken ct) => ReadAsync<JobReport>(container, JobLayout.Report(prefix), ct);
 
-    /// <summary>Writes <c>images.csv</c> and <c>report.html</c>, then creates <c>report.json</c>; true when this call created it.</summary>
+    /// <summary>Writes <c>images.csv</c>, the image browser and <c>report.html</c>, then creates <c>report.json</c>; true when this call created it.</summary>
     public async Task<bool> TryCreateReportAsync(AuditJobSpec spec, AuditOutputs outputs, CancellationToken ct)
     {
         var container = spec.Output.Container;
+        foreach (var (relative, text) in outputs.Browser)
+            await store.WriteAsync(container, JobLayout.Artefact(spec, relative), Encoding.UTF8.GetBytes(text), relative.EndsWith(".html") ? "text/html" : "text/javascript", ct);
         await store.WriteAsync(container, JobLayout.Csv(spec), Encoding.UTF8.GetBytes(outputs.Csv), "text/csv", ct);
         await store.WriteAsync(container, JobLayout.Html(spec), Encoding.UTF8.GetBytes(outputs.Html), "text/html", ct);
         return await CreateAsync(container, JobLayout.Report(spec), outputs.Report, ct);

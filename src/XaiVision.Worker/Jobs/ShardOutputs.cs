@@ -10,7 +10,7 @@ namespace XaiVision.Worker.Jobs;
 public sealed class ShardOutputs(IArtefactSink sink, bool overlays, bool rawMaps, bool timings)
 {
     public async Task<List<ImageRecord>> WriteAsync(IReadOnlyList<ShardInputs.ReadyImage> images, SuiteBatch result,
-        List<IReadOnlyList<ComparisonRecord>>? comparisons, CancellationToken ct)
+        SuiteExecution.Comparison? comparison, CancellationToken ct)
     {
         var artefacts = new List<(string Name, byte[] Bytes)>();
         var builder = new RecordBuilder(overlays, rawMaps, (relative, bytes) => artefacts.Add((relative, bytes)));
@@ -19,8 +19,11 @@ public sealed class ShardOutputs(IArtefactSink sink, bool overlays, bool rawMaps
         for (int i = 0; i < images.Count; i++)
         {
             var record = builder.Build(images[i].Image.Source, images[i].Image.Name, result.Images[i], milliseconds);
-            if (comparisons is not null)
-                record = record with { Explanations = record.Explanations.Select((e, m) => e with { Comparison = comparisons[i][m] }).ToList() };
+            if (comparison is not null)
+            {
+                var compared = builder.WithPictures(images[i].Image.Name, result.Images[i], comparison.Baseline.Images[i], comparison.Records[i]);
+                record = record with { Explanations = record.Explanations.Select((e, m) => e with { Comparison = compared[m] }).ToList() };
+            }
             records.Add(record);
         }
         foreach (var (name, bytes) in artefacts) await sink.WriteAsync(name, bytes, ct);

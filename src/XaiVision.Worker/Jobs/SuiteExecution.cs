@@ -49,12 +49,15 @@ public sealed class SuiteExecution(MemoryBudget? memory, ILogger log)
     }
 
     /// <summary>The baseline explains the same images for the candidate's classes (no perturbations), then each map is compared.</summary>
-    public async Task<List<IReadOnlyList<ComparisonRecord>>> CompareAsync(LoadedModel baseline, SuiteSpec suite, IReadOnlyList<ShardInputs.ReadyImage> images,
+    public async Task<Comparison> CompareAsync(LoadedModel baseline, SuiteSpec suite, IReadOnlyList<ShardInputs.ReadyImage> images,
         SuiteBatch candidate, TimeSpan budget, CancellationToken ct)
     {
         var classes = candidate.Images.Select(i => (int?)(int)i.Maps[0].Target.Index).ToList();
         var spec = suite with { Target = TargetSelection.Parse("label"), Perturbations = [] };
         var reference = await RunAsync(baseline, spec, images, classes, budget, ct);
-        return candidate.Images.Zip(reference.Images, ModelComparison.Compare).ToList();
+        return new Comparison(candidate.Images.Zip(reference.Images, ModelComparison.Compare).ToList(), reference);
     }
+
+    /// <summary>Per image, its comparisons per map; and the baseline's own results (its maps, for the pictures).</summary>
+    public sealed record Comparison(List<IReadOnlyList<ComparisonRecord>> Records, SuiteBatch Baseline);
 }

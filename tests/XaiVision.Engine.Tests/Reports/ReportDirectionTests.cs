@@ -20,7 +20,9 @@ public class ReportDirectionTests
     {
         var start = html.IndexOf($"data-rank=\"{rank}\" data-metric=\"{metric}\"", StringComparison.Ordinal);
         Assert.True(start >= 0, $"no {rank} section for {metric}");
-        var section = html[start..html.IndexOf("</div></", start, StringComparison.Ordinal)];
+        var next = html.IndexOf("data-rank=", start + 10, StringComparison.Ordinal);
+        var end = html.IndexOf("</table>", start, StringComparison.Ordinal);
+        var section = html[start..(next >= 0 && next < end ? next : end)];
         return Regex.Matches(section, "data-image=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
     }
 
@@ -38,7 +40,7 @@ public class ReportDirectionTests
         Assert.Equal(["img7", "img6", "img5"], Listed(outputs.Html, "deletion", "worst"));
         Assert.Equal(["img7", "img6", "img5"], Listed(outputs.Html, "insertion", "best"));
         Assert.Equal(["img0", "img1", "img2"], Listed(outputs.Html, "insertion", "worst"));
-        Assert.Contains("deletion of saliency (lower is better)", outputs.Html);
+        Assert.Contains("deletion of saliency (↓ lower is better)", outputs.Html);
         // The curve is drawn from the metric's declaration (caption and range), not from a name the page knows.
         Assert.Contains(metrics[0].Curves["deletion"].Caption, outputs.Html);
     }
