@@ -17,7 +17,7 @@ namespace XaiVision.Engine.Reports;
 /// </summary>
 public static class ReportHtml
 {
-    const int RegressionRows = 8;
+    const int RegressionRows = 8, ChangedRows = 20;
 
     public static string Build(JobReport report, IReadOnlyList<ImageRecord> records)
     {
@@ -139,9 +139,12 @@ public static class ReportHtml
         var compared = ok.Where(r => r.Explanations.Any(e => e.Comparison is not null)).ToList();
         if (compared.Count == 0) return;
         double Drift(ImageRecord r) => r.Explanations.Where(e => e.Comparison is not null).Average(e => e.Comparison!.Spearman);
-        var changed = compared.Where(r => r.Explanations.Any(e => e.Comparison?.PredictionChanged == true)).OrderBy(Drift).ToList();
-        var drifted = compared.Except(changed).OrderBy(Drift).Take(RegressionRows).ToList();
-        html.Append($"<h2 id=\"regression\">Regression: baseline vs candidate ({changed.Count} prediction changes, then the {drifted.Count} largest drifts)</h2>");
+        var allChanged = compared.Where(r => r.Explanations.Any(e => e.Comparison?.PredictionChanged == true)).OrderBy(Drift).ToList();
+        var changed = allChanged.Take(ChangedRows).ToList();
+        var drifted = compared.Except(allChanged).OrderBy(Drift).Take(RegressionRows).ToList();
+        html.Append($"<h2 id=\"regression\">Regression: baseline vs candidate ({allChanged.Count} prediction changes")
+            .Append(allChanged.Count > changed.Count ? $", the {changed.Count} that drifted most shown, every one in the <a href=\"browser.html\">browser</a>" : "")
+            .Append($"; then the {drifted.Count} largest drifts)</h2>");
         ColourLegend(html);
         html.Append("<table class=\"pictures\" id=\"regression-rows\"><tr><th>image</th><th>predictions and drift</th>");
         foreach (var method in methods) html.Append($"<th colspan=\"3\">{E(method)}<br><span class=\"dir\">baseline · candidate · difference</span></th>");

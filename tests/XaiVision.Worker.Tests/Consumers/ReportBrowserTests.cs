@@ -2,6 +2,11 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using MassTransit.Testing;
 using XaiVision.Contracts;
+using XaiVision.Engine.Metrics;
+using XaiVision.Engine.Reports;
+using XaiVision.Engine.Suites;
+using XaiVision.Worker.Jobs;
+using Xunit.Abstractions;
 
 namespace XaiVision.Worker.Tests.Consumers;
 
@@ -9,7 +14,7 @@ namespace XaiVision.Worker.Tests.Consumers;
 /// Opens report.html from disk in Debian's headless Chromium: every image must load and every chart must draw
 /// (the page records both on its body once loaded), and a full-page screenshot is taken (scripts/test.sh installs chromium).
 /// </summary>
-public class ReportBrowserTests
+public class ReportBrowserTests(ITestOutputHelper log)
 {
     static string Chromium() =>
         new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
@@ -50,5 +55,74 @@ public class ReportBrowserTests
         var screenshot = Path.Combine(root, "report.png");
         RunChromium("--window-size=1400,2400", $"--screenshot={screenshot}", new Uri(page).AbsoluteUri);
         Assert.True(new FileInfo(screenshot).Length > 50_000, "the screenshot is (nearly) blank");
+    }
+
+    static (string Dom, Dictionary<string, string> Body) Open(string page, string hash = "")
+    {
+        var dom = RunChromium("--dump-dom", new Uri(page).AbsoluteUri + hash);
+        var body = Regex.Match(dom, "<body[^>]*>").Value;
+        return (dom, Regex.Matches(body, "data-([a-z-]+)=\"([^\"]*)\"").ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value));
+    }
+
+    /// <summary>The shortcut model against the clean one: the regression rows show baseline, candidate and difference maps.</summary>
+    [Fact]
+    public async Task Regression_report_shows_baseline_candidate_and_difference_for_the_changed_images()
+    {
+        var (provider, harness, _, root) = await WorkerTestServices.StartSeededAsync("regression-report");
+        await using var _ = provider;
+        var spec = DemoJob.RegressionSpec("regression-report");
+        await harness.Bus.Publish(new SubmitAuditJob(Guid.NewGuid(), spec));
+        await WorkerTestServices.Until(() => harness.Published.Select<AuditJobCompleted>().Any(), "the job to complete");
+
+        var page = Path.Combine(root, "audits", "regression-report", "report.html");
+        var (dom, body) = Open(page);
+        Assert.Equal(body["images-total"], body["images-loaded"]);
+        var rows = Regex.Match(dom, "<table class=\"pictures\" id=\"regression-rows\">(.*?)</table>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("prediction CHANGED", rows);
+        foreach (var kind in new[] { "baseline", "candidate", "difference" })
+            Assert.Matches($"alt=\"[^\"]+ lrp-composite {kind}\"", rows);
+        Assert.Contains("/baseline/lrp-composite.map.png", rows);
+        Assert.Contains("/difference/lrp-composite.map.png", rows);
+        var screenshot = Path.Combine(root, "regression-report.png");
+        RunChromium("--window-size=1400,2400", $"--screenshot={screenshot}", new Uri(page).AbsoluteUri);
+        log.WriteLine($"screenshot {screenshot}: {new FileInfo(screenshot).Length:N0} bytes; report.html {new FileInfo(page).Length:N0} bytes");
+        Assert.True(new FileInfo(screenshot).Length > 50_000, "the screenshot is (nearly) blank");
+    }
+
+    /// <summary>
+    /// The image browser on 10,000 rows (5,000 images × 2 methods, generated): it loads every chunk, filters by class, sorts by a
+    /// metric in its declared direction and opens an image — driven by the page's own controls (<c>#selftest</c>).
+    /// </summary>
+    [Fact]
+    public void Image_browser_pages_filters_sorts_and_opens_at_ten_thousand_rows()
+    {
+        var classes = new[] { "circle", "square", "star" };
+        var random = new Random(7);
+        var records = Enumerable.Range(0, 5000).Select(i =>
+        {
+            var prediction = new ClassScore(i % 3, classes[i % 3], 1, (float)random.NextDouble());
+            var explanations = new[] { "grad-cam", "lrp-composite" }.Select(m => new ExplanationRecord(m, new Dictionary<string, string>(), prediction,
+                $"images/{i:D5}/{m}.png", null, "min-max", 0, 1, 1, 0,
+                new Dictionary<string, double> { ["deletion"] = random.NextDouble(), ["insertion"] = random.NextDouble() },
+                Heatmap: new HeatmapFile($"images/{i:D5}/{m}.map.png", 0, 1, false))).ToList();
+            return new ImageRecord($"photos/{i:D5}.png", $"images/{i:D5}", 64, 64, prediction, [prediction], explanations, null, $"images/{i:D5}/input.png");
+        }).ToList();
+        var report = ReportBuilder.Build(new ReportRequest("synthetic", "predicted", 1, [], MetricCatalog.CreateList("deletion,insertion")), records);
+        var directory = Directory.CreateTempSubdirectory("xaivision-browser-").FullName;
+        foreach (var (relative, text) in ImageBrowser.Build(report, records))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(directory, relative))!);
+            File.WriteAllText(Path.Combine(directory, relative), text);
+        }
+        var page = Path.Combine(directory, "browser.html");
+        var (_, body) = Open(page, "#selftest");
+        log.WriteLine($"10,000 rows: first render {body.GetValueOrDefault("first-render-ms")} ms, all loaded {body.GetValueOrDefault("loaded-ms")} ms, "
+            + $"filter + sort {body.GetValueOrDefault("filter-sort-ms")} ms (headless Chromium, virtual time); page {new FileInfo(page).Length:N0} bytes, "
+            + $"rows {Directory.EnumerateFiles(Path.Combine(directory, "browser")).Sum(f => new FileInfo(f).Length):N0} bytes; "
+            + $"report.html for the same records {ReportHtml.Build(report, records).Length:N0} bytes");
+        Assert.Equal("passed", body.GetValueOrDefault("selftest"));
+        Assert.Equal("10000", body["rows"]);
+        Assert.Equal(((5000 + 2) / 3 * 2).ToString(), body["shown"]); // the circles (first class), both methods
+        Assert.StartsWith("images/", body["opened"]);
     }
 }
