@@ -10,7 +10,7 @@ namespace XaiVision.Engine.Explainers;
 /// The layer output is detached and marked as requiring grad inside a forward hook, so autograd
 /// records only the network above the layer (parameters are frozen and the input needs no grad).
 /// </summary>
-public abstract class CamExplainer : IExplainer
+public abstract class CamExplainer : ILayerGradientMethod
 {
     readonly string? _layer;
 
@@ -48,6 +48,16 @@ public abstract class CamExplainer : IExplainer
     /// <summary>Combines activations and gradients [N,K,h,w] into a map [N,h,w].</summary>
     protected abstract Tensor Combine(Tensor activations, Tensor gradients);
 
+    public string LayerOn(ExplainableModel model) => _layer ?? model.Architecture.DefaultCamLayer;
+
+    public Tensor FromLayer(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var (a, g) = (activations, gradients);
+        if (model.Architecture.TokensToMap is { } toMap) (a, g) = (toMap(a), toMap(g)); // tokens → [N, C, h, w] (ViT)
+        return Upsample(Combine(a, g), images).MoveToOuterDisposeScope();
+    }
+
     public Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed)
     {
         if (model.Network is TorchScriptNetwork script) return ExplainScript(model, script, images, targets);
@@ -67,9 +77,7 @@ public abstract class CamExplainer : IExplainer
             var logits = model.Forward(images);
             if (activations is null) throw new XaiVisionException($"Layer '{_layer ?? model.Architecture.DefaultCamLayer}' was not used by the forward pass.");
             var gradients = autograd.grad([TargetScores.Sum(logits, targets)], [activations])[0];
-            var (a, g) = (activations.detach(), gradients);
-            if (model.Architecture.TokensToMap is { } toMap) (a, g) = (toMap(a), toMap(g)); // tokens → [N, C, h, w] (ViT)
-            return Upsample(Combine(a, g), images).MoveToOuterDisposeScope();
+            return FromLayer(model, activations.detach(), gradients, images).MoveToOuterDisposeScope();
         }
         finally
         {

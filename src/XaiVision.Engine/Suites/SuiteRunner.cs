@@ -12,8 +12,9 @@ namespace XaiVision.Engine.Suites;
 /// one batched explanation of every (image, target) row; every metric on those maps; every
 /// perturbation applied once (or once per explainer when it depends on the maps) with one forward
 /// pass for the new predictions and one batched explanation of the perturbed images, warped back to
-/// the original frame and compared. Deterministic for a given seed. Stage timings are returned
-/// (keys <c>predict</c>, <c>explain:&lt;method&gt;</c>, <c>metric:&lt;name&gt;</c>, <c>perturb:&lt;name&gt;</c>).
+/// the original frame and compared. Deterministic for a given seed. Methods that read a layer's or the input's gradient share
+/// one forward (which is also the prediction) and one backward (<see cref="SharedPass"/>). Stage timings are returned
+/// (keys <c>predict</c> or <c>shared-pass</c>, <c>explain:&lt;method&gt;</c>, <c>metric:&lt;name&gt;</c>, <c>perturb:&lt;name&gt;</c>).
 /// </summary>
 public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
 {
@@ -24,13 +25,21 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
         _stages.Clear();
         using var scope = NewDisposeScope();
         var input = Time("predict", () => ImagePreparer.ToBatch(views, model.Preprocessing).to(model.Device));
-        Tensor logits, probabilities;
-        using (no_grad())
+        Tensor logits;
+        long[][] targets;
+        IReadOnlyDictionary<Explainers.IExplainer, Tensor>? fromSharedPass = null;
+        if (SharedPass.Applies(model, spec.Explainers))
         {
-            logits = Time("predict", () => model.Forward(input).cpu());
-            probabilities = logits.softmax(1);
+            // The prediction and every CAM / input-gradient method from one forward and one backward per target rank.
+            var pass = Time("shared-pass", () => SharedPass.Run(model, input, spec.Explainers, l => spec.Target.Choose(l, labels)));
+            (logits, targets, fromSharedPass) = (pass.Logits.cpu(), pass.Targets, pass.Maps);
         }
-        var targets = spec.Target.Choose(logits, labels);
+        else
+        {
+            using (no_grad()) logits = Time("predict", () => model.Forward(input).cpu());
+            targets = spec.Target.Choose(logits, labels);
+        }
+        var probabilities = logits.softmax(1);
         var rows = targets.SelectMany((classes, image) => classes.Select((c, rank) => (Image: image, Class: c, Rank: rank))).ToList();
         var rowImage = tensor(rows.Select(r => (long)r.Image).ToArray(), device: model.Device);
         var rowInput = rows.Count == views.Count ? input : input.index_select(0, rowImage);
@@ -44,7 +53,8 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
         var maps = rows.Select(_ => new List<SuiteMap>()).ToArray();
         foreach (var explainer in spec.Explainers)
         {
-            var map = Time($"explain:{explainer.Name}", () => explainer.Explain(model, rowInput, rowTargets, spec.Seed).to(ScalarType.Float32));
+            var map = fromSharedPass is not null && fromSharedPass.TryGetValue(explainer, out var fromPass) ? fromPass
+                : Time($"explain:{explainer.Name}", () => explainer.Explain(model, rowInput, rowTargets, spec.Seed).to(ScalarType.Float32));
             var hostMaps = Rows(map);
             var metricValues = rows.Select(_ => new Dictionary<string, double>()).ToArray();
             var metricCurves = rows.Select(_ => new Dictionary<string, MetricCurve>()).ToArray();

@@ -1,3 +1,4 @@
+using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Suites;
 using XaiVision.Engine.Tests.Support;
 using static TorchSharp.torch;
@@ -30,6 +31,23 @@ public class ResourceTests
             Assert.False(p.requires_grad);
             Assert.True(p.grad is null);
         });
+    }
+
+    [Fact]
+    public void The_shared_pass_leaks_no_tensors()
+    {
+        using var model = TinyNets.RandomDemo();
+        using var x = randn(2, 3, 64, 64);
+        var explainers = ExplainerCatalog.CreateList("grad-cam,grad-cam++,layer-cam,saliency,input-x-gradient");
+        var selection = TargetSelection.Parse("top-k:2");
+        void Run()
+        {
+            var pass = SharedPass.Run(model, x, explainers, logits => selection.Choose(logits));
+            pass.Logits.Dispose();
+            foreach (var map in pass.Maps.Values) map.Dispose();
+        }
+        Run(); // warm-up
+        Assert.Equal(0, Leaked(Run));
     }
 
     /// <summary>Live tensors gained over 10 runs of <paramref name="run"/>.</summary>

@@ -1,0 +1,93 @@
+using XaiVision.Engine.Explainers;
+using XaiVision.Engine.Models;
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Suites;
+
+/// <summary>
+/// One forward for the prediction and every method that reads a layer's gradient (<see cref="ILayerGradientMethod"/>: the
+/// CAM family) or the input gradient (<see cref="IInputGradientMethod"/>: saliency, input × gradient), and one backward per
+/// target rank that yields all those gradients at once (<c>autograd.grad</c> with every CAM layer's output and the input
+/// as sources). Grad-CAM, Grad-CAM++, LayerCAM, saliency and input × gradient thus cost one forward and one backward
+/// together instead of five of each plus a prediction forward. Each method still combines its own inputs (its one
+/// overridden step); the maps equal the methods' own <see cref="IExplainer.Explain"/> (tests).
+/// Without input-gradient methods the graph starts at the lowest hooked layer (its output is made a leaf), as a CAM
+/// method alone does. Targets are chosen from the shared forward's logits; with several per image (top-k) each rank is
+/// one more backward through the same graph.
+/// </summary>
+public static class SharedPass
+{
+    /// <summary>The logits, the chosen targets per image, and per shared method its maps in rows (image-major, rank-minor).</summary>
+    public sealed record Result(Tensor Logits, long[][] Targets, IReadOnlyDictionary<IExplainer, Tensor> Maps);
+
+    public static bool Applies(ExplainableModel model, IEnumerable<IExplainer> explainers) =>
+        model.Network is not TorchScriptNetwork && explainers.Any(e => e is ILayerGradientMethod or IInputGradientMethod);
+
+    public static Result Run(ExplainableModel model, Tensor images, IReadOnlyList<IExplainer> explainers, Func<Tensor, long[][]> chooseTargets)
+    {
+        using var scope = NewDisposeScope();
+        var layerMethods = explainers.OfType<ILayerGradientMethod>().ToList();
+        var inputMethods = explainers.OfType<IInputGradientMethod>().ToList();
+        var layers = layerMethods.Select(m => m.LayerOn(model)).Distinct().ToList();
+        var captured = new Dictionary<string, Tensor>();
+        bool graphStarted = inputMethods.Count > 0;
+        var hooks = layers.Select(name => model.FeatureMapLayer(name).register_forward_hook((_, _, output) =>
+        {
+            // The lowest hooked layer starts the graph when the input need not; the others stay in it. Sequential disposes
+            // what flows through it: keep our own handle, pass on an alias.
+            var kept = graphStarted ? output.alias() : output.detach().requires_grad_(true);
+            graphStarted = true;
+            if (captured.Remove(name, out var previous)) previous.Dispose();
+            captured[name] = kept.DetachFromDisposeScope();
+            return kept.alias();
+        })).ToList();
+        try
+        {
+            using var grad = enable_grad();
+            var x = inputMethods.Count > 0 ? images.detach().requires_grad_(true) : images;
+            var logits = model.Forward(x);
+            foreach (var name in layers)
+                if (!captured.ContainsKey(name)) throw new XaiVisionException($"Layer '{name}' was not used by the forward pass.");
+            var targets = chooseTargets(logits.detach());
+            var sources = layers.Select(n => captured[n]).Concat(inputMethods.Count > 0 ? [x] : []).ToList();
+            int ranks = targets.Max(t => t.Length);
+            var parts = new Dictionary<IExplainer, List<Tensor>>();
+            var order = new List<(int Image, int Rank, int Part)>(); // where each (image, rank) row sits in the parts
+            for (int rank = 0, offset = 0; rank < ranks; rank++)
+            {
+                var rows = Enumerable.Range(0, targets.Length).Where(i => targets[i].Length > rank).ToArray();
+                var index = tensor(rows.Select(i => (long)i).ToArray(), device: images.device);
+                var classes = tensor(rows.Select(i => targets[i][rank]).ToArray(), device: images.device);
+                bool all = rows.Length == targets.Length;
+                var score = (all ? logits : logits.index_select(0, index)).gather(1, classes.unsqueeze(1)).sum();
+                var gradients = autograd.grad([score], sources, retain_graph: rank < ranks - 1);
+                Tensor Rows(Tensor t) => all ? t : t.index_select(0, index);
+                var rowImages = Rows(images);
+                for (int l = 0; l < layers.Count; l++)
+                    foreach (var method in layerMethods.Where(m => m.LayerOn(model) == layers[l]))
+                        Add(parts, method, method.FromLayer(model, Rows(captured[layers[l]].detach()), Rows(gradients[l]), rowImages));
+                foreach (var method in inputMethods) Add(parts, method, method.FromInputGradient(rowImages, Rows(gradients[^1])));
+                order.AddRange(rows.Select((image, k) => (image, rank, offset + k)));
+                offset += rows.Length;
+            }
+            var rowOrder = tensor(order.OrderBy(o => o.Image).ThenBy(o => o.Rank).Select(o => (long)o.Part).ToArray(), device: images.device);
+            var maps = parts.ToDictionary(kv => kv.Key, kv =>
+            {
+                var all = kv.Value.Count == 1 ? kv.Value[0] : cat(kv.Value, 0);
+                return (ranks == 1 ? all : all.index_select(0, rowOrder)).to(ScalarType.Float32).MoveToOuterDisposeScope();
+            });
+            return new Result(logits.detach().MoveToOuterDisposeScope(), targets, maps);
+        }
+        finally
+        {
+            foreach (var hook in hooks) hook.remove();
+            foreach (var kept in captured.Values) kept.Dispose();
+        }
+    }
+
+    static void Add(Dictionary<IExplainer, List<Tensor>> parts, IExplainer method, Tensor map)
+    {
+        if (!parts.TryGetValue(method, out var list)) parts[method] = list = [];
+        list.Add(map);
+    }
+}
