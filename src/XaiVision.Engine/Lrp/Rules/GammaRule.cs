@@ -24,8 +24,14 @@ public sealed class GammaRule(double gamma) : ILrpRule
         var (w, b) = (layer.Weight, layer.Bias);
         var (favourPositive, favourNegative) = (w + gamma * w.clamp(min: 0), w + gamma * w.clamp(max: 0));
         var (ap, an) = (call.Input.clamp(min: 0), call.Input.clamp(max: 0));
-        var zPositive = layer.Apply(ap, favourPositive, b is null ? null : b + gamma * b.clamp(min: 0)) + layer.Apply(an, favourNegative, null);
-        var zNegative = layer.Apply(ap, favourNegative, b is null ? null : b + gamma * b.clamp(max: 0)) + layer.Apply(an, favourPositive, null);
+        var zPositive = layer.Apply(ap, favourPositive, b is null ? null : b + gamma * b.clamp(min: 0));
+        var zNegative = layer.Apply(ap, favourNegative, b is null ? null : b + gamma * b.clamp(max: 0));
+        // After a ReLU the input has no negative part: its two convolutions would add exact zeros (half the rule's cost).
+        if (call.Input.lt(0).any().item<bool>())
+        {
+            zPositive = zPositive + layer.Apply(an, favourNegative, null);
+            zNegative = zNegative + layer.Apply(an, favourPositive, null);
+        }
         var y = call.Output;
         var (isPositive, isNegative) = (y.gt(0).to_type(y.dtype).detach(), y.lt(0).to_type(y.dtype).detach());
         // value: y where y ≠ 0 (0 where y = 0); gradient: each output's relevance through its own z
