@@ -31,7 +31,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
         if (SharedPass.Applies(model, spec.Explainers))
         {
             // The prediction and every CAM / input-gradient method from one forward and one backward per target rank.
-            var pass = Time("shared-pass", () => SharedPass.Run(model, input, spec.Explainers, l => spec.Target.Choose(l, labels)));
+            var pass = Time(StageTimes.SharedPass, () => SharedPass.Run(model, input, spec.Explainers, l => spec.Target.Choose(l, labels)));
             (logits, targets, fromSharedPass) = (pass.Logits.cpu(), pass.Targets, pass.Maps);
         }
         else

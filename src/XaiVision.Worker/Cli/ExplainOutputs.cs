@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Reports;
+using XaiVision.Engine.Suites;
 using XaiVision.Worker.Jobs;
 
 namespace XaiVision.Worker.Cli;
@@ -28,7 +29,7 @@ public static class ExplainOutputs
         double PerImage(double ms) => explained == 0 ? 0 : ms / explained;
         var methods = work.Suite.Explainers.Select(e => e.Name).ToList();
         var summary = new ExplainSummary(model.Description, model.Device.ToString(), work.Suite.Target.ToString(), work.Limits.BatchSize, work.Suite.Seed,
-            methods, result.Records, methods.ToDictionary(m => m, m => PerImage(result.StageMilliseconds.GetValueOrDefault($"explain:{m}"))),
+            methods, result.Records, methods.ToDictionary(m => m, m => PerImage(StageTimes.ForMethod(result.StageMilliseconds, m, methods))),
             watch.Elapsed.TotalSeconds, result.StageMilliseconds.ToDictionary(kv => kv.Key, kv => PerImage(kv.Value)));
         await File.WriteAllTextAsync(Path.Combine(outputDirectory, "summary.json"), JsonSerializer.Serialize(summary, AuditJson.Options), ct);
         if (explained > 0)

@@ -25,7 +25,9 @@ public static class SummaryPrinter
             Console.WriteLine($"  {image.Name,-24} → {p.Name} ({p.Probability:P1}){mark}");
         }
         if (known > 0) Console.WriteLine($"accuracy on labelled images: {correct}/{known} = {(double)correct / known:P1}");
-        Console.WriteLine("ms per image: " + string.Join(", ", summary.MillisecondsPerImageByMethod.Select(kv => $"{kv.Key} {kv.Value:F1}")));
+        Console.WriteLine("ms per image: " + string.Join(", ", summary.MillisecondsPerImageByMethod.Select(kv => $"{kv.Key} {kv.Value:F1}"))
+            + (summary.MillisecondsPerImageByStage?.ContainsKey(Engine.Suites.StageTimes.SharedPass) == true
+                ? " (methods that share one forward and backward show an even share of it)" : ""));
         PrintTable("metrics (means)", summary.MetricMeansByMethod);
         PrintTable("robustness (means over images)", summary.RobustnessByMethod);
         if (summary.MillisecondsPerImageByStage is { Count: > 0 } stages)

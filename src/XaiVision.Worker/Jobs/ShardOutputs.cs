@@ -14,7 +14,8 @@ public sealed class ShardOutputs(IArtefactSink sink, bool overlays, bool rawMaps
     {
         var artefacts = new List<(string Name, byte[] Bytes)>();
         var builder = new RecordBuilder(overlays, rawMaps, (relative, bytes) => artefacts.Add((relative, bytes)));
-        Func<string, double>? milliseconds = timings ? method => result.StageMilliseconds.GetValueOrDefault($"explain:{method}") / images.Count : null;
+        var methods = result.Images.SelectMany(i => i.Maps).Select(m => m.Method).Distinct().ToList();
+        Func<string, double>? milliseconds = timings ? method => StageTimes.ForMethod(result.StageMilliseconds, method, methods) / images.Count : null;
         var records = new List<ImageRecord>();
         for (int i = 0; i < images.Count; i++)
         {
