@@ -1,3 +1,4 @@
+using XaiVision.Engine.Explainers;
 using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Metrics;
@@ -14,7 +15,12 @@ public sealed class FaithfulnessCorrelation(int subsets, double fraction, int ma
     public string Category => "faithfulness";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.HigherIsBetter };
 
-    public IReadOnlyList<MetricResult> Evaluate(MetricContext c)
+    public bool SharesAcrossMethods => true;
+
+    public IReadOnlyList<MetricResult> Evaluate(MetricContext c) => EvaluateMany(c, [(c.Explainer, c.Maps)])[0];
+
+    /// <summary>The subsets are seeded and the same for every method: their forwards run once, every method's sums against them.</summary>
+    public IReadOnlyList<IReadOnlyList<MetricResult>> EvaluateMany(MetricContext c, IReadOnlyList<(IExplainer Explainer, Tensor Maps)> maps)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -24,7 +30,6 @@ public sealed class FaithfulnessCorrelation(int subsets, double fraction, int ma
         // subset masks [n, subsets, pixels]: the first `size` of a random permutation per subset
         var keys = SeededNoise.Uniform(c.Seed, n, [subsets, pixels], images.device);
         var chosen = keys.argsort(dim: 2).argsort(dim: 2).lt(size);
-        var relevanceSums = (c.Maps.reshape(n, 1, pixels) * chosen).sum(2).cpu().to(ScalarType.Float64);
         var original = c.Model.Forward(images).softmax(1).gather(1, c.Targets.view(-1, 1)).view(n);
 
         var probabilities = ChunkedScores.Run(c.Model, n * subsets, maxBatch, images.device, row =>
@@ -35,10 +40,13 @@ public sealed class FaithfulnessCorrelation(int subsets, double fraction, int ma
         }, probability: true);
         var drops = original.repeat_interleave(subsets) - probabilities;
         var d = drops.cpu().to(ScalarType.Float64).data<double>().ToArray();
-        var r = relevanceSums.data<double>().ToArray();
-        return Enumerable.Range(0, (int)n).Select(i => (MetricResult)new Dictionary<string, double>
+        return maps.Select(m =>
         {
-            [Name] = MapSimilarity.Pearson(r.AsSpan(i * subsets, subsets).ToArray(), d.AsSpan(i * subsets, subsets).ToArray()),
+            var r = (m.Maps.reshape(n, 1, pixels) * chosen).sum(2).cpu().to(ScalarType.Float64).data<double>().ToArray();
+            return (IReadOnlyList<MetricResult>)Enumerable.Range(0, (int)n).Select(i => (MetricResult)new Dictionary<string, double>
+            {
+                [Name] = MapSimilarity.Pearson(r.AsSpan(i * subsets, subsets).ToArray(), d.AsSpan(i * subsets, subsets).ToArray()),
+            }).ToList();
         }).ToList();
     }
 }

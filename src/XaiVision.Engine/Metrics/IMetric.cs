@@ -24,4 +24,15 @@ public interface IMetric
     IReadOnlyDictionary<string, MetricDirection> Outputs { get; }
     IReadOnlyDictionary<string, CurveAxis> Curves => new Dictionary<string, CurveAxis>();
     IReadOnlyList<MetricResult> Evaluate(MetricContext context);
+
+    /// <summary>Whether <see cref="EvaluateMany"/> does less than one <see cref="Evaluate"/> per method (the suite runner then calls it once).</summary>
+    bool SharesAcrossMethods => false;
+
+    /// <summary>
+    /// The maps of several methods for the same images and targets, one result list per method. A metric whose perturbed
+    /// inputs do not depend on the map (faithfulness correlation's random subsets) overrides this to run their forwards once
+    /// for all methods; the default evaluates each method on its own.
+    /// </summary>
+    IReadOnlyList<IReadOnlyList<MetricResult>> EvaluateMany(MetricContext context, IReadOnlyList<(IExplainer Explainer, Tensor Maps)> maps) =>
+        maps.Select(m => Evaluate(context with { Explainer = m.Explainer, Maps = m.Maps })).ToList();
 }

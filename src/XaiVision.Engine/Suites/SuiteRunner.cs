@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
@@ -27,7 +28,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
         var input = Time("predict", () => ImagePreparer.ToBatch(views, model.Preprocessing).to(model.Device));
         Tensor logits;
         long[][] targets;
-        IReadOnlyDictionary<Explainers.IExplainer, Tensor>? fromSharedPass = null;
+        IReadOnlyDictionary<IExplainer, Tensor>? fromSharedPass = null;
         if (SharedPass.Applies(model, spec.Explainers))
         {
             // The prediction and every CAM / input-gradient method from one forward and one backward per target rank.
@@ -50,17 +51,24 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
         var shared = spec.PerturbationList.Where(p => !p.NeedsMaps)
             .ToDictionary(p => p.Name, p => Time($"perturb:{p.Name}", () => Perturb(p, rowInput, null)));
 
+        var explained = spec.Explainers.Select(explainer => (Explainer: explainer,
+            Maps: fromSharedPass is not null && fromSharedPass.TryGetValue(explainer, out var fromPass) ? fromPass
+                : Time($"explain:{explainer.Name}", () => explainer.Explain(model, rowInput, rowTargets, spec.Seed).to(ScalarType.Float32)))).ToList();
+        MetricContext Context(IExplainer explainer, Tensor map) => new(model, explainer, rowInput, rowTargets, map, rowMasks, spec.Seed);
+        // Metrics whose perturbed inputs do not depend on the map run their forwards once for every method.
+        var sharedMetrics = spec.MetricList.Where(m => m.SharesAcrossMethods)
+            .ToDictionary(m => m, m => Time($"metric:{m.Name}", () => m.EvaluateMany(Context(explained[0].Explainer, explained[0].Maps), explained)));
+
         var maps = rows.Select(_ => new List<SuiteMap>()).ToArray();
-        foreach (var explainer in spec.Explainers)
+        foreach (var (explainer, map, index) in explained.Select((e, i) => (e.Explainer, e.Maps, i)))
         {
-            var map = fromSharedPass is not null && fromSharedPass.TryGetValue(explainer, out var fromPass) ? fromPass
-                : Time($"explain:{explainer.Name}", () => explainer.Explain(model, rowInput, rowTargets, spec.Seed).to(ScalarType.Float32));
             var hostMaps = Rows(map);
             var metricValues = rows.Select(_ => new Dictionary<string, double>()).ToArray();
             var metricCurves = rows.Select(_ => new Dictionary<string, MetricCurve>()).ToArray();
             foreach (var metric in spec.MetricList)
             {
-                var values = Time($"metric:{metric.Name}:{explainer.Name}", () => metric.Evaluate(new MetricContext(model, explainer, rowInput, rowTargets, map, rowMasks, spec.Seed)));
+                var values = sharedMetrics.TryGetValue(metric, out var all) ? all[index]
+                    : Time($"metric:{metric.Name}:{explainer.Name}", () => metric.Evaluate(Context(explainer, map)));
                 for (int r = 0; r < rows.Count; r++)
                 {
                     foreach (var (k, v) in values[r].Values) metricValues[r][k] = v;

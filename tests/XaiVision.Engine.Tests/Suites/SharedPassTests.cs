@@ -74,4 +74,27 @@ public class SharedPassTests
                 Assert.True(expected.Zip(map.Map).Max(p => Math.Abs(p.First - p.Second)) <= 1e-5 * Math.Max(1e-12, expected.Max(Math.Abs)));
             }
     }
+
+    /// <summary>Faithfulness correlation's subsets do not depend on the map: one set of forwards serves every method, with the same values.</summary>
+    [Fact]
+    public void A_metric_shared_across_methods_gives_each_method_its_own_values()
+    {
+        using var model = TinyNets.RandomDemo();
+        random.manual_seed(9);
+        using var images = randn(3, 3, 64, 64);
+        using var targets = tensor(new long[] { 0, 2, 4 });
+        var metric = Engine.Metrics.MetricCatalog.Create(MethodSpec.Parse("faithfulness-correlation(subsets=16)"));
+        Assert.True(metric.SharesAcrossMethods);
+        var explainers = ExplainerCatalog.CreateList("grad-cam,saliency,random");
+        var maps = explainers.Select(e => (Explainer: e, Maps: e.Explain(model, images, targets, 0).to(ScalarType.Float32))).ToList();
+        Engine.Metrics.MetricContext Context(IExplainer e, Tensor m) => new(model, e, images, targets, m, [], 4);
+        var together = metric.EvaluateMany(Context(maps[0].Explainer, maps[0].Maps), maps);
+        for (int e = 0; e < maps.Count; e++)
+        {
+            var alone = metric.Evaluate(Context(maps[e].Explainer, maps[e].Maps));
+            for (int i = 0; i < 3; i++)
+                Assert.Equal(alone[i].Values["faithfulness-correlation"], together[e][i].Values["faithfulness-correlation"], 12);
+        }
+        Assert.NotEqual(together[0][0].Values["faithfulness-correlation"], together[1][0].Values["faithfulness-correlation"]);
+    }
 }
