@@ -44,6 +44,7 @@ public class LrpReferenceTests
         {
             yield return [arch, "lrp-epsilon(epsilon=0.001)", "epsilon"];
             yield return [arch, "lrp-composite", "montavon"];
+            yield return [arch, "lrp-composite(pool-epsilon=none)", "montavon-plain-pools"];
             yield return [arch, "lrp-composite(maxpool=winner,gamma=0.5,epsilon=0.1)", "montavon-winner"];
             yield return [arch, "lrp:epsilon-plus-flat", "plus-flat"];
             yield return [arch, "lrp:epsilon-gamma-box(gamma=0.1)", "gamma-box"];
@@ -122,13 +123,14 @@ public class LrpReferenceTests
                 s = s with { Epsilon = 0.001 };
                 return i => IsConv(i) || IsLinear(i) ? Rule.Epsilon : IsMax(i) || IsPool(i) ? Rule.PoolEpsilon : Rest(i);
             case "montavon":
+            case "montavon-plain-pools":
             case "montavon-winner":
-                bool winner = recipe == "montavon-winner";
+                bool winner = recipe == "montavon-winner", plainPools = recipe != "montavon";
                 s = s with { Gamma = winner ? 0.5 : 0.25, Epsilon = winner ? 0.1 : 0.25 };
                 return i => i == firstAffine ? Rule.ZBox
                     : IsConv(i) ? (block[i] < lowerBlocks ? Rule.Gamma : Rule.EpsilonRms)
                     : IsLinear(i) ? Rule.Zero
-                    : IsMax(i) ? (winner ? Rule.Winner : Rule.MaxAsAverage)
+                    : IsMax(i) ? (winner ? Rule.Winner : plainPools || block[i] < lowerBlocks ? Rule.MaxAsAverage : Rule.MaxAsAverageEpsilonRms)
                     : IsPool(i) ? Rule.Norm
                     : Rest(i);
             case "plus-flat":

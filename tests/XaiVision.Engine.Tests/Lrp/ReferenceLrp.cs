@@ -11,7 +11,7 @@ namespace XaiVision.Engine.Tests.Lrp;
 /// </summary>
 public static class ReferenceLrp
 {
-    public enum Rule { Zero, Epsilon, EpsilonRms, Gamma, AlphaBeta, ZPlus, ZBox, Flat, WSquare, MaxAsAverage, Winner, Norm, PoolEpsilon, Pass }
+    public enum Rule { Zero, Epsilon, EpsilonRms, Gamma, AlphaBeta, ZPlus, ZBox, Flat, WSquare, MaxAsAverage, MaxAsAverageEpsilonRms, Winner, Norm, PoolEpsilon, Pass }
 
     public sealed record Settings(double Epsilon = 0, double Gamma = 0.25, double Alpha = 2, double Beta = 1, double[]? Low = null, double[]? High = null);
 
@@ -59,8 +59,20 @@ public static class ReferenceLrp
             case Rule.PoolEpsilon:
                 return Propagate(a, r, x => layer.call(x), s.Epsilon);
             case Rule.MaxAsAverage:
-                var pool = (MaxPool2d)layer;
-                return Propagate(a, r, x => nn.functional.avg_pool2d(x, pool.kernel_size, pool.stride, pool.padding, pool.ceil_mode, count_include_pad: false), 1e-9);
+            case Rule.MaxAsAverageEpsilonRms:
+                {
+                    var pool = (MaxPool2d)layer;
+                    Tensor Average(Tensor x) => nn.functional.avg_pool2d(x, pool.kernel_size, pool.stride, pool.padding, pool.ceil_mode, count_include_pad: false);
+                    if (rule == Rule.MaxAsAverage) return Propagate(a, r, Average, 1e-9);
+                    // The tutorial's upper-range increment on its pooling layers: z + 0.25·rms(z) (per image here, as for convolutions).
+                    using var _ = no_grad();
+                    var z0 = Average(a);
+                    var rms = z0.view(z0.shape[0], -1).pow(2).mean([1]).sqrt();
+                    var results = new List<Tensor>();
+                    for (int n = 0; n < a.shape[0]; n++)
+                        results.Add(Propagate(a[n..(n + 1)], r[n..(n + 1)], Average, s.Epsilon * rms[n].item<double>() + 1e-9));
+                    return cat(results, 0);
+                }
         }
         var (w, b, f) = Affine(layer);
         switch (rule)

@@ -13,7 +13,8 @@ namespace XaiVision.Engine.Lrp.Composites;
 /// VGG: z^B on the first layer; γ = 0.25 on the convolutions of the lower 60 % of the convolutional blocks
 /// (VGG16: blocks 1–3 = features.0–16); ε = 0.25·rms(z) on the other convolutions (VGG16: features.17–30);
 /// LRP-0 on the dense layers (dense layers are convolutions over a 1×1 map, so the same rules hold);
-/// max-pooling as average pooling. Blocks: VGG/demo — the max-pool blocks of <c>features</c>;
+/// max-pooling as average pooling, with the upper range's ε·rms on the upper blocks' pools as the tutorial code does
+/// (<c>pool-epsilon=none</c>: plain, as before 2026-12-01). Blocks: VGG/demo — the max-pool blocks of <c>features</c>;
 /// ResNet — conv1 and layer1–4 (γ on conv1, layer1, layer2; ε on layer3, layer4). γ is the generalised rule
 /// (<see cref="GammaRule"/>; identical to the original on VGG), the original by <c>gamma-variant=original</c>.</item>
 /// <item>Zennit's presets <c>lrp:epsilon-plus-flat</c>, <c>lrp:epsilon-gamma-box</c>,
@@ -47,12 +48,16 @@ public static class CompositePresets
         var gammaRule = GammaVariant(spec);
         double epsilon = spec.Double("epsilon", 0.25, 0, 1e6);
         bool averageMaxPool = spec.Choice("maxpool", true, new Dictionary<string, bool> { ["average"] = true, ["winner"] = false });
+        // The recipe applies each range's rule to its pooling layers too: ε·rms on the upper blocks' pools ("none": plain 1e-9).
+        bool poolEpsilon = spec.Choice("pool-epsilon", true, new Dictionary<string, bool> { ["recipe"] = true, ["none"] = false });
         return new Composite("lrp-composite",
         [
             new("first layer → z^B", l => l.IsFirstAffine, _ => new ZBoxRule()),
             new($"lower convolution blocks → γ({gamma})", l => l.Kind == LayerKind.Convolution && IsLower(l), _ => gammaRule(gamma)),
             new($"upper convolution blocks → ε({epsilon}·rms)", l => l.Kind == LayerKind.Convolution, _ => new EpsilonRule(epsilon, relative: true)),
             new("dense layers → LRP-0", l => l.Kind == LayerKind.Linear, _ => null),
+            new($"upper max-pooling → as average pooling, ε({epsilon}·rms)", l => l.Kind == LayerKind.MaxPool && averageMaxPool && poolEpsilon && !IsLower(l),
+                _ => new AverageForMaxPoolRule(epsilon)),
             new(averageMaxPool ? "max-pooling → as average pooling" : "max-pooling → winner", l => l.Kind == LayerKind.MaxPool,
                 _ => averageMaxPool ? new AverageForMaxPoolRule() : null),
             new("average pooling → norm", l => l.Kind == LayerKind.AveragePool, _ => new NormRule()),

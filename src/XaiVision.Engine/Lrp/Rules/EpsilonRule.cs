@@ -15,11 +15,6 @@ public sealed class EpsilonRule(double epsilon, bool relative = false) : ILrpRul
     {
         var y = call.Output;
         if (epsilon == 0) return y; // LRP-0: the plain gradient already is the rule
-        if (!relative) return Stabiliser.Reroute(y, Stabiliser.Add(y, epsilon));
-        long n = y.shape[0];
-        var rms = y.detach().view(n, -1).pow(2).mean([1]).sqrt().view([n, .. Enumerable.Repeat(1L, (int)y.dim() - 1)]);
-        var eps = rms * epsilon + 1e-9;
-        var z = y + where(y.ge(0), eps, -eps).detach();
-        return Stabiliser.Reroute(y, z);
+        return Stabiliser.Reroute(y, relative ? Stabiliser.AddRelative(y, epsilon) : Stabiliser.Add(y, epsilon));
     }
 }
