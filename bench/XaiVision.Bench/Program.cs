@@ -4,6 +4,8 @@ using XaiVision.Bench;
 // with --metrics, the cost of each metric per image for the maps of the first method.
 // --torchvision-check DIR: our modules against torchvision's logits (tools/torchvision_reference.py writes DIR).
 if (Array.IndexOf(args, "--torchvision-check") is var at and >= 0) return TorchvisionCheck.Run(args[at + 1]);
+// --lrp-tutorial DIR: lrp-composite against Montavon et al.'s tutorial code (tools/lrp_tutorial_reference.py writes DIR).
+if (Array.IndexOf(args, "--lrp-tutorial") is var tutorial and >= 0) return LrpTutorialCheck.Run(args[tutorial + 1]);
 // --suite: the methods as a suite, against their forward/backward floors, before and after shared passes.
 var options = BenchOptions.Parse(args);
 if (args.Contains("--suite")) return SuiteBenchmark.Run(options);
