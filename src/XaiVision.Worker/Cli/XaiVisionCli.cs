@@ -14,6 +14,7 @@ public static class XaiVisionCli
         root.Subcommands.Add(SubmitDemoCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ExplainCommand.Create());
+        root.Subcommands.Add(LayersCommand.Create());
         root.Subcommands.Add(TrainDemoCommand.Create());
         return root;
     }
