@@ -16,7 +16,7 @@ public sealed class RecordBuilder(bool overlays, bool rawMaps, Action<string, by
         var explanations = new List<ExplanationRecord>();
         foreach (var map in image.Maps)
         {
-            var suffix = map.TargetCount > 1 ? $".top{map.TargetRank + 1}-{FileNames.Sanitise(map.Target.Name)}" : "";
+            var suffix = Suffix(map);
             var (overlay, raw, scaling) = WriteMap(image.View, map.Map, $"{name}/{map.Method}{suffix}");
             var heatmap = WriteHeatmap(map.Map, image.View.Width, $"{name}/{map.Method}{suffix}");
             var perturbations = map.Perturbed.Select(p =>
@@ -47,7 +47,7 @@ public sealed class RecordBuilder(bool overlays, bool rawMaps, Action<string, by
         comparisons.Select((comparison, m) =>
         {
             var (c, b) = (candidate.Maps[m], baseline.Maps[m]);
-            var suffix = c.TargetCount > 1 ? $".top{c.TargetRank + 1}-{FileNames.Sanitise(c.Target.Name)}" : "";
+            var suffix = Suffix(c);
             float cMax = c.Map.Max(MathF.Abs), bMax = b.Map.Max(MathF.Abs);
             var difference = c.Map.Select((v, i) => (cMax > 0 ? v / cMax : 0) - (bMax > 0 ? b.Map[i] / bMax : 0)).ToArray();
             return comparison with
@@ -56,6 +56,9 @@ public sealed class RecordBuilder(bool overlays, bool rawMaps, Action<string, by
                 DifferenceHeatmap = WriteHeatmap(difference, candidate.View.Width, $"{name}/difference/{c.Method}{suffix}", signed: true),
             };
         }).ToList();
+
+    /// <summary>With several targets per image, which one a file is for: <c>.top2-&lt;class&gt;</c>.</summary>
+    static string Suffix(SuiteMap map) => map.TargetCount > 1 ? $".top{map.TargetRank + 1}-{FileNames.Sanitise(map.Target.Name)}" : "";
 
     HeatmapFile? WriteHeatmap(float[] map, int width, string stem, bool signed = false)
     {

@@ -262,7 +262,7 @@ public static class ReportHtml
             var ranked = maps.Where(m => m.Explanation.Method == first && (name == "" || m.Explanation.Metrics?.ContainsKey(name) == true))
                 .OrderByDescending(m => (name == "" ? m.Record.Prediction!.Probability : m.Explanation.Metrics![name]) * (lower ? -1 : 1))
                 .Select(m => m.Record).Distinct().ToList();
-            var direction = name == "" ? "↑ higher is better" : lower ? "↓ lower is better" : "↑ higher is better";
+            var direction = lower ? "↓ lower is better" : "↑ higher is better"; // confidence: higher
             var metric = name == "" ? "confidence" : name;
             html.Append($"<h3>{E(metric)} of {E(first)} ({direction})</h3><table class=\"pictures\"><tr><th>rank</th><th>image</th>")
                 .Append(string.Concat(methods.Select(m => $"<th>{E(m)}</th>"))).Append("</tr>");

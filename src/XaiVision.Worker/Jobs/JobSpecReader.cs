@@ -13,8 +13,7 @@ namespace XaiVision.Worker.Jobs;
 /// </summary>
 public static class JobSpecReader
 {
-    /// <summary>The audit's one set of JSON options (<see cref="AuditJson"/>): unknown fields are errors.</summary>
-    public static JsonSerializerOptions Json => AuditJson.Options;
+    static JsonSerializerOptions Json => AuditJson.Options; // unknown fields are errors
 
     public static AuditJobSpec ReadFile(string path)
     {
@@ -51,7 +50,8 @@ public static class JobSpecReader
         return ParseJson(JsonSerializer.Serialize(ToJsonable(document)), source);
     }
 
-    static object? ToJsonable(object? node) => node switch
+    /// <summary>A YAML document (YamlDotNet's dictionaries and lists) as plain values JSON can serialise.</summary>
+    internal static object? ToJsonable(object? node) => node switch
     {
         IDictionary<object, object?> map => map.ToDictionary(kv => kv.Key.ToString()!, kv => ToJsonable(kv.Value)),
         IList<object?> list => list.Select(ToJsonable).ToList(),

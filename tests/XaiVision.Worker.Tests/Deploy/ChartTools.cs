@@ -84,15 +84,8 @@ public static class ChartTools
         while (parser.Accept<DocumentStart>(out _))
         {
             var document = deserializer.Deserialize<object?>(parser);
-            if (document is not null) objects.Add(JsonNode.Parse(JsonSerializer.Serialize(Jsonable(document)))!.AsObject());
+            if (document is not null) objects.Add(JsonNode.Parse(JsonSerializer.Serialize(XaiVision.Worker.Jobs.JobSpecReader.ToJsonable(document)))!.AsObject());
         }
         return objects;
     }
-
-    static object? Jsonable(object? node) => node switch
-    {
-        IDictionary<object, object?> map => map.ToDictionary(kv => kv.Key.ToString()!, kv => Jsonable(kv.Value)),
-        IList<object?> list => list.Select(Jsonable).ToList(),
-        _ => node,
-    };
 }

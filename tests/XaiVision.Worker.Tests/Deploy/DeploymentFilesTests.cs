@@ -10,15 +10,8 @@ namespace XaiVision.Worker.Tests.Deploy;
 /// </summary>
 public class DeploymentFilesTests
 {
-    static readonly string Root = FindRoot();
+    static readonly string Root = Shape.SourceTree.Root;
     static readonly HashSet<string> Verbs = XaiVision.Worker.Cli.XaiVisionCli.Build().Subcommands.Select(c => c.Name).ToHashSet();
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "XaiVision.sln"))) return dir.FullName;
-        throw new InvalidOperationException("repository root not found");
-    }
 
     static string Chart(params string[] parts) => Path.Combine([Root, "deploy", "helm", "xaivision", .. parts]);
 

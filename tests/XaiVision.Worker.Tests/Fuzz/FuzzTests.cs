@@ -71,7 +71,7 @@ public class FuzzTests
     [Fact]
     public void Spec_reader_and_validator_survive_mutations()
     {
-        var original = System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(DemoJob.RegressionSpec("fuzz"), JobSpecReader.Json));
+        var original = System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(DemoJob.RegressionSpec("fuzz"), XaiVision.Engine.Reports.AuditJson.Options));
         var yaml = System.Text.Encoding.UTF8.GetBytes("model:\n  architecture: vgg16\n  weights: m/w.pth\nimages: { container: photos, prefix: a/ }\n" +
             "suite:\n  explainers: [grad-cam, \"ig(steps=4)\"]\noutput: { container: out, prefix: x }\nshardSize: 4\n");
         var random = new Random(42);

@@ -47,7 +47,7 @@ public class ConfigurationTests
     public void Submit_without_a_broker_says_so()
     {
         var spec = Path.Combine(Path.GetTempPath(), $"job-{Guid.NewGuid():N}.json");
-        File.WriteAllText(spec, System.Text.Json.JsonSerializer.Serialize(XaiVision.Worker.Jobs.DemoJob.Spec("x"), XaiVision.Worker.Jobs.JobSpecReader.Json));
+        File.WriteAllText(spec, System.Text.Json.JsonSerializer.Serialize(XaiVision.Worker.Jobs.DemoJob.Spec("x"), XaiVision.Engine.Reports.AuditJson.Options));
         var result = Cli.CliRunner.Run("submit", spec);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("submit needs a broker", result.Error);

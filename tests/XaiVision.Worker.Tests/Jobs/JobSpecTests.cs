@@ -43,8 +43,8 @@ public class JobSpecTests
         Assert.Equal(0.5, spec.Gates[0].Min);
         Assert.True(spec.Output.RawMaps);
         Assert.Equal(24, spec.ShardSize);
-        var json = System.Text.Json.JsonSerializer.Serialize(spec, JobSpecReader.Json);
-        Assert.Equal(json, System.Text.Json.JsonSerializer.Serialize(JobSpecReader.ParseJson(json), JobSpecReader.Json));
+        var json = System.Text.Json.JsonSerializer.Serialize(spec, XaiVision.Engine.Reports.AuditJson.Options);
+        Assert.Equal(json, System.Text.Json.JsonSerializer.Serialize(JobSpecReader.ParseJson(json), XaiVision.Engine.Reports.AuditJson.Options));
         Assert.Empty(JobSpecValidator.Validate(spec));
     }
 
