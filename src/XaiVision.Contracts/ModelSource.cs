@@ -6,6 +6,9 @@ namespace XaiVision.Contracts;
 /// architecture's, ImageNet mean/std), a device hint and the network's precision (<c>fp32</c>, the default, or <c>bf16</c>).
 /// A checkpoint is read with <c>weightsKey</c> (which state dict, when it holds several), <c>stripPrefix</c> (a key prefix
 /// other than the usual wrappers') and <c>allowExtraKeys</c> (ignore keys the architecture does not have).
+/// <c>preprocess</c>: <c>resize-crop</c> (default: shorter side to <c>resizeTo</c>, centre crop of <c>inputSize</c>), <c>resize</c> (shorter
+/// side to <c>inputSize</c>, aspect kept, nothing cropped) or <c>none</c> (native size) — the last two explain whole images; VGG then runs
+/// its classifier as convolutions and <c>classScore</c> (<c>mean</c>, the default, or <c>max</c>) pools its class-score map.
 /// </summary>
 public sealed record ModelSource
 {
@@ -21,4 +24,6 @@ public sealed record ModelSource
     public string? WeightsKey { get; init; }
     public string? StripPrefix { get; init; }
     public bool AllowExtraKeys { get; init; }
+    public string? Preprocess { get; init; }
+    public string? ClassScore { get; init; }
 }

@@ -6,8 +6,15 @@ namespace XaiVision.Engine.Imaging;
 /// <summary>Resizes, crops and normalises images into model input tensors.</summary>
 public static class ImagePreparer
 {
-    /// <summary>The RGB image the model sees (resized and cropped, not normalised).</summary>
-    public static RgbImage ToModelView(RgbImage image, Preprocessing p)
+    /// <summary>The RGB image the model sees (resized and cropped as <see cref="Preprocessing.Mode"/> says, not normalised).</summary>
+    public static RgbImage ToModelView(RgbImage image, Preprocessing p) => p.Mode switch
+    {
+        PreprocessMode.Resize => WithinLimits(ResizeShorterSide(image, p.InputSize), image, p),
+        PreprocessMode.None => WithinLimits(image, image, p),
+        _ => ResizeAndCrop(image, p),
+    };
+
+    static RgbImage ResizeAndCrop(RgbImage image, Preprocessing p)
     {
         if (image.Width == p.InputSize && image.Height == p.InputSize) return image;
         int shortSide = Math.Min(image.Width, image.Height);
@@ -15,6 +22,25 @@ public static class ImagePreparer
         int newH = image.Height == shortSide ? p.ResizeTo : (int)((long)p.ResizeTo * image.Height / shortSide);
         var resized = Resize(image, Math.Max(newW, p.InputSize), Math.Max(newH, p.InputSize));
         return CentreCrop(resized, p.InputSize);
+    }
+
+    /// <summary>The shorter side to <paramref name="side"/>, the aspect ratio kept (rounded to whole pixels).</summary>
+    public static RgbImage ResizeShorterSide(RgbImage image, int side)
+    {
+        double scale = side / (double)Math.Min(image.Width, image.Height);
+        return Resize(image, Math.Max(side, (int)Math.Round(image.Width * scale)), Math.Max(side, (int)Math.Round(image.Height * scale)));
+    }
+
+    static RgbImage WithinLimits(RgbImage view, RgbImage original, Preprocessing p)
+    {
+        string how = p.Mode == PreprocessMode.None ? "at its native size" : $"with its shorter side at {p.InputSize} px";
+        if (Math.Max(view.Width, view.Height) > p.MaxSide)
+            throw new XaiVisionException($"The image is {original.Width}×{original.Height}; {how} it would be {view.Width}×{view.Height}, over the input-size limit of " +
+                $"{p.MaxSide} px per side (memory grows with the pixel count): use preprocess resize or resize-crop, or raise the limit.");
+        if (Math.Min(view.Width, view.Height) < p.MinSide)
+            throw new XaiVisionException($"The image is {original.Width}×{original.Height}; {how} it would be {view.Width}×{view.Height}, below the {p.MinSide} px per side " +
+                "the network needs: use preprocess resize or resize-crop.");
+        return view;
     }
 
     public static RgbImage Resize(RgbImage image, int width, int height)

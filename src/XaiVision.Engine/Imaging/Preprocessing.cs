@@ -1,12 +1,22 @@
 namespace XaiVision.Engine.Imaging;
 
 /// <summary>
-/// How pixels become model input (DESIGN.md conventions): an image already at the input size is
-/// used as is; otherwise the shorter side is resized to <see cref="ResizeTo"/> and the centre
-/// <see cref="InputSize"/> is cropped; then scaled to [0,1] and normalised per channel.
+/// How pixels become model input (DESIGN.md conventions): by <see cref="Mode"/> — <c>resize-crop</c> (default): an image already at
+/// the input size is used as is, otherwise the shorter side is resized to <see cref="ResizeTo"/> and the centre
+/// <see cref="InputSize"/> is cropped; <c>resize</c>: the shorter side to <see cref="InputSize"/>, aspect kept; <c>none</c>: the native
+/// size — then scaled to [0,1] and normalised per channel. Frames of any shape must have sides within
+/// <see cref="MinSide"/>..<see cref="MaxSide"/> (the network's smallest input, the input-size limit).
 /// </summary>
 public sealed record Preprocessing(int InputSize, int ResizeTo, float[] Mean, float[] Std)
 {
+    public PreprocessMode Mode { get; init; } = PreprocessMode.ResizeCrop;
+
+    /// <summary>The smallest side the network takes (set by the loader from the architecture).</summary>
+    public int MinSide { get; init; } = 1;
+
+    /// <summary>The largest side a whole-image frame may have (the input-size limit: memory grows with the pixel count).</summary>
+    public int MaxSide { get; init; } = 1024;
+
     public static readonly float[] ImageNetMean = [0.485f, 0.456f, 0.406f];
     public static readonly float[] ImageNetStd = [0.229f, 0.224f, 0.225f];
 

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Lrp;
 
-public enum LayerKind { Convolution, Linear, MaxPool, AveragePool, BatchNorm, Activation, Dropout, Reshape, Identity }
+public enum LayerKind { Convolution, Linear, MaxPool, AveragePool, BatchNorm, Activation, Dropout, Reshape, Identity, ClassScore }
 
 /// <summary>
 /// A leaf layer as composites see it: name, kind, order among the affine (conv/linear) layers, and
@@ -26,12 +26,17 @@ public sealed record LayerInfo(string Name, nn.Module Module, LayerKind Kind, in
         Dropout or Dropout2d => LayerKind.Dropout,
         Flatten or Unflatten => LayerKind.Reshape,
         Identity => LayerKind.Identity,
+        ClassScorePool => LayerKind.ClassScore,
         _ => null,
     };
 
-    /// <summary>The leaf layers of a network in forward order (see <see cref="ModuleTree"/>).</summary>
+    /// <summary>
+    /// The leaf layers of a network in forward order (see <see cref="ModuleTree"/>). A fully convolutional VGG's former dense layers
+    /// are <see cref="LayerKind.Linear"/>: the same rules hold for them in either form.
+    /// </summary>
     public static IReadOnlyList<LayerInfo> Describe(nn.Module network, string family)
     {
+        var dense = network is ConvolutionalVgg convolutional ? convolutional.DenseLayers : new HashSet<string>();
         var leaves = ModuleTree.Leaves(network);
         var blocks = family switch { "vgg" => VggBlocks(leaves), "mobilenet" => FeatureBlocks(leaves), _ => ResNetStages(leaves) };
         int blockCount = blocks.Values.DefaultIfEmpty(0).Max() + 1;
@@ -39,9 +44,9 @@ public sealed record LayerInfo(string Name, nn.Module Module, LayerKind Kind, in
         int affine = 0;
         foreach (var (name, module) in leaves)
         {
-            var kind = KindOf(module) ?? throw new XaiVisionException(
+            var kind = dense.Contains(name) ? LayerKind.Linear : KindOf(module) ?? throw new XaiVisionException(
                 $"LRP has no rule for layer '{name}' ({module.GetType().Name}). " +
-                    $"Supported: Conv2d, Linear, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm (canonized), activations, Dropout, Flatten, Identity.");
+                    $"Supported: Conv2d, Linear, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm (canonized), activations, Dropout, Flatten, Identity, a class-score pool.");
             result.Add(new LayerInfo(name, module, kind, kind is LayerKind.Convolution or LayerKind.Linear ? affine++ : -1, blocks.GetValueOrDefault(name), blockCount));
         }
         return result;

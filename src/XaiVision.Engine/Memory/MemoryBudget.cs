@@ -16,18 +16,20 @@ public sealed class MemoryBudget(long bytes)
 
     readonly Dictionary<ExplainableModel, long> _perImage = new(ReferenceEqualityComparer.Instance);
 
-    public long EstimateBytes(ExplainableModel model, int images)
+    /// <summary>The estimate for <paramref name="images"/> images of <paramref name="pixels"/> pixels each (default: the input size's square; activations scale with it).</summary>
+    public long EstimateBytes(ExplainableModel model, int images, long? pixels = null)
     {
         lock (_perImage)
         {
             if (!_perImage.TryGetValue(model, out var perImage)) _perImage[model] = perImage = MeasureActivationBytes(model);
-            return (long)(images * perImage * BackwardFactor);
+            double scale = pixels is { } p ? p / (double)(model.Preprocessing.InputSize * model.Preprocessing.InputSize) : 1;
+            return (long)(images * perImage * scale * BackwardFactor);
         }
     }
 
-    public void Check(ExplainableModel model, int images)
+    public void Check(ExplainableModel model, int images, long? pixels = null)
     {
-        var need = EstimateBytes(model, images);
+        var need = EstimateBytes(model, images, pixels);
         if (need > Bytes)
             throw new BatchOverBudgetException($"A batch of {images} needs about {need / 1048576.0:F1} MiB, over the memory budget of {Bytes / 1048576.0:F1} MiB.");
     }

@@ -24,7 +24,8 @@ public static class FeatureMapLayers
         }
         var result = new List<string>();
         Visit(network, "", result);
-        return result;
+        // The conv form's classifier maps are class-score maps, not features: CAM layers stay what they are in the dense form.
+        return network is ConvolutionalVgg ? result.Where(n => n == "features" || n.StartsWith("features.")).ToList() : result;
     }
 
     /// <summary>Depth first, in registration order (TorchSharp's <c>named_modules</c> is breadth first); false once the head is reached.</summary>

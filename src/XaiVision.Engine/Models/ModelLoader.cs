@@ -29,11 +29,20 @@ public static class ModelLoader
         if (architecture.InputSizeProblem(preprocessing.InputSize, MaxInputSize) is { } sizeProblem) throw new XaiVisionException(sizeProblem);
         if (preprocessing.ResizeTo < preprocessing.InputSize)
             throw new XaiVisionException($"The resize target ({preprocessing.ResizeTo} px) is below the input size ({preprocessing.InputSize} px): the centre crop needs at least that much.");
+        preprocessing = WholeImages(preprocessing, spec, architecture);
         var network = architecture.Create(classes);
         try
         {
             if (selected is not null) WeightFile.Copy(network, selected.Tensors);
-            var description = architecture.Name + (spec.WeightsPath is null ? " (random weights)" : $" ({Path.GetFileName(spec.WeightsPath)}{Details(selected!)}")
+            if (spec.Preprocess != PreprocessMode.ResizeCrop && architecture.Family == "vgg")
+            {
+                var convolutional = ConvolutionalVgg.From(network, spec.ClassScore);
+                network = convolutional;
+                preprocessing = preprocessing with { MinSide = convolutional.MinSide };
+                CheckResizeSide(preprocessing, $"'{architecture.Name}' as convolutions");
+            }
+            var description = architecture.Name + (network is ConvolutionalVgg cv ? $" as convolutions, class score = {cv.Pooling.ToString().ToLowerInvariant()} of the map" : "")
+                + (spec.WeightsPath is null ? " (random weights)" : $" ({Path.GetFileName(spec.WeightsPath)}{Details(selected!)}")
                 + (spec.Precision == ModelPrecision.BFloat16 ? ", bf16" : "");
             return new ExplainableModel(network, architecture, preprocessing, labels, device, description, spec.Precision);
         }
@@ -44,6 +53,23 @@ public static class ModelLoader
         }
     }
 
+    /// <summary>Whole-image preprocessing (resize, none) for the architectures that take frames of any shape; refused for fixed-size heads.</summary>
+    static Preprocessing WholeImages(Preprocessing preprocessing, ModelSpec spec, Architecture architecture)
+    {
+        preprocessing = preprocessing with { Mode = spec.Preprocess, MaxSide = spec.MaxSide, MinSide = architecture.MinInputSize };
+        if (spec.Preprocess == PreprocessMode.ResizeCrop) return preprocessing;
+        if (architecture.FixedInputSize is { } size && architecture.Family != "vgg")
+            throw new XaiVisionException($"'{architecture.Name}' takes {size}×{size} inputs only, so it cannot explain whole images: use preprocess resize-crop.");
+        CheckResizeSide(preprocessing, $"'{architecture.Name}'");
+        return preprocessing;
+    }
+
+    static void CheckResizeSide(Preprocessing p, string network)
+    {
+        if (p.Mode == PreprocessMode.Resize && p.InputSize < p.MinSide)
+            throw new XaiVisionException($"With preprocess resize the shorter side becomes the input size ({p.InputSize} px), below the {p.MinSide} px {network} needs.");
+    }
+
     /// <summary>A TorchScript model: code, so only where allowed; its class count from a first forward; no architecture to name.</summary>
     static ExplainableModel LoadTorchScript(ModelSpec spec, string path, Architecture? named, Device device)
     {
@@ -52,6 +78,8 @@ public static class ModelLoader
                 + "TorchScript (Models:AllowTorchScript); give a state dict instead, or allow it where the models are trusted.");
         if (named is not null)
             throw new XaiVisionException($"'{path}' is a TorchScript model, which brings its own network: leave out the architecture (--model, model.architecture).");
+        if (spec.Preprocess != PreprocessMode.ResizeCrop)
+            throw new XaiVisionException($"'{path}' is a TorchScript model, whose input size is fixed by its code as far as we can tell: use preprocess resize-crop.");
         var preprocessing = spec.Preprocessing ?? Preprocessing.ImageNet(224, 256);
         if (preprocessing.InputSize > MaxInputSize) throw new XaiVisionException($"{preprocessing.InputSize} px is over the input-size limit of {MaxInputSize}.");
         var (network, classes) = TorchScriptNetwork.Load(path, preprocessing.InputSize);

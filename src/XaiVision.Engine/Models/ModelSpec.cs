@@ -6,7 +6,8 @@ namespace XaiVision.Engine.Models;
 /// <summary>
 /// What to load: architecture (empty or <c>auto</c>: recognised from the weights), weights, labels (else the checkpoint's
 /// class names), input conventions, how to read a checkpoint (<see cref="WeightOptions"/>), and whether a TorchScript file
-/// (code) may be loaded.
+/// (code) may be loaded. <paramref name="Preprocess"/> other than resize-crop explains whole images (frames of any shape, sides up to
+/// <paramref name="MaxSide"/>); VGG then runs as <see cref="ConvolutionalVgg"/>, its class score the <paramref name="ClassScore"/> of the map.
 /// </summary>
 public sealed record ModelSpec(
     string Architecture,
@@ -16,4 +17,7 @@ public sealed record ModelSpec(
     Preprocessing? Preprocessing = null,
     ModelPrecision Precision = ModelPrecision.Float32,
     WeightOptions? Weights = null,
-    bool AllowTorchScript = false);
+    bool AllowTorchScript = false,
+    PreprocessMode Preprocess = PreprocessMode.ResizeCrop,
+    ClassScorePooling ClassScore = ClassScorePooling.Mean,
+    int MaxSide = 1024);

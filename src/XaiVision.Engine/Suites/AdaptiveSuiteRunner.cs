@@ -8,7 +8,8 @@ namespace XaiVision.Engine.Suites;
 /// Runs a suite batch and, when it runs out of memory (the device, the host, or the optional
 /// <see cref="MemoryBudget"/>), splits it in halves and runs those, down to single images. The largest size
 /// that fitted is remembered, so later batches start there instead of failing again. Results are the same (to float rounding)
-/// to one big batch: every image is explained independently and seeds are per image.
+/// to one big batch: every image is explained independently and seeds are per image. Whole images (preprocess resize, none) come in
+/// frames of different shapes: a batch holds one shape, so images are grouped by frame and the results put back in their order.
 /// </summary>
 public sealed class AdaptiveSuiteRunner(ExplainableModel model, SuiteSpec spec, MemoryBudget? budget = null)
 {
@@ -19,6 +20,18 @@ public sealed class AdaptiveSuiteRunner(ExplainableModel model, SuiteSpec spec, 
     public int Splits { get; private set; }
 
     public SuiteBatch Run(IReadOnlyList<RgbImage> views, IReadOnlyList<bool[]?> masks, IReadOnlyList<int?>? labels = null)
+    {
+        var frames = Enumerable.Range(0, views.Count).GroupBy(i => (views[i].Width, views[i].Height)).Select(g => g.ToList()).ToList();
+        if (frames.Count <= 1) return RunFrame(views, masks, labels);
+        var parts = frames.Select(f => RunFrame(f.Select(i => views[i]).ToList(), f.Select(i => masks.Count > i ? masks[i] : null).ToList(),
+            labels is null ? null : f.Select(i => labels[i]).ToList())).ToList();
+        var images = new SuiteImage[views.Count];
+        foreach (var (frame, part) in frames.Zip(parts))
+            for (int k = 0; k < frame.Count; k++) images[frame[k]] = part.Images[k];
+        return Merge(parts) with { Images = images };
+    }
+
+    SuiteBatch RunFrame(IReadOnlyList<RgbImage> views, IReadOnlyList<bool[]?> masks, IReadOnlyList<int?>? labels)
     {
         var parts = new List<SuiteBatch>();
         int step = Math.Min(views.Count, BatchLimit ?? int.MaxValue);
@@ -34,7 +47,7 @@ public sealed class AdaptiveSuiteRunner(ExplainableModel model, SuiteSpec spec, 
     {
         try
         {
-            budget?.Check(model, views.Count);
+            budget?.Check(model, views.Count, (long)views[0].Width * views[0].Height);
             return new SuiteRunner(model, spec).Run(views, masks, labels);
         }
         catch (Exception e) when (OutOfMemory.Is(e))

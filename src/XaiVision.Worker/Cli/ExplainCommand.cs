@@ -46,6 +46,11 @@ public static class ExplainCommand
         var noOverlay = new Option<bool>("--no-overlay") { Description = "Do not write overlay PNGs." };
         var inputSize = new Option<int?>("--input-size") { Description = "Model input size (default: the architecture's, 224 for torchvision)." };
         var resize = new Option<int?>("--resize") { Description = "Shorter side before the centre crop (default 256 for 224 inputs, else the input size)." };
+        var preprocess = new Option<string>("--preprocess") {
+            Description = "resize-crop (shorter side to --resize, centre crop) | resize (shorter side to the input size, whole image) | none (native size, "
+                + "sides up to --max-input-size). Whole images run VGG's classifier as convolutions.", DefaultValueFactory = _ => "resize-crop" };
+        var classScore = new Option<string>("--class-score") {
+            Description = "For whole images on VGG: the class score is the mean (default) or max of the class-score map.", DefaultValueFactory = _ => "mean" };
         var metrics = new Option<string?>("--metrics") { Description = $"Comma list, parameters in parentheses: {string.Join(", ", MetricCatalog.Names)} (localisation needs masks)." };
         var perturb = new Option<string?>("--perturb") {
             Description = $"Comma list, parameters in parentheses, e.g. {PerturbationCatalog.SeedSet}. Known: {string.Join(", ", PerturbationCatalog.Names)}." };
@@ -57,7 +62,7 @@ public static class ExplainCommand
         var command = new Command("explain", "Explain images with one or more attribution methods.")
         {
             images, model, weights, weightsKey, stripPrefix, allowExtraKeys, labels, methods, target, layer, device, libtorch, batch, seed,
-                output, noRaw, noOverlay, inputSize, resize, maxInputSize, maxPixels, metrics, masks, perturb,
+                output, noRaw, noOverlay, inputSize, resize, preprocess, classScore, maxInputSize, maxPixels, metrics, masks, perturb,
         };
         command.SetAction(async (parse, ct) => await CliErrors.GuardAsync(async () =>
         {
@@ -85,6 +90,8 @@ public static class ExplainCommand
                     WeightsKey = parse.GetValue(weightsKey),
                     StripPrefix = parse.GetValue(stripPrefix),
                     AllowExtraKeys = parse.GetValue(allowExtraKeys),
+                    Preprocess = PreprocessModes.Parse(parse.GetValue(preprocess)).Name(),
+                    ClassScore = ClassScorePoolings.Parse(parse.GetValue(classScore)).ToString().ToLowerInvariant(),
                 },
                 Targets = parse.GetValue(target)!,
                 Suite = new SuiteDefinition
@@ -105,7 +112,7 @@ public static class ExplainCommand
             var torchDevice = TorchRuntime.ResolveDevice(parse.GetValue(device), parse.GetValue(libtorch));
             // The CLI runs the user's own file, so TorchScript is allowed here; workers need Models:AllowTorchScript.
             using var loaded = ModelLoader.Load(JobCompiler.ModelSpecFor(spec.Model, weightsFile ?? (demo ? DemoAssets.ModelSpec.WeightsPath : null),
-                parse.GetValue(labels) ?? (demo ? DemoAssets.ModelSpec.LabelsPath : null), allowTorchScript: true), torchDevice);
+                parse.GetValue(labels) ?? (demo ? DemoAssets.ModelSpec.LabelsPath : null), allowTorchScript: true, parse.GetValue(maxInputSize)), torchDevice);
             if (named is null) job = JobCompiler.CompileOrThrow(spec, loaded.Architecture, SuiteCompiler.Paths.Cli, parse.GetValue(layer));
             Console.WriteLine($"model {loaded.Description} on {torchDevice}; {inputs.Count} image(s); methods {string.Join(", ", job.Suite.Explainers.Select(e => e.Name))}");
 

@@ -60,9 +60,10 @@ public static class JobCompiler
     }
 
     /// <summary>What to load for a model source whose files are at <paramref name="weightsPath"/> and <paramref name="labelsPath"/>.</summary>
-    public static ModelSpec ModelSpecFor(ModelSource source, string? weightsPath, string? labelsPath, bool allowTorchScript) =>
+    public static ModelSpec ModelSpecFor(ModelSource source, string? weightsPath, string? labelsPath, bool allowTorchScript, int maxSide = 1024) =>
         new(source.Architecture, weightsPath, labelsPath, Preprocessing: PreprocessingFor(source), Precision: ModelPrecisions.Parse(source.Precision),
-            Weights: new WeightOptions(source.WeightsKey, source.StripPrefix, source.AllowExtraKeys), AllowTorchScript: allowTorchScript);
+            Weights: new WeightOptions(source.WeightsKey, source.StripPrefix, source.AllowExtraKeys), AllowTorchScript: allowTorchScript,
+            Preprocess: PreprocessModes.Parse(source.Preprocess), ClassScore: ClassScorePoolings.Parse(source.ClassScore), MaxSide: maxSide);
 
     static string Describe(ModelSource model) => model.Architecture + (model.Weights is null ? "" : $" ({model.Weights})");
 }

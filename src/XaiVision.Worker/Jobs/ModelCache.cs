@@ -64,7 +64,7 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
         ExplainableModel model;
         try
         {
-            model = ModelLoader.Load(JobCompiler.ModelSpecFor(source, weightsPath, labelsPath, models.Value.AllowTorchScript), device);
+            model = ModelLoader.Load(JobCompiler.ModelSpecFor(source, weightsPath, labelsPath, models.Value.AllowTorchScript, options.Value.MaxInputSize), device);
         }
         catch (XaiVisionException e)
         {

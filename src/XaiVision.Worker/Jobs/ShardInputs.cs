@@ -19,7 +19,11 @@ public sealed class ShardInputs(IImageSource source, Preprocessing preprocessing
             {
                 var bytes = await source.ReadAsync(image.Source, "Image", limits.Decode.MaxBytes, ct);
                 var view = await Task.Run(() => ImagePreparer.ToModelView(ImageDecoder.Decode(bytes, image.Source, limits.Decode), preprocessing), ct);
-                return (image, new ReadyImage(image, view, await MaskAsync(image, ct)), null);
+                var mask = await MaskAsync(image, ct);
+                if (mask is not null && mask.Length != view.Width * view.Height)
+                    throw new XaiVisionException($"Mask '{image.Mask}' does not have the image's shape: with preprocess {preprocessing.Mode.Name()} its frame differs from "
+                        + $"the image's {view.Width}×{view.Height}; give a mask of the image's own size.");
+                return (image, new ReadyImage(image, view, mask), null);
             }
             catch (XaiVisionException e)
             {

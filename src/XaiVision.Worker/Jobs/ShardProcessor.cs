@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using XaiVision.Contracts;
 using XaiVision.Engine;
+using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Memory;
 using XaiVision.Worker.Configuration;
 using XaiVision.Worker.Storage;
@@ -18,6 +19,8 @@ public sealed class ShardProcessor(JobStore jobs, IBlobStore store, ModelCache m
 {
     readonly MemoryBudget? _budget = options.Value.MemoryBudgetMiB > 0 ? new MemoryBudget((long)(options.Value.MemoryBudgetMiB * 1024 * 1024)) : null;
 
+    static string Frame(LoadedModel m) => $"{m.Model.Preprocessing.InputSize} px inputs ({m.Model.Preprocessing.Mode.Name()})";
+
     public sealed record Outcome(bool AlreadyDone, int Images, int Failed);
 
     public async Task<Outcome> ProcessAsync(AuditShard shard, CancellationToken ct)
@@ -27,9 +30,8 @@ public sealed class ShardProcessor(JobStore jobs, IBlobStore store, ModelCache m
 
         var model = await models.GetAsync(spec.Model, ct);
         var baseline = spec.Baseline is null ? null : await models.GetAsync(spec.Baseline, ct);
-        if (baseline is not null && baseline.Model.Preprocessing.InputSize != model.Model.Preprocessing.InputSize)
-            throw new XaiVisionException(
-                $"The baseline model takes {baseline.Model.Preprocessing.InputSize} px inputs and the candidate {model.Model.Preprocessing.InputSize} px; their maps cannot be compared.");
+        if (baseline is not null && (baseline.Model.Preprocessing.InputSize, baseline.Model.Preprocessing.Mode) != (model.Model.Preprocessing.InputSize, model.Model.Preprocessing.Mode))
+            throw new XaiVisionException($"The baseline model takes {Frame(baseline)} and the candidate {Frame(model)}; their maps cannot be compared.");
         var job = JobCompiler.CompileOrThrow(spec, model.Model.Architecture);
         var limits = options.Value;
         var work = new ShardWork(job.Run, model, baseline, new BlobImageSource(store, spec.Images.Container), new JobArtefactSink(jobs, spec),

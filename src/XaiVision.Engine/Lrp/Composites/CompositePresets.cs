@@ -27,8 +27,8 @@ public static class CompositePresets
 {
     public static readonly IReadOnlyList<string> ZennitNames = ["epsilon-plus-flat", "epsilon-gamma-box", "epsilon-alpha2-beta1", "epsilon-plus"];
 
-    static CompositeEntry PassThrough => new("activations, dropout, reshapes, BatchNorm, identity → pass",
-        l => l.Kind is LayerKind.Activation or LayerKind.Dropout or LayerKind.Reshape or LayerKind.BatchNorm or LayerKind.Identity,
+    static CompositeEntry PassThrough => new("activations, dropout, reshapes, BatchNorm, identity, class-score pool → pass",
+        l => l.Kind is LayerKind.Activation or LayerKind.Dropout or LayerKind.Reshape or LayerKind.BatchNorm or LayerKind.Identity or LayerKind.ClassScore,
         l => l.Module is TorchSharp.Modules.ReLU6 ? new PassRule() : null); // ReLU's gradient already passes; ReLU6 clips, so it needs the rule
 
     public static Composite Epsilon(MethodSpec spec)
