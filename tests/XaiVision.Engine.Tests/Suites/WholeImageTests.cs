@@ -2,6 +2,7 @@ using XaiVision.Engine.Demo;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Models;
+using XaiVision.Engine.Perturbations;
 using XaiVision.Engine.Suites;
 using static TorchSharp.torch;
 
@@ -60,7 +61,8 @@ public class WholeImageTests
         var wide = ImagePreparer.ToModelView(PictureWithBorderTag(), model.Preprocessing);
         var square = ImagePreparer.ToModelView(ImageDecoder.DecodeFile(Directory.GetFiles(DemoAssets.ImagesDirectory, "*.png")[0]), model.Preprocessing);
         string[] methods = ["grad-cam", "saliency", "integrated-gradients(steps=4)", "lrp-composite", "occlusion(size=16,stride=16)"];
-        var suite = SuiteCompiler.CompileOrThrow(methods, [], ["deletion(steps=4)"], SuiteCompiler.Paths.Cli, model.Architecture, model.Architecture.DefaultCamLayer)
+        var perturbations = SuiteCompiler.Split(PerturbationCatalog.SeedSet);
+        var suite = SuiteCompiler.CompileOrThrow(methods, perturbations, ["deletion(steps=4)"], SuiteCompiler.Paths.Cli, model.Architecture, model.Architecture.DefaultCamLayer)
             .ToSpec(TargetSelection.Parse("predicted"), 0);
         var batch = new AdaptiveSuiteRunner(model, suite).Run([wide, square, wide], [null, null, null]);
         Assert.Equal(3, batch.Images.Count);
@@ -71,6 +73,8 @@ public class WholeImageTests
                 Assert.Equal(image.View.Width * image.View.Height, map.Map.Length);
                 Assert.True(map.Map.All(float.IsFinite), map.Method);
                 Assert.True(map.Metrics.ContainsKey("deletion"), map.Method);
+                Assert.Equal(4, map.Perturbed.Count);
+                Assert.All(map.Perturbed, p => Assert.Equal((image.View.Width, image.View.Height), (p.View.Width, p.View.Height)));
             }
         // Same picture, same frame, same batch group: the same maps.
         Assert.Equal(batch.Images[0].Maps[0].Map, batch.Images[2].Maps[0].Map);
