@@ -52,13 +52,16 @@ public static class HeatmapRenderer
     /// The map on its own: viridis for unsigned maps (min–max), Moreland's cool–warm for signed ones (symmetric at the 98th
     /// percentile of |v|) — what the report shows, where a faint tint over a busy picture would not read.
     /// </summary>
-    public static byte[] HeatmapPng(float[] map, int width, HeatmapScaling scaling)
+    public static byte[] HeatmapPng(float[] map, int width, HeatmapScaling scaling) => SkiaPixels.EncodePng(Enlarge(Heatmap(map, width, scaling), MinimumDisplaySize));
+
+    /// <summary>The colour-mapped map itself (<see cref="HeatmapPng"/> before encoding), one pixel per value.</summary>
+    public static RgbImage Heatmap(float[] map, int width, HeatmapScaling scaling)
     {
         var scaled = Scale(map, scaling);
         var image = RgbImage.Create(width, map.Length / width);
         for (int i = 0; i < map.Length; i++)
             Array.Copy(scaling == HeatmapScaling.MinMax ? Colormaps.Sequential(scaled[i]) : Colormaps.CoolWarm(scaled[i]), 0, image.Pixels, i * 3, 3);
-        return SkiaPixels.EncodePng(Enlarge(image, MinimumDisplaySize));
+        return image;
     }
 
     /// <summary>The values at which the colours end (min and max; or −q and q for signed maps), for a colour bar.</summary>

@@ -28,7 +28,19 @@ public sealed class LrpExplainer(string name, Composite composite, IReadOnlyDict
     }
 
     /// <summary>Per-channel input relevance [N,C,H,W].</summary>
-    public Tensor Relevance(ExplainableModel model, Tensor images, Tensor targets)
+    public Tensor Relevance(ExplainableModel model, Tensor images, Tensor targets) => Propagate(model, images, targets, false).Input;
+
+    /// <summary>One layer's input relevance: [N,C,h,w] before a convolution, [N,F] before a dense layer.</summary>
+    public sealed record LayerRelevance(string Layer, Tensor Relevance);
+
+    /// <summary>
+    /// The input relevance [N,C,H,W] and the relevance at the input of every other convolution and dense layer, in forward order
+    /// (the layer sweep and the conservation curve ΣR per layer): a ⊙ ∂/∂a of the rule-modified graph, a the layer's input.
+    /// </summary>
+    public (Tensor Input, IReadOnlyList<LayerRelevance> Layers) RelevancePerLayer(ExplainableModel model, Tensor images, Tensor targets) =>
+        Propagate(model, images, targets, true);
+
+    (Tensor Input, IReadOnlyList<LayerRelevance> Layers) Propagate(ExplainableModel model, Tensor images, Tensor targets, bool perLayer)
     {
         using var scope = NewDisposeScope();
         if (model.Architecture.LrpRefusal is { } refusal) throw new XaiVisionException(refusal);
@@ -40,18 +52,53 @@ public sealed class LrpExplainer(string name, Composite composite, IReadOnlyDict
         using var leaves = new LrpLeaves();
         using var canonized = BatchNormCanonizer.Apply(layers);
         using var attached = Composite.Attach(layers, leaves, bounds);
-        using var grad = enable_grad();
-        var x = images.detach().requires_grad_(true);
-        var logits = model.Forward(x);
-        var inputs = new List<Tensor> { x };
-        inputs.AddRange(leaves.All);
-        // x · 0 keeps the input in the graph when a first-layer rule (flat, w²) cuts it off: TorchSharp leaks
-        // the handle of an undefined gradient, so every input must receive a real (here zero) one.
-        var score = TargetScores.Sum(logits, targets) + (x * 0).sum();
-        var gradients = autograd.grad([score], inputs, allow_unused: true);
-        var relevance = zeros_like(images);
-        for (int i = 0; i < inputs.Count; i++)
-            if (gradients[i] is { IsInvalid: false } g) relevance += inputs[i].detach() * g;
-        return relevance.MoveToOuterDisposeScope();
+        var captured = new List<(string Layer, Tensor Input)>();
+        var hooks = perLayer ? CaptureInputs(layers.Where(l => l.AffineIndex > 0), captured) : [];
+        try
+        {
+            using var grad = enable_grad();
+            var x = images.detach().requires_grad_(true);
+            var logits = model.Forward(x);
+            var inputs = new List<Tensor> { x };
+            inputs.AddRange(leaves.All);
+            inputs.AddRange(captured.Select(c => c.Input));
+            // x · 0 keeps the input in the graph when a first-layer rule (flat, w²) cuts it off: TorchSharp leaks
+            // the handle of an undefined gradient, so every input must receive a real (here zero) one.
+            var score = TargetScores.Sum(logits, targets) + (x * 0).sum();
+            var gradients = autograd.grad([score], inputs, allow_unused: true);
+            var relevance = zeros_like(images);
+            int first = 1 + leaves.All.Count;
+            for (int i = 0; i < first; i++)
+                if (gradients[i] is { IsInvalid: false } g) relevance += inputs[i].detach() * g;
+            var perLayerRelevance = captured.Select((c, k) => new LayerRelevance(c.Layer,
+                gradients[first + k] is { IsInvalid: false } g ? (c.Input.detach() * g).MoveToOuterDisposeScope() : zeros_like(c.Input).MoveToOuterDisposeScope())).ToList();
+            return (relevance.MoveToOuterDisposeScope(), perLayerRelevance);
+        }
+        finally
+        {
+            foreach (var remove in hooks) remove();
+            foreach (var (_, input) in captured) input.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Pre-hooks that give each layer an alias of its input and keep our own handle on it (Sequential disposes what flows through
+    /// it), so the gradient at the layer's input can be asked for after the forward pass.
+    /// </summary>
+    static List<Action> CaptureInputs(IEnumerable<LayerInfo> layers, List<(string, Tensor)> captured)
+    {
+        var removers = new List<Action>();
+        foreach (var layer in layers)
+        {
+            if (layer.Module is not nn.Module<Tensor, Tensor> module) continue;
+            var hook = module.register_forward_pre_hook((_, input) =>
+            {
+                var kept = input.alias();
+                captured.Add((layer.Name, kept.DetachFromDisposeScope()));
+                return kept.alias();
+            });
+            removers.Add(hook.remove);
+        }
+        return removers;
     }
 }

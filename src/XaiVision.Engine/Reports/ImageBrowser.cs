@@ -24,12 +24,13 @@ public static class ImageBrowser
         {
             if (r.Error is not null)
             {
-                rows.Add([r.Image, r.Name, null, null, null, null, null, r.Error, null, null, null, .. metrics.Select(_ => (object?)null)]);
+                rows.Add([r.Image, r.Name, null, null, null, null, null, r.Error, null, null, null, null, .. metrics.Select(_ => (object?)null)]);
                 continue;
             }
             foreach (var e in r.Explanations)
                 rows.Add([r.Image, r.Name, r.Prediction!.Name, Math.Round(r.Prediction.Probability, 4), e.Target.Name, e.Method,
                     e.Comparison is null ? null : e.Comparison.PredictionChanged ? 1 : 0, null, e.Heatmap?.Path, e.Overlay, r.Input,
+                    new[] { r.Figure, r.PerturbationFigure, r.MaskingFigure },
                     .. metrics.Select(m => e.Metrics is not null && e.Metrics.TryGetValue(m, out var v) ? (object?)Math.Round(v, 5) : null)]);
         }
         int chunks = Math.Max(1, (rows.Count + ChunkRows - 1) / ChunkRows);
@@ -67,7 +68,7 @@ public static class ImageBrowser
         const META = /*META*/;
         const XV = { rows: [], shown: [], page: 0, loaded: 0, firstRender: null, per: 50 };
         const $ = id => document.getElementById(id);
-        const M0 = 11, esc = s => String(s ?? '').replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
+        const M0 = 12, esc = s => String(s ?? '').replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
         const short = n => String(n).replace(/^images\//, '');
         function options(select, values) { for (const v of values) select.add(new Option(v, v)); }
         $('model').textContent = META.model;
@@ -100,7 +101,8 @@ public static class ImageBrowser
           const same = XV.rows.filter(r => r[1] === row[1] && r[7] === null);
           const figure = (src, caption) => src ? `<figure><img src="${esc(src)}" alt="${esc(caption)}"><br>${esc(caption)}</figure>` : '';
           $('detail').innerHTML = `<h2>${esc(short(row[1]))}</h2>` + (row[7] !== null ? `<p class="failed">FAILED: ${esc(row[7])}</p>`
-            : figure(row[10], short(row[1])) + same.map(r => figure(r[8], `${r[5]} map`) + figure(r[9], `${r[5]} overlay`)).join(''));
+            : figure(row[10], short(row[1])) + same.map(r => figure(r[8], `${r[5]} map`) + figure(r[9], `${r[5]} overlay`)).join('')
+              + `<p>${(row[11] || []).map((src, k) => src ? `<a href="${esc(src)}">${['figure', 'transformations', 'masking'][k]}</a>` : '').filter(a => a).join(' · ')}</p>`);
           $('detail').scrollIntoView();
         }
         $('rows').addEventListener('click', e => { const tr = e.target.closest('tr'); if (tr) open(XV.shown[+tr.dataset.i]); });

@@ -2,7 +2,10 @@ using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Reports;
 
-/// <summary>One image: prediction, top-5, maps (and the image as the model saw it, <c>input.png</c>) — or the reason it could not be explained.</summary>
+/// <summary>
+/// One image: prediction, top-5, maps (and the image as the model saw it, <c>input.png</c>; the seed's figures <c>figure.png</c>,
+/// <c>perturbations.png</c>, <c>masking.png</c>, see <see cref="SeedFigures"/>) — or the reason it could not be explained.
+/// </summary>
 public sealed record ImageRecord(
     string Image,
     string Name,
@@ -12,7 +15,11 @@ public sealed record ImageRecord(
     IReadOnlyList<ClassScore> Top5,
     IReadOnlyList<ExplanationRecord> Explanations,
     string? Error,
-    string? Input = null)
+    string? Input = null,
+    string? Figure = null,
+    string? PerturbationFigure = null,
+    string? MaskingFigure = null,
+    LayerSweepRecord? LayerSweep = null)
 {
     /// <summary>An image that could not be explained, and why.</summary>
     public static ImageRecord Failure(string image, string name, string error) => new(image, name, null, null, null, [], [], error);

@@ -5,7 +5,8 @@ namespace XaiVision.Engine.Reports;
 /// <summary>
 /// <c>report.json</c>, schema version 1: counts, per-method means of every metric and of the
 /// robustness figures per perturbation, every per-image error, the gate verdict, and what each metric output
-/// is (category, direction) and how each curve is drawn — what the HTML page reads instead of knowing metrics by name.
+/// is (category, direction) and how each curve is drawn — what the HTML page reads instead of knowing metrics by name; with the layer
+/// sweep, ΣR / logit per LRP method and layer (<see cref="ThroughTheNetwork"/>).
 /// No timings or dates, so the same job gives the same bytes.
 /// </summary>
 public sealed record JobReport(
@@ -22,7 +23,8 @@ public sealed record JobReport(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, Interval>>? Comparison = null,
     IReadOnlyList<ShardFailure>? FailedShards = null,
     IReadOnlyDictionary<string, MetricOutput>? Outputs = null,
-    IReadOnlyDictionary<string, CurveAxis>? Curves = null);
+    IReadOnlyDictionary<string, CurveAxis>? Curves = null,
+    IReadOnlyList<LayerConservation>? ThroughTheNetwork = null);
 
 /// <summary>A mean with its 95 % bootstrap interval (1000 resamples, seeded from the job).</summary>
 public sealed record Interval(double Mean, double Low, double High);

@@ -29,13 +29,43 @@ public sealed class RecordBuilder(bool overlays, bool rawMaps, Action<string, by
                 map.Map.Min(), map.Map.Max(), map.Map.Sum(), millisecondsPerImage?.Invoke(map.Method) ?? 0,
                 map.Metrics.Count > 0 ? map.Metrics : null, perturbations.Count > 0 ? perturbations : null, Curves: map.Curves, Heatmap: heatmap));
         }
-        string? input = null;
+        var sweep = image.Sweep is { Count: > 0 } sweepMaps ? WriteSweep(name, image.View, sweepMaps) : null;
+        if (!overlays) return new ImageRecord(path, name, image.View.Width, image.View.Height, image.Top5[0], image.Top5, explanations, null, LayerSweep: sweep);
+        var input = $"{name}/input.png";
+        write(input, SkiaPixels.EncodePng(HeatmapRenderer.Enlarge(image.View, HeatmapRenderer.MinimumDisplaySize)));
+        string? Figure(string file, byte[]? png)
+        {
+            if (png is null) return null;
+            write($"{name}/{file}", png);
+            return $"{name}/{file}";
+        }
+        var title = Path.GetFileName(name);
+        return new ImageRecord(path, name, image.View.Width, image.View.Height, image.Top5[0], image.Top5, explanations, null, input,
+            Figure("figure.png", SeedFigures.Explanations(title, image)), Figure("perturbations.png", SeedFigures.Perturbations(title, image)),
+            Figure("masking.png", SeedFigures.Masking(title, image)), sweep);
+    }
+
+    /// <summary>The layer sweep's strip (<c>sweep.png</c>) and raw maps (<c>sweep/&lt;method&gt;.npy</c>), and its record.</summary>
+    LayerSweepRecord WriteSweep(string name, RgbImage view, IReadOnlyList<SweepMap> maps)
+    {
+        var raw = new Dictionary<string, string>();
+        var layers = new List<SweepLayer>();
+        foreach (var method in maps.GroupBy(m => m.Method))
+        {
+            var withMaps = method.Where(m => m.Map is not null).ToList();
+            layers.AddRange(method.Select(m => new SweepLayer(m.Method, m.Layer, m.Map is null ? null : withMaps.IndexOf(m), m.RelevanceSum, m.Score)));
+            if (!rawMaps || withMaps.Count == 0) continue;
+            var file = $"{name}/sweep/{FileNames.Sanitise(method.Key)}.npy";
+            write(file, NpyFile.Float32(withMaps.SelectMany(m => m.Map!).ToArray(), withMaps.Count, view.Height, view.Width));
+            raw[method.Key] = file;
+        }
+        string? strip = null;
         if (overlays)
         {
-            input = $"{name}/input.png";
-            write(input, SkiaPixels.EncodePng(HeatmapRenderer.Enlarge(image.View, HeatmapRenderer.MinimumDisplaySize)));
+            strip = $"{name}/sweep.png";
+            write(strip, SeedFigures.Sweep(Path.GetFileName(name), view, maps));
         }
-        return new ImageRecord(path, name, image.View.Width, image.View.Height, image.Top5[0], image.Top5, explanations, null, input);
+        return new LayerSweepRecord(strip, raw.Count > 0 ? raw : null, layers);
     }
 
     /// <summary>

@@ -18,7 +18,21 @@ public static class ReportBuilder
         return new JobReport(1, request.Model, request.Targets ?? "predicted", records.Count, failed,
             records.SelectMany(r => r.Explanations).Select(e => e.Method).Distinct().ToList(), metrics, Robustness(records),
             records.Where(r => r.Error is not null).Select(r => new ImageError(r.Image, r.Error!)).ToList(),
-            verdict, comparison, failedShards.Count > 0 ? failedShards : null, outputs, curves);
+            verdict, comparison, failedShards.Count > 0 ? failedShards : null, outputs, curves, ThroughTheNetwork(records));
+    }
+
+    /// <summary>Per LRP method and layer (forward order), the median and p10–p90 over the images of ΣR / logit; null without a layer sweep.</summary>
+    public static IReadOnlyList<LayerConservation>? ThroughTheNetwork(IReadOnlyList<ImageRecord> records)
+    {
+        var shares = records.Where(r => r.LayerSweep is not null).SelectMany(r => r.LayerSweep!.Layers)
+            .Where(l => l.ShareOfScore is not null).GroupBy(l => (l.Method, l.Layer)).ToList();
+        if (shares.Count == 0) return null;
+        static double Quantile(double[] sorted, double q) => sorted[(int)Math.Round(q * (sorted.Length - 1))];
+        return shares.Select(g =>
+        {
+            var sorted = g.Select(l => l.ShareOfScore!.Value).Order().ToArray();
+            return new LayerConservation(g.Key.Method, g.Key.Layer, Quantile(sorted, 0.5), Quantile(sorted, 0.1), Quantile(sorted, 0.9), sorted.Length);
+        }).ToList();
     }
 
     /// <summary>Per method, the mean of every metric value over the images that have it.</summary>

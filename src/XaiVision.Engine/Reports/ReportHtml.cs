@@ -10,7 +10,8 @@ namespace XaiVision.Engine.Reports;
 /// to the page, so the folder opens from disk or from blob storage as is): summary and gates, metric table (direction of
 /// every metric stated), regression rows (baseline | candidate | difference per method) when a baseline ran, every metric
 /// curve as small multiples (one chart per method), per-class means, robustness, comparison figures, best and worst images
-/// per metric as tables (a row per image, a column per method, best by the metric's declared direction), every error, and
+/// per metric as tables (a row per image, a column per method, best by the metric's declared direction), with the layer sweep a
+/// "through the network" section (ΣR / logit per LRP method and layer, the sweep strips of the best and worst image), every error, and
 /// a link to the image browser. Thumbnails are the heatmaps on their own (viridis unsigned, cool–warm signed) with the
 /// overlay on hover. Metric names, curves and directions come from <see cref="JobReport.Outputs"/> and
 /// <see cref="JobReport.Curves"/>; none is known here by name.
@@ -53,6 +54,7 @@ public static class ReportHtml
         if (report.Comparison is { } comparison)
             FigureTable(html, "Comparison with the baseline model (mean [95 % bootstrap interval])",
                 comparison.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value.Mean:F3} [{v.Value.Low:F3}, {v.Value.High:F3}]")));
+        ThroughTheNetwork(html, report, maps, methods, names, report.Outputs);
         BestWorst(html, maps, methods, names, report.Outputs);
         html.Append("<h2>Errors</h2>");
         html.Append(report.Errors.Count == 0 ? "<p>None.</p>" : "<ul>" + string.Concat(report.Errors.Select(e => $"<li><code>{E(e.Image)}</code>: {E(e.Error)}</li>")) + "</ul>");
@@ -94,7 +96,15 @@ public static class ReportHtml
     }
 
     static string InputThumbnail(ImageRecord record) =>
-        record.Input is null ? E(Short(record.Name)) : $"<span class=\"map\"><img src=\"{E(record.Input)}\" alt=\"{E(Short(record.Name))}\"></span>";
+        record.Input is null ? E(Short(record.Name)) : $"<span class=\"map\"><img src=\"{E(record.Input)}\" alt=\"{E(Short(record.Name))}\"></span>" + FigureLinks(record);
+
+    /// <summary>The image's seed figures (<see cref="SeedFigures"/>), linked under its thumbnail.</summary>
+    static string FigureLinks(ImageRecord record)
+    {
+        var links = new[] { (record.Figure, "figure"), (record.PerturbationFigure, "transformations"), (record.MaskingFigure, "masking") }
+            .Where(l => l.Item1 is not null).Select(l => $"<a class=\"figure\" href=\"{E(l.Item1!)}\">{l.Item2}</a>").ToList();
+        return links.Count == 0 ? "" : "<br>" + string.Join(" · ", links);
+    }
 
     static string Short(string name) => name.StartsWith("images/", StringComparison.Ordinal) ? name["images/".Length..] : name;
 
@@ -241,6 +251,38 @@ public static class ReportHtml
         foreach (var (row, values) in rows)
             html.Append($"<tr><td>{E(row)}</td>").Append(string.Concat(columns.Select(c => $"<td>{E(values.GetValueOrDefault(c, "–"))}</td>"))).Append("</tr>");
         html.Append("</table>");
+    }
+
+    /// <summary>
+    /// The layer sweep over the job: per LRP method a row of median ΣR / logit per layer (p10–p90 on hover; 1.000 where relevance is
+    /// conserved, less where a rule such as ε·rms absorbs it), then the sweep strips of the best and the worst image by the first
+    /// metric of the first method (else by confidence).
+    /// </summary>
+    static void ThroughTheNetwork(StringBuilder html, JobReport report, List<(ImageRecord Record, ExplanationRecord Explanation)> maps,
+        IReadOnlyList<string> methods, List<string> names, IReadOnlyDictionary<string, MetricOutput>? outputs)
+    {
+        var swept = maps.Where(m => m.Record.LayerSweep?.Strip is not null && m.Explanation.Method == methods[0]).ToList();
+        if (report.ThroughTheNetwork is null && swept.Count == 0) return;
+        html.Append("<h2 id=\"through-the-network\">Through the network</h2>");
+        if (report.ThroughTheNetwork is { } layers)
+        {
+            html.Append("<p>Share of the explained logit that each layer's input holds (ΣR / logit, median over the images): 1 where the rules conserve ")
+                .Append("relevance; the ε·rms rule of the upper layers absorbs some by design.</p>");
+            foreach (var method in layers.GroupBy(l => l.Method))
+                html.Append($"<table class=\"network\"><tr><th>{E(method.Key)}</th>").Append(string.Concat(method.Select(l => $"<th>{E(l.Layer)}</th>")))
+                    .Append("</tr><tr><td>ΣR / logit</td>")
+                    .Append(string.Concat(method.Select(l => $"<td title=\"p10–p90 {F(l.P10)}–{F(l.P90)} over {l.Images} images\">{F(l.Median)}</td>"))).Append("</tr></table>");
+        }
+        if (swept.Count == 0) return;
+        var name = names.FirstOrDefault(n => swept.Any(m => m.Explanation.Metrics?.ContainsKey(n) == true)) ?? "";
+        bool lower = LowerIsBetter(outputs, name);
+        var ranked = swept.Where(m => name == "" || m.Explanation.Metrics?.ContainsKey(name) == true)
+            .OrderByDescending(m => (name == "" ? m.Record.Prediction!.Probability : m.Explanation.Metrics![name]) * (lower ? -1 : 1)).ToList();
+        var metric = name == "" ? "confidence" : $"{name} of {methods[0]}";
+        foreach (var (label, m) in new[] { ("best", ranked[0]), ("worst", ranked[^1]) }.DistinctBy(x => x.Item2.Record.Name))
+            html.Append($"<figure data-sweep=\"{label}\"><figcaption>{label} by {E(metric)}: {E(Short(m.Record.Name))} → {E(m.Record.Prediction!.Name)}</figcaption>")
+                .Append($"<div style=\"overflow-x:auto;max-width:100%\"><a href=\"{E(m.Record.LayerSweep!.Strip!)}\"><img src=\"{E(m.Record.LayerSweep.Strip!)}\" ")
+                .Append($"alt=\"layer sweep of {E(Short(m.Record.Name))}\" style=\"max-height:400px\"></a></div></figure>");
     }
 
     /// <summary>

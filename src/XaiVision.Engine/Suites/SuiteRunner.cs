@@ -90,11 +90,12 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
             }
         }
 
+        var sweep = spec.LayerSweep ? Time("layer-sweep", () => LayerSweep.Run(model, input, targets.Select(t => t[0]).ToArray(), spec.Explainers)) : null;
         var result = new List<SuiteImage>();
         for (int i = 0; i < views.Count; i++)
         {
             var imageMaps = rows.Select((row, r) => (row, r)).Where(x => x.row.Image == i).SelectMany(x => maps[x.r]).ToList();
-            result.Add(new SuiteImage(views[i], Top(logits, probabilities, i, 5), imageMaps));
+            result.Add(new SuiteImage(views[i], Top(logits, probabilities, i, 5), imageMaps, sweep?[i]));
         }
         return new SuiteBatch(result, new Dictionary<string, double>(_stages));
     }
@@ -134,7 +135,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
         return result;
     }
 
-    static float[][] Rows(Tensor maps)
+    internal static float[][] Rows(Tensor maps)
     {
         using var host = maps.to(ScalarType.Float32).cpu().reshape(maps.shape[0], -1);
         var all = host.data<float>().ToArray();

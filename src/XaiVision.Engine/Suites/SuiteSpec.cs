@@ -4,7 +4,7 @@ using XaiVision.Engine.Perturbations;
 
 namespace XaiVision.Engine.Suites;
 
-/// <summary>What to run on every image: explainers × perturbations × metrics, for which targets, with which seed.</summary>
+/// <summary>What to run on every image: explainers × perturbations × metrics, for which targets, with which seed; and the layer sweep (<see cref="LayerSweep"/>).</summary>
 public sealed record SuiteSpec(
     IReadOnlyList<IExplainer> Explainers,
     TargetSelection Target,
@@ -14,4 +14,7 @@ public sealed record SuiteSpec(
 {
     public IReadOnlyList<IPerturbation> PerturbationList => Perturbations ?? [];
     public IReadOnlyList<IMetric> MetricList => Metrics ?? [];
+
+    /// <summary>Also explain every layer (for each image's first target): <see cref="Suites.LayerSweep"/>.</summary>
+    public bool LayerSweep { get; init; }
 }

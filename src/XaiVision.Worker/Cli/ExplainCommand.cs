@@ -51,6 +51,8 @@ public static class ExplainCommand
                 + "sides up to --max-input-size). Whole images run VGG's classifier as convolutions.", DefaultValueFactory = _ => "resize-crop" };
         var classScore = new Option<string>("--class-score") {
             Description = "For whole images on VGG: the class score is the mean (default) or max of the class-score map.", DefaultValueFactory = _ => "mean" };
+        var layerSweep = new Option<bool>("--layer-sweep") {
+            Description = "Also explain every layer: Grad-CAM and LayerCAM at each block's output, each LRP method's relevance at every layer (sweep.png, sweep/*.npy)." };
         var metrics = new Option<string?>("--metrics") { Description = $"Comma list, parameters in parentheses: {string.Join(", ", MetricCatalog.Names)} (localisation needs masks)." };
         var perturb = new Option<string?>("--perturb") {
             Description = $"Comma list, parameters in parentheses, e.g. {PerturbationCatalog.SeedSet}. Known: {string.Join(", ", PerturbationCatalog.Names)}." };
@@ -62,7 +64,7 @@ public static class ExplainCommand
         var command = new Command("explain", "Explain images with one or more attribution methods.")
         {
             images, model, weights, weightsKey, stripPrefix, allowExtraKeys, labels, methods, target, layer, device, libtorch, batch, seed,
-                output, noRaw, noOverlay, inputSize, resize, preprocess, classScore, maxInputSize, maxPixels, metrics, masks, perturb,
+                output, noRaw, noOverlay, inputSize, resize, preprocess, classScore, maxInputSize, maxPixels, metrics, masks, perturb, layerSweep,
         };
         command.SetAction(async (parse, ct) => await CliErrors.GuardAsync(async () =>
         {
@@ -100,6 +102,7 @@ public static class ExplainCommand
                     Perturbations = SuiteCompiler.Split(parse.GetValue(perturb)),
                     Metrics = SuiteCompiler.Split(parse.GetValue(metrics)),
                     Seed = parse.GetValue(seed),
+                    LayerSweep = parse.GetValue(layerSweep),
                 },
             };
             // Names, parameters and duplicates first (cheap); CAM layers once the architecture is known.

@@ -37,7 +37,7 @@ public static class JobCompiler
         if (suite is null || targets is null) return (null, problems);
         var report = new ReportRequest(Describe(spec.Model), spec.Targets, spec.Suite.Seed,
             spec.Gates.Select(g => new GateRule(g.Metric, g.Method, g.Min, g.Max)).ToList(), suite.Metrics);
-        return (new CompiledJob(suite, suite.ToSpec(targets, spec.Suite.Seed), report), problems);
+        return (new CompiledJob(suite, suite.ToSpec(targets, spec.Suite.Seed, spec.Suite.LayerSweep), report), problems);
     }
 
     /// <summary><see cref="Compile"/>, failing with every problem in one message.</summary>

@@ -16,7 +16,7 @@ public class LrpReferenceTests
     static readonly double[] High = [(1f - 0.485f) / 0.229f, (1f - 0.456f) / 0.224f, (1f - 0.406f) / 0.225f];
 
     /// <summary>Random demo net or VGG11 in float64 (VGG11 at 64×64: features end at 2×2, avgpool replicates to 7×7).</summary>
-    static ExplainableModel Network(string architecture, int seed)
+    internal static ExplainableModel Network(string architecture, int seed)
     {
         random.manual_seed(seed);
         var arch = ArchitectureRegistry.Get(architecture);
