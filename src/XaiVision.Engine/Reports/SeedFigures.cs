@@ -73,8 +73,9 @@ public static class SeedFigures
     public static byte[] Sweep(string name, RgbImage view, IReadOnlyList<SweepMap> maps)
     {
         var rows = maps.Where(m => m.Map is not null).GroupBy(m => m.Method).Select(g => (IReadOnlyList<FigureCanvas.Cell>)g.Select((m, i) => new FigureCanvas.Cell(
-            HeatmapRenderer.Heatmap(m.Map!, view.Width, HeatmapRenderer.ChooseScaling(m.Map!)), m.Layer,
-            m.RelevanceSum is { } r && m.Score is { } s && s != 0 ? $"ΣR/logit {(r / s).ToString("0.000", CultureInfo.InvariantCulture)}" : i == 0 ? m.Method : null))
+            HeatmapRenderer.Heatmap(m.Map!, view.Width, HeatmapRenderer.ChooseScaling(m.Map!)), i == 0 ? m.Method : m.Layer,
+            (i == 0 ? m.Layer + (m.RelevanceSum is null ? "" : " · ") : "")
+                + (m.RelevanceSum is { } r && m.Score is { } s && s != 0 ? $"ΣR/logit {(r / s).ToString("0.000", CultureInfo.InvariantCulture)}" : "")))
             .ToList()).ToList();
         return FigureCanvas.Grid($"{name} — through the network", rows, cellHeight: 96);
     }

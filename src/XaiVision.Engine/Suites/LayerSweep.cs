@@ -19,7 +19,7 @@ public static class LayerSweep
     /// <summary>
     /// The layers the CAM sweep looks at: VGG — the activation that ends each convolution block (before its max-pool: VGG16
     /// features.3, 8, 15, 22, 29); otherwise the feature-map layers beside the default CAM layer (ResNet: conv1 … layer4; MobileNet,
-    /// EfficientNet, ConvNeXt: features.0 …), or inside it when it stands alone (DenseNet's features.*).
+    /// EfficientNet, ConvNeXt: features.0 …) up to it, or inside it when it stands alone (DenseNet's features.*).
     /// </summary>
     public static IReadOnlyList<string> BlockOutputs(ExplainableModel model)
     {
@@ -33,6 +33,7 @@ public static class LayerSweep
         var layer = model.Architecture.DefaultCamLayer;
         string Parent(string name) => name.Contains('.') ? name[..name.LastIndexOf('.')] : "";
         var siblings = featureMaps.Where(n => Parent(n) == Parent(layer)).ToList();
+        if (siblings.IndexOf(layer) is >= 0 and var last) siblings = siblings[..(last + 1)]; // nothing past the CAM layer (ResNet's avgpool)
         if (siblings.Count > 1) return siblings;
         var children = featureMaps.Where(n => Parent(n) == layer).ToList();
         return children.Count > 1 ? children : featureMaps;
