@@ -57,6 +57,34 @@ public class ReportBrowserTests(ITestOutputHelper log)
         Assert.True(new FileInfo(screenshot).Length > 50_000, "the screenshot is (nearly) blank");
     }
 
+    /// <summary>A job with whole images and the layer sweep: the "through the network" section, its strips and the seed figures load.</summary>
+    [Fact]
+    public async Task Layer_sweep_section_and_seed_figures_load_in_the_browser()
+    {
+        var (provider, harness, _, root) = await WorkerTestServices.StartSeededAsync("sweep");
+        await using var _ = provider;
+        var spec = WorkerTestServices.CheapDemoSpec("sweep");
+        spec = spec with { Model = spec.Model with { Preprocess = "resize" }, Suite = spec.Suite with { LayerSweep = true, Perturbations = ["channel-swap", "mask(top=20)"] } };
+        await harness.Bus.Publish(new SubmitAuditJob(Guid.NewGuid(), spec));
+        await WorkerTestServices.Until(() => harness.Published.Select<AuditJobCompleted>().Any(), "the job to complete");
+
+        var folder = Path.Combine(root, "audits", "sweep");
+        var (dom, body) = Open(Path.Combine(folder, "report.html"));
+        Assert.Equal(body["images-total"], body["images-loaded"]);
+        Assert.Contains("id=\"through-the-network\"", dom);
+        Assert.Equal(2, Regex.Matches(dom, "data-sweep=\"(best|worst)\"").Count);
+        var strips = Regex.Matches(dom, "src=\"([^\"]*sweep\\.png)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(strips);
+        Assert.All(strips, s => Assert.True(File.Exists(Path.Combine(folder, s)), s));
+        var figures = Regex.Matches(dom, "class=\"figure\" href=\"([^\"]*)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains(figures, f => f.EndsWith("/perturbations.png", StringComparison.Ordinal));
+        Assert.All(figures, f => Assert.True(File.Exists(Path.Combine(folder, f)), f));
+        var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "report.json"))).RootElement;
+        var network = report.GetProperty("throughTheNetwork").EnumerateArray().Where(l => l.GetProperty("method").GetString() == "lrp-composite").ToList();
+        Assert.Equal("input", network[0].GetProperty("layer").GetString());
+        Assert.Equal(6, network.Count);
+    }
+
     static (string Dom, Dictionary<string, string> Body) Open(string page, string hash = "")
     {
         var dom = RunChromium("--dump-dom", new Uri(page).AbsoluteUri + hash);

@@ -77,6 +77,20 @@ public class JobSpecTests
             ["model.architecture", "model.weights", "images.container", "images.prefix", "targets", "suite.explainers[1]", "suite.perturbations[0]",
              "suite.metrics[0]", "output.prefix", "gates[0]", "shardSize"], paths);
     }
+
+    [Fact]
+    public void Whole_image_fields_are_read_and_checked()
+    {
+        var spec = JobSpecReader.ParseYaml("model:\n  architecture: vgg16\n  preprocess: resize\n  classScore: max\nsuite:\n  explainers: [grad-cam]\n  layerSweep: true\n", "job.yaml");
+        Assert.Equal(("resize", "max", true), (spec.Model.Preprocess, spec.Model.ClassScore, spec.Suite.LayerSweep));
+        Assert.DoesNotContain(JobSpecValidator.Validate(spec), p => p.Path.StartsWith("model.", StringComparison.Ordinal));
+        var wrong = spec with { Model = spec.Model with { Preprocess = "crop", ClassScore = "median" } };
+        var problems = JobSpecValidator.Validate(wrong).ToDictionary(p => p.Path, p => p.Message);
+        Assert.Contains("resize-crop, resize, none", problems["model.preprocess"]);
+        Assert.Contains("mean", problems["model.classScore"]);
+        var vit = JobSpecValidator.Validate(spec with { Model = new ModelSource { Architecture = "vit_b_16", Preprocess = "none" } }).ToDictionary(p => p.Path, p => p.Message);
+        Assert.Contains("224×224 inputs only", vit["model.preprocess"]);
+    }
 }
 
 public class JobSpecNullTests
