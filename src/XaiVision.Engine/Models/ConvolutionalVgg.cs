@@ -78,6 +78,7 @@ public sealed class ConvolutionalVgg : Module<Tensor, Tensor>
             }
         }
         if (window == 0) throw new XaiVisionException("The network's classifier has no dense layer.");
+        dense.Dispose(); // the dense weights now live in the convolutions (VGG16: 480 MB not kept twice)
         return new ConvolutionalVgg(network, features, Sequential(layers), pooling, window * downsampling, denseNames);
     }
 

@@ -9,7 +9,8 @@ namespace XaiVision.Engine.Suites;
 /// <see cref="MemoryBudget"/>), splits it in halves and runs those, down to single images. The largest size
 /// that fitted is remembered, so later batches start there instead of failing again. Results are the same (to float rounding)
 /// to one big batch: every image is explained independently and seeds are per image. Whole images (preprocess resize, none) come in
-/// frames of different shapes: a batch holds one shape, so images are grouped by frame and the results put back in their order.
+/// frames of different shapes: a batch holds one shape, so images are grouped by frame and the results put back in their order; and
+/// no more pixels than the batch would at the input size.
 /// </summary>
 public sealed class AdaptiveSuiteRunner(ExplainableModel model, SuiteSpec spec, MemoryBudget? budget = null)
 {
@@ -35,6 +36,13 @@ public sealed class AdaptiveSuiteRunner(ExplainableModel model, SuiteSpec spec, 
     {
         var parts = new List<SuiteBatch>();
         int step = Math.Min(views.Count, BatchLimit ?? int.MaxValue);
+        if (views.Count > 0)
+        {
+            // A batch of whole images holds no more pixels than the same batch at the input size: memory grows with the pixel count,
+            // and the kernel's out-of-memory killer, unlike an allocation failure, cannot be caught and split.
+            long reference = (long)views.Count * model.Preprocessing.InputSize * model.Preprocessing.InputSize;
+            step = (int)Math.Clamp(reference / ((long)views[0].Width * views[0].Height), 1, step);
+        }
         for (int start = 0; start < views.Count; start += step)
         {
             int count = Math.Min(step, views.Count - start);
