@@ -4,7 +4,7 @@ namespace XaiVision.Engine.Imaging;
 /// How an image becomes the model's frame: <see cref="ResizeCrop"/> — the shorter side to the resize target, then the centre
 /// input-size square (torchvision's evaluation transform; what lies near the long sides' ends is cut off); <see cref="Resize"/> —
 /// the shorter side to the input size, the aspect kept, nothing cropped; <see cref="None"/> — the native size.
-/// The last two give frames of any shape: VGG then runs its classifier as convolutions (<see cref="Models.ConvolutionalVgg"/>).
+/// The last two give frames of any shape: VGG then runs its classifier as convolutions.
 /// </summary>
 public enum PreprocessMode { ResizeCrop, Resize, None }
 

@@ -8,8 +8,8 @@ namespace XaiVision.Engine.Reports;
 /// The seed notebook's result figures for one image (first target of each method): <c>figure.png</c> — per method, original |
 /// heatmap | overlay, captioned with the explained class and score; <c>perturbations.png</c> — a row per transformation (the
 /// original first), the image and each method's map on it, captioned with the prediction and confidence; <c>masking.png</c> — the
-/// explained class's confidence against the fraction masked, per method (from the <c>mask(top=…)</c> perturbations, else the
-/// deletion curve).
+/// explained class's confidence against the fraction masked, per method, from the <c>mask(top=…)</c> perturbations (give several,
+/// e.g. 10, 20, 40, for a curve; the deletion metric's curves are in the report).
 /// </summary>
 public static class SeedFigures
 {
@@ -49,7 +49,7 @@ public static class SeedFigures
         return FigureCanvas.Grid($"{name} — transformations × methods (prediction and confidence under each)", rows);
     }
 
-    /// <summary>Null when the suite neither masks (<c>mask(top=…)</c>) nor runs the deletion metric.</summary>
+    /// <summary>Null when the suite does not mask (<c>mask(top=…)</c>).</summary>
     public static byte[]? Masking(string name, SuiteImage image)
     {
         var maps = FirstTargets(image).ToList();
@@ -61,8 +61,6 @@ public static class SeedFigures
             if (masked.Count > 0)
                 series.Add((m.Method, [(0, m.Target.Probability),
                     .. masked.Select(p => (double.Parse(p.Parameters["top"], CultureInfo.InvariantCulture) / 100, (double)p.TargetProbabilityAfter))]));
-            else if (m.Curves?.GetValueOrDefault("deletion") is { Points.Count: > 1 } curve)
-                series.Add((m.Method, curve.Points.Select((y, i) => (i / (double)(curve.Points.Count - 1), y)).ToList()));
         }
         if (series.Count == 0) return null;
         return FigureCanvas.Lines($"{name} — confidence in {maps[0].Target.Name} as the most relevant pixels are masked", "fraction masked (most relevant first)",
