@@ -25,6 +25,13 @@ public sealed record Architecture(
     Func<string, bool>? FeatureMapFilter = null,
     Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? TokensToMap = null)
 {
+    /// <summary>
+    /// Why this network cannot explain whole images (preprocess resize or none), null when it can: a head sized for one input
+    /// cannot, unless it is VGG-style, whose dense layers run as convolutions (<see cref="ConvolutionalVgg"/>).
+    /// </summary>
+    public string? WholeImageProblem =>
+        FixedInputSize is { } size && Family != "vgg" ? $"'{Name}' takes {size}×{size} inputs only, so it cannot explain whole images: use preprocess resize-crop." : null;
+
     /// <summary>Why <paramref name="size"/> does not fit this network (null when it does), in user words.</summary>
     public string? InputSizeProblem(int size, int maxInputSize)
     {

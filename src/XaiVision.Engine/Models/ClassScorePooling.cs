@@ -17,6 +17,8 @@ public static class ClassScorePoolings
         string.IsNullOrWhiteSpace(name) ? ClassScorePooling.Mean
             : ByName.TryGetValue(name.Trim(), out var pooling) ? pooling
             : throw new XaiVisionException($"Unknown class score '{name}'. Known: mean (the map's average, the default), max (its strongest position).");
+
+    public static string Name(this ClassScorePooling pooling) => ByName.First(p => p.Value == pooling).Key;
 }
 
 /// <summary>

@@ -41,7 +41,7 @@ public static class ModelLoader
                 preprocessing = preprocessing with { MinSide = convolutional.MinSide };
                 CheckResizeSide(preprocessing, $"'{architecture.Name}' as convolutions");
             }
-            var description = architecture.Name + (network is ConvolutionalVgg cv ? $" as convolutions, class score = {cv.Pooling.ToString().ToLowerInvariant()} of the map" : "")
+            var description = architecture.Name + (network is ConvolutionalVgg cv ? $" as convolutions, class score = {cv.Pooling.Name()} of the map" : "")
                 + (spec.WeightsPath is null ? " (random weights)" : $" ({Path.GetFileName(spec.WeightsPath)}{Details(selected!)}")
                 + (spec.Precision == ModelPrecision.BFloat16 ? ", bf16" : "");
             return new ExplainableModel(network, architecture, preprocessing, labels, device, description, spec.Precision);
@@ -58,8 +58,7 @@ public static class ModelLoader
     {
         preprocessing = preprocessing with { Mode = spec.Preprocess, MaxSide = spec.MaxSide, MinSide = architecture.MinInputSize };
         if (spec.Preprocess == PreprocessMode.ResizeCrop) return preprocessing;
-        if (architecture.FixedInputSize is { } size && architecture.Family != "vgg")
-            throw new XaiVisionException($"'{architecture.Name}' takes {size}×{size} inputs only, so it cannot explain whole images: use preprocess resize-crop.");
+        if (architecture.WholeImageProblem is { } problem) throw new XaiVisionException(problem);
         CheckResizeSide(preprocessing, $"'{architecture.Name}'");
         return preprocessing;
     }

@@ -27,13 +27,15 @@ public static class ReportBuilder
         var shares = records.Where(r => r.LayerSweep is not null).SelectMany(r => r.LayerSweep!.Layers)
             .Where(l => l.ShareOfScore is not null).GroupBy(l => (l.Method, l.Layer)).ToList();
         if (shares.Count == 0) return null;
-        static double Quantile(double[] sorted, double q) => sorted[(int)Math.Round(q * (sorted.Length - 1))];
         return shares.Select(g =>
         {
-            var sorted = g.Select(l => l.ShareOfScore!.Value).Order().ToArray();
-            return new LayerConservation(g.Key.Method, g.Key.Layer, Quantile(sorted, 0.5), Quantile(sorted, 0.1), Quantile(sorted, 0.9), sorted.Length);
+            var sorted = g.Select(l => l.ShareOfScore!.Value).Order().ToList();
+            return new LayerConservation(g.Key.Method, g.Key.Layer, Quantile(sorted, 0.5), Quantile(sorted, 0.1), Quantile(sorted, 0.9), sorted.Count);
         }).ToList();
     }
+
+    /// <summary>The nearest-rank quantile of sorted values (NaN for none) — the report's medians and p10–p90 bands.</summary>
+    internal static double Quantile(IReadOnlyList<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Round(q * (sorted.Count - 1))];
 
     /// <summary>Per method, the mean of every metric value over the images that have it.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> MetricMeans(IReadOnlyList<ImageRecord> records) =>

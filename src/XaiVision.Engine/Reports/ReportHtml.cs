@@ -83,8 +83,6 @@ public static class ReportHtml
     static string Direction(IReadOnlyDictionary<string, MetricOutput>? outputs, string name) =>
         outputs?.ContainsKey(name) != true ? "" : LowerIsBetter(outputs, name) ? "↓ lower is better" : "↑ higher is better";
 
-    static double Quantile(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Round(q * (sorted.Count - 1))];
-
     /// <summary>A heatmap thumbnail (the overlay on hover), labelled for screen readers with image, method and value.</summary>
     static string Thumbnail(HeatmapFile? heatmap, string? overlay, string label)
     {
@@ -132,7 +130,7 @@ public static class ReportHtml
                 var values = maps.Where(m => m.Explanation.Method == method && m.Explanation.Metrics?.ContainsKey(name) == true)
                     .Select(m => m.Explanation.Metrics![name]).Order().ToList();
                 html.Append(values.Count == 0 ? "<td>–</td>"
-                    : $"<td>{F(values.Average())} · {F(Quantile(values, 0.5))} · {F(Quantile(values, 0.1))}–{F(Quantile(values, 0.9))}</td>");
+                    : $"<td>{F(values.Average())} · {F(ReportBuilder.Quantile(values, 0.5))} · {F(ReportBuilder.Quantile(values, 0.1))}–{F(ReportBuilder.Quantile(values, 0.9))}</td>");
             }
             html.Append("</tr>");
         }
@@ -193,8 +191,8 @@ public static class ReportHtml
         string X(int i) => (pad + (w - pad - 5) * (n <= 1 ? 0 : i / (double)(n - 1))).ToString("F1", CultureInfo.InvariantCulture);
         string Y(double v) => (h - pad - (h - pad - 5) * Math.Clamp((v - yMin) / (yMax - yMin), 0, 1)).ToString("F1", CultureInfo.InvariantCulture);
         var columns = Enumerable.Range(0, n).Select(i => curves.Select(c => c[i]).Order().ToList()).ToList();
-        var upper = columns.Select((c, i) => $"{X(i)},{Y(Quantile(c, 0.9))}");
-        var lower = columns.Select((c, i) => $"{X(i)},{Y(Quantile(c, 0.1))}").Reverse();
+        var upper = columns.Select((c, i) => $"{X(i)},{Y(ReportBuilder.Quantile(c, 0.9))}");
+        var lower = columns.Select((c, i) => $"{X(i)},{Y(ReportBuilder.Quantile(c, 0.1))}").Reverse();
         html.Append($"<polygon points=\"{string.Join(' ', upper.Concat(lower))}\" fill=\"{colour}\" fill-opacity=\"0.18\" stroke=\"none\"/>");
         html.Append($"<polyline points=\"{string.Join(' ', columns.Select((c, i) => $"{X(i)},{Y(c.Average())}"))}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>");
         html.Append($"<text x=\"{pad + 4}\" y=\"{h - 8}\" font-size=\"10\">{curves.Count} images · mean, p10–p90</text></svg></figure>");

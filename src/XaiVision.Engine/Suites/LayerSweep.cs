@@ -39,8 +39,11 @@ public static class LayerSweep
         return children.Count > 1 ? children : featureMaps;
     }
 
-    /// <summary>Per image, its sweep maps (CAM layers first, then each LRP method's layers, input first).</summary>
-    public static IReadOnlyList<SweepMap>[] Run(ExplainableModel model, Tensor images, long[] targets, IReadOnlyList<IExplainer> suite)
+    /// <summary>
+    /// Per image, its sweep maps (CAM layers first, then each LRP method's layers, input first), for each image's target and that
+    /// target's logit (<paramref name="scores"/>, from the prediction the suite already made).
+    /// </summary>
+    public static IReadOnlyList<SweepMap>[] Run(ExplainableModel model, Tensor images, long[] targets, double[] scores, IReadOnlyList<IExplainer> suite)
     {
         using var scope = NewDisposeScope();
         int n = (int)images.shape[0], height = (int)images.shape[2], width = (int)images.shape[3];
@@ -62,24 +65,16 @@ public static class LayerSweep
             foreach (var lrp in suite.OfType<LrpExplainer>())
             {
                 var (input, perLayer) = lrp.RelevancePerLayer(model, images, classes);
-                using var logits = Logits(model, images);
-                var score = logits.gather(1, classes.unsqueeze(1)).squeeze(1).to(ScalarType.Float64).cpu().data<double>().ToArray();
                 var all = new List<(string Layer, Tensor Relevance)> { ("input", input) };
                 all.AddRange(perLayer.Select(l => (l.Layer, l.Relevance)));
                 foreach (var (layer, relevance) in all)
                 {
                     var sums = relevance.reshape(n, -1).sum(1).to(ScalarType.Float64).cpu().data<double>().ToArray();
                     var maps = relevance.dim() == 4 ? SuiteRunner.Rows(ToImage(relevance.sum(1), height, width)) : null;
-                    for (int i = 0; i < n; i++) result[i].Add(new SweepMap(lrp.Name, layer, maps?[i], sums[i], score[i]));
+                    for (int i = 0; i < n; i++) result[i].Add(new SweepMap(lrp.Name, layer, maps?[i], sums[i], scores[i]));
                 }
             }
         return result;
-    }
-
-    static Tensor Logits(ExplainableModel model, Tensor images)
-    {
-        using var _ = no_grad();
-        return model.Forward(images);
     }
 
     static Tensor ToImage(Tensor maps, int height, int width) =>

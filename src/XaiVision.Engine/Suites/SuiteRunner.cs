@@ -90,7 +90,8 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
             }
         }
 
-        var sweep = spec.LayerSweep ? Time("layer-sweep", () => LayerSweep.Run(model, input, targets.Select(t => t[0]).ToArray(), spec.Explainers)) : null;
+        var sweep = spec.LayerSweep ? Time("layer-sweep", () => LayerSweep.Run(model, input, targets.Select(t => t[0]).ToArray(),
+            targets.Select((t, i) => (double)logits[i, t[0]].item<float>()).ToArray(), spec.Explainers)) : null;
         var result = new List<SuiteImage>();
         for (int i = 0; i < views.Count; i++)
         {

@@ -93,7 +93,7 @@ public static class ExplainCommand
                     StripPrefix = parse.GetValue(stripPrefix),
                     AllowExtraKeys = parse.GetValue(allowExtraKeys),
                     Preprocess = PreprocessModes.Parse(parse.GetValue(preprocess)).Name(),
-                    ClassScore = ClassScorePoolings.Parse(parse.GetValue(classScore)).ToString().ToLowerInvariant(),
+                    ClassScore = ClassScorePoolings.Parse(parse.GetValue(classScore)).Name(),
                 },
                 Targets = parse.GetValue(target)!,
                 Suite = new SuiteDefinition

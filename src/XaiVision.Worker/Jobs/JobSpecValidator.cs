@@ -87,11 +87,11 @@ public static class JobSpecValidator
         check(model.Std is null || (model.Std.Count == 3 && model.Std.All(s => s > 0)), $"{path}.std", "needs 3 positive values (R, G, B).");
         check(model.Device is null or "cpu" or "auto" || model.Device.StartsWith("cuda"), $"{path}.device", "must be cpu, cuda, cuda:N or auto.");
         parse($"{path}.precision", () => ModelPrecisions.Parse(model.Precision));
-        parse($"{path}.preprocess", () => PreprocessModes.Parse(model.Preprocess));
+        parse($"{path}.preprocess", () =>
+        {
+            if (PreprocessModes.Parse(model.Preprocess) != PreprocessMode.ResizeCrop && architecture?.WholeImageProblem is { } problem) throw new XaiVisionException(problem);
+        });
         parse($"{path}.classScore", () => ClassScorePoolings.Parse(model.ClassScore));
-        if (PreprocessModes.ByName.GetValueOrDefault(model.Preprocess ?? "resize-crop") != PreprocessMode.ResizeCrop
-            && architecture is { FixedInputSize: { } fixedSize, Family: not "vgg" })
-            check(false, $"{path}.preprocess", $"'{architecture.Name}' takes {fixedSize}×{fixedSize} inputs only, so it cannot explain whole images: use resize-crop.");
     }
 
     static readonly System.Reflection.NullabilityInfoContext Nullability = new();
