@@ -1,14 +1,88 @@
 namespace XaiVision.Engine.Reports;
 
 /// <summary>
-/// What an audit publishes beside its maps: <c>report.json</c>, <c>report.html</c>, <c>images.csv</c> and the image browser
-/// (<c>browser.html</c> with its row chunks), built from its records.
+/// What an audit publishes beside its maps: <c>report.json</c>, <c>report.html</c>, <c>images.csv</c>, <c>errors.csv</c> and the image
+/// browser (<c>browser.html</c> with its row chunks). Built in two passes over the records, each a stream: the first folds them
+/// (<see cref="ReportAccumulator"/>) and writes <c>errors.csv</c>; the second writes <c>images.csv</c> and the browser's chunks with the
+/// columns the first found; then the pages. Memory holds one pass's current records and the fold, whatever the number of images.
+/// <c>report.json</c> is the caller's to write last (a job's commit point).
 /// </summary>
-public sealed record AuditOutputs(JobReport Report, string Html, string Csv, IReadOnlyDictionary<string, string> Browser)
+public sealed record AuditOutputs(JobReport Report, IReadOnlyDictionary<string, string> Files)
 {
+    public string Html => Files["report.html"];
+    public string Csv => Files["images.csv"];
+    /// <summary><c>browser.html</c> and its chunks.</summary>
+    public IReadOnlyDictionary<string, string> Browser => Files.Where(f => f.Key.StartsWith("browser", StringComparison.Ordinal)).ToDictionary(f => f.Key, f => f.Value);
+
+    /// <summary>The outputs of records already in memory, as text by relative path.</summary>
     public static AuditOutputs Build(ReportRequest request, IReadOnlyList<ImageRecord> records, IReadOnlyList<ShardFailure>? failedShards = null)
     {
-        var report = ReportBuilder.Build(request, records, failedShards);
-        return new AuditOutputs(report, ReportHtml.Build(report, records), ImagesCsv.Build(records), ImageBrowser.Build(report, records));
+        var sink = new MemorySink();
+        var digest = FoldAsync(request, () => records.ToAsyncEnumerable(), sink, CancellationToken.None).GetAwaiter().GetResult();
+        var report = WriteAsync(digest, () => records.ToAsyncEnumerable(), failedShards ?? [], sink, CancellationToken.None).GetAwaiter().GetResult();
+        return new AuditOutputs(report, sink.Files);
+    }
+
+    /// <summary>Pass one: every record folded in order; <c>errors.csv</c> written on the way.</summary>
+    public static async Task<ReportAccumulator> FoldAsync(ReportRequest request, Func<IAsyncEnumerable<ImageRecord>> records, IAuditOutputSink sink, CancellationToken ct)
+    {
+        var digest = new ReportAccumulator(request);
+        await sink.WriteStreamAsync("errors.csv", async writer =>
+        {
+            await writer.WriteLineAsync(ImagesCsv.ErrorsHeader);
+            await foreach (var record in records().WithCancellation(ct))
+            {
+                digest.Add(record);
+                if (record.Error is not null) await writer.WriteLineAsync(ImagesCsv.ErrorRow(record));
+            }
+        }, ct);
+        return digest;
+    }
+
+    /// <summary>Pass two: <c>images.csv</c> and the browser's chunks, then <c>browser.html</c> and <c>report.html</c>; returns the report.</summary>
+    public static async Task<JobReport> WriteAsync(ReportAccumulator digest, Func<IAsyncEnumerable<ImageRecord>> records, IReadOnlyList<ShardFailure> failedShards,
+        IAuditOutputSink sink, CancellationToken ct)
+    {
+        var report = digest.Report(failedShards);
+        var metrics = digest.MetricNames.ToList();
+        var chunk = new List<object?[]>(ImageBrowser.ChunkRows);
+        int chunks = 0;
+        await sink.WriteStreamAsync("images.csv", async writer =>
+        {
+            await writer.WriteLineAsync(ImagesCsv.Header(metrics));
+            await foreach (var record in records().WithCancellation(ct))
+            {
+                foreach (var line in ImagesCsv.Rows(record, metrics)) await writer.WriteLineAsync(line);
+                foreach (var row in ImageBrowser.Rows(record, metrics))
+                {
+                    chunk.Add(row);
+                    if (chunk.Count < ImageBrowser.ChunkRows) continue;
+                    await sink.WriteTextAsync(ImageBrowser.ChunkName(chunks++), ImageBrowser.Chunk(chunk), ct);
+                    chunk.Clear();
+                }
+            }
+        }, ct);
+        if (chunk.Count > 0 || chunks == 0) await sink.WriteTextAsync(ImageBrowser.ChunkName(chunks), ImageBrowser.Chunk(chunk), ct);
+        await sink.WriteTextAsync("browser.html", ImageBrowser.PageFor(report, digest), ct);
+        await sink.WriteTextAsync("report.html", ReportHtml.Build(report, digest), ct);
+        return report;
+    }
+
+    sealed class MemorySink : IAuditOutputSink
+    {
+        public Dictionary<string, string> Files { get; } = [];
+
+        public Task WriteTextAsync(string relative, string text, CancellationToken ct)
+        {
+            Files[relative] = text;
+            return Task.CompletedTask;
+        }
+
+        public async Task WriteStreamAsync(string relative, Func<TextWriter, Task> write, CancellationToken ct)
+        {
+            using var writer = new StringWriter();
+            await write(writer);
+            Files[relative] = writer.ToString();
+        }
     }
 }

@@ -15,39 +15,51 @@ public static class ImageBrowser
 {
     public const int ChunkRows = 5000;
 
-    /// <summary>The page and its chunks, by path relative to the report.</summary>
+    /// <summary>The page and its chunks for records already in memory, by path relative to the report.</summary>
     public static IReadOnlyDictionary<string, string> Build(JobReport report, IReadOnlyList<ImageRecord> records)
     {
-        var metrics = records.SelectMany(r => r.Explanations).SelectMany(e => e.Metrics?.Keys ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
-        var rows = new List<object?[]>();
-        foreach (var r in records)
+        var digest = ReportBuilder.Fold(new ReportRequest(report.Model, report.Targets, 0, [], []), records);
+        var metrics = digest.MetricNames.ToList();
+        var rows = records.SelectMany(r => Rows(r, metrics)).ToList();
+        var files = new Dictionary<string, string> { ["browser.html"] = PageFor(report, digest) };
+        for (int c = 0; c == 0 || c * ChunkRows < rows.Count; c++) files[ChunkName(c)] = Chunk(rows.Skip(c * ChunkRows).Take(ChunkRows));
+        return files;
+    }
+
+    /// <summary>The record's rows: one per explanation, or one for the failure.</summary>
+    public static IEnumerable<object?[]> Rows(ImageRecord r, IReadOnlyList<string> metrics)
+    {
+        if (r.Error is not null)
         {
-            if (r.Error is not null)
-            {
-                rows.Add([r.Image, r.Name, null, null, null, null, null, r.Error, null, null, null, null, .. metrics.Select(_ => (object?)null)]);
-                continue;
-            }
-            foreach (var e in r.Explanations)
-                rows.Add([r.Image, r.Name, r.Prediction!.Name, Math.Round(r.Prediction.Probability, 4), e.Target.Name, e.Method,
-                    e.Comparison is null ? null : e.Comparison.PredictionChanged ? 1 : 0, null, e.Heatmap?.Path, e.Overlay, r.Input,
-                    new[] { r.Figure, r.PerturbationFigure, r.MaskingFigure },
-                    .. metrics.Select(m => e.Metrics is not null && e.Metrics.TryGetValue(m, out var v) ? (object?)Math.Round(v, 5) : null)]);
+            yield return [r.Image, r.Name, null, null, null, null, null, r.Error, null, null, null, null, .. metrics.Select(_ => (object?)null)];
+            yield break;
         }
-        int chunks = Math.Max(1, (rows.Count + ChunkRows - 1) / ChunkRows);
+        foreach (var e in r.Explanations)
+            yield return [r.Image, r.Name, r.Prediction!.Name, Math.Round(r.Prediction.Probability, 4), e.Target.Name, e.Method,
+                e.Comparison is null ? null : e.Comparison.PredictionChanged ? 1 : 0, null, e.Heatmap?.Path, e.Overlay, r.Input,
+                new[] { r.Figure, r.PerturbationFigure, r.MaskingFigure },
+                .. metrics.Select(m => e.Metrics is not null && e.Metrics.TryGetValue(m, out var v) ? (object?)Math.Round(v, 5) : null)];
+    }
+
+    public static string ChunkName(int index) => $"browser/rows-{index:D4}.js";
+
+    public static string Chunk(IEnumerable<object?[]> rows) => $"XV.add({JsonSerializer.Serialize(rows)});\n";
+
+    /// <summary><c>browser.html</c>: its index (metrics, methods, classes, how many rows in how many chunks) comes from the folded records.</summary>
+    public static string PageFor(JobReport report, ReportAccumulator digest)
+    {
+        var metrics = digest.MetricNames.ToList();
         var meta = new
         {
             metrics,
             lowerIsBetter = metrics.Where(m => report.Outputs?.GetValueOrDefault(m)?.Direction == MetricDirection.LowerIsBetter).ToList(),
             methods = report.Methods,
-            classes = records.Where(r => r.Prediction is not null).Select(r => r.Prediction!.Name).Distinct().Order(StringComparer.Ordinal).ToList(),
-            chunks,
-            total = rows.Count,
+            classes = digest.Classes.ToList(),
+            chunks = Math.Max(1, (digest.Rows + ChunkRows - 1) / ChunkRows),
+            total = digest.Rows,
             model = report.Model,
         };
-        var files = new Dictionary<string, string> { ["browser.html"] = Page.Replace("/*META*/", JsonSerializer.Serialize(meta)) };
-        for (int c = 0; c < chunks; c++)
-            files[$"browser/rows-{c:D4}.js"] = $"XV.add({JsonSerializer.Serialize(rows.Skip(c * ChunkRows).Take(ChunkRows))});\n";
-        return files;
+        return Page.Replace("/*META*/", JsonSerializer.Serialize(meta));
     }
 
     const string Page = """

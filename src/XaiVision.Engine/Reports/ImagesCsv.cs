@@ -1,26 +1,38 @@
 namespace XaiVision.Engine.Reports;
 
-/// <summary>One row of <c>images.csv</c> per image × method with its prediction and every metric.</summary>
+/// <summary>One row of <c>images.csv</c> per image × method with its prediction and every metric; written a record at a time.</summary>
 public static class ImagesCsv
 {
     public static string Build(IReadOnlyList<ImageRecord> records)
     {
         var metricNames = records.SelectMany(r => r.Explanations).SelectMany(e => e.Metrics?.Keys ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
         var sb = new System.Text.StringBuilder();
-        sb.AppendLine(string.Join(',', new[] { "image", "method", "predicted", "probability", "target", "error" }.Concat(metricNames)));
+        sb.AppendLine(Header(metricNames));
         foreach (var r in records)
-        {
-            if (r.Error is not null)
-            {
-                sb.AppendLine(string.Join(',', new[] { Quote(r.Image), "", "", "", "", Quote(r.Error) }.Concat(metricNames.Select(_ => ""))));
-                continue;
-            }
-            foreach (var e in r.Explanations)
-                sb.AppendLine(string.Join(',', new[] { Quote(r.Image), e.Method, Quote(r.Prediction!.Name), F(r.Prediction.Probability), Quote(e.Target.Name), "" }
-                    .Concat(metricNames.Select(m => e.Metrics is not null && e.Metrics.TryGetValue(m, out var v) ? F(v) : ""))));
-        }
+            foreach (var row in Rows(r, metricNames)) sb.AppendLine(row);
         return sb.ToString();
     }
+
+    public static string Header(IReadOnlyList<string> metricNames) =>
+        string.Join(',', new[] { "image", "method", "predicted", "probability", "target", "error" }.Concat(metricNames));
+
+    /// <summary>The record's rows (no line ends): one per explanation, or one with the error.</summary>
+    public static IEnumerable<string> Rows(ImageRecord r, IReadOnlyList<string> metricNames)
+    {
+        if (r.Error is not null)
+        {
+            yield return string.Join(',', new[] { Quote(r.Image), "", "", "", "", Quote(r.Error) }.Concat(metricNames.Select(_ => "")));
+            yield break;
+        }
+        foreach (var e in r.Explanations)
+            yield return string.Join(',', new[] { Quote(r.Image), e.Method, Quote(r.Prediction!.Name), F(r.Prediction.Probability), Quote(e.Target.Name), "" }
+                .Concat(metricNames.Select(m => e.Metrics is not null && e.Metrics.TryGetValue(m, out var v) ? F(v) : "")));
+    }
+
+    /// <summary><c>errors.csv</c>: every image that failed, with its full message.</summary>
+    public const string ErrorsHeader = "image,error";
+
+    public static string ErrorRow(ImageRecord r) => $"{Quote(r.Image)},{Quote(r.Error ?? "")}";
 
     static string F(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -3,8 +3,8 @@ using XaiVision.Engine.Metrics;
 namespace XaiVision.Engine.Reports;
 
 /// <summary>
-/// <c>report.json</c>, schema version 1: counts, per-method means of every metric and of the
-/// robustness figures per perturbation, every per-image error, the gate verdict, and what each metric output
+/// <c>report.json</c>, schema version 2: counts, per-method means of every metric and of the
+/// robustness figures per perturbation, the per-image errors by reason (counts and first examples; every one in <c>errors.csv</c>), the gate verdict, and what each metric output
 /// is (category, direction) and how each curve is drawn — what the HTML page reads instead of knowing metrics by name; with the layer
 /// sweep, ΣR / logit per LRP method and layer (<see cref="ThroughTheNetwork"/>).
 /// No timings or dates, so the same job gives the same bytes.
@@ -18,7 +18,7 @@ public sealed record JobReport(
     IReadOnlyList<string> Methods,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Metrics,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Robustness,
-    IReadOnlyList<ImageError> Errors,
+    IReadOnlyList<ErrorSummary> Errors,
     GateVerdict Gates,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, Interval>>? Comparison = null,
     IReadOnlyList<ShardFailure>? FailedShards = null,
@@ -28,9 +28,6 @@ public sealed record JobReport(
 
 /// <summary>A mean with its 95 % bootstrap interval (1000 resamples, seeded from the job).</summary>
 public sealed record Interval(double Mean, double Low, double High);
-
-/// <summary>An image that could not be explained, and why.</summary>
-public sealed record ImageError(string Image, string Error);
 
 /// <summary>Whether every gate held, and the words for each that did not.</summary>
 public sealed record GateVerdict(bool Passed, IReadOnlyList<string> Failures);

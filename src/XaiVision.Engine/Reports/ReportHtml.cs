@@ -18,14 +18,15 @@ namespace XaiVision.Engine.Reports;
 /// </summary>
 public static class ReportHtml
 {
-    const int RegressionRows = 8, ChangedRows = 20;
+    /// <summary>The page for records already in memory.</summary>
+    public static string Build(JobReport report, IReadOnlyList<ImageRecord> records) =>
+        Build(report, ReportBuilder.Fold(new ReportRequest(report.Model, report.Targets, 0, [], []), records));
 
-    public static string Build(JobReport report, IReadOnlyList<ImageRecord> records)
+    /// <summary>The page from an audit's folded records: nothing here grows with the number of images.</summary>
+    public static string Build(JobReport report, ReportAccumulator digest)
     {
-        var ok = records.Where(r => r.Error is null).ToList();
-        var maps = ok.SelectMany(r => r.Explanations.Select(e => (Record: r, Explanation: e))).ToList();
         var methods = report.Methods;
-        var names = Names(report, maps);
+        var names = digest.ReportedNames();
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>XaiVision audit report</title><style>")
             .Append("body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1500px}h1{margin-bottom:0}")
@@ -44,20 +45,19 @@ public static class ReportHtml
         html.Append(report.Gates.Passed ? "<p class=\"pass\" id=\"verdict\">Gates passed</p>"
             : "<p class=\"fail\" id=\"verdict\">Gates FAILED</p><ul>" + string.Concat(report.Gates.Failures.Select(f => $"<li>FAILED: {E(f)}</li>")) + "</ul>");
 
-        MetricTable(html, maps, methods, names, report.Outputs);
-        if (report.Comparison is not null) Regression(html, ok, methods);
-        Curves(html, maps, methods, report.Curves ?? new Dictionary<string, CurveAxis>());
-        PerClass(html, maps, methods, names);
+        MetricTable(html, digest, methods, names, report.Outputs);
+        if (report.Comparison is not null) Regression(html, digest, methods);
+        Curves(html, digest, methods, report.Curves ?? new Dictionary<string, CurveAxis>());
+        PerClass(html, digest, methods, names);
         if (report.Robustness.Count > 0)
             FigureTable(html, "Robustness (means per method and perturbation)",
                 report.Robustness.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value:F3}")));
         if (report.Comparison is { } comparison)
             FigureTable(html, "Comparison with the baseline model (mean [95 % bootstrap interval])",
                 comparison.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value.Mean:F3} [{v.Value.Low:F3}, {v.Value.High:F3}]")));
-        ThroughTheNetwork(html, report, maps, methods, names, report.Outputs);
-        BestWorst(html, maps, methods, names, report.Outputs);
-        html.Append("<h2>Errors</h2>");
-        html.Append(report.Errors.Count == 0 ? "<p>None.</p>" : "<ul>" + string.Concat(report.Errors.Select(e => $"<li><code>{E(e.Image)}</code>: {E(e.Error)}</li>")) + "</ul>");
+        ThroughTheNetwork(html, report, digest, methods, names);
+        BestWorst(html, digest, methods, names, report.Outputs);
+        Errors(html, report);
         // For automated checks: how many images loaded and how many charts drew.
         html.Append("<script>window.addEventListener('load',()=>{const imgs=[...document.images];document.body.dataset.imagesTotal=imgs.length;")
             .Append("document.body.dataset.imagesLoaded=imgs.filter(i=>i.complete&&i.naturalWidth>0).length;")
@@ -66,12 +66,16 @@ public static class ReportHtml
         return html.ToString();
     }
 
-    /// <summary>The metric outputs present in the records, in the report's order (its declared outputs first).</summary>
-    static List<string> Names(JobReport report, List<(ImageRecord Record, ExplanationRecord Explanation)> maps)
+    /// <summary>Errors by reason, commonest first, with a few of the images each; the full list is <c>errors.csv</c>.</summary>
+    static void Errors(StringBuilder html, JobReport report)
     {
-        var present = maps.SelectMany(m => m.Explanation.Metrics?.Keys ?? []).ToHashSet();
-        var declared = (report.Outputs?.Keys ?? []).Where(present.Contains);
-        return declared.Concat(present.Order(StringComparer.Ordinal)).Distinct().ToList();
+        html.Append("<h2>Errors</h2>");
+        if (report.Errors.Count == 0) { html.Append("<p>None.</p>"); return; }
+        html.Append($"<p>{report.FailedImages} images failed; every one with its reason is in <a href=\"errors.csv\">errors.csv</a>.</p>")
+            .Append("<table id=\"errors\"><tr><th>reason</th><th>images</th><th>for example</th></tr>");
+        foreach (var e in report.Errors)
+            html.Append($"<tr><td>{E(e.Reason)}</td><td>{e.Count}</td><td>{string.Join(", ", e.Examples.Select(x => $"<code>{E(x)}</code>"))}</td></tr>");
+        html.Append("</table>");
     }
 
     static string E(string s) => WebUtility.HtmlEncode(s);
@@ -115,7 +119,7 @@ public static class ReportHtml
             .Append("signed maps, −q → 0 → +q with q the 98th percentile of |value| (cool–warm). Hover a map for the overlay on the image; ")
             .Append("hover-text gives each map's range.</p>");
 
-    static void MetricTable(StringBuilder html, List<(ImageRecord Record, ExplanationRecord Explanation)> maps, IReadOnlyList<string> methods,
+    static void MetricTable(StringBuilder html, ReportAccumulator digest, IReadOnlyList<string> methods,
         List<string> names, IReadOnlyDictionary<string, MetricOutput>? outputs)
     {
         html.Append("<h2>Metrics per method (mean · median · p10–p90)</h2>");
@@ -127,10 +131,10 @@ public static class ReportHtml
             html.Append($"<tr><td>{E(method)}</td>");
             foreach (var name in names)
             {
-                var values = maps.Where(m => m.Explanation.Method == method && m.Explanation.Metrics?.ContainsKey(name) == true)
-                    .Select(m => m.Explanation.Metrics![name]).Order().ToList();
+                var sample = digest.MetricValues.GetValueOrDefault(method)?.GetValueOrDefault(name);
+                var values = sample?.Sorted() ?? [];
                 html.Append(values.Count == 0 ? "<td>–</td>"
-                    : $"<td>{F(values.Average())} · {F(ReportBuilder.Quantile(values, 0.5))} · {F(ReportBuilder.Quantile(values, 0.1))}–{F(ReportBuilder.Quantile(values, 0.9))}</td>");
+                    : $"<td>{F(sample!.Mean)} · {F(ReportBuilder.Quantile(values, 0.5))} · {F(ReportBuilder.Quantile(values, 0.1))}–{F(ReportBuilder.Quantile(values, 0.9))}</td>");
             }
             html.Append("</tr>");
         }
@@ -142,16 +146,14 @@ public static class ReportHtml
     /// models' maps): a row each with both predictions and the drift, and per method the baseline's map, the candidate's
     /// and their difference (candidate − baseline, red where the candidate looks more).
     /// </summary>
-    static void Regression(StringBuilder html, List<ImageRecord> ok, IReadOnlyList<string> methods)
+    static void Regression(StringBuilder html, ReportAccumulator digest, IReadOnlyList<string> methods)
     {
-        var compared = ok.Where(r => r.Explanations.Any(e => e.Comparison is not null)).ToList();
-        if (compared.Count == 0) return;
+        var changed = digest.Changed.Best.ToList();
+        var drifted = digest.Drifted.Best.ToList();
+        if (changed.Count + drifted.Count == 0) return;
         double Drift(ImageRecord r) => r.Explanations.Where(e => e.Comparison is not null).Average(e => e.Comparison!.Spearman);
-        var allChanged = compared.Where(r => r.Explanations.Any(e => e.Comparison?.PredictionChanged == true)).OrderBy(Drift).ToList();
-        var changed = allChanged.Take(ChangedRows).ToList();
-        var drifted = compared.Except(allChanged).OrderBy(Drift).Take(RegressionRows).ToList();
-        html.Append($"<h2 id=\"regression\">Regression: baseline vs candidate ({allChanged.Count} prediction changes")
-            .Append(allChanged.Count > changed.Count ? $", the {changed.Count} that drifted most shown, every one in the <a href=\"browser.html\">browser</a>" : "")
+        html.Append($"<h2 id=\"regression\">Regression: baseline vs candidate ({digest.ChangedCount} prediction changes")
+            .Append(digest.ChangedCount > changed.Count ? $", the {changed.Count} that drifted most shown, every one in the <a href=\"browser.html\">browser</a>" : "")
             .Append($"; then the {drifted.Count} largest drifts)</h2>");
         ColourLegend(html);
         html.Append("<table class=\"pictures\" id=\"regression-rows\"><tr><th>image</th><th>predictions and drift</th>");
@@ -181,62 +183,55 @@ public static class ReportHtml
     }
 
     /// <summary>A small line chart: the mean with a p10–p90 band; x from the first to the last point.</summary>
-    static void Chart(StringBuilder html, string title, List<double[]> curves, string colour, double yMin, double yMax)
+    static void Chart(StringBuilder html, string title, ReportAccumulator.CurveSample sample, string colour, double yMin, double yMax)
     {
         const int w = 280, h = 170, pad = 30;
         html.Append($"<figure><figcaption>{E(title)}</figcaption><svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">");
         html.Append($"<line x1=\"{pad}\" y1=\"{h - pad}\" x2=\"{w - 5}\" y2=\"{h - pad}\" stroke=\"#888\"/><line x1=\"{pad}\" y1=\"5\" x2=\"{pad}\" y2=\"{h - pad}\" stroke=\"#888\"/>");
         html.Append($"<text x=\"2\" y=\"12\" font-size=\"10\">{F(yMax)}</text><text x=\"2\" y=\"{h - pad}\" font-size=\"10\">{F(yMin)}</text>");
-        int n = curves.Min(c => c.Length);
+        var curves = sample.Kept;
+        int n = sample.Sums.Length;
         string X(int i) => (pad + (w - pad - 5) * (n <= 1 ? 0 : i / (double)(n - 1))).ToString("F1", CultureInfo.InvariantCulture);
         string Y(double v) => (h - pad - (h - pad - 5) * Math.Clamp((v - yMin) / (yMax - yMin), 0, 1)).ToString("F1", CultureInfo.InvariantCulture);
         var columns = Enumerable.Range(0, n).Select(i => curves.Select(c => c[i]).Order().ToList()).ToList();
         var upper = columns.Select((c, i) => $"{X(i)},{Y(ReportBuilder.Quantile(c, 0.9))}");
         var lower = columns.Select((c, i) => $"{X(i)},{Y(ReportBuilder.Quantile(c, 0.1))}").Reverse();
         html.Append($"<polygon points=\"{string.Join(' ', upper.Concat(lower))}\" fill=\"{colour}\" fill-opacity=\"0.18\" stroke=\"none\"/>");
-        html.Append($"<polyline points=\"{string.Join(' ', columns.Select((c, i) => $"{X(i)},{Y(c.Average())}"))}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>");
-        html.Append($"<text x=\"{pad + 4}\" y=\"{h - 8}\" font-size=\"10\">{curves.Count} images · mean, p10–p90</text></svg></figure>");
+        html.Append($"<polyline points=\"{string.Join(' ', sample.Sums.Select((sum, i) => $"{X(i)},{Y(sum / sample.Count)}"))}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>");
+        html.Append($"<text x=\"{pad + 4}\" y=\"{h - 8}\" font-size=\"10\">{sample.Count} images · mean, p10–p90</text></svg></figure>");
     }
 
     static readonly string[] Palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
 
-    static List<double[]> CurvesOf(IEnumerable<ExplanationRecord> explanations, string curve) =>
-        explanations.Select(e => e.Curves?.GetValueOrDefault(curve)?.Points.ToArray()).OfType<double[]>().Where(c => c.Length > 0).ToList();
-
     /// <summary>Per declared curve, small multiples: one chart per method, side by side on the same axes.</summary>
-    static void Curves(StringBuilder html, List<(ImageRecord Record, ExplanationRecord Explanation)> maps, IReadOnlyList<string> methods,
-        IReadOnlyDictionary<string, CurveAxis> axes)
+    static void Curves(StringBuilder html, ReportAccumulator digest, IReadOnlyList<string> methods, IReadOnlyDictionary<string, CurveAxis> axes)
     {
         var charts = axes.Select(axis => (Axis: axis, Series: methods.Select((m, i) => (Method: m, Index: i,
-                Curves: CurvesOf(maps.Where(x => x.Explanation.Method == m).Select(x => x.Explanation), axis.Key))).Where(s => s.Curves.Count > 0).ToList()))
+                Curves: digest.CurveValues.GetValueOrDefault((m, axis.Key)))).Where(s => s.Curves is not null).ToList()))
             .Where(c => c.Series.Count > 0).ToList();
         if (charts.Count == 0) return;
         html.Append("<h2>Metric curves (one chart per method)</h2>");
         foreach (var (axis, series) in charts)
         {
             html.Append($"<h3>{E(axis.Value.Caption)}</h3><div class=\"charts\">");
-            foreach (var (method, index, curves) in series) Chart(html, method, curves, Palette[index % Palette.Length], axis.Value.Min, axis.Value.Max);
+            foreach (var (method, index, curves) in series) Chart(html, method, curves!, Palette[index % Palette.Length], axis.Value.Min, axis.Value.Max);
             html.Append("</div>");
         }
     }
 
-    static void PerClass(StringBuilder html, List<(ImageRecord Record, ExplanationRecord Explanation)> maps, IReadOnlyList<string> methods, List<string> allNames)
+    static void PerClass(StringBuilder html, ReportAccumulator digest, IReadOnlyList<string> methods, List<string> allNames)
     {
         var names = allNames.Take(4).ToList();
         if (names.Count == 0) return;
         html.Append("<h2>Per class (means by explained class)</h2><table id=\"per-class\"><tr><th>class</th><th>images</th><th>method</th>")
             .Append(string.Concat(names.Select(n => $"<th>{E(n)}</th>"))).Append("</tr>");
-        foreach (var group in maps.GroupBy(m => m.Explanation.Target.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var (className, byMethod) in digest.PerClass)
             foreach (var method in methods)
             {
-                var rows = group.Where(m => m.Explanation.Method == method).ToList();
-                if (rows.Count == 0) continue;
-                html.Append($"<tr><td>{E(group.Key)}</td><td>{rows.Count}</td><td>{E(method)}</td>");
+                if (byMethod.GetValueOrDefault(method) is not { } row) continue;
+                html.Append($"<tr><td>{E(className)}</td><td>{row.Rows}</td><td>{E(method)}</td>");
                 foreach (var name in names)
-                {
-                    var values = rows.Where(r => r.Explanation.Metrics?.ContainsKey(name) == true).Select(r => r.Explanation.Metrics![name]).ToList();
-                    html.Append($"<td>{(values.Count == 0 ? "–" : F(values.Average()))}</td>");
-                }
+                    html.Append($"<td>{(row.Metrics.TryGetValue(name, out var v) ? F(v.Sum / v.Count) : "–")}</td>");
                 html.Append("</tr>");
             }
         html.Append("</table>");
@@ -256,11 +251,10 @@ public static class ReportHtml
     /// conserved, less where a rule such as ε·rms absorbs it), then the sweep strips of the best and the worst image by the first
     /// metric of the first method (else by confidence).
     /// </summary>
-    static void ThroughTheNetwork(StringBuilder html, JobReport report, List<(ImageRecord Record, ExplanationRecord Explanation)> maps,
-        IReadOnlyList<string> methods, List<string> names, IReadOnlyDictionary<string, MetricOutput>? outputs)
+    static void ThroughTheNetwork(StringBuilder html, JobReport report, ReportAccumulator digest, IReadOnlyList<string> methods, List<string> names)
     {
-        var swept = maps.Where(m => m.Record.LayerSweep?.Strip is not null && m.Explanation.Method == methods[0]).ToList();
-        if (report.ThroughTheNetwork is null && swept.Count == 0) return;
+        bool swept = methods.Count > 0 && digest.SweptBestWorst.ContainsKey((methods[0], ""));
+        if (report.ThroughTheNetwork is null && !swept) return;
         html.Append("<h2 id=\"through-the-network\">Through the network</h2>");
         if (report.ThroughTheNetwork is { } layers)
         {
@@ -271,27 +265,25 @@ public static class ReportHtml
                     .Append("</tr><tr><td>ΣR / logit</td>")
                     .Append(string.Concat(method.Select(l => $"<td title=\"p10–p90 {F(l.P10)}–{F(l.P90)} over {l.Images} images\">{F(l.Median)}</td>"))).Append("</tr></table>");
         }
-        if (swept.Count == 0) return;
-        var name = names.FirstOrDefault(n => swept.Any(m => m.Explanation.Metrics?.ContainsKey(n) == true)) ?? "";
-        bool lower = LowerIsBetter(outputs, name);
-        var ranked = swept.Where(m => name == "" || m.Explanation.Metrics?.ContainsKey(name) == true)
-            .OrderByDescending(m => (name == "" ? m.Record.Prediction!.Probability : m.Explanation.Metrics![name]) * (lower ? -1 : 1)).ToList();
+        if (!swept) return;
+        var name = names.FirstOrDefault(n => digest.SweptBestWorst.ContainsKey((methods[0], n))) ?? "";
+        var ranked = digest.SweptBestWorst[(methods[0], name)];
         var metric = name == "" ? "confidence" : $"{name} of {methods[0]}";
-        foreach (var (label, m) in new[] { ("best", ranked[0]), ("worst", ranked[^1]) }.DistinctBy(x => x.Item2.Record.Name))
-            html.Append($"<figure data-sweep=\"{label}\"><figcaption>{label} by {E(metric)}: {E(Short(m.Record.Name))} → {E(m.Record.Prediction!.Name)}</figcaption>")
-                .Append($"<div style=\"overflow-x:auto;max-width:100%\"><a href=\"{E(m.Record.LayerSweep!.Strip!)}\"><img src=\"{E(m.Record.LayerSweep.Strip!)}\" ")
-                .Append($"alt=\"layer sweep of {E(Short(m.Record.Name))}\" style=\"max-height:400px\"></a></div></figure>");
+        foreach (var (label, m) in new[] { ("best", ranked.Best.First()), ("worst", ranked.Worst.First()) }.DistinctBy(x => x.Item2.Name))
+            html.Append($"<figure data-sweep=\"{label}\"><figcaption>{label} by {E(metric)}: {E(Short(m.Name))} → {E(m.Prediction!.Name)}</figcaption>")
+                .Append($"<div style=\"overflow-x:auto;max-width:100%\"><a href=\"{E(m.LayerSweep!.Strip!)}\"><img src=\"{E(m.LayerSweep.Strip!)}\" ")
+                .Append($"alt=\"layer sweep of {E(Short(m.Name))}\" style=\"max-height:400px\"></a></div></figure>");
     }
 
     /// <summary>
     /// Per metric (up to four), the three best and three worst images by the first method — best by the metric's declared
     /// direction — as a table: a row per image, a column per method with its heatmap and value.
     /// </summary>
-    static void BestWorst(StringBuilder html, List<(ImageRecord Record, ExplanationRecord Explanation)> maps, IReadOnlyList<string> methods,
-        List<string> allNames, IReadOnlyDictionary<string, MetricOutput>? outputs)
+    static void BestWorst(StringBuilder html, ReportAccumulator digest, IReadOnlyList<string> methods, List<string> allNames,
+        IReadOnlyDictionary<string, MetricOutput>? outputs)
     {
         html.Append("<h2>Best and worst images</h2>");
-        if (methods.Count == 0 || maps.Count == 0) return;
+        if (methods.Count == 0 || !digest.BestWorst.ContainsKey((methods[0], ""))) return;
         ColourLegend(html);
         var first = methods[0];
         var names = allNames.Take(4).ToList();
@@ -299,14 +291,12 @@ public static class ReportHtml
         foreach (var name in names)
         {
             bool lower = LowerIsBetter(outputs, name);
-            var ranked = maps.Where(m => m.Explanation.Method == first && (name == "" || m.Explanation.Metrics?.ContainsKey(name) == true))
-                .OrderByDescending(m => (name == "" ? m.Record.Prediction!.Probability : m.Explanation.Metrics![name]) * (lower ? -1 : 1))
-                .Select(m => m.Record).Distinct().ToList();
+            if (digest.BestWorst.GetValueOrDefault((first, name)) is not { } ranked) continue;
             var direction = lower ? "↓ lower is better" : "↑ higher is better"; // confidence: higher
             var metric = name == "" ? "confidence" : name;
             html.Append($"<h3>{E(metric)} of {E(first)} ({direction})</h3><table class=\"pictures\"><tr><th>rank</th><th>image</th>")
                 .Append(string.Concat(methods.Select(m => $"<th>{E(m)}</th>"))).Append("</tr>");
-            foreach (var (label, images) in new[] { ("best", ranked.Take(3).ToList()), ("worst", ranked.AsEnumerable().Reverse().Take(3).ToList()) })
+            foreach (var (label, images) in new[] { ("best", ranked.Best.ToList()), ("worst", ranked.Worst.ToList()) })
             {
                 html.Append($"<tr><td colspan=\"{methods.Count + 2}\" data-rank=\"{label}\" data-metric=\"{E(name)}\">{E(metric)} — {label}</td></tr>");
                 foreach (var record in images)

@@ -36,9 +36,7 @@ public static class ExplainOutputs
         {
             var outputs = AuditOutputs.Build(job.Report with { Model = model.Description }, result.Records);
             await File.WriteAllTextAsync(Path.Combine(outputDirectory, "report.json"), JsonSerializer.Serialize(outputs.Report, AuditJson.Options), ct);
-            await File.WriteAllTextAsync(Path.Combine(outputDirectory, "report.html"), outputs.Html, ct);
-            await File.WriteAllTextAsync(Path.Combine(outputDirectory, "images.csv"), outputs.Csv, ct);
-            foreach (var (relative, text) in outputs.Browser)
+            foreach (var (relative, text) in outputs.Files)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(outputDirectory, relative))!);
                 await File.WriteAllTextAsync(Path.Combine(outputDirectory, relative), text, ct);

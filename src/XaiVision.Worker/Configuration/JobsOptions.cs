@@ -11,6 +11,11 @@ public sealed class JobsOptions
     /// <summary>Minutes (fractions allowed) from planning until an unfinished job fails.</summary>
     public double MaxJobMinutes { get; set; } = 24 * 60;
     public int DeadlineCheckSeconds { get; set; } = 30;
+    /// <summary>
+    /// How long an aggregating worker holds a job (renewed every third of it while it works); a duplicate completion waits this long at
+    /// most before taking over from a worker that died.
+    /// </summary>
+    public int AggregationLeaseSeconds { get; set; } = 120;
 
     public TimeSpan MaxJobTime => TimeSpan.FromMinutes(MaxJobMinutes);
 
@@ -18,5 +23,6 @@ public sealed class JobsOptions
     {
         if (MaxJobMinutes is < 0.05 or > 7 * 24 * 60) yield return "Jobs:MaxJobMinutes must be 0.05–10080 (a week).";
         if (DeadlineCheckSeconds is < 1 or > 3600) yield return "Jobs:DeadlineCheckSeconds must be 1–3600.";
+        if (AggregationLeaseSeconds is < 3 or > 3600) yield return "Jobs:AggregationLeaseSeconds must be 3–3600.";
     }
 }

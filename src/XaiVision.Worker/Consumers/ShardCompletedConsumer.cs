@@ -3,18 +3,21 @@ using Microsoft.Extensions.Logging;
 using XaiVision.Contracts;
 using XaiVision.Engine.Reports;
 using XaiVision.Worker.Jobs;
+using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Consumers;
 
 /// <summary>
-/// Aggregates: when every shard result of the job exists, writes <c>images.csv</c> and <c>report.html</c>, then creates
-/// <c>report.json</c> if absent. Only the consumer whose create succeeds publishes
-/// <see cref="AuditJobCompleted"/>, so racing or redelivered <see cref="ShardCompleted"/> events report once.
+/// Aggregates: each event sets its shard's bit in the job's completion tally (<see cref="JobCompletion"/>, no listing); the one that
+/// completes it holds the aggregation lease and writes <c>images.csv</c> and <c>report.html</c>, then creates <c>report.json</c> if
+/// absent. Only the consumer whose create succeeds publishes <see cref="AuditJobCompleted"/>, so racing or redelivered
+/// <see cref="ShardCompleted"/> events report once; a duplicate that finds another worker aggregating waits for it
+/// (<see cref="AggregationBusyException"/>, retried by the definition) and takes over if that worker's lease runs out.
 /// After publishing it creates <c>announced.json</c>; a worker that died between the report and the event leaves a
 /// report without it, and the redelivered <see cref="ShardCompleted"/> announces the job then — nothing is lost.
 /// A job that already failed (deadline, model) is left alone; a job in which no image could be explained fails.
 /// </summary>
-public sealed class ShardCompletedConsumer(JobStore jobs, JobEnd jobEnd, ILogger<ShardCompletedConsumer> log) : IConsumer<ShardCompleted>
+public sealed class ShardCompletedConsumer(IBlobStore store, JobStore jobs, JobEnd jobEnd, JobCompletion completion, ILogger<ShardCompletedConsumer> log) : IConsumer<ShardCompleted>
 {
     public async Task Consume(ConsumeContext<ShardCompleted> context)
     {
@@ -28,20 +31,45 @@ public sealed class ShardCompletedConsumer(JobStore jobs, JobEnd jobEnd, ILogger
             return;
         }
         if (await jobEnd.HasFailedAsync(spec, ct)) return;
-        if (await jobs.CountDoneShardsAsync(spec.Output.Container, spec.Output.Prefix, ct) < message.ShardCount) return;
-
-        var records = await jobs.ReadRecordsAsync(spec, ct);
-        if (records.All(r => r.Error is not null))
+        var owner = (context.MessageId ?? Guid.NewGuid()).ToString("N"); // a retry or redelivery of this event is the same owner
+        switch (await completion.RecordAsync(spec, message.ShardIndex, message.ShardCount, owner, ct))
         {
-            await jobEnd.FailAsync(context, message.JobId, spec.Output.Container, spec.Output.Prefix, NothingExplained(records), ct);
+            case JobCompletion.Verdict.Waiting:
+                return;
+            case JobCompletion.Verdict.Busy:
+                throw new AggregationBusyException($"Job {message.JobId} is being aggregated by another worker.");
+        }
+        using var lease = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var keepAlive = completion.KeepAliveAsync(spec, owner, lease.Token);
+        try
+        {
+            await AggregateAsync(context);
+        }
+        finally
+        {
+            await lease.CancelAsync();
+            await keepAlive;
+        }
+    }
+
+    async Task AggregateAsync(ConsumeContext<ShardCompleted> context)
+    {
+        var (message, spec, ct) = (context.Message, context.Message.Spec, context.CancellationToken);
+        var request = ReportRequestFor(spec);
+        var sink = new JobOutputSink(store, spec);
+        IAsyncEnumerable<ImageRecord> Records() => ShardResults.ReadAsync(store, spec, message.ShardCount, ct);
+        var digest = await AuditOutputs.FoldAsync(request, Records, sink, ct);
+        if (digest.Failed == digest.Images)
+        {
+            await jobEnd.FailAsync(context, message.JobId, spec.Output.Container, spec.Output.Prefix, NothingExplained(digest), ct);
             return;
         }
-        var outputs = AuditOutputs.Build(ReportRequestFor(spec), records, await jobs.ReadShardFailuresAsync(spec, ct));
-        if (!await jobs.TryCreateReportAsync(spec, outputs, ct)) return;
+        var report = await AuditOutputs.WriteAsync(digest, Records, await jobs.ReadShardFailuresAsync(spec, ct), sink, ct);
+        if (!await jobs.TryCreateReportAsync(spec, report, ct)) return;
 
-        log.LogInformation("Job {JobId} complete: {Images} images, {Failed} failed, gates {Verdict}", message.JobId, outputs.Report.Images,
-            outputs.Report.FailedImages, outputs.Report.Gates.Passed ? "passed" : "FAILED");
-        await AnnounceAsync(context, outputs.Report);
+        log.LogInformation("Job {JobId} complete: {Images} images, {Failed} failed, gates {Verdict}", message.JobId, report.Images,
+            report.FailedImages, report.Gates.Passed ? "passed" : "FAILED");
+        await AnnounceAsync(context, report);
     }
 
     /// <summary>The report's view of the spec; its metrics compiled by name alone (the spec passed validation, so they compile).</summary>
@@ -49,9 +77,8 @@ public sealed class ShardCompletedConsumer(JobStore jobs, JobEnd jobEnd, ILogger
         ?? new ReportRequest(spec.Model.Architecture, spec.Targets, spec.Suite.Seed, [], []);
 
     /// <summary>Why no image was explained: the commonest reasons with their counts.</summary>
-    static string NothingExplained(IReadOnlyList<ImageRecord> records) =>
-        $"No image could be explained ({records.Count} failed): " + string.Join("; ", records.GroupBy(r => r.Error!).OrderByDescending(g => g.Count()).Take(3)
-            .Select(g => $"{g.Key} ({g.Count()}×)"));
+    static string NothingExplained(ReportAccumulator digest) =>
+        $"No image could be explained ({digest.Failed} failed): " + string.Join("; ", digest.Errors.Summaries().Take(3).Select(e => $"{e.Reason} ({e.Count}×)"));
 
     async Task AnnounceAsync(ConsumeContext<ShardCompleted> context, JobReport report)
     {

@@ -42,7 +42,7 @@ public static class ServiceCollectionExtensions
         {
             var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return new GuardedBlobStore(o.Kind == StorageKind.FileSystem ? new FileSystemBlobStore(o.Root) : AzureStore(o), TimeSpan.FromSeconds(o.BreakSeconds));
-        }).AddSingleton<JobStore>();
+        }).AddSingleton<JobStore>().AddSingleton<JobCompletion>();
 
     /// <summary>The SDK's retry policy is the only retry layer for blob requests.</summary>
     static AzureBlobStore AzureStore(StorageOptions o)

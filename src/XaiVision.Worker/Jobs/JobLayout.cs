@@ -11,6 +11,12 @@ public static class JobLayout
     public static string ShardsPrefix(AuditJobSpec spec) => ShardsPrefix(spec.Output.Prefix);
     public static string Shard(AuditJobSpec spec, int index) => BlobNames.Join(spec.Output.Prefix, $"shards/{index:D5}.json");
     public static string Report(AuditJobSpec spec) => Report(spec.Output.Prefix);
+    /// <summary>Which shards have finished and who aggregates (<see cref="CompletionTally"/>).</summary>
+    public static string Completion(AuditJobSpec spec) => Completion(spec.Output.Prefix);
+    public static string Completion(string prefix) => BlobNames.Join(prefix, "completion.json");
+    /// <summary>The index of a shard result's blob name (<c>…/shards/00042.json</c> → 42), or null for another name.</summary>
+    public static int? ShardIndexOf(string name) =>
+        name.EndsWith(".json", StringComparison.Ordinal) && int.TryParse(Path.GetFileNameWithoutExtension(name), out var index) ? index : null;
     public static string Html(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "report.html");
     public static string Csv(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "images.csv");
     /// <summary>Written after <c>AuditJobCompleted</c> was published: a report without it was never announced.</summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using XaiVision.Contracts;
@@ -56,15 +55,6 @@ public sealed class JobStore(IBlobStore store, IOptions<StorageOptions> storage)
     public async Task<int> CountFailedShardsAsync(string container, string prefix, CancellationToken ct) =>
         (await store.ListAsync(container, JobLayout.ShardFailuresPrefix(prefix), ct)).Count(n => n.EndsWith(".json"));
 
-    /// <summary>Every shard's records, ordered by image.</summary>
-    public async Task<List<ImageRecord>> ReadRecordsAsync(AuditJobSpec spec, CancellationToken ct)
-    {
-        var records = new List<ImageRecord>();
-        foreach (var name in (await store.ListAsync(spec.Output.Container, JobLayout.ShardsPrefix(spec), ct)).Where(n => n.EndsWith(".json")))
-            records.AddRange(await ReadAsync<List<ImageRecord>>(spec.Output.Container, name, ct) ?? []);
-        return records.OrderBy(r => r.Image, StringComparer.Ordinal).ToList();
-    }
-
     public async Task<List<ShardFailure>> ReadShardFailuresAsync(AuditJobSpec spec, CancellationToken ct)
     {
         var failures = new List<ShardFailure>();
@@ -82,16 +72,8 @@ public sealed class JobStore(IBlobStore store, IOptions<StorageOptions> storage)
 
     public Task<JobReport?> ReadReportAsync(string container, string prefix, CancellationToken ct) => ReadAsync<JobReport>(container, JobLayout.Report(prefix), ct);
 
-    /// <summary>Writes <c>images.csv</c>, the image browser and <c>report.html</c>, then creates <c>report.json</c>; true when this call created it.</summary>
-    public async Task<bool> TryCreateReportAsync(AuditJobSpec spec, AuditOutputs outputs, CancellationToken ct)
-    {
-        var container = spec.Output.Container;
-        foreach (var (relative, text) in outputs.Browser)
-            await store.WriteAsync(container, JobLayout.Artefact(spec, relative), Encoding.UTF8.GetBytes(text), relative.EndsWith(".html") ? "text/html" : "text/javascript", ct);
-        await store.WriteAsync(container, JobLayout.Csv(spec), Encoding.UTF8.GetBytes(outputs.Csv), "text/csv", ct);
-        await store.WriteAsync(container, JobLayout.Html(spec), Encoding.UTF8.GetBytes(outputs.Html), "text/html", ct);
-        return await CreateAsync(container, JobLayout.Report(spec), outputs.Report, ct);
-    }
+    /// <summary>Creates <c>report.json</c>, the job's commit point (its other report files are written first); true when this call created it.</summary>
+    public Task<bool> TryCreateReportAsync(AuditJobSpec spec, JobReport report, CancellationToken ct) => CreateAsync(spec.Output.Container, JobLayout.Report(spec), report, ct);
 
     public Task<bool> IsAnnouncedAsync(AuditJobSpec spec, CancellationToken ct) => store.ExistsAsync(spec.Output.Container, JobLayout.Announced(spec), ct);
 

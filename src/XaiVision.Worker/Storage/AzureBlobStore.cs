@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using XaiVision.Worker.Configuration;
 
 namespace XaiVision.Worker.Storage;
@@ -56,6 +57,14 @@ public sealed class AzureBlobStore(BlobServiceClient client) : IBlobStore
         await blob.UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, cancellationToken);
     }
 
+    /// <summary>Blocks staged as the stream fills and committed when it closes: the blob appears whole or not at all.</summary>
+    public async Task WriteStreamAsync(string container, string name, Func<Stream, Task> write, string contentType, CancellationToken cancellationToken = default)
+    {
+        var blob = (await Container(container, true, cancellationToken)).GetBlockBlobClient(name);
+        await using var stream = await blob.OpenWriteAsync(true, new BlockBlobOpenWriteOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, cancellationToken);
+        await write(stream);
+    }
+
     public async Task<bool> TryCreateAsync(string container, string name, byte[] content, string contentType, CancellationToken cancellationToken = default)
     {
         var blob = (await Container(container, true, cancellationToken)).GetBlobClient(name);
@@ -89,6 +98,50 @@ public sealed class AzureBlobStore(BlobServiceClient client) : IBlobStore
         }
         names.Sort(StringComparer.Ordinal);
         return names;
+    }
+
+    public async Task<VersionedBlob?> ReadVersionedAsync(string container, string name, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var result = (await (await Container(container, false, cancellationToken)).GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value;
+            return new VersionedBlob(result.Content.ToArray(), result.Details.ETag.ToString());
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary><c>If-Match: etag</c> (or <c>If-None-Match: *</c> for none): the service refuses a write over a newer version with 412.</summary>
+    public async Task<bool> TryReplaceAsync(string container, string name, byte[] content, string contentType, string? etag, CancellationToken cancellationToken = default)
+    {
+        var blob = (await Container(container, true, cancellationToken)).GetBlobClient(name);
+        try
+        {
+            await blob.UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                Conditions = etag is null ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = new ETag(etag) },
+            }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    public async Task<string?> GetETagAsync(string container, string name, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return (await (await Container(container, false, cancellationToken)).GetBlobClient(name).GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ETag.ToString();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
     }
 
     public async Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken = default) =>

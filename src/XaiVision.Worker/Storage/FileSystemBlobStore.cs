@@ -60,6 +60,23 @@ public sealed class FileSystemBlobStore : IBlobStore
         File.Move(temp, path, overwrite: true);
     }
 
+    public async Task WriteStreamAsync(string container, string name, Func<Stream, Task> write, string contentType, CancellationToken cancellationToken = default)
+    {
+        var path = Resolve(container, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+                await write(file);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp); // gone after the move; left only by a failed write
+        }
+    }
+
     public async Task<bool> TryCreateAsync(string container, string name, byte[] content, string contentType, CancellationToken cancellationToken = default)
     {
         var path = Resolve(container, name);
@@ -84,13 +101,73 @@ public sealed class FileSystemBlobStore : IBlobStore
         if (!BlobNames.IsValidContainer(container)) throw new ArgumentException($"'{container}' is not a valid container name.");
         if (prefix.Length > 0 && !BlobNames.IsSafePath(prefix.TrimEnd('/'))) throw new ArgumentException($"'{prefix}' is not a safe prefix.");
         var root = Path.Combine(_root, container);
-        if (!Directory.Exists(root)) return Task.FromResult<IReadOnlyList<string>>([]);
-        var names = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal))
+        // Walk only the prefix's own folder (a job's shards/ among a million images' maps is one small folder, not the container).
+        var folder = prefix.LastIndexOf('/') is var slash and >= 0 ? Path.Combine(root, prefix[..slash]) : root;
+        if (!Directory.Exists(folder)) return Task.FromResult<IReadOnlyList<string>>([]);
+        var names = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal) && !f.EndsWith(LockSuffix, StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).ToList();
         return Task.FromResult<IReadOnlyList<string>>(names);
+    }
+
+    /// <summary>Versions are the SHA-256 of the content: exact whatever the file system's timestamp granularity (these blobs are small).</summary>
+    public async Task<VersionedBlob?> ReadVersionedAsync(string container, string name, CancellationToken cancellationToken = default)
+    {
+        var path = Resolve(container, name);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+            return new VersionedBlob(bytes, ContentTag(bytes));
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Compare-and-swap under an exclusive lock file beside the blob (an advisory <c>flock</c> that every process of this store takes),
+    /// then the same atomic rename as <see cref="WriteAsync"/>.
+    /// </summary>
+    public async Task<bool> TryReplaceAsync(string container, string name, byte[] content, string contentType, string? etag, CancellationToken cancellationToken = default)
+    {
+        var path = Resolve(container, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var held = await LockAsync(path + LockSuffix, cancellationToken);
+        var current = File.Exists(path) ? ContentTag(await File.ReadAllBytesAsync(path, cancellationToken)) : null;
+        if (current != etag) return false;
+        await WriteAsync(container, name, content, contentType, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Length and last write time: a HEAD's worth, without reading a model's hundreds of megabytes.</summary>
+    public Task<string?> GetETagAsync(string container, string name, CancellationToken cancellationToken = default)
+    {
+        var info = new FileInfo(Resolve(container, name));
+        return Task.FromResult(info.Exists ? $"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}" : null);
+    }
+
+    const string LockSuffix = ".lock";
+
+    static string ContentTag(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+
+    static async Task<FileStream> LockAsync(string path, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(Random.Shared.Next(1, 10), ct);
+            }
+        }
     }
 
     public Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken = default) =>

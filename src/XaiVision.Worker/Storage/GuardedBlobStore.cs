@@ -38,11 +38,23 @@ public sealed class GuardedBlobStore : IBlobStore
     public Task WriteAsync(string container, string name, byte[] content, string contentType, CancellationToken cancellationToken = default) =>
         Guard("write", container, name, async ct => { await _inner.WriteAsync(container, name, content, contentType, ct); return true; }, cancellationToken);
 
+    public Task WriteStreamAsync(string container, string name, Func<Stream, Task> write, string contentType, CancellationToken cancellationToken = default) =>
+        Guard("write", container, name, async ct => { await _inner.WriteStreamAsync(container, name, write, contentType, ct); return true; }, cancellationToken);
+
     public Task<bool> TryCreateAsync(string container, string name, byte[] content, string contentType, CancellationToken cancellationToken = default) =>
         Guard("create", container, name, ct => _inner.TryCreateAsync(container, name, content, contentType, ct), cancellationToken);
 
     public Task<IReadOnlyList<string>> ListAsync(string container, string prefix, CancellationToken cancellationToken = default) =>
         Guard("list", container, prefix, ct => _inner.ListAsync(container, prefix, ct), cancellationToken);
+
+    public Task<VersionedBlob?> ReadVersionedAsync(string container, string name, CancellationToken cancellationToken = default) =>
+        Guard("read", container, name, ct => _inner.ReadVersionedAsync(container, name, ct), cancellationToken);
+
+    public Task<bool> TryReplaceAsync(string container, string name, byte[] content, string contentType, string? etag, CancellationToken cancellationToken = default) =>
+        Guard("update", container, name, ct => _inner.TryReplaceAsync(container, name, content, contentType, etag, ct), cancellationToken);
+
+    public Task<string?> GetETagAsync(string container, string name, CancellationToken cancellationToken = default) =>
+        Guard("check", container, name, ct => _inner.GetETagAsync(container, name, ct), cancellationToken);
 
     public Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken = default) =>
         Guard("check", container, name, ct => _inner.ExistsAsync(container, name, ct), cancellationToken);

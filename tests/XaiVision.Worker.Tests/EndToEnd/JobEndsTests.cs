@@ -88,9 +88,12 @@ public sealed class JobEndsTests(ITestOutputHelper log) : IAsyncLifetime
         Assert.Contains(completed.GateFailures, f => f.StartsWith(Gates.FailedImagesFigure));
         var report = System.Text.Json.JsonSerializer.Deserialize<JobReport>(
             (await _client.Services.GetRequiredService<IBlobStore>().ReadAsync("audits", JobLayout.Report(spec)))!, Engine.Reports.AuditJson.Options)!;
-        Assert.Equal(2, report.Errors.Count);
-        Assert.All(report.Errors, e => Assert.StartsWith("engine error: ", e.Error));
-        Assert.All(report.Errors, e => Assert.DoesNotContain("frame #", e.Error)); // one line, no C++ trace
+        Assert.Equal(2, report.Errors.Sum(e => e.Count));
+        Assert.Equal(2, report.Errors.Sum(e => e.Examples.Count));
+        Assert.All(report.Errors, e => Assert.StartsWith("engine error: ", e.Reason));
+        Assert.All(report.Errors, e => Assert.DoesNotContain("frame #", e.Reason)); // one line, no C++ trace
+        var errorsCsv = System.Text.Encoding.UTF8.GetString((await _client.Services.GetRequiredService<IBlobStore>().ReadAsync("audits", JobLayout.Artefact(spec, "errors.csv")))!);
+        Assert.Equal(3, errorsCsv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // the header and both images
         Assert.Equal(0u, await Broker.ErrorMessagesAsync(_services));
     }
 

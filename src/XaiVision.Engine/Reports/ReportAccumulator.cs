@@ -1,0 +1,223 @@
+using XaiVision.Engine.Metrics;
+
+namespace XaiVision.Engine.Reports;
+
+/// <summary>
+/// An audit's records folded one at a time into everything <c>report.json</c>, <c>report.html</c> and the browser's index need —
+/// exact counts, sums and means; bounded samples (<see cref="ValueSample"/>) for quantiles, curve bands and bootstrap intervals;
+/// bounded best/worst lists (<see cref="Extremes{T}"/>) for the pictures; errors by reason (<see cref="ErrorTally"/>). Memory grows
+/// with the report's contents (methods × metrics × classes), never with the number of images, so a million-image job aggregates
+/// in the memory of a thousand-image one. Records arrive in the job's order; ties in rankings fall by that order.
+/// </summary>
+public sealed class ReportAccumulator
+{
+    public const int CurveCapacity = 1024;
+    const int ChangedRows = 20, DriftedRows = 8, BestWorstRows = 3;
+
+    readonly ReportRequest _request;
+    long _seq;
+
+    public ReportAccumulator(ReportRequest request)
+    {
+        _request = request;
+        (Outputs, Curves) = MetricOutput.Of(request.Metrics);
+    }
+
+    public IReadOnlyDictionary<string, MetricOutput> Outputs { get; }
+    public IReadOnlyDictionary<string, CurveAxis> Curves { get; }
+    public int Images { get; private set; }
+    public int Failed => Errors.Count;
+    /// <summary>Rows of <c>images.csv</c> and of the browser: one per explanation, one per failed image.</summary>
+    public long Rows { get; private set; }
+    public List<string> Methods { get; } = [];
+    public SortedSet<string> MetricNames { get; } = new(StringComparer.Ordinal);
+    public SortedSet<string> Classes { get; } = new(StringComparer.Ordinal);
+    public ErrorTally Errors { get; } = new();
+
+    /// <summary>Per method (first seen first) and metric (first seen first): every value of the metric.</summary>
+    public Dictionary<string, Dictionary<string, ValueSample>> MetricValues { get; } = [];
+    /// <summary>Per "method / perturbation": count, flips, confidence change, Spearman, SSIM, top-10 % IoU (sums).</summary>
+    public Dictionary<string, double[]> RobustnessSums { get; } = [];
+    /// <summary>Per method: the comparison figures' values (drift, prediction changes, metric deltas).</summary>
+    public Dictionary<string, Dictionary<string, ValueSample>> ComparisonValues { get; } = [];
+    /// <summary>Per (LRP method, layer), forward order: ΣR / logit.</summary>
+    public Dictionary<(string Method, string Layer), ValueSample> LayerShares { get; } = [];
+    /// <summary>Per method and curve: every curve's sums and a sample of curves for the bands.</summary>
+    public Dictionary<(string Method, string Curve), CurveSample> CurveValues { get; } = [];
+    /// <summary>Per explained class and method: rows, and per metric (sum, count).</summary>
+    public SortedDictionary<string, Dictionary<string, ClassRow>> PerClass { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per method and metric ("" = confidence): the best and worst images of that method.</summary>
+    public Dictionary<(string Method, string Metric), Extremes<ImageRecord>> BestWorst { get; } = [];
+    /// <summary>The same over images with a layer-sweep strip, one each.</summary>
+    public Dictionary<(string Method, string Metric), Extremes<ImageRecord>> SweptBestWorst { get; } = [];
+    /// <summary>Images whose prediction changed against the baseline, most drifted first; <see cref="ChangedCount"/> counts them all.</summary>
+    public Extremes<ImageRecord> Changed { get; } = new(ChangedRows);
+    public int ChangedCount { get; private set; }
+    /// <summary>Images whose prediction held, most drifted first.</summary>
+    public Extremes<ImageRecord> Drifted { get; } = new(DriftedRows);
+
+    public sealed class ClassRow
+    {
+        public int Rows;
+        public Dictionary<string, (double Sum, int Count)> Metrics { get; } = [];
+    }
+
+    public sealed class CurveSample(ulong seed)
+    {
+        readonly Random _random = new(unchecked((int)seed));
+        public long Count { get; private set; }
+        public double[] Sums { get; private set; } = [];
+        public List<double[]> Kept { get; } = [];
+
+        public void Add(double[] curve)
+        {
+            Count++;
+            Sums = Count == 1 ? (double[])curve.Clone() : Sums.Take(Math.Min(Sums.Length, curve.Length)).Select((s, i) => s + curve[i]).ToArray();
+            if (Kept.Count < CurveCapacity) Kept.Add(curve);
+            else if (_random.NextInt64(Count) is var slot && slot < CurveCapacity) Kept[(int)slot] = curve;
+        }
+    }
+
+    ValueSample NewSample(string key) => new(ValueSample.SeedFor(_request.Seed, key));
+
+    static TValue At<TKey, TValue>(Dictionary<TKey, TValue> map, TKey key, Func<TValue> create) where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var value)) map[key] = value = create();
+        return value;
+    }
+
+    public void Add(ImageRecord record)
+    {
+        long seq = _seq++;
+        Images++;
+        if (record.Error is not null)
+        {
+            Errors.Add(record.Image, record.Name, record.Error);
+            Rows++;
+            return;
+        }
+        Rows += record.Explanations.Count;
+        if (record.Prediction is { } prediction) Classes.Add(prediction.Name);
+        foreach (var e in record.Explanations)
+        {
+            if (!Methods.Contains(e.Method)) Methods.Add(e.Method);
+            AddMetrics(e);
+            AddRobustness(e);
+            AddComparison(e);
+            foreach (var (curve, values) in e.Curves ?? new Dictionary<string, MetricCurve>())
+                if (values.Points.Count > 0)
+                    At(CurveValues, (e.Method, curve), () => new CurveSample(ValueSample.SeedFor(_request.Seed, $"curve {e.Method} {curve}"))).Add(values.Points.ToArray());
+            if (!PerClass.TryGetValue(e.Target.Name, out var byMethod)) PerClass[e.Target.Name] = byMethod = [];
+            var row = At(byMethod, e.Method, () => new ClassRow());
+            row.Rows++;
+            foreach (var (name, value) in e.Metrics ?? new Dictionary<string, double>())
+                row.Metrics[name] = row.Metrics.TryGetValue(name, out var s) ? (s.Sum + value, s.Count + 1) : (value, 1);
+        }
+        foreach (var layer in record.LayerSweep?.Layers ?? [])
+            if (layer.ShareOfScore is { } share) At(LayerShares, (layer.Method, layer.Layer), () => NewSample($"layer {layer.Method} {layer.Layer}")).Add(share);
+        Rank(record, seq);
+    }
+
+    void AddMetrics(ExplanationRecord e)
+    {
+        if (e.Metrics is null) return;
+        var method = At(MetricValues, e.Method, () => []);
+        foreach (var (name, value) in e.Metrics)
+        {
+            MetricNames.Add(name);
+            At(method, name, () => NewSample($"metric {e.Method} {name}")).Add(value);
+        }
+    }
+
+    void AddRobustness(ExplanationRecord e)
+    {
+        foreach (var p in e.Perturbations ?? [])
+        {
+            var sums = At(RobustnessSums, $"{e.Method} / {p.Perturbation}", () => new double[6]);
+            sums[0]++;
+            sums[1] += p.Flipped ? 1.0 : 0.0;
+            sums[2] += p.ConfidenceChange;
+            sums[3] += p.Spearman;
+            sums[4] += p.Ssim;
+            sums[5] += p.TopIou;
+        }
+    }
+
+    void AddComparison(ExplanationRecord e)
+    {
+        if (e.Comparison is not { } c) return;
+        var figures = At(ComparisonValues, e.Method, () => []);
+        void Add(string figure, double value) => At(figures, figure, () => NewSample($"comparison {e.Method} {figure}")).Add(value);
+        Add("drift-spearman", c.Spearman);
+        Add("drift-ssim", c.Ssim);
+        Add("drift-top10-iou", c.TopIou);
+        Add("drift-centre-shift", c.CentreShift);
+        Add("prediction-changes", c.PredictionChanged ? 1.0 : 0.0);
+        foreach (var (key, delta) in c.MetricDeltas) Add("delta-" + key, delta);
+    }
+
+    bool LowerIsBetter(string metric) => Outputs.GetValueOrDefault(metric)?.Direction == MetricDirection.LowerIsBetter;
+
+    /// <summary>Offers the image to every ranking it can enter: per method and metric (and confidence), swept or not; regression rows.</summary>
+    void Rank(ImageRecord record, long seq)
+    {
+        foreach (var method in record.Explanations.GroupBy(e => e.Method))
+        {
+            var names = method.SelectMany(e => e.Metrics?.Keys ?? []).Distinct().Prepend("");
+            foreach (var name in names)
+            {
+                double sign = name != "" && LowerIsBetter(name) ? -1 : 1;
+                var keys = method.Where(e => name == "" || e.Metrics?.ContainsKey(name) == true)
+                    .Select(e => (name == "" ? record.Prediction!.Probability : e.Metrics![name]) * sign).ToList();
+                double best = keys.Max(), worst = keys.Min();
+                At(BestWorst, (method.Key, name), () => new Extremes<ImageRecord>(BestWorstRows)).Add(best, worst, seq, record);
+                if (record.LayerSweep?.Strip is not null) At(SweptBestWorst, (method.Key, name), () => new Extremes<ImageRecord>(1)).Add(best, worst, seq, record);
+            }
+        }
+        var compared = record.Explanations.Where(e => e.Comparison is not null).ToList();
+        if (compared.Count == 0) return;
+        double drift = compared.Average(e => e.Comparison!.Spearman);
+        if (compared.Any(e => e.Comparison!.PredictionChanged))
+        {
+            ChangedCount++;
+            Changed.Add(-drift, -drift, seq, record);
+        }
+        else Drifted.Add(-drift, -drift, seq, record);
+    }
+
+    /// <summary>The metric outputs present, in the report's order: its declared outputs first, then the rest by name.</summary>
+    public List<string> ReportedNames() => Outputs.Keys.Where(MetricNames.Contains).Concat(MetricNames).Distinct().ToList();
+
+    /// <summary><c>report.json</c>: means, robustness, comparison with bootstrap intervals, the gates' verdict, errors by reason.</summary>
+    public JobReport Report(IReadOnlyList<ShardFailure>? failedShards = null)
+    {
+        failedShards ??= [];
+        var comparison = ComparisonValues.Count == 0 ? null : ComparisonValues.ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, Interval>)m.Value
+            .OrderBy(f => f.Key.StartsWith("delta-", StringComparison.Ordinal) ? 1 : 0).ThenBy(f => f.Key.StartsWith("delta-", StringComparison.Ordinal) ? f.Key : "", StringComparer.Ordinal)
+            .ToDictionary(f => f.Key, f => f.Value.Bootstrap(_request.Seed)));
+        // Comparison means join the per-method figures, so gates can name them like any metric.
+        var metrics = MetricValues.ToDictionary(m => m.Key, m => m.Value.ToDictionary(v => v.Key, v => v.Value.Mean));
+        foreach (var (method, figures) in comparison ?? new Dictionary<string, IReadOnlyDictionary<string, Interval>>())
+            metrics[method] = (metrics.TryGetValue(method, out var existing) ? existing : [])
+                .Concat(figures.Select(f => KeyValuePair.Create(f.Key, f.Value.Mean))).ToDictionary(kv => kv.Key, kv => kv.Value);
+        var means = metrics.ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, double>)m.Value);
+        var verdict = Gates.WithShardFailures(Gates.Evaluate(_request.Gates, means, Images == 0 ? 0 : (double)Failed / Images), failedShards);
+        var robustness = RobustnessSums.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>
+        {
+            ["flip-rate"] = kv.Value[1] / kv.Value[0],
+            ["confidence-change"] = kv.Value[2] / kv.Value[0],
+            ["spearman"] = kv.Value[3] / kv.Value[0],
+            ["ssim"] = kv.Value[4] / kv.Value[0],
+            ["top10-iou"] = kv.Value[5] / kv.Value[0],
+        });
+        var layers = LayerShares.Count == 0 ? null : LayerShares.Select(kv =>
+        {
+            var sorted = kv.Value.Sorted();
+            return new LayerConservation(kv.Key.Method, kv.Key.Layer, ReportBuilder.Quantile(sorted, 0.5), ReportBuilder.Quantile(sorted, 0.1),
+                ReportBuilder.Quantile(sorted, 0.9), (int)kv.Value.Count);
+        }).ToList();
+        return new JobReport(2, _request.Model, _request.Targets ?? "predicted", Images, Failed, Methods.ToList(), means, robustness, Errors.Summaries(),
+            verdict, comparison, failedShards.Count > 0 ? failedShards : null, Outputs, Curves, layers);
+    }
+}
