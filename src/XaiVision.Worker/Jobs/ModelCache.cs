@@ -12,10 +12,11 @@ using XaiVision.Worker.Storage;
 namespace XaiVision.Worker.Jobs;
 
 /// <summary>
-/// Loads each model once per worker, keyed by the content hash of its weights and labels plus the
-/// architecture and input conventions. Fetches are not retried here: the store's one retry layer and
-/// circuit breaker (<see cref="GuardedBlobStore"/>) cover them. One shard uses a model at a time
-/// (explainers attach hooks to it).
+/// Loads each model once per worker, keyed by the versions (ETags) of its weights and labels blobs plus the architecture and input
+/// conventions: a shard costs one HEAD per file, and a blob that changed (a new ETag) is loaded afresh — no download, no hashing of
+/// hundreds of megabytes per shard. Fetches are not retried here: the store's one retry layer and circuit breaker
+/// (<see cref="GuardedBlobStore"/>) cover them. One shard uses a model at a time (explainers attach hooks to it). Versions replaced
+/// by a newer blob stay loaded until the worker restarts (a shard may still hold them).
 /// </summary>
 public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options, IOptions<ModelsOptions> models, ILogger<ModelCache> log) : IDisposable
 {
@@ -23,10 +24,10 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
 
     public async Task<LoadedModel> GetAsync(ModelSource source, CancellationToken ct)
     {
-        var weights = source.Weights is null ? null : await FetchAsync(source.Weights, ct);
-        var labels = source.Labels is null ? null : await FetchAsync(source.Labels, ct);
-        var key = Hash(source, weights, labels);
-        var lazy = _models.GetOrAdd(key, k => new Lazy<Task<LoadedModel>>(() => Task.Run(() => Load(source, weights, labels, k), CancellationToken.None)));
+        var weights = source.Weights is null ? null : await VersionAsync(source.Weights, ct);
+        var labels = source.Labels is null ? null : await VersionAsync(source.Labels, ct);
+        var key = Key(source, weights, labels);
+        var lazy = _models.GetOrAdd(key, k => new Lazy<Task<LoadedModel>>(() => Task.Run(() => LoadAsync(source, k), CancellationToken.None)));
         try
         {
             return await lazy.Value;
@@ -38,11 +39,24 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
         }
     }
 
+    async Task<string> VersionAsync(string reference, CancellationToken ct)
+    {
+        var slash = reference.IndexOf('/');
+        return await store.GetETagAsync(reference[..slash], reference[(slash + 1)..], ct) ?? throw new XaiVisionException($"Model file '{reference}' does not exist.");
+    }
+
     async Task<byte[]> FetchAsync(string reference, CancellationToken ct)
     {
         var slash = reference.IndexOf('/');
         var bytes = await store.ReadAsync(reference[..slash], reference[(slash + 1)..], ct);
         return bytes ?? throw new XaiVisionException($"Model file '{reference}' does not exist.");
+    }
+
+    async Task<LoadedModel> LoadAsync(ModelSource source, string key)
+    {
+        var weights = source.Weights is null ? null : await FetchAsync(source.Weights, CancellationToken.None);
+        var labels = source.Labels is null ? null : await FetchAsync(source.Labels, CancellationToken.None);
+        return Load(source, weights, labels, key);
     }
 
     LoadedModel Load(ModelSource source, byte[]? weights, byte[]? labels, string hash)
@@ -79,17 +93,8 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
         return new LoadedModel(model, new SemaphoreSlim(1, 1), hash);
     }
 
-    static string Hash(ModelSource source, byte[]? weights, byte[]? labels)
-    {
-        using var sha = SHA256.Create();
-        void Add(byte[] bytes) => sha.TransformBlock(bytes, 0, bytes.Length, null, 0);
-        Add(System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(source with { Weights = null, Labels = null })));
-        if (weights is not null) Add(weights);
-        Add([0]);
-        if (labels is not null) Add(labels);
-        sha.TransformFinalBlock([], 0, 0);
-        return Convert.ToHexStringLower(sha.Hash!);
-    }
+    static string Key(ModelSource source, string? weightsVersion, string? labelsVersion) => Convert.ToHexStringLower(SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes($"{System.Text.Json.JsonSerializer.Serialize(source)}\n{weightsVersion}\n{labelsVersion}")));
 
     public void Dispose()
     {

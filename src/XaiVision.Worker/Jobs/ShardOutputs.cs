@@ -9,6 +9,8 @@ namespace XaiVision.Worker.Jobs;
 /// </summary>
 public sealed class ShardOutputs(IArtefactSink sink, bool overlays, bool rawMaps, bool timings)
 {
+    public const int WritesInFlight = 8;
+
     public async Task<List<ImageRecord>> WriteAsync(IReadOnlyList<ShardInputs.ReadyImage> images, SuiteBatch result,
         SuiteExecution.Comparison? comparison, CancellationToken ct)
     {
@@ -27,7 +29,9 @@ public sealed class ShardOutputs(IArtefactSink sink, bool overlays, bool rawMaps
             }
             records.Add(record);
         }
-        foreach (var (name, bytes) in artefacts) await sink.WriteAsync(name, bytes, ct);
+        // Storage latency, not bandwidth, bounds a shard's many small writes: several in flight at once.
+        await Parallel.ForEachAsync(artefacts, new ParallelOptions { MaxDegreeOfParallelism = WritesInFlight, CancellationToken = ct },
+            async (artefact, token) => await sink.WriteAsync(artefact.Name, artefact.Bytes, token));
         return records;
     }
 }
