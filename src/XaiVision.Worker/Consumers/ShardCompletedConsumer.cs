@@ -10,8 +10,8 @@ namespace XaiVision.Worker.Consumers;
 /// <summary>
 /// Aggregates: each event sets its shard's bit in the job's completion tally (<see cref="JobCompletion"/>, no listing); the one that
 /// completes it holds the aggregation lease and writes <c>images.csv</c> and <c>report.html</c>, then creates <c>report.json</c> if
-/// absent. Only the consumer whose create succeeds publishes <see cref="AuditJobCompleted"/>, so racing or redelivered
-/// <see cref="ShardCompleted"/> events report once; a duplicate that finds another worker aggregating waits for it
+/// absent, announces, and releases the lease. Only the holder of the lease aggregates or announces, so racing or redelivered
+/// <see cref="ShardCompleted"/> events aggregate and report once; a duplicate that finds another worker aggregating waits for it
 /// (<see cref="AggregationBusyException"/>, retried by the definition) and takes over if that worker's lease runs out.
 /// After publishing it creates <c>announced.json</c>; a worker that died between the report and the event leaves a
 /// report without it, and the redelivered <see cref="ShardCompleted"/> announces the job then — nothing is lost.
@@ -22,14 +22,7 @@ public sealed class ShardCompletedConsumer(IBlobStore store, JobStore jobs, JobE
     public async Task Consume(ConsumeContext<ShardCompleted> context)
     {
         var (message, spec, ct) = (context.Message, context.Message.Spec, context.CancellationToken);
-        if (await jobs.HasReportAsync(spec, ct))
-        {
-            if (await jobs.IsAnnouncedAsync(spec, ct)) return;
-            var written = (await jobs.ReadReportAsync(spec.Output.Container, spec.Output.Prefix, ct))!;
-            log.LogWarning("Job {JobId}: report found without its announcement (a worker stopped in between); announcing it now", message.JobId);
-            await AnnounceAsync(context, written);
-            return;
-        }
+        if (await jobs.HasReportAsync(spec, ct) && await jobs.IsAnnouncedAsync(spec, ct)) return; // a late duplicate
         if (await jobEnd.HasFailedAsync(spec, ct)) return;
         var owner = (context.MessageId ?? Guid.NewGuid()).ToString("N"); // a retry or redelivery of this event is the same owner
         switch (await completion.RecordAsync(spec, message.ShardIndex, message.ShardCount, owner, ct))
@@ -43,18 +36,28 @@ public sealed class ShardCompletedConsumer(IBlobStore store, JobStore jobs, JobE
         var keepAlive = completion.KeepAliveAsync(spec, owner, lease.Token);
         try
         {
+            if (await jobs.HasReportAsync(spec, ct))
+            {
+                if (await jobs.IsAnnouncedAsync(spec, ct)) return;
+                var written = (await jobs.ReadReportAsync(spec.Output.Container, spec.Output.Prefix, ct))!;
+                log.LogWarning("Job {JobId}: report found without its announcement (a worker stopped in between); announcing it now", message.JobId);
+                await AnnounceAsync(context, written);
+                return;
+            }
             await AggregateAsync(context);
         }
         finally
         {
             await lease.CancelAsync();
             await keepAlive;
+            await completion.ReleaseAsync(spec, owner);
         }
     }
 
     async Task AggregateAsync(ConsumeContext<ShardCompleted> context)
     {
         var (message, spec, ct) = (context.Message, context.Message.Spec, context.CancellationToken);
+        log.LogInformation("Job {JobId}: all {Shards} shards done; aggregating", message.JobId, message.ShardCount);
         var request = ReportRequestFor(spec);
         var sink = new JobOutputSink(store, spec);
         IAsyncEnumerable<ImageRecord> Records() => ShardResults.ReadAsync(store, spec, message.ShardCount, ct);

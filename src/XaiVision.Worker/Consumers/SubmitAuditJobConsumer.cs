@@ -13,7 +13,8 @@ namespace XaiVision.Worker.Consumers;
 /// written), lists the images, writes <c>job.json</c> and the job index (create-if-absent), then sends
 /// the shards. A redelivered submission re-sends the same shards, which are idempotent.
 /// </summary>
-public sealed class SubmitAuditJobConsumer(IBlobStore store, JobStore jobs, IOptions<WorkerOptions> worker, IOptions<StorageOptions> storage, IOptions<JobsOptions> jobOptions,
+public sealed class SubmitAuditJobConsumer(IBlobStore store, JobStore jobs, JobCompletion completion, IOptions<WorkerOptions> worker, IOptions<StorageOptions> storage,
+    IOptions<JobsOptions> jobOptions,
     TimeProvider clock, ILogger<SubmitAuditJobConsumer> log) : IConsumer<SubmitAuditJob>
 {
     public async Task Consume(ConsumeContext<SubmitAuditJob> context)
@@ -53,6 +54,7 @@ public sealed class SubmitAuditJobConsumer(IBlobStore store, JobStore jobs, IOpt
             }
             plan = existing;
         }
+        await completion.StartAsync(spec, plan.Shards.Count, context.CancellationToken);
         await jobs.TryCreateIndexAsync(new JobIndexEntry(jobId, spec.Output.Container, spec.Output.Prefix, plan.Shards.Count, plan.Images), context.CancellationToken);
         if (plan.Deadline is { } deadline && !await jobs.HasReportAsync(spec, context.CancellationToken))
             await jobs.TryCreateOpenAsync(new OpenJob(jobId, spec.Output.Container, spec.Output.Prefix, plan.Shards.Count, deadline), context.CancellationToken);

@@ -11,14 +11,18 @@ namespace XaiVision.Worker.Jobs;
 /// (one read and at most one conditional write, whatever the number of shards — O(S) for the whole job). The caller that completes
 /// the tally, or finds it complete with no live lease, takes the aggregation lease (<c>Jobs:AggregationLeaseSeconds</c>, renewed while
 /// it works): one aggregation per job however many duplicate or concurrent events arrive. A lease left by a worker that died expires,
-/// and the redelivered event takes it over. The tally's first write seeds it from one listing of the finished shards (a tally lost or
-/// older than this code), so no event is ever missed.
+/// and the redelivered event takes it over. The planner writes the empty tally; an event that finds none (a job planned before this
+/// code, a tally lost) seeds it from one listing of the finished shards, so no event is ever missed.
 /// </summary>
 public sealed class JobCompletion(IBlobStore store, IOptions<JobsOptions> options, TimeProvider clock)
 {
     public enum Verdict { Waiting, Aggregate, Busy }
 
     TimeSpan Lease => TimeSpan.FromSeconds(options.Value.AggregationLeaseSeconds);
+
+    /// <summary>The job's empty tally, written when it is planned (create-if-absent: a redelivered submission keeps the one it has).</summary>
+    public Task StartAsync(AuditJobSpec spec, int shards, CancellationToken ct) =>
+        store.TryReplaceAsync(spec.Output.Container, JobLayout.Completion(spec), Bytes(CompletionTally.Empty(shards)), "application/json", etag: null, ct);
 
     /// <summary>Records <paramref name="shard"/> as done; <see cref="Verdict.Aggregate"/> when <paramref name="owner"/> now holds the aggregation lease.</summary>
     public async Task<Verdict> RecordAsync(AuditJobSpec spec, int shard, int shards, string owner, CancellationToken ct)
@@ -52,6 +56,20 @@ public sealed class JobCompletion(IBlobStore store, IOptions<JobsOptions> option
             var tally = Read(current.Content);
             if (tally.Aggregator != owner) return false;
             if (await store.TryReplaceAsync(container, name, Bytes(tally with { LeaseUntil = clock.GetUtcNow() + Lease }), "application/json", current.ETag, ct)) return true;
+        }
+    }
+
+    /// <summary>Gives the lease up (the job is reported, or this attempt failed and its retry may go elsewhere); best effort — an unreleased lease expires.</summary>
+    public async Task ReleaseAsync(AuditJobSpec spec, string owner)
+    {
+        var (container, name) = (spec.Output.Container, JobLayout.Completion(spec));
+        try
+        {
+            while (await store.ReadVersionedAsync(container, name) is { } current && Read(current.Content) is { } tally && tally.Aggregator == owner)
+                if (await store.TryReplaceAsync(container, name, Bytes(tally with { Aggregator = null, LeaseUntil = null }), "application/json", current.ETag)) return;
+        }
+        catch (Exception e) when (e is StorageUnavailableException or StorageAccessException)
+        {
         }
     }
 

@@ -77,6 +77,10 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
     }
 
+    /// <summary>
+    /// The existence check and the rename happen under the folder's lock: <c>File.Move</c> without overwrite was seen to let two of eight
+    /// racing creators win under load (it may fall back from <c>link(2)</c> to a check-then-rename), which a commit point cannot afford.
+    /// </summary>
     public async Task<bool> TryCreateAsync(string container, string name, byte[] content, string contentType, CancellationToken cancellationToken = default)
     {
         var path = Resolve(container, name);
@@ -85,14 +89,14 @@ public sealed class FileSystemBlobStore : IBlobStore
         await File.WriteAllBytesAsync(temp, content, cancellationToken);
         try
         {
-            // link(2) semantics: fails if the target exists, so exactly one writer wins, and readers see all or nothing.
+            using var held = await LockAsync(FolderLock(path), cancellationToken);
+            if (File.Exists(path)) return false;
             File.Move(temp, path, overwrite: false);
             return true;
         }
-        catch (IOException) when (File.Exists(path))
+        finally
         {
-            File.Delete(temp);
-            return false;
+            File.Delete(temp); // gone after the move
         }
     }
 
@@ -129,14 +133,14 @@ public sealed class FileSystemBlobStore : IBlobStore
     }
 
     /// <summary>
-    /// Compare-and-swap under an exclusive lock file beside the blob (an advisory <c>flock</c> that every process of this store takes),
+    /// Compare-and-swap under the folder's exclusive lock file (an advisory <c>flock</c> that every process of this store takes),
     /// then the same atomic rename as <see cref="WriteAsync"/>.
     /// </summary>
     public async Task<bool> TryReplaceAsync(string container, string name, byte[] content, string contentType, string? etag, CancellationToken cancellationToken = default)
     {
         var path = Resolve(container, name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var held = await LockAsync(path + LockSuffix, cancellationToken);
+        using var held = await LockAsync(FolderLock(path), cancellationToken);
         var current = File.Exists(path) ? ContentTag(await File.ReadAllBytesAsync(path, cancellationToken)) : null;
         if (current != etag) return false;
         await WriteAsync(container, name, content, contentType, cancellationToken);
@@ -151,6 +155,9 @@ public sealed class FileSystemBlobStore : IBlobStore
     }
 
     const string LockSuffix = ".lock";
+
+    /// <summary>One lock per folder (<c>.xaivision.lock</c>): creates and swaps in a folder are serialised; a listing skips it.</summary>
+    static string FolderLock(string path) => Path.Combine(Path.GetDirectoryName(path)!, ".xaivision" + LockSuffix);
 
     static string ContentTag(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 

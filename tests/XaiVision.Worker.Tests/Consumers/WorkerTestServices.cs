@@ -12,7 +12,9 @@ namespace XaiVision.Worker.Tests.Consumers;
 /// <summary>The real consumers on MassTransit's in-memory test harness with a file-system store under a temp folder.</summary>
 public static class WorkerTestServices
 {
-    public static ServiceProvider Build(string root, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    /// <summary>The services over a file store at <paramref name="root"/>; <paramref name="store"/> may wrap that store (counting requests).</summary>
+    public static ServiceProvider Build(string root, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null,
+        Func<IBlobStore, IBlobStore>? store = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -24,6 +26,7 @@ public static class WorkerTestServices
         services.AddLogging();
         configure?.Invoke(services);
         services.AddXaiVisionOptions(configuration).AddBlobStore().AddAuditWorker();
+        if (store is not null) services.AddSingleton(store(new GuardedBlobStore(new FileSystemBlobStore(root), TimeSpan.FromSeconds(5))));
         services.AddMassTransitTestHarness(x => x.AddAuditConsumers());
         return services.BuildServiceProvider(true);
     }

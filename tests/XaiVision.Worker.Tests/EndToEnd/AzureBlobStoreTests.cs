@@ -31,4 +31,35 @@ public sealed class AzureBlobStoreTests
         Assert.Contains("10,000 bytes, over the limit of 9,999", e.Message);
         Assert.Equal(10_000, (await store.ReadAsync(container, "big", maxBytes: 10_000))!.Length);
     }
+
+    [Fact]
+    public async Task Compare_and_swap_streamed_writes_and_versions_on_Azurite()
+    {
+        using var host = _services.Host(consumers: false);
+        var store = host.Services.GetRequiredService<IBlobStore>();
+        var container = "cas-" + Guid.NewGuid().ToString("N")[..8];
+        async Task IncrementAsync()
+        {
+            while (true)
+            {
+                var current = await store.ReadVersionedAsync(container, "counter");
+                int value = current is null ? 0 : int.Parse(System.Text.Encoding.UTF8.GetString(current.Content));
+                if (await store.TryReplaceAsync(container, "counter", System.Text.Encoding.UTF8.GetBytes((value + 1).ToString()), "text/plain", current?.ETag)) return;
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(IncrementAsync)));
+        Assert.Equal("16", System.Text.Encoding.UTF8.GetString((await store.ReadAsync(container, "counter"))!));
+        var version = await store.GetETagAsync(container, "counter");
+        Assert.Equal(version, (await store.ReadVersionedAsync(container, "counter"))!.ETag);
+        Assert.False(await store.TryReplaceAsync(container, "counter", [0], "text/plain", etag: null)); // exists: not created again
+
+        await store.WriteStreamAsync(container, "rows.csv", async stream =>
+        {
+            for (int i = 0; i < 20_000; i++) await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"row {i:D6}\n"));
+        }, "text/csv");
+        Assert.Equal(20_000 * 11, (await store.ReadAsync(container, "rows.csv"))!.Length);
+        await store.WriteAsync(container, "counter", [9], "text/plain");
+        Assert.NotEqual(version, await store.GetETagAsync(container, "counter"));
+        Assert.Null(await store.GetETagAsync(container, "none"));
+    }
 }

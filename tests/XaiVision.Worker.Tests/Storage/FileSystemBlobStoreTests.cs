@@ -59,4 +59,60 @@ public class FileSystemBlobStoreTests
         Assert.Null(await store.ReadAsync("box", "missing"));
         Assert.Empty(await store.ListAsync("nobox", ""));
     }
+
+    [Fact]
+    public async Task Compare_and_swap_counts_every_one_of_forty_racing_increments()
+    {
+        var (store, _) = NewStore();
+        async Task IncrementAsync()
+        {
+            while (true)
+            {
+                var current = await store.ReadVersionedAsync("box", "counter");
+                int value = current is null ? 0 : int.Parse(System.Text.Encoding.UTF8.GetString(current.Content));
+                if (await store.TryReplaceAsync("box", "counter", System.Text.Encoding.UTF8.GetBytes((value + 1).ToString()), "text/plain", current?.ETag)) return;
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(IncrementAsync)));
+        Assert.Equal("40", System.Text.Encoding.UTF8.GetString((await store.ReadAsync("box", "counter"))!));
+        Assert.Equal(["counter"], await store.ListAsync("box", "")); // the lock file beside it is not a blob
+    }
+
+    [Fact]
+    public async Task A_stale_version_is_refused_and_none_means_create_if_absent()
+    {
+        var (store, _) = NewStore();
+        Assert.True(await store.TryReplaceAsync("box", "tally", [1], "x", etag: null));
+        Assert.False(await store.TryReplaceAsync("box", "tally", [2], "x", etag: null));
+        var first = (await store.ReadVersionedAsync("box", "tally"))!;
+        Assert.True(await store.TryReplaceAsync("box", "tally", [2], "x", first.ETag));
+        Assert.False(await store.TryReplaceAsync("box", "tally", [3], "x", first.ETag));
+        Assert.Equal([2], await store.ReadAsync("box", "tally"));
+        Assert.NotNull(await store.GetETagAsync("box", "tally"));
+        Assert.Null(await store.GetETagAsync("box", "none"));
+    }
+
+    [Fact]
+    public async Task Listing_a_prefix_finds_exactly_its_blobs_in_nested_folders_and_partial_names()
+    {
+        var (store, _) = NewStore();
+        foreach (var name in new[] { "job/shards/00000.json", "job/shards/00001.json", "job/shards-x/a", "job/images/a/map.png", "other/shards/00000.json" })
+            await store.WriteAsync("box", name, [1], "x");
+        Assert.Equal(["job/shards/00000.json", "job/shards/00001.json"], await store.ListAsync("box", "job/shards/"));
+        Assert.Equal(["job/shards-x/a", "job/shards/00000.json", "job/shards/00001.json"], await store.ListAsync("box", "job/shards"));
+        Assert.Equal(["job/images/a/map.png"], await store.ListAsync("box", "job/images/"));
+        Assert.Empty(await store.ListAsync("box", "job/none/"));
+    }
+
+    [Fact]
+    public async Task A_streamed_write_appears_whole()
+    {
+        var (store, _) = NewStore();
+        await store.WriteStreamAsync("box", "big.csv", async stream =>
+        {
+            for (int i = 0; i < 1000; i++) await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{i}\n"));
+            Assert.Empty(await store.ListAsync("box", "")); // nothing visible until the stream closes
+        }, "text/csv");
+        Assert.Equal(1000, System.Text.Encoding.UTF8.GetString((await store.ReadAsync("box", "big.csv"))!).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
 }
