@@ -37,12 +37,15 @@ public static class ServiceCollectionExtensions
     }
 
     /// <summary>The blob store (file system or Azure, behind the one retry layer and circuit breaker) and the job store over it.</summary>
-    public static IServiceCollection AddBlobStore(this IServiceCollection services) =>
-        services.AddSingleton<IBlobStore>(sp =>
+    public static IServiceCollection AddBlobStore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        return services.AddSingleton<IBlobStore>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return new GuardedBlobStore(o.Kind == StorageKind.FileSystem ? new FileSystemBlobStore(o.Root) : AzureStore(o), TimeSpan.FromSeconds(o.BreakSeconds));
         }).AddSingleton<JobStore>().AddSingleton<JobCompletion>();
+    }
 
     /// <summary>The SDK's retry policy is the only retry layer for blob requests.</summary>
     static AzureBlobStore AzureStore(StorageOptions o)

@@ -1,0 +1,3 @@
+using XaiVision.ScaleRun;
+
+return await ScaleRun.MainAsync(args);
