@@ -28,8 +28,10 @@ public sealed class JobCompletion(IBlobStore store, IOptions<JobsOptions> option
     public async Task<Verdict> RecordAsync(AuditJobSpec spec, int shard, int shards, string owner, CancellationToken ct)
     {
         var (container, name) = (spec.Output.Container, JobLayout.Completion(spec));
-        while (true)
+        for (int attempt = 0; ; attempt++)
         {
+            // Racing writers back off a random while, growing with each lost race, instead of re-reading at once.
+            if (attempt > 0) await Task.Delay(Random.Shared.Next(1, 4 << Math.Min(attempt, 5)), ct);
             var current = await store.ReadVersionedAsync(container, name, ct);
             var before = current is null ? await SeedAsync(spec, shards, ct) : Read(current.Content);
             var tally = before.With(shard);
