@@ -14,33 +14,48 @@ public static class ImageManifest
     {
         var rows = new List<Row>();
         var problems = new List<(int, string)>();
-        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
-        if (lines.Count == 0) return (rows, problems);
-        var header = lines[0].Split(',').Select(h => h.Trim().ToLowerInvariant()).ToList();
-        int path = header.IndexOf("path") is >= 0 and var p ? p : header.IndexOf("image");
-        int label = header.IndexOf("label"), mask = header.IndexOf("mask");
+        foreach (var (row, problem) in Read(text))
+        {
+            if (row is not null) rows.Add(row);
+            else problems.Add(problem!.Value);
+        }
+        return (rows, problems);
+    }
+
+    /// <summary>Each row or problem as the text is read: a million-row manifest is never a million objects at once.</summary>
+    public static IEnumerable<(Row? Row, (int Line, string Problem)? Problem)> Read(string text)
+    {
+        var lines = new StringReader(text);
+        string? header;
+        while ((header = lines.ReadLine()) is { Length: 0 }) { }
+        if (header is null) yield break;
+        var columns = header.Split(',').Select(h => h.Trim().ToLowerInvariant()).ToList();
+        int path = columns.IndexOf("path") is >= 0 and var p ? p : columns.IndexOf("image");
+        int label = columns.IndexOf("label"), mask = columns.IndexOf("mask");
         if (path < 0)
         {
-            problems.Add((0, "the header has no 'path' (or 'image') column."));
-            return (rows, problems);
+            yield return (null, (0, "the header has no 'path' (or 'image') column."));
+            yield break;
         }
-        for (int i = 1; i < lines.Count; i++)
+        int i = 0;
+        for (string? line; (line = lines.ReadLine()) is not null;)
         {
-            var cells = lines[i].Split(',');
+            if (line.Length == 0) continue;
+            i++;
+            var cells = line.Split(',');
             string? Cell(int column) => column >= 0 && column < cells.Length && cells[column].Trim().Length > 0 ? cells[column].Trim() : null;
             if (Cell(path) is not { } imagePath)
             {
-                problems.Add((i, "has no path."));
+                yield return (null, (i, "has no path."));
                 continue;
             }
             int? labelValue = null;
             if (Cell(label) is { } labelText)
             {
                 if (int.TryParse(labelText, out var l) && l >= 0) labelValue = l;
-                else problems.Add((i, $"label '{labelText}' is not a class index."));
+                else yield return (null, (i, $"label '{labelText}' is not a class index."));
             }
-            rows.Add(new Row(i, imagePath, labelValue, Cell(mask)));
+            yield return (new Row(i, imagePath, labelValue, Cell(mask)), null);
         }
-        return (rows, problems);
     }
 }

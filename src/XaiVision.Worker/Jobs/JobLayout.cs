@@ -9,6 +9,8 @@ public static class JobLayout
 {
     public static string Job(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "job.json");
     public static string ShardsPrefix(AuditJobSpec spec) => ShardsPrefix(spec.Output.Prefix);
+    /// <summary>How many shards the planner has sent (<see cref="PlanningProgress"/>).</summary>
+    public static string Planning(AuditJobSpec spec) => BlobNames.Join(spec.Output.Prefix, "planning.json");
     public static string Shard(AuditJobSpec spec, int index) => BlobNames.Join(spec.Output.Prefix, $"shards/{index:D5}.json");
     public static string Report(AuditJobSpec spec) => Report(spec.Output.Prefix);
     /// <summary>Which shards have finished and who aggregates (<see cref="CompletionTally"/>).</summary>

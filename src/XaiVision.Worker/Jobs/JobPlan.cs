@@ -2,8 +2,9 @@ using XaiVision.Contracts;
 
 namespace XaiVision.Worker.Jobs;
 
-/// <summary>What <c>job.json</c> holds: the job id, the spec and the shard plan.</summary>
-public sealed record JobPlan(Guid JobId, AuditJobSpec Spec, IReadOnlyList<IReadOnlyList<ShardImage>> Shards, DateTimeOffset? Deadline = null)
-{
-    public int Images => Shards.Sum(s => s.Count);
-}
+/// <summary>
+/// What <c>job.json</c> holds: the job id, the spec, how many images in how many shards, the deadline — not the image names (at a
+/// million images those made a 100 MB blob): <see cref="JobPlanner.ShardsAsync"/> cuts the same shards again from the same listing
+/// or manifest, in the same order, whenever they are sent.
+/// </summary>
+public sealed record JobPlan(Guid JobId, AuditJobSpec Spec, int ShardCount, int Images, DateTimeOffset? Deadline = null);

@@ -23,6 +23,13 @@ public sealed class JobStore(IBlobStore store, IOptions<StorageOptions> storage)
 
     public Task<JobPlan?> ReadPlanAsync(AuditJobSpec spec, CancellationToken ct) => ReadAsync<JobPlan>(spec.Output.Container, JobLayout.Job(spec), ct);
 
+    /// <summary>How many of the job's shards the planner has sent (0 before any).</summary>
+    public async Task<int> ReadSentShardsAsync(AuditJobSpec spec, CancellationToken ct) =>
+        await ReadAsync<PlanningProgress>(spec.Output.Container, JobLayout.Planning(spec), ct) is { } progress ? progress.SentShards : 0;
+
+    public Task MarkSentShardsAsync(AuditJobSpec spec, int sent, CancellationToken ct) =>
+        store.WriteAsync(spec.Output.Container, JobLayout.Planning(spec), JsonSerializer.SerializeToUtf8Bytes(new PlanningProgress(sent), AuditJson.Options), "application/json", ct);
+
     public Task<bool> TryCreateIndexAsync(JobIndexEntry entry, CancellationToken ct) => CreateAsync(JobsContainer, JobLayout.Index(entry.JobId), entry, ct);
 
     public Task<JobIndexEntry?> ReadIndexAsync(Guid jobId, CancellationToken ct) => ReadAsync<JobIndexEntry>(JobsContainer, JobLayout.Index(jobId), ct);
@@ -96,3 +103,6 @@ public sealed class JobStore(IBlobStore store, IOptions<StorageOptions> storage)
     async Task<T?> ReadAsync<T>(string container, string name, CancellationToken ct) where T : class =>
         await store.ReadAsync(container, name, ct) is { } bytes ? JsonSerializer.Deserialize<T>(bytes, AuditJson.Options) : null;
 }
+
+/// <summary><c>planning.json</c>: how many shards the planner has sent, so a redelivered submission resumes.</summary>
+public sealed record PlanningProgress(int SentShards);

@@ -144,6 +144,25 @@ public sealed class AzureBlobStore(BlobServiceClient client) : IBlobStore
         }
     }
 
+    public async IAsyncEnumerable<IReadOnlyList<string>> ListPagesAsync(string container, string prefix,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var client = await Container(container, false, cancellationToken);
+        await using var pages = client.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).AsPages(pageSizeHint: 5000).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await pages.MoveNextAsync()) yield break;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                yield break; // no container: no names
+            }
+            yield return pages.Current.Values.Select(b => b.Name).ToList();
+        }
+    }
+
     public async Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken = default) =>
         (await (await Container(container, false, cancellationToken)).GetBlobClient(name).ExistsAsync(cancellationToken)).Value;
 

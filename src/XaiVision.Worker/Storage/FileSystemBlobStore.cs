@@ -109,11 +109,52 @@ public sealed class FileSystemBlobStore : IBlobStore
         var folder = prefix.LastIndexOf('/') is var slash and >= 0 ? Path.Combine(root, prefix[..slash]) : root;
         if (!Directory.Exists(folder)) return Task.FromResult<IReadOnlyList<string>>([]);
         var names = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal) && !f.EndsWith(LockSuffix, StringComparison.Ordinal))
+            .Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).ToList();
         return Task.FromResult<IReadOnlyList<string>>(names);
+    }
+
+    /// <summary>
+    /// A depth-first walk of the prefix's folder, each folder's entries sorted with a folder counting as its name plus '/', which gives
+    /// exactly the ordinal order of the full names; pages of <see cref="PageSize"/>. Memory: one folder's entries at a time.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<string>> ListPagesAsync(string container, string prefix,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (!BlobNames.IsValidContainer(container)) throw new ArgumentException($"'{container}' is not a valid container name.");
+        if (prefix.Length > 0 && !BlobNames.IsSafePath(prefix.TrimEnd('/'))) throw new ArgumentException($"'{prefix}' is not a safe prefix.");
+        var root = Path.Combine(_root, container);
+        var folder = prefix.LastIndexOf('/') is var slash and >= 0 ? Path.Combine(root, prefix[..slash]) : root;
+        var page = new List<string>(PageSize);
+        foreach (var name in Walk(root, folder))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            page.Add(name);
+            if (page.Count < PageSize) continue;
+            yield return page;
+            page = new List<string>(PageSize);
+            await Task.Yield();
+        }
+        if (page.Count > 0) yield return page;
+    }
+
+    public const int PageSize = 5000;
+
+    static IEnumerable<string> Walk(string root, string folder)
+    {
+        if (!Directory.Exists(folder)) yield break;
+        var entries = new DirectoryInfo(folder).EnumerateFileSystemInfos()
+            .Where(e => e is DirectoryInfo || !e.Name.EndsWith(".tmp", StringComparison.Ordinal))
+            .Select(e => (Key: e is DirectoryInfo ? e.Name + "/" : e.Name, Entry: e)).OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
+        foreach (var (_, entry) in entries)
+        {
+            if (entry is DirectoryInfo directory)
+                foreach (var name in Walk(root, directory.FullName)) yield return name;
+            else yield return Path.GetRelativePath(root, entry.FullName).Replace(Path.DirectorySeparatorChar, '/');
+        }
     }
 
     /// <summary>Versions are the SHA-256 of the content: exact whatever the file system's timestamp granularity (these blobs are small).</summary>
@@ -156,8 +197,17 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     const string LockSuffix = ".lock";
 
-    /// <summary>One lock per folder (<c>.xaivision.lock</c>): creates and swaps in a folder are serialised; a listing skips it.</summary>
-    static string FolderLock(string path) => Path.Combine(Path.GetDirectoryName(path)!, ".xaivision" + LockSuffix);
+    /// <summary>
+    /// One lock file per folder, kept outside every container (<c>.locks/</c> under the root; container names cannot start with a dot),
+    /// so creates and swaps in a folder are serialised and no listing or folder of results ever shows a lock.
+    /// </summary>
+    string FolderLock(string path)
+    {
+        var locks = Path.Combine(_root, ".locks");
+        Directory.CreateDirectory(locks);
+        var folder = System.Text.Encoding.UTF8.GetBytes(Path.GetDirectoryName(path)!);
+        return Path.Combine(locks, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(folder))[..24] + LockSuffix);
+    }
 
     static string ContentTag(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 

@@ -56,6 +56,14 @@ public sealed class GuardedBlobStore : IBlobStore
     public Task<string?> GetETagAsync(string container, string name, CancellationToken cancellationToken = default) =>
         Guard("check", container, name, ct => _inner.GetETagAsync(container, name, ct), cancellationToken);
 
+    /// <summary>Each page's request passes the breaker like any other call.</summary>
+    public async IAsyncEnumerable<IReadOnlyList<string>> ListPagesAsync(string container, string prefix,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var pages = _inner.ListPagesAsync(container, prefix, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (await Guard("list", container, prefix, async _ => await pages.MoveNextAsync(), cancellationToken)) yield return pages.Current;
+    }
+
     public Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken = default) =>
         Guard("check", container, name, ct => _inner.ExistsAsync(container, name, ct), cancellationToken);
 

@@ -20,6 +20,12 @@ public interface IBlobStore
 
     Task<IReadOnlyList<string>> ListAsync(string container, string prefix, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The names under <paramref name="prefix"/> a page at a time (a few thousand), in a stable order — the service's lexicographic
+    /// order on Azure, ordinal on the file store — so a million names never sit in memory at once.
+    /// </summary>
+    IAsyncEnumerable<IReadOnlyList<string>> ListPagesAsync(string container, string prefix, CancellationToken cancellationToken = default);
+
     Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken = default);
 
     /// <summary>The blob's bytes with the version they were read at (its ETag), or null when it does not exist.</summary>

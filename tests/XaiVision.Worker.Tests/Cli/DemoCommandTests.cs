@@ -15,7 +15,7 @@ public class DemoCommandTests
         Assert.Contains("gates: passed", result.Output);
         var audit = Directory.GetDirectories(Path.Combine(output, "audits")).Single();
         var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(audit, "report.json"))).RootElement;
-        Assert.Equal(1, report.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(2, report.GetProperty("schemaVersion").GetInt32());
         Assert.Equal(12, report.GetProperty("images").GetInt32());
         Assert.True(report.GetProperty("metrics").GetProperty("grad-cam").GetProperty("relevance-mass").GetDouble() > 0.3);
         Assert.Equal(3, Directory.GetFiles(Path.Combine(audit, "shards")).Length);

@@ -64,7 +64,6 @@ public static class WorkerTestServices
         return (provider, harness, store, root);
     }
 
-    /// <summary>A job's outputs. <c>announced.json</c> is left out: it is a delivery marker written just after the completion event, so a snapshot taken on that event may or may not see it.</summary>
     /// <summary>Runs one job on a fresh seeded harness until it completes or is rejected (a failure ends the wait with its reason). Dispose the provider.</summary>
     public static async Task<(AuditJobCompleted? Completed, AuditJobRejected? Rejected, IBlobStore Store, ServiceProvider Provider)> RunJobAsync(
         AuditJobSpec spec, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
@@ -77,11 +76,16 @@ public static class WorkerTestServices
             harness.Published.Select<AuditJobRejected>().FirstOrDefault()?.Context.Message, store, provider);
     }
 
+    /// <summary>
+    /// A job's outputs. <c>announced.json</c> and <c>completion.json</c> are left out: delivery bookkeeping written just after the completion
+    /// event (the marker; the aggregation lease released), so a snapshot taken on that event may or may not see them.
+    /// </summary>
     public static async Task<Dictionary<string, byte[]>> SnapshotAsync(IBlobStore store, string container, string prefix)
     {
         var result = new Dictionary<string, byte[]>();
         foreach (var name in await store.ListAsync(container, prefix))
-            if (!name.EndsWith("/announced.json", StringComparison.Ordinal)) result[name] = (await store.ReadAsync(container, name))!;
+            if (!name.EndsWith("/announced.json", StringComparison.Ordinal) && !name.EndsWith("/completion.json", StringComparison.Ordinal))
+                result[name] = (await store.ReadAsync(container, name))!;
         return result;
     }
 }

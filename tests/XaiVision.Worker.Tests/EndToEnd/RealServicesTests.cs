@@ -99,9 +99,10 @@ public sealed class RealServicesTests(ITestOutputHelper log) : IAsyncLifetime
             Assert.NotNull(outcome.Completed);
             var before = await WorkerTestServices.SnapshotAsync(_store, "audits", prefix + "/");
             var plan = System.Text.Json.JsonSerializer.Deserialize<JobPlan>(before[$"{prefix}/job.json"], Engine.Reports.AuditJson.Options)!;
+            var shard = await new JobPlanner(_store).ShardsAsync(spec, default).Skip(1).FirstAsync();
             var bus = _client.Services.GetRequiredService<IBus>();
-            await bus.Publish(new AuditShard(jobId, 1, plan.Shards.Count, spec, plan.Shards[1], plan.Images));
-            await bus.Publish(new ShardCompleted(jobId, 1, plan.Shards.Count, spec, plan.Shards[1].Count, 0));
+            await bus.Publish(new AuditShard(jobId, 1, plan.ShardCount, spec, shard, plan.Images));
+            await bus.Publish(new ShardCompleted(jobId, 1, plan.ShardCount, spec, shard.Count, 0));
             await bus.Publish(new SubmitAuditJob(jobId, spec));
             await Task.Delay(TimeSpan.FromSeconds(5));
             var after = await WorkerTestServices.SnapshotAsync(_store, "audits", prefix + "/");

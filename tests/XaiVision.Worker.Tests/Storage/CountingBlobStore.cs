@@ -32,6 +32,9 @@ public sealed class CountingBlobStore(IBlobStore inner) : IBlobStore
     public Task<IReadOnlyList<string>> ListAsync(string container, string prefix, CancellationToken cancellationToken = default) =>
         Counted("list", prefix, inner.ListAsync(container, prefix, cancellationToken));
 
+    public IAsyncEnumerable<IReadOnlyList<string>> ListPagesAsync(string container, string prefix, CancellationToken cancellationToken = default) =>
+        Counted("list", prefix, inner.ListPagesAsync(container, prefix, cancellationToken));
+
     public Task<VersionedBlob?> ReadVersionedAsync(string container, string name, CancellationToken cancellationToken = default) =>
         Counted("read", name, inner.ReadVersionedAsync(container, name, cancellationToken));
 

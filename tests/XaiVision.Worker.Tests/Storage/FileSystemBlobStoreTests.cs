@@ -75,7 +75,7 @@ public class FileSystemBlobStoreTests
         }
         await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(IncrementAsync)));
         Assert.Equal("40", System.Text.Encoding.UTF8.GetString((await store.ReadAsync("box", "counter"))!));
-        Assert.Equal(["counter"], await store.ListAsync("box", "")); // the lock file beside it is not a blob
+        Assert.Equal(["counter"], await store.ListAsync("box", "")); // the lock lives outside the container
     }
 
     [Fact]

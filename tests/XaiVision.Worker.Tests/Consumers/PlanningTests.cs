@@ -1,0 +1,108 @@
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using XaiVision.Contracts;
+using XaiVision.Worker.Configuration;
+using XaiVision.Worker.Jobs;
+using XaiVision.Worker.Storage;
+
+namespace XaiVision.Worker.Tests.Consumers;
+
+/// <summary>Planning a page at a time: the same shards as a whole listing, a sample without sorting everything, and a redelivered submission that resumes.</summary>
+public sealed class PlanningTests
+{
+    static readonly string[] Tricky = ["a.png", "a-b/x.png", "a/x.png", "a/y/z.png", "b.jpg", "b.txt", "B.png", "c_d.png"];
+
+    static async Task<(FileSystemBlobStore Store, List<string> Names)> ListingAsync(int generated)
+    {
+        var store = new FileSystemBlobStore(Directory.CreateTempSubdirectory("xaivision-plan-").FullName);
+        var names = Tricky.Select(n => "photos/" + n).Concat(Enumerable.Range(0, generated).Select(i => $"photos/g/{i * 7919 % generated:D5}.png")).ToList();
+        await Parallel.ForEachAsync(names, async (name, ct) => await store.WriteAsync("box", name, [1], "image/png", ct));
+        return (store, names);
+    }
+
+    [Fact]
+    public async Task Pages_and_shards_follow_the_whole_listing_in_ordinal_order()
+    {
+        var (store, _) = await ListingAsync(12_000);
+        var whole = await store.ListAsync("box", "photos/");
+        var pages = await store.ListPagesAsync("box", "photos/").ToListAsync();
+        Assert.Equal(3, pages.Count);
+        Assert.Equal(whole, pages.SelectMany(p => p));
+        Assert.Equal(whole.Order(StringComparer.Ordinal), whole);
+
+        var spec = new AuditJobSpec { Images = new ImageSource { Container = "box", Prefix = "photos/" }, ShardSize = 100 };
+        var shards = await new JobPlanner(store).ShardsAsync(spec, default).ToListAsync();
+        var expected = whole.Where(n => !n.EndsWith(".txt")).ToList();
+        Assert.Equal(expected, shards.SelectMany(s => s).Select(i => i.Blob));
+        Assert.All(shards.SkipLast(1), s => Assert.Equal(100, s.Count));
+    }
+
+    [Fact]
+    public async Task A_sample_is_the_images_of_lowest_seeded_hash_by_name()
+    {
+        var (store, names) = await ListingAsync(3_000);
+        var spec = new AuditJobSpec { Images = new ImageSource { Container = "box", Prefix = "photos/", Limit = 250, SampleSeed = 4 }, ShardSize = 32 };
+        var sampled = (await new JobPlanner(store).ShardsAsync(spec, default).ToListAsync()).SelectMany(s => s).Select(i => i.Blob).ToList();
+        // What the planner did when it held every name: order all by hash (stable), take the limit, order by name.
+        var images = names.Where(n => !n.EndsWith(".txt")).Order(StringComparer.Ordinal).ToList();
+        var expected = images.OrderBy(n => JobPlanner.StableHash(4, n)).Take(250).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, sampled);
+        var everything = spec with { Images = spec.Images with { Limit = 5_000 } }; // more than there are: all, in listing order
+        Assert.Equal(images, (await new JobPlanner(store).ShardsAsync(everything, default).ToListAsync()).SelectMany(s => s).Select(i => i.Blob));
+    }
+
+    [Fact]
+    public async Task Counting_holds_no_names_and_finds_duplicate_ids()
+    {
+        var (store, _) = await ListingAsync(1_000);
+        var spec = new AuditJobSpec { Images = new ImageSource { Container = "box", Prefix = "photos/" }, Output = new OutputTarget { Container = "out" }, ShardSize = 64 };
+        var limits = new JobLimits(1_000_000, 100_000, [], "jobs");
+        var (plan, problems) = await new JobPlanner(store).PlanAsync(Guid.NewGuid(), spec, limits, default);
+        Assert.Empty(problems);
+        Assert.Equal((1_007, 16), (plan!.Images, plan.ShardCount)); // b.txt is no image
+        await store.WriteAsync("box", "photos/c/d.png", [1], "image/png"); // output id c_d, like photos/c_d.png
+        (plan, problems) = await new JobPlanner(store).PlanAsync(Guid.NewGuid(), spec, limits, default);
+        Assert.Null(plan);
+        Assert.Contains("would share its output id 'c_d'", Assert.Single(problems).Message);
+        (plan, problems) = await new JobPlanner(store).PlanAsync(Guid.NewGuid(), spec with { Images = spec.Images with { Prefix = "photos/g/" } }, limits, default);
+        Assert.Empty(problems);
+        Assert.Equal((1_000, 16), (plan!.Images, plan.ShardCount));
+    }
+
+    [Fact]
+    public async Task A_redelivered_submission_sends_only_the_shards_not_yet_sent()
+    {
+        var (provider, harness, store, _) = await WorkerTestServices.StartSeededAsync("resume");
+        await using (provider)
+        {
+            var spec = DemoJob.Spec("resume") with { ShardSize = 1, Suite = new SuiteDefinition { Explainers = ["random"], Seed = 1 } };
+            var jobId = Guid.NewGuid();
+            var jobs = provider.GetRequiredService<JobStore>();
+            // The first delivery planned the job and sent 8 of its 12 shards before its worker died.
+            await jobs.TryCreatePlanAsync(new JobPlan(jobId, spec, 12, 12, DateTimeOffset.UtcNow.AddHours(1)), default);
+            await jobs.MarkSentShardsAsync(spec, 8, default);
+            await harness.Bus.Publish(new SubmitAuditJob(jobId, spec));
+            await WorkerTestServices.Until(() => harness.Published.Select<AuditShard>().Count() >= 4, "the remaining shards");
+            await Task.Delay(500);
+            Assert.Equal([8, 9, 10, 11], harness.Published.Select<AuditShard>().Select(m => m.Context.Message.ShardIndex).Order());
+            Assert.Equal(12, await jobs.ReadSentShardsAsync(spec, default));
+            Assert.Empty(harness.Published.Select<AuditJobRejected>());
+        }
+    }
+
+    [Fact]
+    public async Task Images_that_change_between_counting_and_sending_fail_the_job_with_both_counts()
+    {
+        var (provider, harness, _, _) = await WorkerTestServices.StartSeededAsync("changed");
+        await using (provider)
+        {
+            var spec = DemoJob.Spec("changed") with { ShardSize = 4 };
+            var jobId = Guid.NewGuid();
+            await provider.GetRequiredService<JobStore>().TryCreatePlanAsync(new JobPlan(jobId, spec, 4, 14, DateTimeOffset.UtcNow.AddHours(1)), default);
+            await harness.Bus.Publish(new SubmitAuditJob(jobId, spec));
+            await WorkerTestServices.Until(() => harness.Published.Select<AuditJobFailed>().Any(), "the job to fail");
+            Assert.Equal("The images changed while the job was being planned: 14 counted, 12 when the shards were sent.",
+                harness.Published.Select<AuditJobFailed>().Single().Context.Message.Reason);
+        }
+    }
+}
