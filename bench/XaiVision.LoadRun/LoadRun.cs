@@ -95,6 +95,17 @@ public static class LoadRun
         return accounted ? 0 : 1;
     }
 
+    /// <summary>The images <see cref="UploadImagesAsync"/> sends, written as files.</summary>
+    public static int WriteImages(string directory, int count)
+    {
+        Directory.CreateDirectory(directory);
+        var generator = new ShapesGenerator();
+        var kinds = Enum.GetValues<ShapeKind>();
+        Parallel.For(0, count, i => File.WriteAllBytes(Path.Combine(directory, $"{i:D6}.png"), ImageEncoding.Png(generator.Generate(new Random(i), kinds[i % kinds.Length]).Image)));
+        Console.WriteLine($"{count} images in {directory}");
+        return 0;
+    }
+
     static async Task UploadImagesAsync(IBlobStore store, string container, int count)
     {
         var generator = new ShapesGenerator();

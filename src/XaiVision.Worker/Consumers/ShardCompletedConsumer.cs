@@ -60,7 +60,18 @@ public sealed class ShardCompletedConsumer(IBlobStore store, JobStore jobs, JobE
         log.LogInformation("Job {JobId}: all {Shards} shards done; aggregating", message.JobId, message.ShardCount);
         var request = ReportRequestFor(spec);
         var sink = new JobOutputSink(store, spec);
-        IAsyncEnumerable<ImageRecord> Records() => ShardResults.ReadAsync(store, spec, message.ShardCount, ct);
+        int pass = 0;
+        void Progress(int read)
+        {
+            // A million images take a minute or two: say how far each pass has come, every tenth of the shards.
+            if (message.ShardCount >= 100 && read % (message.ShardCount / 10) == 0)
+                log.LogInformation("Job {JobId}: aggregation pass {Pass}/2, {Read}/{Shards} shards read", message.JobId, pass, read, message.ShardCount);
+        }
+        IAsyncEnumerable<ImageRecord> Records()
+        {
+            pass++;
+            return ShardResults.ReadAsync(store, spec, message.ShardCount, Progress, ct);
+        }
         var digest = await AuditOutputs.FoldAsync(request, Records, sink, ct);
         if (digest.Failed == digest.Images)
         {

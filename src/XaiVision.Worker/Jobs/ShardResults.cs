@@ -14,14 +14,18 @@ public static class ShardResults
 {
     public const int Concurrency = 8;
 
-    public static async IAsyncEnumerable<ImageRecord> ReadAsync(IBlobStore store, AuditJobSpec spec, int shards, [EnumeratorCancellation] CancellationToken ct = default)
+    /// <param name="read">Called with the number of shards read so far, after each one (progress of a long aggregation).</param>
+    public static async IAsyncEnumerable<ImageRecord> ReadAsync(IBlobStore store, AuditJobSpec spec, int shards, Action<int>? read = null,
+        [EnumeratorCancellation] CancellationToken ct = default)
     {
+        int done = 0;
         var pending = new Queue<Task<List<ImageRecord>>>();
         int next = 0;
         while (next < shards || pending.Count > 0)
         {
             while (next < shards && pending.Count < Concurrency) pending.Enqueue(ReadShardAsync(store, spec, next++, ct));
             foreach (var record in await pending.Dequeue()) yield return record;
+            read?.Invoke(++done);
         }
     }
 
