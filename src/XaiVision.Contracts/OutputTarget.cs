@@ -7,4 +7,9 @@ public sealed record OutputTarget
     public string Prefix { get; init; } = "";
     public bool Overlays { get; init; } = true;
     public bool RawMaps { get; init; }
+    /// <summary>
+    /// <c>files</c> (default): each map, overlay and figure a blob of its own; <c>archive</c>: one zip per shard (<c>archives/NNNNN.zip</c>,
+    /// the same relative paths inside), records and <c>images.csv</c> naming it, and the pictures the report shows extracted beside it.
+    /// </summary>
+    public string Layout { get; init; } = "files";
 }

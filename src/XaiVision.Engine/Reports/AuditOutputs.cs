@@ -49,10 +49,11 @@ public sealed record AuditOutputs(JobReport Report, IReadOnlyDictionary<string, 
         int chunks = 0;
         await sink.WriteStreamAsync("images.csv", async writer =>
         {
-            await writer.WriteLineAsync(ImagesCsv.Header(metrics));
+            bool archive = digest.Archived > 0;
+            await writer.WriteLineAsync(ImagesCsv.Header(metrics, archive));
             await foreach (var record in records().WithCancellation(ct))
             {
-                foreach (var line in ImagesCsv.Rows(record, metrics)) await writer.WriteLineAsync(line);
+                foreach (var line in ImagesCsv.Rows(record, metrics, archive)) await writer.WriteLineAsync(line);
                 foreach (var row in ImageBrowser.Rows(record, metrics))
                 {
                     chunk.Add(row);

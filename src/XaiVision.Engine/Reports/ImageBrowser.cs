@@ -37,7 +37,7 @@ public static class ImageBrowser
         foreach (var e in r.Explanations)
             yield return [r.Image, r.Name, r.Prediction!.Name, Math.Round(r.Prediction.Probability, 4), e.Target.Name, e.Method,
                 e.Comparison is null ? null : e.Comparison.PredictionChanged ? 1 : 0, null, e.Heatmap?.Path, e.Overlay, r.Input,
-                new[] { r.Figure, r.PerturbationFigure, r.MaskingFigure },
+                new[] { r.Figure, r.PerturbationFigure, r.MaskingFigure, r.Archive },
                 .. metrics.Select(m => e.Metrics is not null && e.Metrics.TryGetValue(m, out var v) ? (object?)Math.Round(v, 5) : null)];
     }
 
@@ -111,10 +111,13 @@ public static class ImageBrowser
         }
         function open(row) {
           const same = XV.rows.filter(r => r[1] === row[1] && r[7] === null);
-          const figure = (src, caption) => src ? `<figure><img src="${esc(src)}" alt="${esc(caption)}"><br>${esc(caption)}</figure>` : '';
+          const archive = (row[11] || [])[3];
+          const figure = (src, caption) => !src ? '' : archive ? `<figure>${esc(caption)}<br><code>${esc(src)}</code></figure>`
+            : `<figure><img src="${esc(src)}" alt="${esc(caption)}"><br>${esc(caption)}</figure>`;
           $('detail').innerHTML = `<h2>${esc(short(row[1]))}</h2>` + (row[7] !== null ? `<p class="failed">FAILED: ${esc(row[7])}</p>`
             : figure(row[10], short(row[1])) + same.map(r => figure(r[8], `${r[5]} map`) + figure(r[9], `${r[5]} overlay`)).join('')
-              + `<p>${(row[11] || []).map((src, k) => src ? `<a href="${esc(src)}">${['figure', 'transformations', 'masking'][k]}</a>` : '').filter(a => a).join(' · ')}</p>`);
+              + (archive ? `<p>These pictures are in <a href="${esc(archive)}">${esc(archive)}</a> at the paths shown.</p>`
+                : `<p>${(row[11] || []).slice(0, 3).map((src, k) => src ? `<a href="${esc(src)}">${['figure', 'transformations', 'masking'][k]}</a>` : '').filter(a => a).join(' · ')}</p>`));
           $('detail').scrollIntoView();
         }
         $('rows').addEventListener('click', e => { const tr = e.target.closest('tr'); if (tr) open(XV.shown[+tr.dataset.i]); });

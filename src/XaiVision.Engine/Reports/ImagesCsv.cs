@@ -13,20 +13,22 @@ public static class ImagesCsv
         return sb.ToString();
     }
 
-    public static string Header(IReadOnlyList<string> metricNames) =>
-        string.Join(',', new[] { "image", "method", "predicted", "probability", "target", "error" }.Concat(metricNames));
+    /// <summary>The header; with <paramref name="archive"/> (the archive layout) a last column names each image's shard archive.</summary>
+    public static string Header(IReadOnlyList<string> metricNames, bool archive = false) =>
+        string.Join(',', new[] { "image", "method", "predicted", "probability", "target", "error" }.Concat(metricNames).Concat(archive ? ["archive"] : []));
 
     /// <summary>The record's rows (no line ends): one per explanation, or one with the error.</summary>
-    public static IEnumerable<string> Rows(ImageRecord r, IReadOnlyList<string> metricNames)
+    public static IEnumerable<string> Rows(ImageRecord r, IReadOnlyList<string> metricNames, bool archive = false)
     {
+        string[] last = archive ? [r.Archive ?? ""] : [];
         if (r.Error is not null)
         {
-            yield return string.Join(',', new[] { Quote(r.Image), "", "", "", "", Quote(r.Error) }.Concat(metricNames.Select(_ => "")));
+            yield return string.Join(',', new[] { Quote(r.Image), "", "", "", "", Quote(r.Error) }.Concat(metricNames.Select(_ => "")).Concat(last));
             yield break;
         }
         foreach (var e in r.Explanations)
             yield return string.Join(',', new[] { Quote(r.Image), e.Method, Quote(r.Prediction!.Name), F(r.Prediction.Probability), Quote(e.Target.Name), "" }
-                .Concat(metricNames.Select(m => e.Metrics is not null && e.Metrics.TryGetValue(m, out var v) ? F(v) : "")));
+                .Concat(metricNames.Select(m => e.Metrics is not null && e.Metrics.TryGetValue(m, out var v) ? F(v) : "")).Concat(last));
     }
 
     /// <summary><c>errors.csv</c>: every image that failed, with its full message.</summary>

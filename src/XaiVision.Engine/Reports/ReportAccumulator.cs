@@ -29,6 +29,8 @@ public sealed class ReportAccumulator
     public int Failed => Errors.Count;
     /// <summary>Rows of <c>images.csv</c> and of the browser: one per explanation, one per failed image.</summary>
     public long Rows { get; private set; }
+    /// <summary>Images whose pictures are in a shard archive (the archive layout).</summary>
+    public long Archived { get; private set; }
     public List<string> Methods { get; } = [];
     public SortedSet<string> MetricNames { get; } = new(StringComparer.Ordinal);
     public SortedSet<string> Classes { get; } = new(StringComparer.Ordinal);
@@ -98,6 +100,7 @@ public sealed class ReportAccumulator
             return;
         }
         Rows += record.Explanations.Count;
+        if (record.Archive is not null) Archived++;
         if (record.Prediction is { } prediction) Classes.Add(prediction.Name);
         foreach (var e in record.Explanations)
         {
@@ -184,6 +187,19 @@ public sealed class ReportAccumulator
             Changed.Add(-drift, -drift, seq, record);
         }
         else Drifted.Add(-drift, -drift, seq, record);
+    }
+
+    /// <summary>Every image the report shows pictures of: best and worst per metric, the layer-sweep strips, the regression rows.</summary>
+    /// <remarks>As <see cref="ReportHtml"/> picks them: the first method, its first four metrics (or confidence), one strip each way.</remarks>
+    public IEnumerable<ImageRecord> Shown()
+    {
+        if (Methods.Count == 0) return [];
+        var (first, names) = (Methods[0], ReportedNames());
+        var ranked = (names.Count == 0 ? [""] : names.Take(4)).Select(n => BestWorst.GetValueOrDefault((first, n))).OfType<Extremes<ImageRecord>>()
+            .SelectMany(e => e.Best.Concat(e.Worst));
+        var strip = SweptBestWorst.GetValueOrDefault((first, names.FirstOrDefault(n => SweptBestWorst.ContainsKey((first, n))) ?? ""));
+        var swept = strip is null ? [] : strip.Best.Take(1).Concat(strip.Worst.Take(1));
+        return ranked.Concat(swept).Concat(Changed.Best).Concat(Drifted.Best).Distinct();
     }
 
     /// <summary>The metric outputs present, in the report's order: its declared outputs first, then the rest by name.</summary>

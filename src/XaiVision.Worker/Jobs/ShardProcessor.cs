@@ -34,13 +34,21 @@ public sealed class ShardProcessor(JobStore jobs, IBlobStore store, ModelCache m
             throw new XaiVisionException($"The baseline model takes {Frame(baseline)} and the candidate {Frame(model)}; their maps cannot be compared.");
         var job = JobCompiler.CompileOrThrow(spec, model.Model.Architecture);
         var limits = options.Value;
-        var work = new ShardWork(job.Run, model, baseline, new BlobImageSource(store, spec.Images.Container), new JobArtefactSink(jobs, spec),
+        var archive = spec.Output.Layout == "archive" ? new ShardArchive() : null;
+        var work = new ShardWork(job.Run, model, baseline, new BlobImageSource(store, spec.Images.Container), archive ?? (IArtefactSink)new JobArtefactSink(jobs, spec),
             new ShardLimits(limits.BatchSize, limits.DecodeLimits, limits.PrefetchNextBatch, _budget), spec.Output.Overlays, spec.Output.RawMaps);
         var images = shard.Images.Select(i => new AuditImage(i.Blob, JobLayout.RecordName(spec, i.Blob), i.Label, i.Mask)).ToList();
         var result = await runner.RunAsync(work, images, Deadline(shard, limits), null, ct);
         foreach (var (stage, ms) in result.StageMilliseconds)
             WorkerTelemetry.StageMilliseconds.Record(ms, new KeyValuePair<string, object?>("stage", stage));
-        bool created = await jobs.TryCreateShardAsync(spec, shard.ShardIndex, result.Records, ct);
+        var records = result.Records;
+        if (archive is { IsEmpty: false })
+        {
+            // The zip first, then the records that name it: a result never points at a missing archive.
+            await jobs.WriteArtefactAsync(spec, ShardArchive.Name(shard.ShardIndex), archive.Zip(), ct);
+            records = records.Select(r => r.Error is null ? r with { Archive = ShardArchive.Name(shard.ShardIndex) } : r).ToList();
+        }
+        bool created = await jobs.TryCreateShardAsync(spec, shard.ShardIndex, records, ct);
         return new Outcome(!created, shard.Images.Count, result.Failed);
     }
 
