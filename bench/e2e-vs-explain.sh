@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # End-to-end through RabbitMQ + Azurite with worker processes vs `xaivision explain` (the engine alone) on the same generated
-# images and suite (issue 19). Usage: bench/e2e-vs-explain.sh IMAGES "EXPLAINERS" "METRICS" [WORKERS]
+# images and suite (issue 19). Usage: bench/e2e-vs-explain.sh IMAGES "EXPLAINERS" "METRICS" [WORKERS] [files|archive]
 #   bench/e2e-vs-explain.sh 3000 random ""            bench/e2e-vs-explain.sh 600 "grad-cam;lrp-composite" "deletion(steps=8)"
 set -euo pipefail
 cd "$(dirname "$0")/.."
-images=${1:-3000}; explainers=${2:-random}; metrics=${3:-}; workers=${4:-2}
+images=${1:-3000}; explainers=${2:-random}; metrics=${3:-}; workers=${4:-2}; layout=${5:-files}
 started=0
-if [ -z "${XAIVISION_TEST_RABBITMQ:-}" ]; then eval "$(scripts/services.sh start)"; started=1; fi
-trap '[ "$started" = 1 ] && scripts/services.sh stop' EXIT
+# Fresh services in a folder of their own: Azurite slows down as it fills (its metadata database grows), so a used one does not compare.
+if [ -z "${XAIVISION_TEST_RABBITMQ:-}" ]; then export XAIVISION_SERVICES_DIR; XAIVISION_SERVICES_DIR=$(mktemp -d); eval "$(scripts/services.sh start)"; started=1; fi
+trap '[ "$started" = 1 ] && scripts/services.sh stop && rm -rf "$XAIVISION_SERVICES_DIR"' EXIT
 dotnet build bench/XaiVision.LoadRun -c Release -warnaserror -v q -nologo >&2
 dotnet build src/XaiVision.Worker -c Release -warnaserror -v q -nologo >&2
 work=$(mktemp -d)
@@ -31,7 +32,7 @@ sample_cpu() {
 }
 sample_cpu & sampler=$!
 dotnet bench/XaiVision.LoadRun/bin/Release/net10.0/XaiVision.LoadRun.dll --images "$images" --workers "$workers" --shard-size 32 --batch 16 \
-  --explainers "$explainers" --metrics "$metrics" --sample-seconds 15 | tail -3
+  --explainers "$explainers" --metrics "$metrics" --sample-seconds 15 --layout "$layout" | tail -3
 kill $sampler
 /usr/bin/python3 - "$work/cpu.log" "$images" <<'PY'
 import collections, sys

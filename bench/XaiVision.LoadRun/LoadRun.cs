@@ -44,7 +44,7 @@ public static class LoadRun
         {
             Images = new ImageSource { Container = container, Manifest = "manifest.csv" },
             Suite = new SuiteDefinition { Explainers = o.Explainers.ToList(), Metrics = o.Metrics.ToList(), Seed = 1 },
-            Output = new OutputTarget { Container = container, Prefix = "report", Overlays = true },
+            Output = new OutputTarget { Container = container, Prefix = "report", Overlays = true, Layout = o.Layout },
             Gates = [],
             ShardSize = o.ShardSize,
         };

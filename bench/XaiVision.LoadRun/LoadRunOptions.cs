@@ -1,6 +1,7 @@
 namespace XaiVision.LoadRun;
 
-public sealed record LoadRunOptions(int Images, int Workers, int ShardSize, int BatchSize, string[] Explainers, string[] Metrics, int SampleSeconds, bool Prefetch)
+public sealed record LoadRunOptions(int Images, int Workers, int ShardSize, int BatchSize, string[] Explainers, string[] Metrics, int SampleSeconds, bool Prefetch,
+    string Layout = "files")
 {
     public static LoadRunOptions Parse(string[] args)
     {
@@ -17,6 +18,7 @@ public sealed record LoadRunOptions(int Images, int Workers, int ShardSize, int 
             Value("--explainers", "grad-cam;lrp-composite").Split(';'),
             Value("--metrics", "deletion(steps=8);localisation").Split(';', StringSplitOptions.RemoveEmptyEntries),
             int.Parse(Value("--sample-seconds", "10")),
-            args.Contains("--prefetch"));
+            args.Contains("--prefetch"),
+            Value("--layout", "files"));
     }
 }

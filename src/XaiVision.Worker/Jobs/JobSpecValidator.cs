@@ -59,7 +59,7 @@ public static class JobSpecValidator
                 problems.Add(new ValidationProblem("suite.metrics", $"'{metric.Name}' needs ground-truth masks: give images.manifest with a mask column."));
 
         Check(BlobNames.IsValidContainer(spec.Output.Container), "output.container", $"'{spec.Output.Container}' is not a valid container name.");
-        Check(spec.Output.Layout is "files" or "archive", "output.layout", $"'{spec.Output.Layout}' is not one of files, archive.");
+        Check(spec.Output.Layout is "auto" or "files" or "archive", "output.layout", $"'{spec.Output.Layout}' is not one of auto, files, archive.");
         Check(spec.Output.Prefix.Length > 0 && BlobNames.IsSafePath(spec.Output.Prefix.TrimEnd('/')), "output.prefix", "must be a non-empty relative path without '..'.");
         for (int i = 0; i < spec.Gates.Count; i++)
         {

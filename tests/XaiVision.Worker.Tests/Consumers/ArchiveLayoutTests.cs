@@ -64,6 +64,6 @@ public sealed class ArchiveLayoutTests
     public void An_unknown_layout_is_refused()
     {
         var problems = JobSpecValidator.Validate(Spec("x") with { Output = Spec("x").Output with { Layout = "tarball" } });
-        Assert.Contains(problems, p => p.Path == "output.layout" && p.Message.Contains("files, archive"));
+        Assert.Contains(problems, p => p.Path == "output.layout" && p.Message.Contains("auto, files, archive"));
     }
 }

@@ -60,6 +60,7 @@ public sealed class PlanningTests
         var (plan, problems) = await new JobPlanner(store).PlanAsync(Guid.NewGuid(), spec, limits, default);
         Assert.Empty(problems);
         Assert.Equal((1_007, 16), (plan!.Images, plan.ShardCount)); // b.txt is no image
+        Assert.Equal("files", plan.Spec.Output.Layout); // auto, at this size
         await store.WriteAsync("box", "photos/c/d.png", [1], "image/png"); // output id c_d, like photos/c_d.png
         (plan, problems) = await new JobPlanner(store).PlanAsync(Guid.NewGuid(), spec, limits, default);
         Assert.Null(plan);
@@ -104,5 +105,17 @@ public sealed class PlanningTests
             Assert.Equal("The images changed while the job was being planned: 14 counted, 12 when the shards were sent.",
                 harness.Published.Select<AuditJobFailed>().Single().Context.Message.Reason);
         }
+    }
+
+    [Fact]
+    public async Task The_automatic_layout_archives_jobs_above_five_thousand_images()
+    {
+        var (store, _) = await ListingAsync(JobPlanner.ArchiveAbove);
+        var spec = new AuditJobSpec { Images = new ImageSource { Container = "box", Prefix = "photos/" }, Output = new OutputTarget { Container = "out" }, ShardSize = 64 };
+        var limits = new JobLimits(1_000_000, 100_000, [], "jobs");
+        var (plan, _) = await new JobPlanner(store).PlanAsync(Guid.NewGuid(), spec, limits, default);
+        Assert.Equal(("archive", JobPlanner.ArchiveAbove + 7), (plan!.Spec.Output.Layout, plan.Images));
+        (plan, _) = await new JobPlanner(store).PlanAsync(Guid.NewGuid(), spec with { Output = spec.Output with { Layout = "files" } }, limits, default);
+        Assert.Equal("files", plan!.Spec.Output.Layout); // asked for: kept
     }
 }

@@ -62,4 +62,17 @@ public sealed class AzureBlobStoreTests
         Assert.NotEqual(version, await store.GetETagAsync(container, "counter"));
         Assert.Null(await store.GetETagAsync(container, "none"));
     }
+
+    [Fact]
+    public async Task Listing_pages_on_Azurite_gives_the_listing_and_nothing_for_a_missing_container()
+    {
+        using var host = _services.Host(consumers: false);
+        var store = host.Services.GetRequiredService<IBlobStore>();
+        var container = "pages-" + Guid.NewGuid().ToString("N")[..8];
+        foreach (var name in new[] { "p/a.png", "p/a-b/x.png", "p/a/x.png", "p/b.jpg", "q/c.png" }) await store.WriteAsync(container, name, [1], "image/png");
+        var pages = await store.ListPagesAsync(container, "p/").ToListAsync();
+        Assert.Equal(await store.ListAsync(container, "p/"), pages.SelectMany(p => p));
+        Assert.Equal(4, pages.Sum(p => p.Count));
+        Assert.Empty(await store.ListPagesAsync("missing-" + Guid.NewGuid().ToString("N")[..8], "").ToListAsync());
+    }
 }
