@@ -5,10 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=0
+# Fresh services in a folder of their own: Azurite slows down as it fills, so a used one does not compare.
 if [[ " $* " == *" azure "* && -z "${XAIVISION_TEST_AZURITE:-}" ]]; then
+  export XAIVISION_SERVICES_DIR; XAIVISION_SERVICES_DIR=$(mktemp -d)
   eval "$(scripts/services.sh start)"
   started=1
 fi
-trap '[ "$started" = 1 ] && scripts/services.sh stop' EXIT
+trap '[ "$started" = 1 ] && scripts/services.sh stop && rm -rf "$XAIVISION_SERVICES_DIR"' EXIT
 dotnet build bench/XaiVision.ScaleRun -c Release -warnaserror -v q -nologo >&2
 dotnet bench/XaiVision.ScaleRun/bin/Release/net10.0/XaiVision.ScaleRun.dll "$@"
