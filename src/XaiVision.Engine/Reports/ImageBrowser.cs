@@ -15,17 +15,6 @@ public static class ImageBrowser
 {
     public const int ChunkRows = 5000;
 
-    /// <summary>The page and its chunks for records already in memory, by path relative to the report.</summary>
-    public static IReadOnlyDictionary<string, string> Build(JobReport report, IReadOnlyList<ImageRecord> records)
-    {
-        var digest = ReportBuilder.Fold(new ReportRequest(report.Model, report.Targets, 0, [], []), records);
-        var metrics = digest.MetricNames.ToList();
-        var rows = records.SelectMany(r => Rows(r, metrics)).ToList();
-        var files = new Dictionary<string, string> { ["browser.html"] = PageFor(report, digest) };
-        for (int c = 0; c == 0 || c * ChunkRows < rows.Count; c++) files[ChunkName(c)] = Chunk(rows.Skip(c * ChunkRows).Take(ChunkRows));
-        return files;
-    }
-
     /// <summary>The record's rows: one per explanation, or one for the failure.</summary>
     public static IEnumerable<object?[]> Rows(ImageRecord r, IReadOnlyList<string> metrics)
     {

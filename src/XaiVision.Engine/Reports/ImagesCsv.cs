@@ -3,16 +3,6 @@ namespace XaiVision.Engine.Reports;
 /// <summary>One row of <c>images.csv</c> per image × method with its prediction and every metric; written a record at a time.</summary>
 public static class ImagesCsv
 {
-    public static string Build(IReadOnlyList<ImageRecord> records)
-    {
-        var metricNames = records.SelectMany(r => r.Explanations).SelectMany(e => e.Metrics?.Keys ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
-        var sb = new System.Text.StringBuilder();
-        sb.AppendLine(Header(metricNames));
-        foreach (var r in records)
-            foreach (var row in Rows(r, metricNames)) sb.AppendLine(row);
-        return sb.ToString();
-    }
-
     /// <summary>The header; with <paramref name="archive"/> (the archive layout) a last column names each image's shard archive.</summary>
     public static string Header(IReadOnlyList<string> metricNames, bool archive = false) =>
         string.Join(',', new[] { "image", "method", "predicted", "probability", "target", "error" }.Concat(metricNames).Concat(archive ? ["archive"] : []));

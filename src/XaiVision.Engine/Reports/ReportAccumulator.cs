@@ -75,7 +75,12 @@ public sealed class ReportAccumulator
         public void Add(double[] curve)
         {
             Count++;
-            Sums = Count == 1 ? (double[])curve.Clone() : Sums.Take(Math.Min(Sums.Length, curve.Length)).Select((s, i) => s + curve[i]).ToArray();
+            if (Count == 1) Sums = (double[])curve.Clone();
+            else
+            {
+                if (curve.Length < Sums.Length) Sums = Sums[..curve.Length]; // the band spans the points every curve has
+                for (int i = 0; i < Sums.Length; i++) Sums[i] += curve[i];
+            }
             if (Kept.Count < CurveCapacity) Kept.Add(curve);
             else if (_random.NextInt64(Count) is var slot && slot < CurveCapacity) Kept[(int)slot] = curve;
         }
@@ -219,7 +224,13 @@ public sealed class ReportAccumulator
                 .Concat(figures.Select(f => KeyValuePair.Create(f.Key, f.Value.Mean))).ToDictionary(kv => kv.Key, kv => kv.Value);
         var means = metrics.ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, double>)m.Value);
         var verdict = Gates.WithShardFailures(Gates.Evaluate(_request.Gates, means, Images == 0 ? 0 : (double)Failed / Images), failedShards);
-        var robustness = RobustnessSums.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>
+        return new JobReport(2, _request.Model, _request.Targets ?? "predicted", Images, Failed, Methods.ToList(), means, Robustness(), Errors.Summaries(),
+            verdict, comparison, failedShards.Count > 0 ? failedShards : null, Outputs, Curves, ThroughTheNetwork());
+    }
+
+    /// <summary>Per "method / perturbation": mean flip rate, confidence change and map similarities.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Robustness() =>
+        RobustnessSums.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>
         {
             ["flip-rate"] = kv.Value[1] / kv.Value[0],
             ["confidence-change"] = kv.Value[2] / kv.Value[0],
@@ -227,13 +238,12 @@ public sealed class ReportAccumulator
             ["ssim"] = kv.Value[4] / kv.Value[0],
             ["top10-iou"] = kv.Value[5] / kv.Value[0],
         });
-        var layers = LayerShares.Count == 0 ? null : LayerShares.Select(kv =>
-        {
-            var sorted = kv.Value.Sorted();
-            return new LayerConservation(kv.Key.Method, kv.Key.Layer, ReportBuilder.Quantile(sorted, 0.5), ReportBuilder.Quantile(sorted, 0.1),
-                ReportBuilder.Quantile(sorted, 0.9), (int)kv.Value.Count);
-        }).ToList();
-        return new JobReport(2, _request.Model, _request.Targets ?? "predicted", Images, Failed, Methods.ToList(), means, robustness, Errors.Summaries(),
-            verdict, comparison, failedShards.Count > 0 ? failedShards : null, Outputs, Curves, layers);
-    }
+
+    /// <summary>Per LRP method and layer (forward order): median and p10–p90 of ΣR / logit; null without a layer sweep.</summary>
+    public IReadOnlyList<LayerConservation>? ThroughTheNetwork() => LayerShares.Count == 0 ? null : LayerShares.Select(kv =>
+    {
+        var sorted = kv.Value.Sorted();
+        return new LayerConservation(kv.Key.Method, kv.Key.Layer, ReportBuilder.Quantile(sorted, 0.5), ReportBuilder.Quantile(sorted, 0.1),
+            ReportBuilder.Quantile(sorted, 0.9), (int)kv.Value.Count);
+    }).ToList();
 }

@@ -16,7 +16,7 @@ public static class ReportBuilder
 
     /// <summary>Per LRP method and layer (forward order), the median and p10–p90 over the images of ΣR / logit; null without a layer sweep.</summary>
     public static IReadOnlyList<LayerConservation>? ThroughTheNetwork(IReadOnlyList<ImageRecord> records) =>
-        Fold(new ReportRequest("", null, 0, [], []), records).Report().ThroughTheNetwork;
+        Fold(new ReportRequest("", null, 0, [], []), records).ThroughTheNetwork();
 
     /// <summary>The nearest-rank quantile of sorted values (NaN for none) — the report's medians and p10–p90 bands.</summary>
     internal static double Quantile(IReadOnlyList<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Round(q * (sorted.Count - 1))];
@@ -28,5 +28,5 @@ public static class ReportBuilder
 
     /// <summary>Per method and perturbation: mean flip rate, confidence change and map similarities.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Robustness(IReadOnlyList<ImageRecord> records) =>
-        Fold(new ReportRequest("", null, 0, [], []), records).Report().Robustness;
+        Fold(new ReportRequest("", null, 0, [], []), records).Robustness();
 }

@@ -18,10 +18,6 @@ namespace XaiVision.Engine.Reports;
 /// </summary>
 public static class ReportHtml
 {
-    /// <summary>The page for records already in memory.</summary>
-    public static string Build(JobReport report, IReadOnlyList<ImageRecord> records) =>
-        Build(report, ReportBuilder.Fold(new ReportRequest(report.Model, report.Targets, 0, [], []), records));
-
     /// <summary>The page from an audit's folded records: nothing here grows with the number of images.</summary>
     public static string Build(JobReport report, ReportAccumulator digest)
     {

@@ -78,7 +78,7 @@ public sealed class ShardCompletedConsumer(IBlobStore store, JobStore jobs, JobE
             await jobEnd.FailAsync(context, message.JobId, spec.Output.Container, spec.Output.Prefix, NothingExplained(digest), ct);
             return;
         }
-        if (digest.Archived > 0) await ReportPictures.ExtractAsync(store, spec, digest, ct);
+        if (digest.Archived > 0) await ReportPictures.ExtractAsync(store, jobs, spec, digest, ct);
         var report = await AuditOutputs.WriteAsync(digest, Records, await jobs.ReadShardFailuresAsync(spec, ct), sink, ct);
         if (!await jobs.TryCreateReportAsync(spec, report, ct)) return;
 

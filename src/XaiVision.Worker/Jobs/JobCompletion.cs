@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using XaiVision.Contracts;
+using XaiVision.Engine.Reports;
 using XaiVision.Worker.Configuration;
 using XaiVision.Worker.Storage;
 
@@ -103,9 +104,7 @@ public sealed class JobCompletion(IBlobStore store, IOptions<JobsOptions> option
         return tally;
     }
 
-    static CompletionTally Read(byte[] content) => JsonSerializer.Deserialize<CompletionTally>(content, JsonOptions)!;
+    static CompletionTally Read(byte[] content) => JsonSerializer.Deserialize<CompletionTally>(content, AuditJson.Options)!;
 
-    static byte[] Bytes(CompletionTally tally) => JsonSerializer.SerializeToUtf8Bytes(tally, JsonOptions);
-
-    static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+    static byte[] Bytes(CompletionTally tally) => JsonSerializer.SerializeToUtf8Bytes(tally, AuditJson.Options);
 }

@@ -11,20 +11,12 @@ public sealed class JobOutputSink(IBlobStore store, AuditJobSpec spec) : IAuditO
     static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     public Task WriteTextAsync(string relative, string text, CancellationToken ct) =>
-        store.WriteAsync(spec.Output.Container, JobLayout.Artefact(spec, relative), Utf8.GetBytes(text), ContentType(relative), ct);
+        store.WriteAsync(spec.Output.Container, JobLayout.Artefact(spec, relative), Utf8.GetBytes(text), ContentTypes.For(relative), ct);
 
     public Task WriteStreamAsync(string relative, Func<TextWriter, Task> write, CancellationToken ct) =>
         store.WriteStreamAsync(spec.Output.Container, JobLayout.Artefact(spec, relative), async stream =>
         {
             await using var writer = new StreamWriter(stream, Utf8, 1 << 16, leaveOpen: true);
             await write(writer);
-        }, ContentType(relative), ct);
-
-    static string ContentType(string relative) => Path.GetExtension(relative) switch
-    {
-        ".html" => "text/html",
-        ".js" => "text/javascript",
-        ".csv" => "text/csv",
-        _ => "application/octet-stream",
-    };
+        }, ContentTypes.For(relative), ct);
 }

@@ -114,8 +114,8 @@ public sealed class JobPlanner(IBlobStore store)
 
     async Task<bool> Exists(string reference, CancellationToken ct)
     {
-        var slash = reference.IndexOf('/');
-        return await store.ExistsAsync(reference[..slash], reference[(slash + 1)..], ct);
+        var (container, name) = BlobNames.Split(reference);
+        return await store.ExistsAsync(container, name, ct);
     }
 
     /// <summary>The manifest's rows (<see cref="ImageManifest"/>), paths resolved against the manifest's folder; problems go to <paramref name="problems"/>.</summary>

@@ -72,7 +72,7 @@ public sealed class JobStore(IBlobStore store, IOptions<StorageOptions> storage)
 
     /// <summary>A map or overlay, under the job's prefix at its record's relative path.</summary>
     public Task WriteArtefactAsync(AuditJobSpec spec, string relative, byte[] bytes, CancellationToken ct) =>
-        store.WriteAsync(spec.Output.Container, JobLayout.Artefact(spec, relative), bytes, relative.EndsWith(".png") ? "image/png" : "application/octet-stream", ct);
+        store.WriteAsync(spec.Output.Container, JobLayout.Artefact(spec, relative), bytes, ContentTypes.For(relative), ct);
 
     // The report and the job's end.
     public Task<bool> HasReportAsync(AuditJobSpec spec, CancellationToken ct) => store.ExistsAsync(spec.Output.Container, JobLayout.Report(spec), ct);

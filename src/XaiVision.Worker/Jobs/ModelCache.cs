@@ -41,15 +41,14 @@ public sealed class ModelCache(IBlobStore store, IOptions<WorkerOptions> options
 
     async Task<string> VersionAsync(string reference, CancellationToken ct)
     {
-        var slash = reference.IndexOf('/');
-        return await store.GetETagAsync(reference[..slash], reference[(slash + 1)..], ct) ?? throw new XaiVisionException($"Model file '{reference}' does not exist.");
+        var (container, name) = BlobNames.Split(reference);
+        return await store.GetETagAsync(container, name, ct) ?? throw new XaiVisionException($"Model file '{reference}' does not exist.");
     }
 
     async Task<byte[]> FetchAsync(string reference, CancellationToken ct)
     {
-        var slash = reference.IndexOf('/');
-        var bytes = await store.ReadAsync(reference[..slash], reference[(slash + 1)..], ct);
-        return bytes ?? throw new XaiVisionException($"Model file '{reference}' does not exist.");
+        var (container, name) = BlobNames.Split(reference);
+        return await store.ReadAsync(container, name, ct) ?? throw new XaiVisionException($"Model file '{reference}' does not exist.");
     }
 
     async Task<LoadedModel> LoadAsync(ModelSource source, string key)

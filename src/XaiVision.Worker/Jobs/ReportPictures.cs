@@ -11,7 +11,7 @@ namespace XaiVision.Worker.Jobs;
 /// </summary>
 public static class ReportPictures
 {
-    public static async Task<int> ExtractAsync(IBlobStore store, AuditJobSpec spec, ReportAccumulator digest, CancellationToken ct)
+    public static async Task<int> ExtractAsync(IBlobStore store, JobStore jobs, AuditJobSpec spec, ReportAccumulator digest, CancellationToken ct)
     {
         int written = 0;
         foreach (var archive in digest.Shown().Where(r => r.Archive is not null).GroupBy(r => r.Archive!))
@@ -21,7 +21,7 @@ public static class ReportPictures
             if (zip is null) continue; // the report then shows the image's name without its picture
             foreach (var (relative, bytes) in ShardArchive.Extract(zip, wanted))
             {
-                await store.WriteAsync(spec.Output.Container, JobLayout.Artefact(spec, relative), bytes, relative.EndsWith(".png") ? "image/png" : "application/octet-stream", ct);
+                await jobs.WriteArtefactAsync(spec, relative, bytes, ct);
                 written++;
             }
         }

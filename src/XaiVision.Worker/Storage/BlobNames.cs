@@ -13,6 +13,13 @@ public static partial class BlobNames
         !string.IsNullOrEmpty(name) && !name.StartsWith('/') && !name.Contains('\\') && !name.Contains('\0')
         && name.Split('/').All(segment => segment.Length > 0 && segment != "." && segment != "..");
 
+    /// <summary>A spec's <c>container/path</c> reference (validated by the spec validator) as its two parts.</summary>
+    public static (string Container, string Name) Split(string reference)
+    {
+        var slash = reference.IndexOf('/');
+        return (reference[..slash], reference[(slash + 1)..]);
+    }
+
     public static string Join(string prefix, string name) => prefix.Length == 0 ? name : $"{prefix.TrimEnd('/')}/{name}";
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]

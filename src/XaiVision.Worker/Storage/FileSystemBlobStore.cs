@@ -100,20 +100,11 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
     }
 
-    public Task<IReadOnlyList<string>> ListAsync(string container, string prefix, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> ListAsync(string container, string prefix, CancellationToken cancellationToken = default)
     {
-        if (!BlobNames.IsValidContainer(container)) throw new ArgumentException($"'{container}' is not a valid container name.");
-        if (prefix.Length > 0 && !BlobNames.IsSafePath(prefix.TrimEnd('/'))) throw new ArgumentException($"'{prefix}' is not a safe prefix.");
-        var root = Path.Combine(_root, container);
-        // Walk only the prefix's own folder (a job's shards/ among a million images' maps is one small folder, not the container).
-        var folder = prefix.LastIndexOf('/') is var slash and >= 0 ? Path.Combine(root, prefix[..slash]) : root;
-        if (!Directory.Exists(folder)) return Task.FromResult<IReadOnlyList<string>>([]);
-        var names = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal))
-            .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
-            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal).ToList();
-        return Task.FromResult<IReadOnlyList<string>>(names);
+        var names = new List<string>();
+        await foreach (var page in ListPagesAsync(container, prefix, cancellationToken)) names.AddRange(page);
+        return names;
     }
 
     /// <summary>

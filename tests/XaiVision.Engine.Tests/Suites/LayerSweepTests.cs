@@ -77,7 +77,7 @@ public class LayerSweepTests
         var report = ReportBuilder.ThroughTheNetwork([record, record])!;
         Assert.Equal(6, report.Count);
         Assert.All(report, l => Assert.Equal(2, l.Images));
-        var html = ReportHtml.Build(ReportBuilder.Build(new ReportRequest("demo", "predicted", 0, [], []), [record]), [record]);
+        var html = AuditOutputs.Build(new ReportRequest("demo", "predicted", 0, [], []), [record]).Html;
         Assert.Contains("id=\"through-the-network\"", html);
         Assert.Contains("a/sweep.png", html);
     }

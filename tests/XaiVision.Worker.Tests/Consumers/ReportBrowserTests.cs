@@ -135,9 +135,9 @@ public class ReportBrowserTests(ITestOutputHelper log)
                 Heatmap: new HeatmapFile($"images/{i:D5}/{m}.map.png", 0, 1, false))).ToList();
             return new ImageRecord($"photos/{i:D5}.png", $"images/{i:D5}", 64, 64, prediction, [prediction], explanations, null, $"images/{i:D5}/input.png");
         }).ToList();
-        var report = ReportBuilder.Build(new ReportRequest("synthetic", "predicted", 1, [], MetricCatalog.CreateList("deletion,insertion")), records);
+        var outputs = AuditOutputs.Build(new ReportRequest("synthetic", "predicted", 1, [], MetricCatalog.CreateList("deletion,insertion")), records);
         var directory = Directory.CreateTempSubdirectory("xaivision-browser-").FullName;
-        foreach (var (relative, text) in ImageBrowser.Build(report, records))
+        foreach (var (relative, text) in outputs.Browser)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(directory, relative))!);
             File.WriteAllText(Path.Combine(directory, relative), text);
@@ -147,7 +147,7 @@ public class ReportBrowserTests(ITestOutputHelper log)
         log.WriteLine($"10,000 rows: first render {body.GetValueOrDefault("first-render-ms")} ms, all loaded {body.GetValueOrDefault("loaded-ms")} ms, "
             + $"filter + sort {body.GetValueOrDefault("filter-sort-ms")} ms (headless Chromium, virtual time); page {new FileInfo(page).Length:N0} bytes, "
             + $"rows {Directory.EnumerateFiles(Path.Combine(directory, "browser")).Sum(f => new FileInfo(f).Length):N0} bytes; "
-            + $"report.html for the same records {ReportHtml.Build(report, records).Length:N0} bytes");
+            + $"report.html for the same records {outputs.Html.Length:N0} bytes");
         Assert.Equal("passed", body.GetValueOrDefault("selftest"));
         Assert.Equal("10000", body["rows"]);
         Assert.Equal(((5000 + 2) / 3 * 2).ToString(), body["shown"]); // the circles (first class), both methods
