@@ -3,7 +3,10 @@ using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Reports;
 
-/// <summary>One map: which method, for which class, where it was written, how it was scaled, its metric values and curves.</summary>
+/// <summary>
+/// One map: which method, for which class, where it was written, how it was scaled, its metric values and curves; with strategy
+/// analysis on, its <see cref="Strategies.MapThumbnail"/> (S×S, base64 halves).
+/// </summary>
 public sealed record ExplanationRecord(
     string Method,
     IReadOnlyDictionary<string, string> Parameters,
@@ -19,7 +22,8 @@ public sealed record ExplanationRecord(
     IReadOnlyList<PerturbationRecord>? Perturbations = null,
     ComparisonRecord? Comparison = null,
     IReadOnlyDictionary<string, MetricCurve>? Curves = null,
-    HeatmapFile? Heatmap = null);
+    HeatmapFile? Heatmap = null,
+    string? Thumbnail = null);
 
 /// <summary>A map drawn on its own (the report's thumbnails): where, and the values at which its colours end (for a colour bar).</summary>
 public sealed record HeatmapFile(string Path, float Low, float High, bool Signed);

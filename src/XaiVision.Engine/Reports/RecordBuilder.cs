@@ -1,4 +1,5 @@
 using XaiVision.Engine.Imaging;
+using XaiVision.Engine.Strategies;
 using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Reports;
@@ -11,6 +12,9 @@ namespace XaiVision.Engine.Reports;
 /// </summary>
 public sealed class RecordBuilder(bool overlays, bool rawMaps, Action<string, byte[]> write)
 {
+    /// <summary>With strategy analysis: the thumbnails' size S (each map's and the mask's S×S form go into the record).</summary>
+    public int? ThumbnailSize { get; init; }
+
     public ImageRecord Build(string path, string name, SuiteImage image, Func<string, double>? millisecondsPerImage = null)
     {
         var explanations = new List<ExplanationRecord>();
@@ -27,10 +31,13 @@ public sealed class RecordBuilder(bool overlays, bool rawMaps, Action<string, by
             }).ToList();
             explanations.Add(new ExplanationRecord(map.Method, map.Parameters, map.Target, overlay, raw, scaling,
                 map.Map.Min(), map.Map.Max(), map.Map.Sum(), millisecondsPerImage?.Invoke(map.Method) ?? 0,
-                map.Metrics.Count > 0 ? map.Metrics : null, perturbations.Count > 0 ? perturbations : null, Curves: map.Curves, Heatmap: heatmap));
+                map.Metrics.Count > 0 ? map.Metrics : null, perturbations.Count > 0 ? perturbations : null, Curves: map.Curves, Heatmap: heatmap,
+                Thumbnail: ThumbnailSize is { } size ? MapThumbnail.Encode(MapThumbnail.Downsample(map.Map, image.View.Height, image.View.Width, size)) : null));
         }
+        var mask = ThumbnailSize is { } cells && image.Mask is { } objectMask
+            ? MapThumbnail.EncodeCoverage(MapThumbnail.Coverage(objectMask, image.View.Height, image.View.Width, cells)) : null;
         var sweep = image.Sweep is { Count: > 0 } sweepMaps ? WriteSweep(name, image.View, sweepMaps) : null;
-        if (!overlays) return new ImageRecord(path, name, image.View.Width, image.View.Height, image.Top5[0], image.Top5, explanations, null, LayerSweep: sweep);
+        if (!overlays) return new ImageRecord(path, name, image.View.Width, image.View.Height, image.Top5[0], image.Top5, explanations, null, LayerSweep: sweep, MaskThumbnail: mask);
         var input = $"{name}/input.png";
         write(input, SkiaPixels.EncodePng(HeatmapRenderer.Enlarge(image.View, HeatmapRenderer.MinimumDisplaySize)));
         string? Figure(string file, byte[]? png)
@@ -42,7 +49,7 @@ public sealed class RecordBuilder(bool overlays, bool rawMaps, Action<string, by
         var title = Path.GetFileName(name);
         return new ImageRecord(path, name, image.View.Width, image.View.Height, image.Top5[0], image.Top5, explanations, null, input,
             Figure("figure.png", SeedFigures.Explanations(title, image)), Figure("perturbations.png", SeedFigures.Perturbations(title, image)),
-            Figure("masking.png", SeedFigures.Masking(title, image)), sweep);
+            Figure("masking.png", SeedFigures.Masking(title, image)), sweep, MaskThumbnail: mask);
     }
 
     /// <summary>The layer sweep's strip (<c>sweep.png</c>) and raw maps (<c>sweep/&lt;method&gt;.npy</c>), and its record.</summary>

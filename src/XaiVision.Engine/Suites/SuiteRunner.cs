@@ -96,7 +96,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
         for (int i = 0; i < views.Count; i++)
         {
             var imageMaps = rows.Select((row, r) => (row, r)).Where(x => x.row.Image == i).SelectMany(x => maps[x.r]).ToList();
-            result.Add(new SuiteImage(views[i], Top(logits, probabilities, i, 5), imageMaps, sweep?[i]));
+            result.Add(new SuiteImage(views[i], Top(logits, probabilities, i, 5), imageMaps, sweep?[i], masks.Count > i ? masks[i] : null));
         }
         return new SuiteBatch(result, new Dictionary<string, double>(_stages));
     }

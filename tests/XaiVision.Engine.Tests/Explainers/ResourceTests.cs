@@ -1,4 +1,5 @@
 using XaiVision.Engine.Explainers;
+using XaiVision.Engine.Strategies;
 using XaiVision.Engine.Suites;
 using XaiVision.Engine.Tests.Support;
 using static TorchSharp.torch;
@@ -48,6 +49,15 @@ public class ResourceTests
         }
         Run(); // warm-up
         Assert.Equal(0, Leaked(Run));
+    }
+
+    [Fact]
+    public void Strategy_clustering_leaks_no_tensors()
+    {
+        var random = new Random(1);
+        var maps = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, 64).Select(_ => (float)random.NextDouble()).ToArray()).ToList();
+        SpectralClustering.Cluster(maps, 1); // warm-up
+        Assert.Equal(0, Leaked(() => SpectralClustering.Cluster(maps, 1)));
     }
 
     /// <summary>Live tensors gained over 10 runs of <paramref name="run"/>.</summary>
