@@ -17,4 +17,9 @@ public sealed record AuditJobSpec
     public int ShardSize { get; init; } = 16;
     /// <summary>Deadline in minutes from planning: a job not finished by then fails (a worker's Jobs:MaxJobMinutes caps it). Null: the worker's.</summary>
     public int? MaxMinutes { get; init; }
+    /// <summary>
+    /// Dataset-level analyses: <c>strategies</c> (SpRAy strategy clusters per class, with parameters, e.g. <c>strategies(size=32)</c>).
+    /// Null: strategies for every class with at least 20 images; empty: none.
+    /// </summary>
+    public IReadOnlyList<string>? Analysis { get; init; }
 }

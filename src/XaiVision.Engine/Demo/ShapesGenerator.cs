@@ -36,6 +36,7 @@ public sealed class ShapesGenerator(int size = 64, double spuriousTagProbability
 
     public ShapeSample Generate(Random random, ShapeKind kind)
     {
+        bool tagged = false;
         var info = new SKImageInfo(Size, Size, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bitmap = new SKBitmap(info);
         using (var canvas = new SKCanvas(bitmap))
@@ -50,9 +51,10 @@ public sealed class ShapesGenerator(int size = 64, double spuriousTagProbability
             {
                 using var tag = new SKPaint { Color = TagColours[(int)kind], IsAntialias = false };
                 canvas.DrawRect(1, 1, Size / 10f, Size / 10f, tag);
+                tagged = true;
             }
             AddNoise(bitmap, random, 10);
-            return new ShapeSample(SkiaPixels.ToRgb(bitmap), RenderMask(path), kind);
+            return new ShapeSample(SkiaPixels.ToRgb(bitmap), RenderMask(path), kind, tagged);
         }
     }
 

@@ -1,8 +1,8 @@
 namespace XaiVision.Engine.Reports;
 
 /// <summary>
-/// What an audit publishes beside its maps: <c>report.json</c>, <c>report.html</c>, <c>images.csv</c>, <c>errors.csv</c> and the image
-/// browser (<c>browser.html</c> with its row chunks). Built in two passes over the records, each a stream: the first folds them
+/// What an audit publishes beside its maps: <c>report.json</c>, <c>report.html</c>, <c>images.csv</c>, <c>errors.csv</c>, the image
+/// browser (<c>browser.html</c> with its row chunks) and, with strategy analysis, <c>strategies.json</c>. Built in two passes over the records, each a stream: the first folds them
 /// (<see cref="ReportAccumulator"/>) and writes <c>errors.csv</c>; the second writes <c>images.csv</c> and the browser's chunks with the
 /// columns the first found; then the pages. Memory holds one pass's current records and the fold, whatever the number of images.
 /// <c>report.json</c> is the caller's to write last (a job's commit point).
@@ -65,6 +65,15 @@ public sealed record AuditOutputs(JobReport Report, IReadOnlyDictionary<string, 
         }, ct);
         if (chunk.Count > 0 || chunks == 0) await sink.WriteTextAsync(ImageBrowser.ChunkName(chunks), ImageBrowser.Chunk(chunk), ct);
         await sink.WriteTextAsync("browser.html", ImageBrowser.PageFor(report, digest), ct);
+        if (digest.Strategies.Count > 0)
+            await sink.WriteStreamAsync("strategies.json", async writer =>
+            {
+                // One group at a time: the file grows with the analysed maps, the text in memory does not.
+                await writer.WriteAsync("[\n");
+                for (int g = 0; g < digest.Strategies.Count; g++)
+                    await writer.WriteAsync((g > 0 ? ",\n" : "") + System.Text.Json.JsonSerializer.Serialize(digest.Strategies[g], AuditJson.Options));
+                await writer.WriteAsync("\n]\n");
+            }, ct);
         await sink.WriteTextAsync("report.html", ReportHtml.Build(report, digest), ct);
         return report;
     }

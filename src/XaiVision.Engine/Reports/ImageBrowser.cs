@@ -125,6 +125,10 @@ public static class ImageBrowser
           document.body.dataset.firstRenderMs = Math.round(XV.firstRender);
           document.body.dataset.loadedMs = Math.round(performance.now());
           if (location.hash === '#selftest') selftest();
+          if (location.hash.startsWith('#image=')) { // the report's strategy scatter links here
+            const name = decodeURIComponent(location.hash.slice(7)), row = XV.rows.find(r => r[1] === name);
+            if (row) open(row);
+          }
         }
         function selftest() {
           const fail = why => { document.body.dataset.selftest = 'failed: ' + why; };

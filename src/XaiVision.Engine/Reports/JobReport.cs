@@ -1,4 +1,5 @@
 using XaiVision.Engine.Metrics;
+using XaiVision.Engine.Strategies;
 
 namespace XaiVision.Engine.Reports;
 
@@ -6,7 +7,8 @@ namespace XaiVision.Engine.Reports;
 /// <c>report.json</c>, schema version 2: counts, per-method means of every metric and of the
 /// robustness figures per perturbation, the per-image errors by reason (counts and first examples; every one in <c>errors.csv</c>), the gate verdict, and what each metric output
 /// is (category, direction) and how each curve is drawn — what the HTML page reads instead of knowing metrics by name; with the layer
-/// sweep, ΣR / logit per LRP method and layer (<see cref="ThroughTheNetwork"/>).
+/// sweep, ΣR / logit per LRP method and layer (<see cref="ThroughTheNetwork"/>); the strategy clusters per method and class
+/// (<see cref="Strategies"/>, SpRAy; their pictures' data in <c>strategies.json</c>).
 /// No timings or dates, so the same job gives the same bytes.
 /// </summary>
 public sealed record JobReport(
@@ -24,7 +26,8 @@ public sealed record JobReport(
     IReadOnlyList<ShardFailure>? FailedShards = null,
     IReadOnlyDictionary<string, MetricOutput>? Outputs = null,
     IReadOnlyDictionary<string, CurveAxis>? Curves = null,
-    IReadOnlyList<LayerConservation>? ThroughTheNetwork = null);
+    IReadOnlyList<LayerConservation>? ThroughTheNetwork = null,
+    StrategyReport? Strategies = null);
 
 /// <summary>A mean with its 95 % bootstrap interval (1000 resamples, seeded from the job).</summary>
 public sealed record Interval(double Mean, double Low, double High);

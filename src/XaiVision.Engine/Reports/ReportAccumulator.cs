@@ -1,4 +1,5 @@
 using XaiVision.Engine.Metrics;
+using XaiVision.Engine.Strategies;
 
 namespace XaiVision.Engine.Reports;
 
@@ -21,7 +22,17 @@ public sealed class ReportAccumulator
     {
         _request = request;
         (Outputs, Curves) = MetricOutput.Of(request.Metrics);
+        _strategies = request.Strategies is { } options ? new StrategyCollector(options, request.Seed) : null;
     }
+
+    readonly StrategyCollector? _strategies;
+    IReadOnlyList<StrategyGroup>? _strategyGroups;
+
+    /// <summary>
+    /// The strategy clusters of every (method, class) with enough images (<see cref="StrategyCollector"/>), computed once, after the
+    /// fold; empty when the analysis is off or no class had enough images with thumbnails.
+    /// </summary>
+    public IReadOnlyList<StrategyGroup> Strategies => _strategyGroups ??= _strategies?.Analyse() ?? [];
 
     public IReadOnlyDictionary<string, MetricOutput> Outputs { get; }
     public IReadOnlyDictionary<string, CurveAxis> Curves { get; }
@@ -124,6 +135,7 @@ public sealed class ReportAccumulator
         }
         foreach (var layer in record.LayerSweep?.Layers ?? [])
             if (layer.ShareOfScore is { } share) At(LayerShares, (layer.Method, layer.Layer), () => NewSample($"layer {layer.Method} {layer.Layer}")).Add(share);
+        _strategies?.Add(record);
         Rank(record, seq);
     }
 
@@ -204,8 +216,19 @@ public sealed class ReportAccumulator
             .SelectMany(e => e.Best.Concat(e.Worst));
         var strip = SweptBestWorst.GetValueOrDefault((first, names.FirstOrDefault(n => SweptBestWorst.ContainsKey((first, n))) ?? ""));
         var swept = strip is null ? [] : strip.Best.Take(1).Concat(strip.Worst.Take(1));
-        return ranked.Concat(swept).Concat(Changed.Best).Concat(Drifted.Best).Distinct();
+        return ranked.Concat(swept).Concat(Changed.Best).Concat(Drifted.Best).Concat(StrategyExamples()).Distinct();
     }
+
+    /// <summary>The typical images of each strategy cluster, as slim records (their one map's pictures).</summary>
+    public IEnumerable<ImageRecord> StrategyExamples() => Strategies.SelectMany(g => g.Summary.Clusters.SelectMany(c => c.Examples)
+        .Select(image => StrategyExample(g.Summary.Method, g.Summary.Class, image))).OfType<ImageRecord>();
+
+    /// <summary>One analysed image's slim record (its map for that method and class).</summary>
+    public ImageRecord? StrategyExample(string method, string className, string image) => _strategies?.Record(method, className, image);
+
+    /// <summary>report.json's summary of <see cref="Strategies"/>; null when none ran.</summary>
+    public StrategyReport? StrategySummary() => Strategies.Count == 0 ? null
+        : new StrategyReport(_strategies!.Options.Size, _strategies.Options.MinImages, Strategies.Select(g => g.Summary).ToList());
 
     /// <summary>The metric outputs present, in the report's order: its declared outputs first, then the rest by name.</summary>
     public List<string> ReportedNames() => Outputs.Keys.Where(MetricNames.Contains).Concat(MetricNames).Distinct().ToList();
@@ -225,7 +248,7 @@ public sealed class ReportAccumulator
         var means = metrics.ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, double>)m.Value);
         var verdict = Gates.WithShardFailures(Gates.Evaluate(_request.Gates, means, Images == 0 ? 0 : (double)Failed / Images), failedShards);
         return new JobReport(2, _request.Model, _request.Targets ?? "predicted", Images, Failed, Methods.ToList(), means, Robustness(), Errors.Summaries(),
-            verdict, comparison, failedShards.Count > 0 ? failedShards : null, Outputs, Curves, ThroughTheNetwork());
+            verdict, comparison, failedShards.Count > 0 ? failedShards : null, Outputs, Curves, ThroughTheNetwork(), StrategySummary());
     }
 
     /// <summary>Per "method / perturbation": mean flip rate, confidence change and map similarities.</summary>

@@ -11,7 +11,8 @@ namespace XaiVision.Engine.Reports;
 /// every metric stated), regression rows (baseline | candidate | difference per method) when a baseline ran, every metric
 /// curve as small multiples (one chart per method), per-class means, robustness, comparison figures, best and worst images
 /// per metric as tables (a row per image, a column per method, best by the metric's declared direction), with the layer sweep a
-/// "through the network" section (ΣR / logit per LRP method and layer, the sweep strips of the best and worst image), every error, and
+/// "through the network" section (ΣR / logit per LRP method and layer, the sweep strips of the best and worst image), the strategy
+/// clusters per class (<see cref="StrategySection"/>), every error, and
 /// a link to the image browser. Thumbnails are the heatmaps on their own (viridis unsigned, cool–warm signed) with the
 /// overlay on hover. Metric names, curves and directions come from <see cref="JobReport.Outputs"/> and
 /// <see cref="JobReport.Curves"/>; none is known here by name.
@@ -34,6 +35,8 @@ public static class ReportHtml
             .Append(".map img.over{position:absolute;top:0;left:0;display:none}.map:hover img.over{display:block}")
             .Append(".charts{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0}figcaption{font-size:12px;max-width:300px}svg{background:#fafafa;border:1px solid #ddd}")
             .Append(".dir{font-weight:normal;color:#555;font-size:11px}.legend{font-size:12px;color:#444}")
+            .Append("img.mean{width:96px;height:96px;image-rendering:pixelated;border:1px solid #ccc}img.example{width:64px;height:64px;image-rendering:pixelated;margin:1px}")
+            .Append("tr.flagged{background:#fff3f3}section.strategy{margin-bottom:24px}")
             .Append("</style></head><body>");
         html.Append($"<h1>XaiVision audit report</h1><p>Model <b>{E(report.Model)}</b> · targets {E(report.Targets)} · ")
             .Append($"{report.Images} images, {report.FailedImages} failed · methods {E(string.Join(", ", methods))} · ")
@@ -52,6 +55,7 @@ public static class ReportHtml
             FigureTable(html, "Comparison with the baseline model (mean [95 % bootstrap interval])",
                 comparison.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value.Mean:F3} [{v.Value.Low:F3}, {v.Value.High:F3}]")));
         ThroughTheNetwork(html, report, digest, methods, names);
+        StrategySection.Append(html, digest);
         BestWorst(html, digest, methods, names, report.Outputs);
         Errors(html, report);
         // For automated checks: how many images loaded and how many charts drew.

@@ -2,33 +2,34 @@ namespace XaiVision.Engine.Strategies;
 
 /// <summary>
 /// The eigengap heuristic (von Luxburg 2007, "A tutorial on spectral clustering", §8.3): with the normalised Laplacian's eigenvalues
-/// λ₀ ≤ λ₁ ≤ …, c well-separated groups give c eigenvalues near 0 and then a jump, so choose the c ∈ [1, max] with the widest gap
-/// between λ_{c−1} and λ_c. The gap is measured on a log scale, (λ_c + δ) / (λ_{c−1} + δ) with δ = <see cref="Floor"/>: in a
-/// neighbour graph of maps that vary smoothly (an object that moves about the frame) the eigenvalues inside each group rise steadily
-/// towards 1, and their absolute steps there outgrow the first jump from ≈ 0; eigenvalues below δ count as zero (parts the graph
-/// barely connects). c = 1 when no later gap beats the first (one strategy).
+/// λ₀ ≤ λ₁ ≤ …, c well-separated groups give c eigenvalues near 0 and then a jump. The jump is measured as a ratio,
+/// r_c = (λ_c + δ) / (λ_{c−1} + δ) with δ = <see cref="Floor"/>, because in a neighbour graph of maps that vary smoothly (an object
+/// that moves about the frame) the eigenvalues inside each group climb steadily towards 1 and their absolute steps outgrow the first
+/// jump from ≈ 0. The answer is the c ∈ [2, max] with the largest r_c if it reaches <see cref="MinimumRatio"/>; otherwise 1 — one
+/// strategy unless the spectrum says clearly that there are more. (On the shortcut demo the classes with a tag strategy show r ≥ 3.4,
+/// the clean model's classes r ≤ 2.1.)
 /// </summary>
 public static class Eigengap
 {
-    public const double Floor = 0.01;
+    public const double Floor = 0.01, MinimumRatio = 3.0;
 
     public static int Choose(IReadOnlyList<double> ascending, int maxClusters)
     {
         int best = 1;
-        double widest = double.NegativeInfinity;
-        for (int c = 1; c <= maxClusters && c < ascending.Count; c++)
+        double widest = MinimumRatio;
+        for (int c = 2; c <= maxClusters && c < ascending.Count; c++)
         {
-            double gap = Math.Log((Math.Max(ascending[c], 0) + Floor) / (Math.Max(ascending[c - 1], 0) + Floor));
-            if (gap > widest + 1e-9)
+            double ratio = Ratio(ascending, c);
+            if (ratio >= widest + 1e-9 || (best == 1 && ratio >= widest))
             {
-                widest = gap;
+                widest = ratio;
                 best = c;
             }
         }
         return best;
     }
 
-    /// <summary>The gap that decided, as a ratio (λ_c + δ)/(λ_{c−1} + δ): how clearly the spectrum says c.</summary>
+    /// <summary>The gap after c eigenvalues as a ratio (λ_c + δ)/(λ_{c−1} + δ): how clearly the spectrum says c.</summary>
     public static double Ratio(IReadOnlyList<double> ascending, int clusters) =>
-        clusters < ascending.Count ? (Math.Max(ascending[clusters], 0) + Floor) / (Math.Max(ascending[clusters - 1], 0) + Floor) : double.NaN;
+        clusters >= 1 && clusters < ascending.Count ? (Math.Max(ascending[clusters], 0) + Floor) / (Math.Max(ascending[clusters - 1], 0) + Floor) : double.NaN;
 }

@@ -16,8 +16,8 @@ public static class SpectralClustering
 {
     public sealed record Result(int[] Labels, int Clusters, double[] Eigenvalues, double[][] Coordinates, int Neighbours);
 
-    /// <summary>k for n maps when not given: √n, at least 5, at most 50 (and below n).</summary>
-    public static int AutoNeighbours(int n) => Math.Max(1, Math.Min(n - 1, Math.Clamp((int)Math.Round(Math.Sqrt(n)), 5, 50)));
+    /// <summary>k for n maps when not given: √n, at least 10, at most 50 (and below n).</summary>
+    public static int AutoNeighbours(int n) => Math.Max(1, Math.Min(n - 1, Math.Clamp((int)Math.Round(Math.Sqrt(n)), 10, 50)));
 
     public static Result Cluster(IReadOnlyList<float[]> maps, long seed, int maxClusters = 8, int neighbours = 0, int spectrum = 12)
     {

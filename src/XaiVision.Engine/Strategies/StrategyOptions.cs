@@ -4,7 +4,7 @@ namespace XaiVision.Engine.Strategies;
 
 /// <summary>
 /// How strategy analysis runs, from the job spec's <c>analysis</c> entry <c>strategies(size=32,min-images=20,clusters=8,neighbours=0,maps=2000)</c>:
-/// thumbnail size S, the fewest images a class needs, the most clusters the eigengap may choose, k of the neighbour graph (0: √n, 5–50),
+/// thumbnail size S, the fewest images a class needs, the most clusters the eigengap may choose, k of the neighbour graph (0: √n, 10–50),
 /// and the most maps per (method, class) clustered — a seeded uniform sample above it (dense eigendecomposition is O(n³)).
 /// <see cref="MemoryBytes"/> bounds all groups' samples together: when they would exceed it, every group's sample shrinks alike.
 /// </summary>

@@ -17,7 +17,11 @@ public static class DemoCommand
     {
         var output = new Option<string>("--out") { Description = "Folder for the file-system store (inputs and results).", DefaultValueFactory = _ => "xaivision-demo" };
         var regression = new Option<bool>("--regression") { Description = "Instead: the regression audit of the shortcut model against the clean one (its gates fail: exit 3)." };
-        var command = new Command("demo", "Audit the bundled demo images with the bundled model, no services needed.") { output, regression };
+        var strategies = new Option<bool>("--strategies")
+        {
+            Description = "Instead: strategy analysis (SpRAy) of the shortcut and the clean model on 200 tagged and clean pictures; prints the ARI per class.",
+        };
+        var command = new Command("demo", "Audit the bundled demo images with the bundled model, no services needed.") { output, regression, strategies };
         command.SetAction(async (parse, ct) => await CliErrors.GuardAsync(async () =>
         {
             var watch = Stopwatch.StartNew();
@@ -31,9 +35,16 @@ public static class DemoCommand
             using var host = WorkerHost.Build(overrides, consumers: true, Microsoft.Extensions.Logging.LogLevel.Warning);
             var store = host.Services.GetRequiredService<IBlobStore>();
             await DemoJob.SeedAsync(store, ct);
+            if (parse.GetValue(strategies)) await DemoJob.SeedStrategiesAsync(store, ct);
             await host.StartAsync(ct);
             try
             {
+                if (parse.GetValue(strategies))
+                {
+                    var (strategyCode, _, _) = await StrategyDemo.RunAsync(host, root, ct);
+                    Console.WriteLine($"{watch.Elapsed.TotalSeconds:F1} s");
+                    return strategyCode;
+                }
                 var jobId = Guid.NewGuid();
                 var prefix = $"demo-{jobId:N}"[..17];
                 var spec = parse.GetValue(regression) ? DemoJob.RegressionSpec(prefix) : DemoJob.Spec(prefix);

@@ -121,7 +121,7 @@ public static class ExplainCommand
 
             var work = new ShardWork(job.Run, LoadedModel.Own(loaded), null, new FileImageSource(), new DirectorySink(outputDirectory),
                 new ShardLimits(parse.GetValue(batch), DecodeLimits.Default with { MaxPixels = parse.GetValue(maxPixels) }),
-                !parse.GetValue(noOverlay), !parse.GetValue(noRaw), Timings: true);
+                !parse.GetValue(noOverlay), !parse.GetValue(noRaw), Timings: true, Thumbnails: job.Report.Strategies?.Size);
             var summary = await ExplainOutputs.RunAsync(work, inputs, job, loaded, outputDirectory, ct);
             SummaryPrinter.Print(summary, inputs.Where(i => i.Label is not null).ToDictionary(i => i.Name, i => i.Label!.Value), outputDirectory);
             if (summary.Failed == summary.Images.Count)

@@ -29,6 +29,39 @@ public static class DemoJob
         await store.WriteAsync(Container, "manifest.csv", Encoding.UTF8.GetBytes(manifest.ToString()), "text/csv", ct);
     }
 
+    /// <summary>The shortcut demo's evaluation set (<see cref="ShortcutEvalSet"/>) under <c>strategies/</c>: images, masks, manifest.</summary>
+    public static async Task SeedStrategiesAsync(IBlobStore store, CancellationToken ct = default)
+    {
+        var manifest = new StringBuilder("path,label,mask\n");
+        foreach (var (name, sample) in ShortcutEvalSet.Generate())
+        {
+            await store.WriteAsync(Container, $"strategies/images/{name}", Engine.Imaging.ImageEncoding.Png(sample.Image), "image/png", ct);
+            await store.WriteAsync(Container, $"strategies/masks/{name}", ShapesGenerator.MaskPng(sample.Mask, sample.Image.Width), "image/png", ct);
+            manifest.Append($"images/{name},{sample.Label},masks/{name}\n");
+        }
+        await store.WriteAsync(Container, "strategies/manifest.csv", Encoding.UTF8.GetBytes(manifest.ToString()), "text/csv", ct);
+    }
+
+    /// <summary>
+    /// Strategy analysis on the shortcut demo's evaluation set (tagged and clean pictures of every class), for the shortcut model or
+    /// the clean one: LRP, integrated gradients and Grad-CAM, each image explained for its true class; maps only, no metrics.
+    /// </summary>
+    public static AuditJobSpec StrategiesSpec(string outputPrefix, bool shortcut) => new()
+    {
+        Model = new ModelSource
+        {
+            Architecture = "demo-shapes",
+            Labels = $"{Container}/model/{DemoAssets.ClassesFile}",
+            Weights = shortcut ? $"{Container}/model/shortcut/{DemoAssets.WeightsFile}" : $"{Container}/model/{DemoAssets.WeightsFile}",
+        },
+        Images = new ImageSource { Container = Container, Prefix = "strategies/images/", Manifest = "strategies/manifest.csv" },
+        Targets = "label",
+        Suite = new SuiteDefinition { Explainers = ["lrp-composite", "integrated-gradients", "grad-cam"], Seed = 1 },
+        Output = new OutputTarget { Container = "audits", Prefix = outputPrefix, Overlays = true, RawMaps = false },
+        Analysis = ["strategies"],
+        ShardSize = 25,
+    };
+
     public static AuditJobSpec Spec(string outputPrefix, int shardSize = 4) => new()
     {
         Model = new ModelSource { Architecture = "demo-shapes", Weights = $"{Container}/model/{DemoAssets.WeightsFile}", Labels = $"{Container}/model/{DemoAssets.ClassesFile}" },

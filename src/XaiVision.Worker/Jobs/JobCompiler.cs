@@ -5,6 +5,7 @@ using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Models.Weights;
 using XaiVision.Engine.Reports;
+using XaiVision.Engine.Strategies;
 using XaiVision.Engine.Suites;
 
 namespace XaiVision.Worker.Jobs;
@@ -34,9 +35,10 @@ public static class JobCompiler
         }
         var (suite, suiteProblems) = SuiteCompiler.Compile(spec.Suite.Explainers, spec.Suite.Perturbations, spec.Suite.Metrics, paths, architecture, defaultLayer);
         problems.AddRange(suiteProblems.Select(p => new ValidationProblem(p.Path, p.Message)));
-        if (suite is null || targets is null) return (null, problems);
+        var strategies = Analysis(spec.Analysis, problems);
+        if (suite is null || targets is null || problems.Count > 0) return (null, problems);
         var report = new ReportRequest(Describe(spec.Model), spec.Targets, spec.Suite.Seed,
-            spec.Gates.Select(g => new GateRule(g.Metric, g.Method, g.Min, g.Max)).ToList(), suite.Metrics);
+            spec.Gates.Select(g => new GateRule(g.Metric, g.Method, g.Min, g.Max)).ToList(), suite.Metrics, strategies);
         return (new CompiledJob(suite, suite.ToSpec(targets, spec.Suite.Seed, spec.Suite.LayerSweep), report), problems);
     }
 
@@ -64,6 +66,25 @@ public static class JobCompiler
         new(source.Architecture, weightsPath, labelsPath, Preprocessing: PreprocessingFor(source), Precision: ModelPrecisions.Parse(source.Precision),
             Weights: new WeightOptions(source.WeightsKey, source.StripPrefix, source.AllowExtraKeys), AllowTorchScript: allowTorchScript,
             Preprocess: PreprocessModes.Parse(source.Preprocess), ClassScore: ClassScorePoolings.Parse(source.ClassScore), MaxSide: maxSide);
+
+    /// <summary>The spec's <c>analysis</c> entries: null = strategies with defaults; each entry parsed, its mistakes collected.</summary>
+    static StrategyOptions? Analysis(IReadOnlyList<string>? analysis, List<ValidationProblem> problems)
+    {
+        if (analysis is null) return new StrategyOptions();
+        StrategyOptions? strategies = null;
+        for (int i = 0; i < analysis.Count; i++)
+        {
+            try
+            {
+                strategies = StrategyOptions.Parse(analysis[i]);
+            }
+            catch (XaiVisionException e)
+            {
+                problems.Add(new ValidationProblem($"analysis[{i}]", e.Message));
+            }
+        }
+        return strategies;
+    }
 
     static string Describe(ModelSource model) => model.Architecture + (model.Weights is null ? "" : $" ({model.Weights})");
 }

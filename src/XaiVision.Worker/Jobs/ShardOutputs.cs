@@ -7,7 +7,7 @@ namespace XaiVision.Worker.Jobs;
 /// The output step of a run: each image's record (with its baseline comparison, if any) and its maps and overlays, written to the
 /// sink under the image's name. Without timings the records are a pure function of the inputs (a rerun stores the same bytes).
 /// </summary>
-public sealed class ShardOutputs(IArtefactSink sink, bool overlays, bool rawMaps, bool timings)
+public sealed class ShardOutputs(IArtefactSink sink, bool overlays, bool rawMaps, bool timings, int? thumbnails = null)
 {
     public const int WritesInFlight = 8;
 
@@ -15,7 +15,7 @@ public sealed class ShardOutputs(IArtefactSink sink, bool overlays, bool rawMaps
         SuiteExecution.Comparison? comparison, CancellationToken ct)
     {
         var artefacts = new List<(string Name, byte[] Bytes)>();
-        var builder = new RecordBuilder(overlays, rawMaps, (relative, bytes) => artefacts.Add((relative, bytes)));
+        var builder = new RecordBuilder(overlays, rawMaps, (relative, bytes) => artefacts.Add((relative, bytes))) { ThumbnailSize = thumbnails };
         var methods = result.Images.SelectMany(i => i.Maps).Select(m => m.Method).Distinct().ToList();
         Func<string, double>? milliseconds = timings ? method => StageTimes.ForMethod(result.StageMilliseconds, method, methods) / images.Count : null;
         var records = new List<ImageRecord>();

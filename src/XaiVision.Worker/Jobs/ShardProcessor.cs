@@ -36,7 +36,8 @@ public sealed class ShardProcessor(JobStore jobs, IBlobStore store, ModelCache m
         var limits = options.Value;
         var archive = spec.Output.Layout == "archive" ? new ShardArchive() : null;
         var work = new ShardWork(job.Run, model, baseline, new BlobImageSource(store, spec.Images.Container), archive ?? (IArtefactSink)new JobArtefactSink(jobs, spec),
-            new ShardLimits(limits.BatchSize, limits.DecodeLimits, limits.PrefetchNextBatch, _budget), spec.Output.Overlays, spec.Output.RawMaps);
+            new ShardLimits(limits.BatchSize, limits.DecodeLimits, limits.PrefetchNextBatch, _budget), spec.Output.Overlays, spec.Output.RawMaps,
+            Thumbnails: job.Report.Strategies?.Size);
         var images = shard.Images.Select(i => new AuditImage(i.Blob, JobLayout.RecordName(spec, i.Blob), i.Label, i.Mask)).ToList();
         var result = await runner.RunAsync(work, images, Deadline(shard, limits), null, ct);
         foreach (var (stage, ms) in result.StageMilliseconds)

@@ -5,9 +5,9 @@ using XaiVision.Engine.Suites;
 
 namespace XaiVision.Worker.Jobs;
 
-/// <summary>What a run explains with and where it reads and writes.</summary>
+/// <summary>What a run explains with and where it reads and writes; with strategy analysis, the thumbnails' size.</summary>
 public sealed record ShardWork(SuiteSpec Suite, LoadedModel Model, LoadedModel? Baseline, IImageSource Source, IArtefactSink Sink, ShardLimits Limits,
-    bool Overlays = true, bool RawMaps = true, bool Timings = false);
+    bool Overlays = true, bool RawMaps = true, bool Timings = false, int? Thumbnails = null);
 
 /// <summary>A run's records (one per image, in input order), how many failed, and the stage timings (milliseconds, summed over batches).</summary>
 public sealed record ShardResult(IReadOnlyList<ImageRecord> Records, int Failed, IReadOnlyDictionary<string, double> StageMilliseconds);
@@ -26,7 +26,7 @@ public sealed class ShardRunner(ILogger<ShardRunner> log, TimeProvider clock)
     {
         var inputs = new ShardInputs(work.Source, work.Model.Model.Preprocessing, work.Limits);
         var execution = new SuiteExecution(work.Limits.Budget, log);
-        var outputs = new ShardOutputs(work.Sink, work.Overlays, work.RawMaps, work.Timings);
+        var outputs = new ShardOutputs(work.Sink, work.Overlays, work.RawMaps, work.Timings, work.Thumbnails);
         var records = new List<ImageRecord>();
         var stages = new Dictionary<string, double>();
         int failed = 0, done = 0;

@@ -9,6 +9,8 @@ public sealed class EigengapTests
     [InlineData(new[] { 0.0, 0.01, 0.9, 0.95, 1.0 }, 8, 2)]
     [InlineData(new[] { 0.0, 0.0, 0.0, 0.8, 0.85, 0.9 }, 8, 3)]
     [InlineData(new[] { 0.0, 0.6, 0.7, 0.8, 0.9 }, 8, 1)]
+    [InlineData(new[] { 0.0, 0.1, 0.265, 0.3 }, 8, 1)] // a gap of 2.5× is not clear enough (the threshold is 3×)
+    [InlineData(new[] { 0.0, 0.1, 0.34, 0.4 }, 8, 2)]
     [InlineData(new[] { 0.0, 0.0, 0.0, 0.0, 0.0, 0.9 }, 3, 1)] // the gap after five lies beyond the limit; the first (0) is no gap either
     [InlineData(new[] { 0.0, 0.02, 0.03, 0.5, 0.52, 0.9 }, 8, 3)]
     [InlineData(new[] { 0.0, 0.02, 0.03, 0.5, 0.52, 0.9 }, 2, 1)] // capped: the widest gap within the first two

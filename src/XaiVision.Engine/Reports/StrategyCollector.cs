@@ -1,6 +1,6 @@
-using XaiVision.Engine.Reports;
+using XaiVision.Engine.Strategies;
 
-namespace XaiVision.Engine.Strategies;
+namespace XaiVision.Engine.Reports;
 
 /// <summary>
 /// Gathers, one record at a time, what strategy analysis needs: per (method, class) a seeded uniform sample (reservoir) of at most

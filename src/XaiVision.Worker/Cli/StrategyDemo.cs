@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using XaiVision.Engine.Reports;
+using XaiVision.Engine.Strategies;
+using XaiVision.Worker.Jobs;
+
+namespace XaiVision.Worker.Cli;
+
+/// <summary>
+/// <c>demo --strategies</c>: strategy analysis on the shortcut demo's evaluation set, for the shortcut model and the clean one. Prints,
+/// per model, method and class, the clusters found, the adjusted Rand index of the clusters against the planted truth (tagged or
+/// not — the file names say which) and which clusters were flagged as off-object.
+/// </summary>
+public static class StrategyDemo
+{
+    public sealed record Row(string Model, string Method, string Class, int Images, int Clusters, double Ari, int Flagged, bool TagClusterFlagged);
+
+    public static async Task<(int Code, List<Row> Rows, List<string> Folders)> RunAsync(IHost host, string root, CancellationToken ct)
+    {
+        var rows = new List<Row>();
+        var folders = new List<string>();
+        int code = ExitCodes.Ok;
+        foreach (var (model, shortcut) in new[] { ("shortcut", true), ("clean", false) })
+        {
+            var jobId = Guid.NewGuid();
+            var prefix = $"strategies-{model}-{jobId:N}"[..(20 + model.Length)];
+            Console.WriteLine($"{model} model:");
+            code = Math.Max(code, await JobRunner.SubmitAsync(host, jobId, DemoJob.StrategiesSpec(prefix, shortcut), Timeout.InfiniteTimeSpan, ct));
+            var folder = Path.Combine(root, "audits", prefix);
+            folders.Add(folder);
+            var file = Path.Combine(folder, "strategies.json");
+            if (!File.Exists(file)) continue;
+            var groups = JsonSerializer.Deserialize<List<StrategyGroup>>(await File.ReadAllTextAsync(file, ct), AuditJson.Options)!;
+            rows.AddRange(groups.Select(g => Score(model, g)));
+        }
+        Print(rows);
+        foreach (var folder in folders) Console.WriteLine($"report: {Path.Combine(folder, "report.html")}");
+        return (code, rows, folders);
+    }
+
+    /// <summary>ARI of the clusters against tagged/clean; whether the cluster holding most tagged pictures is flagged.</summary>
+    public static Row Score(string model, StrategyGroup group)
+    {
+        var truth = group.Points.Select(p => IsTagged(p.Image)).ToList();
+        var clusters = group.Points.Select(p => p.Cluster).ToList();
+        var tagCluster = group.Points.Where(p => IsTagged(p.Image)).GroupBy(p => p.Cluster).MaxBy(g => g.Count())?.Key;
+        var summary = group.Summary;
+        return new Row(model, summary.Method, summary.Class, summary.Analysed, summary.Clusters.Count, AdjustedRandIndex.Of(truth, clusters),
+            summary.Clusters.Count(c => c.Flagged), tagCluster is { } t && summary.Clusters.Any(c => c.Id == t && c.Flagged));
+    }
+
+    static bool IsTagged(string image) => image.EndsWith("_tag", StringComparison.Ordinal) || image.Contains("_tag.", StringComparison.Ordinal);
+
+    static void Print(List<Row> rows)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{"model",-9} {"method",-21} {"class",-9} {"images",6} {"clusters",8} {"ARI vs tag",10} {"flagged",7}  tag cluster flagged");
+        foreach (var r in rows)
+            Console.WriteLine($"{r.Model,-9} {r.Method,-21} {r.Class,-9} {r.Images,6} {r.Clusters,8} {r.Ari,10:F3} {r.Flagged,7}  {(r.Model == "shortcut" ? r.TagClusterFlagged ? "yes" : "no" : "")}");
+    }
+}
