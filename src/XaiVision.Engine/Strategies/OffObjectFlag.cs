@@ -15,10 +15,16 @@ public static class OffObjectFlag
         if (layout is { OffObject: { } off, ObjectArea: { } area } && area is > 0 and < 1)
         {
             double outside = off / (1 - area), inside = (1 - off) / area;
-            return outside >= DensityRatio * inside
-                ? $"{off:P0} of its relevance lies outside the object ({1 - area:P0} of the frame): denser off the object than on it"
-                : null;
+            if (outside < DensityRatio * inside) return null;
+            var where = Border(layout) is { } border ? $"; {border}" : "";
+            return $"{off:P0} of its relevance lies outside the object ({1 - area:P0} of the frame): denser off the object than on it{where}";
         }
+        return Border(layout);
+    }
+
+    /// <summary>A corner or border band that holds a large share, in words; null if none does.</summary>
+    static string? Border(RelevanceLayout layout)
+    {
         var corner = layout.Corners.MaxBy(c => c.Value);
         if (corner.Value >= CornerShare) return $"{corner.Value:P0} of its relevance lies in the {corner.Key} corner (1/64 of the frame)";
         var band = layout.Bands.MaxBy(b => b.Value);

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using MassTransit.Testing;
+using XaiVision.Contracts;
+using XaiVision.Engine.Reports;
+using XaiVision.Engine.Strategies;
+using XaiVision.Worker.Jobs;
+using Xunit.Abstractions;
+
+namespace XaiVision.Worker.Tests.Consumers;
+
+/// <summary>
+/// Strategy analysis as a job runs it, on the shortcut demo's evaluation set (40 pictures a class, about 60 % tagged): with LRP, the
+/// shortcut model's classes split into a tag strategy (flagged off-object) and the rest, matching the planted truth; the clean model has
+/// one unflagged strategy per class.
+/// </summary>
+public class StrategyJobTests(ITestOutputHelper log)
+{
+    static async Task<(JobReport Report, List<StrategyGroup> Groups)> RunAsync(string name, bool shortcut)
+    {
+        var (provider, harness, store, _) = await WorkerTestServices.StartSeededAsync(name);
+        await using var _ = provider;
+        await DemoJob.SeedStrategiesAsync(store);
+        var spec = DemoJob.StrategiesSpec(name, shortcut) with { Suite = new SuiteDefinition { Explainers = ["lrp-composite"], Seed = 1 } };
+        await harness.Bus.Publish(new SubmitAuditJob(Guid.NewGuid(), spec));
+        await WorkerTestServices.Until(() => harness.Published.Select<AuditJobCompleted>().Any(), "the job to complete",
+            () => harness.Published.Select<AuditJobFailed>().Any() ? "the job failed" : harness.Published.Select<AuditJobRejected>().Any() ? "the job was rejected" : null);
+        var report = JsonSerializer.Deserialize<JobReport>((await store.ReadAsync("audits", JobLayout.Report(spec)))!, AuditJson.Options)!;
+        var groups = JsonSerializer.Deserialize<List<StrategyGroup>>((await store.ReadAsync("audits", JobLayout.Artefact(spec, "strategies.json")))!, AuditJson.Options)!;
+        return (report, groups);
+    }
+
+    [Fact]
+    public async Task The_shortcut_models_tag_strategy_is_found_in_every_class_and_flagged()
+    {
+        var (report, groups) = await RunAsync("strategies-shortcut", shortcut: true);
+        Assert.Equal(5, report.Strategies!.Groups.Count);
+        foreach (var group in groups)
+        {
+            var tagged = group.Points.Select(p => p.Image.EndsWith("_tag", StringComparison.Ordinal)).ToList();
+            double ari = AdjustedRandIndex.Of(tagged, group.Points.Select(p => p.Cluster).ToList());
+            var spectrum = string.Join(" ", group.Summary.Eigenvalues.Take(4).Select(v => v.ToString("F3")));
+            log.WriteLine($"{group.Summary.Class}: {group.Summary.Clusters.Count} clusters, ARI {ari:F3}, eigenvalues {spectrum}");
+            Assert.True(ari >= 0.8, $"{group.Summary.Class}: ARI {ari:F3}");
+            var tagCluster = group.Points.Where(p => p.Image.EndsWith("_tag", StringComparison.Ordinal)).GroupBy(p => p.Cluster).MaxBy(g => g.Count())!.Key;
+            var cluster = group.Summary.Clusters.Single(c => c.Id == tagCluster);
+            Assert.True(cluster.Flagged, $"{group.Summary.Class}: the tag cluster is not flagged");
+            double corner = cluster.Layout.Corners["top-left"];
+            Assert.True(corner > 0.25, $"{group.Summary.Class}: its mean map's top-left corner holds {corner:P0}");
+        }
+    }
+
+    [Fact]
+    public async Task The_clean_model_has_no_flagged_strategy()
+    {
+        var (report, _) = await RunAsync("strategies-clean", shortcut: false);
+        Assert.Equal(5, report.Strategies!.Groups.Count);
+        Assert.All(report.Strategies.Groups, g => Assert.DoesNotContain(g.Clusters, c => c.Flagged));
+    }
+
+    [Fact]
+    public async Task A_mistyped_analysis_is_rejected_with_its_path()
+    {
+        var spec = WorkerTestServices.CheapDemoSpec("strategies-mistake") with { Analysis = ["strategies(size=2)", "spray"] };
+        var (completed, rejected, _, provider) = await WorkerTestServices.RunJobAsync(spec);
+        await using var _ = provider;
+        Assert.Null(completed);
+        Assert.Contains(rejected!.Problems, p => p.Path == "analysis[0]" && p.Message.Contains("size must be a whole number from 4 to 128"));
+        Assert.Contains(rejected.Problems, p => p.Path == "analysis[1]" && p.Message.Contains("Unknown analysis 'spray'"));
+    }
+}
