@@ -92,6 +92,36 @@ public class ReportBrowserTests(ITestOutputHelper log)
         return (dom, Regex.Matches(body, "data-([a-z-]+)=\"([^\"]*)\"").ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value));
     }
 
+    /// <summary>
+    /// The strategies section on the shortcut model's evaluation set: every class's section with its eigengap chart, scatter and atlas draws,
+    /// every picture (mean maps inline, typical images' overlays) loads, the tag clusters are flagged, and a scatter point opens its image in the browser.
+    /// </summary>
+    [Fact]
+    public async Task Strategies_section_draws_and_its_points_open_their_images()
+    {
+        var (_, groups, root) = await StrategyJobTests.RunAsync("strategies-report", shortcut: true);
+        var folder = Path.Combine(root, "audits", "strategies-report");
+        var (dom, body) = Open(Path.Combine(folder, "report.html"));
+        Assert.Equal(body["images-total"], body["images-loaded"]);
+        Assert.Contains("id=\"strategies\"", dom);
+        Assert.Equal(5, Regex.Matches(dom, "<section class=\"strategy\"").Count);
+        Assert.Equal(5, Regex.Matches(dom, "class=\"eigengap\"").Count);
+        Assert.Equal(5, Regex.Matches(dom, "class=\"scatter\"").Count);
+        Assert.Equal(5, Regex.Matches(dom, "<tr class=\"flagged\">").Count);
+        Assert.Equal(200, Regex.Matches(dom, "href=\"browser.html#image=").Count - Regex.Matches(dom, "<img class=\"example\"").Count);
+        var examples = Regex.Matches(dom, "<img class=\"example\" src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(examples);
+        Assert.All(examples, e => Assert.True(File.Exists(Path.Combine(folder, e)), e));
+
+        var image = groups[0].Points[0].Image;
+        var (browser, _) = Open(Path.Combine(folder, "browser.html"), "#image=" + Uri.EscapeDataString(image));
+        var detail = Regex.Match(browser, "<div id=\"detail\">(.*?)</div>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains(image.Replace("images/", ""), detail);
+        var screenshot = Path.Combine(root, "strategies.png");
+        RunChromium("--window-size=1400,2400", $"--screenshot={screenshot}", new Uri(Path.Combine(folder, "report.html")).AbsoluteUri + "#strategies");
+        Assert.True(new FileInfo(screenshot).Length > 50_000, "the screenshot is (nearly) blank");
+    }
+
     /// <summary>The shortcut model against the clean one: the regression rows show baseline, candidate and difference maps.</summary>
     [Fact]
     public async Task Regression_report_shows_baseline_candidate_and_difference_for_the_changed_images()

@@ -15,9 +15,10 @@ namespace XaiVision.Worker.Tests.Consumers;
 /// </summary>
 public class StrategyJobTests(ITestOutputHelper log)
 {
-    static async Task<(JobReport Report, List<StrategyGroup> Groups)> RunAsync(string name, bool shortcut)
+    /// <summary>The evaluation set audited with LRP by the shortcut or the clean model; the report, the groups, and the store's folder.</summary>
+    internal static async Task<(JobReport Report, List<StrategyGroup> Groups, string Root)> RunAsync(string name, bool shortcut)
     {
-        var (provider, harness, store, _) = await WorkerTestServices.StartSeededAsync(name);
+        var (provider, harness, store, root) = await WorkerTestServices.StartSeededAsync(name);
         await using var _ = provider;
         await DemoJob.SeedStrategiesAsync(store);
         var spec = DemoJob.StrategiesSpec(name, shortcut) with { Suite = new SuiteDefinition { Explainers = ["lrp-composite"], Seed = 1 } };
@@ -26,13 +27,13 @@ public class StrategyJobTests(ITestOutputHelper log)
             () => harness.Published.Select<AuditJobFailed>().Any() ? "the job failed" : harness.Published.Select<AuditJobRejected>().Any() ? "the job was rejected" : null);
         var report = JsonSerializer.Deserialize<JobReport>((await store.ReadAsync("audits", JobLayout.Report(spec)))!, AuditJson.Options)!;
         var groups = JsonSerializer.Deserialize<List<StrategyGroup>>((await store.ReadAsync("audits", JobLayout.Artefact(spec, "strategies.json")))!, AuditJson.Options)!;
-        return (report, groups);
+        return (report, groups, root);
     }
 
     [Fact]
     public async Task The_shortcut_models_tag_strategy_is_found_in_every_class_and_flagged()
     {
-        var (report, groups) = await RunAsync("strategies-shortcut", shortcut: true);
+        var (report, groups, _) = await RunAsync("strategies-shortcut", shortcut: true);
         Assert.Equal(5, report.Strategies!.Groups.Count);
         foreach (var group in groups)
         {
@@ -52,7 +53,7 @@ public class StrategyJobTests(ITestOutputHelper log)
     [Fact]
     public async Task The_clean_model_has_no_flagged_strategy()
     {
-        var (report, _) = await RunAsync("strategies-clean", shortcut: false);
+        var (report, _, _) = await RunAsync("strategies-clean", shortcut: false);
         Assert.Equal(5, report.Strategies!.Groups.Count);
         Assert.All(report.Strategies.Groups, g => Assert.DoesNotContain(g.Clusters, c => c.Flagged));
     }
