@@ -29,6 +29,8 @@ public static class ScaleRun
         var settings = Settings(kind, root);
         if (args.FirstOrDefault() == "plan") return await PlanAsync(settings, Arg("--container", ""), long.Parse(Arg("--images", "0")));
         if (args.FirstOrDefault() == "aggregate") return await AggregateAsync(settings, Arg("--container", ""), long.Parse(Arg("--images", "0")));
+        if (args.FirstOrDefault() == "strategies") return StrategyBench.Run(Arg("--sizes", "1000,10000"), Arg("--classes", "10,1"));
+        if (args.FirstOrDefault() == "strategies-one") return StrategyBench.RunOne(int.Parse(Arg("--images", "0")), int.Parse(Arg("--classes", "1")));
 
         var sizes = Arg("--sizes", "10000,100000").Split(',').Select(long.Parse).ToList();
         double errors = double.Parse(Arg("--errors", "0.1"), System.Globalization.CultureInfo.InvariantCulture);
@@ -139,8 +141,8 @@ public static class ScaleRun
     }
 
     /// <summary>Linux: writing 5 to clear_refs resets the peak resident set (VmHWM) to the current one.</summary>
-    static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
+    internal static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
 
-    static double PeakMiB() => long.Parse(File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ',
+    internal static double PeakMiB() => long.Parse(File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ',
         StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
 }

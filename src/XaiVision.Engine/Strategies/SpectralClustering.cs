@@ -33,13 +33,18 @@ public static class SpectralClustering
             var mass = x.sum(1, keepdim: true);
             x = where(mass > 0, x / mass.clamp_min(1e-300), full_like(x, 1.0 / x.shape[1]));
             x = nn.functional.normalize(x, p: 2, dim: 1);
-            var similarity = x.matmul(x.T) - eye(n, dtype: ScalarType.Float64) * 4; // cosines ≤ 1: a map is never its own neighbour
-            var (_, nearest) = similarity.topk(k, dim: 1);
-            var adjacency = zeros(n, n, ScalarType.Float64).scatter_(1, nearest, ones(n, k, ScalarType.Float64));
-            var graph = maximum(adjacency, adjacency.T);
-            var scale = graph.sum(1).rsqrt();
-            var laplacian = eye(n, dtype: ScalarType.Float64) - scale.unsqueeze(1) * graph * scale.unsqueeze(0);
+            Tensor laplacian;
+            // The n × n intermediates go as soon as the next is made: at 2,000 maps each is 32 MB.
+            using (var similarity = x.matmul(x.T) - eye(n, dtype: ScalarType.Float64) * 4) // cosines ≤ 1: a map is never its own neighbour
+            using (var adjacency = zeros(n, n, ScalarType.Float64).scatter_(1, similarity.topk(k, dim: 1).indexes, ones(n, k, ScalarType.Float64)))
+            using (var graph = maximum(adjacency, adjacency.T))
+            {
+                similarity.Dispose();
+                var scale = graph.sum(1).rsqrt();
+                laplacian = eye(n, dtype: ScalarType.Float64).sub_(scale.unsqueeze(1) * graph * scale.unsqueeze(0));
+            }
             var (values, vectors) = linalg.eigh(laplacian);
+            laplacian.Dispose();
             int shown = Math.Min(n, Math.Max(spectrum, maxClusters + 1));
             eigenvalues = values.narrow(0, 0, shown).data<double>().ToArray();
             clusters = Eigengap.Choose(eigenvalues, Math.Min(maxClusters, n - 1));
