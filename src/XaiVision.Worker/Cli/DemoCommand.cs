@@ -16,7 +16,10 @@ public static class DemoCommand
     public static Command Create()
     {
         var output = new Option<string>("--out") { Description = "Folder for the file-system store (inputs and results).", DefaultValueFactory = _ => "xaivision-demo" };
-        var regression = new Option<bool>("--regression") { Description = "Instead: the regression audit of the shortcut model against the clean one (its gates fail: exit 3)." };
+        var regression = new Option<bool>("--regression")
+        {
+            Description = "Instead: the regression audit of the shortcut model against the clean one on 200 tagged and clean pictures, with its strategies (its gates fail: exit 3).",
+        };
         var strategies = new Option<bool>("--strategies")
         {
             Description = "Instead: strategy analysis (SpRAy) of the shortcut and the clean model on 200 tagged and clean pictures; prints the ARI per class.",
@@ -35,7 +38,7 @@ public static class DemoCommand
             using var host = WorkerHost.Build(overrides, consumers: true, Microsoft.Extensions.Logging.LogLevel.Warning);
             var store = host.Services.GetRequiredService<IBlobStore>();
             await DemoJob.SeedAsync(store, ct);
-            if (parse.GetValue(strategies)) await DemoJob.SeedStrategiesAsync(store, ct);
+            if (parse.GetValue(strategies) || parse.GetValue(regression)) await DemoJob.SeedStrategiesAsync(store, ct);
             await host.StartAsync(ct);
             try
             {
@@ -47,7 +50,8 @@ public static class DemoCommand
                 }
                 var jobId = Guid.NewGuid();
                 var prefix = $"demo-{jobId:N}"[..17];
-                var spec = parse.GetValue(regression) ? DemoJob.RegressionSpec(prefix) : DemoJob.Spec(prefix);
+                // The regression runs on the shortcut demo's evaluation set: enough pictures per class for its strategy section.
+                var spec = parse.GetValue(regression) ? DemoJob.RegressionSpec(prefix) with { Images = DemoJob.StrategiesSpec(prefix, true).Images } : DemoJob.Spec(prefix);
                 var code = await JobRunner.SubmitAsync(host, jobId, spec, Timeout.InfiniteTimeSpan, ct);
                 var folder = Path.Combine(root, "audits", $"demo-{jobId:N}"[..17]);
                 Console.WriteLine($"results in {folder} (report.json, images.csv, images/<image>/<method>.png) — {watch.Elapsed.TotalSeconds:F1} s");

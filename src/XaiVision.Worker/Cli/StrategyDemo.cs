@@ -19,6 +19,7 @@ public static class StrategyDemo
     {
         var rows = new List<Row>();
         var folders = new List<string>();
+        var runs = new Dictionary<string, List<StrategyGroup>>();
         int code = ExitCodes.Ok;
         foreach (var (model, shortcut) in new[] { ("shortcut", true), ("clean", false) })
         {
@@ -32,8 +33,11 @@ public static class StrategyDemo
             if (!File.Exists(file)) continue;
             var groups = JsonSerializer.Deserialize<List<StrategyGroup>>(await File.ReadAllTextAsync(file, ct), AuditJson.Options)!;
             rows.AddRange(groups.Select(g => Score(model, g)));
+            runs[model] = groups;
         }
         Print(rows);
+        if (runs.TryGetValue("clean", out var clean) && runs.TryGetValue("shortcut", out var shortcutGroups))
+            PrintChanges(StrategyComparison.Compare(clean, shortcutGroups));
         foreach (var folder in folders) Console.WriteLine($"report: {Path.Combine(folder, "report.html")}");
         return (code, rows, folders);
     }
@@ -50,6 +54,21 @@ public static class StrategyDemo
     }
 
     static bool IsTagged(string image) => image.EndsWith("_tag", StringComparison.Ordinal) || image.Contains("_tag.", StringComparison.Ordinal);
+
+    /// <summary>The clean model's strategies → the shortcut model's: which were kept, which are new (the tag), which vanished.</summary>
+    static void PrintChanges(IReadOnlyList<StrategyComparison.Change> changes)
+    {
+        Console.WriteLine();
+        Console.WriteLine("clean → shortcut model, strategies matched by mean map (cosine ≥ 0.8):");
+        Console.WriteLine($"{"method",-21} {"class",-9} {"kept (cosine)",-16} {"new",-34} {"vanished",-9} flagged share");
+        foreach (var c in changes)
+        {
+            var kept = c.Matched.Count == 0 ? "–" : string.Join(" ", c.Matched.Select(p => $"{p.Baseline}→{p.Candidate} ({p.Similarity:F2})"));
+            var added = c.New.Count == 0 ? "–" : string.Join(" ", c.New.Select(n => $"#{n.Id} {n.Share:P0}{(n.Flagged ? " FLAGGED" : "")}"));
+            var gone = c.Vanished.Count == 0 ? "–" : string.Join(" ", c.Vanished.Select(v => $"#{v.Id}"));
+            Console.WriteLine($"{c.Method,-21} {c.Class,-9} {kept,-16} {added,-34} {gone,-9} {c.BaselineFlaggedShare:P0} → {c.CandidateFlaggedShare:P0}");
+        }
+    }
 
     static void Print(List<Row> rows)
     {

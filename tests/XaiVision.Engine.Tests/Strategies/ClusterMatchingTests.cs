@@ -32,3 +32,40 @@ public sealed class ClusterMatchingTests
         Assert.Empty(result.Vanished);
     }
 }
+
+/// <summary>Two runs' strategy reports compared: a tag strategy that appears after a retraining is called out as new and flagged.</summary>
+public sealed class StrategyComparisonTests
+{
+    static StrategyGroup Group(int seed, bool withTags)
+    {
+        var random = new Random(seed);
+        var samples = Enumerable.Range(0, 60).Select(i =>
+        {
+            bool tag = withTags && i % 3 == 0;
+            // No masks here: the tag is flagged by its corner share, so it is drawn with little noise.
+            var map = tag ? PlantedMaps.Blob(random, 16, 0.05, 0.05, 0.04, noise: 0.02) : PlantedMaps.Blob(random, 16, 0.5, 0.5, 0.12);
+            return new StrategyAnalysis.Sample($"images/{i:D3}{(tag ? "_tag" : "")}", map, null);
+        }).ToList();
+        return StrategyAnalysis.Analyse("lrp-composite", "circle", samples.Count, samples, new StrategyOptions(16), seed);
+    }
+
+    [Fact]
+    public void A_new_tag_strategy_is_called_out_and_the_kept_one_matched()
+    {
+        var before = Group(1, withTags: false);
+        var after = Group(2, withTags: true);
+        Assert.Single(before.Summary.Clusters);
+        Assert.Equal(2, after.Summary.Clusters.Count);
+        var change = Assert.Single(StrategyComparison.Compare([before], [after]));
+        var kept = Assert.Single(change.Matched);
+        Assert.Equal(1, kept.Baseline);
+        Assert.False(after.Summary.Clusters[kept.Candidate - 1].Flagged);
+        var added = Assert.Single(change.New);
+        Assert.True(added.Flagged);
+        Assert.Empty(change.Vanished);
+        Assert.Equal(0, change.BaselineFlaggedShare);
+        Assert.Equal(1.0 / 3, change.CandidateFlaggedShare, 6);
+        // Backwards: the tag strategy vanished.
+        Assert.True(Assert.Single(StrategyComparison.Compare([after], [before])).Vanished.Single().Flagged);
+    }
+}
