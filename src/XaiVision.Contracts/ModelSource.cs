@@ -26,4 +26,9 @@ public sealed record ModelSource
     public bool AllowExtraKeys { get; init; }
     public string? Preprocess { get; init; }
     public string? ClassScore { get; init; }
+    /// <summary>
+    /// As a baseline only: an earlier job's id. Its stored maps (thumbnails), predictions and metric values are the baseline — no
+    /// model runs; the other fields stay empty.
+    /// </summary>
+    public string? Job { get; init; }
 }

@@ -14,11 +14,13 @@ public sealed record AuditOutputs(JobReport Report, IReadOnlyDictionary<string, 
     /// <summary><c>browser.html</c> and its chunks.</summary>
     public IReadOnlyDictionary<string, string> Browser => Files.Where(f => f.Key.StartsWith("browser", StringComparison.Ordinal)).ToDictionary(f => f.Key, f => f.Value);
 
-    /// <summary>The outputs of records already in memory, as text by relative path.</summary>
-    public static AuditOutputs Build(ReportRequest request, IReadOnlyList<ImageRecord> records, IReadOnlyList<ShardFailure>? failedShards = null)
+    /// <summary>The outputs of records already in memory, as text by relative path; optionally against a stored run's strategies.</summary>
+    public static AuditOutputs Build(ReportRequest request, IReadOnlyList<ImageRecord> records, IReadOnlyList<ShardFailure>? failedShards = null,
+        IReadOnlyList<Strategies.StrategyGroup>? baselineStrategies = null)
     {
         var sink = new MemorySink();
         var digest = FoldAsync(request, () => records.ToAsyncEnumerable(), sink, CancellationToken.None).GetAwaiter().GetResult();
+        digest.BaselineStrategies = baselineStrategies;
         var report = WriteAsync(digest, () => records.ToAsyncEnumerable(), failedShards ?? [], sink, CancellationToken.None).GetAwaiter().GetResult();
         return new AuditOutputs(report, sink.Files);
     }

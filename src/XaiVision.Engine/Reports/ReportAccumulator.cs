@@ -226,9 +226,16 @@ public sealed class ReportAccumulator
     /// <summary>One analysed image's slim record (its map for that method and class).</summary>
     public ImageRecord? StrategyExample(string method, string className, string image) => _strategies?.Record(method, className, image);
 
+    /// <summary>A stored baseline run's strategies (<c>baseline: { job }</c>): the report matches its own with them.</summary>
+    public IReadOnlyList<StrategyGroup>? BaselineStrategies { get; set; }
+
+    /// <summary>How the strategies changed since the stored baseline run; null without one.</summary>
+    public IReadOnlyList<StrategyComparison.Change>? StrategyChanges() =>
+        BaselineStrategies is { } baseline ? StrategyComparison.Compare(baseline, Strategies) : null;
+
     /// <summary>report.json's summary of <see cref="Strategies"/>; null when none ran.</summary>
     public StrategyReport? StrategySummary() => Strategies.Count == 0 ? null
-        : new StrategyReport(_strategies!.Options.Size, _strategies.Options.MinImages, Strategies.Select(g => g.Summary).ToList());
+        : new StrategyReport(_strategies!.Options.Size, _strategies.Options.MinImages, Strategies.Select(g => g.Summary).ToList(), StrategyChanges());
 
     /// <summary>The metric outputs present, in the report's order: its declared outputs first, then the rest by name.</summary>
     public List<string> ReportedNames() => Outputs.Keys.Where(MetricNames.Contains).Concat(MetricNames).Distinct().ToList();

@@ -30,6 +30,7 @@ public static class StrategySection
             .Append("or without masks a quarter of it in one corner or half in one border band. ")
             .Append($"<b>{flagged}</b> of {groups.Count} method/class groups have a flagged cluster. Every cluster's numbers are in <code>report.json</code>, ")
             .Append("the maps and points in <a href=\"strategies.json\">strategies.json</a>.</p>");
+        if (digest.StrategyChanges() is { } changes) Changes(html, changes);
         foreach (var group in ordered.Take(GroupsShown)) Group(html, group, digest);
         if (ordered.Count > GroupsShown)
         {
@@ -39,6 +40,24 @@ public static class StrategySection
                     .Append($"<td>{g.Summary.Clusters.Count(c => c.Flagged)}</td></tr>");
             html.Append("</table>");
         }
+    }
+
+    /// <summary>Against a stored baseline run: per method and class, the strategies kept (baseline → now, cosine of the mean maps), new and vanished.</summary>
+    static void Changes(StringBuilder html, IReadOnlyList<StrategyComparison.Change> changes)
+    {
+        html.Append("<h3 id=\"strategy-changes\">Since the baseline run</h3><p>Clusters matched by their mean maps (cosine ≥ ")
+            .Append(F(ClusterMatching.Threshold)).Append("); a new strategy is one the baseline run did not have.</p>")
+            .Append("<table id=\"strategy-changes-table\"><tr><th>method</th><th>class</th><th>kept (baseline → now, cosine)</th><th>new</th><th>vanished</th>")
+            .Append("<th>maps in flagged clusters</th></tr>");
+        foreach (var c in changes)
+        {
+            var kept = c.Matched.Count == 0 ? "–" : string.Join(", ", c.Matched.Select(p => $"{p.Baseline} → {p.Candidate} ({F(p.Similarity)})"));
+            var added = c.New.Count == 0 ? "–" : string.Join(", ", c.New.Select(n => $"{n.Id} ({n.Share:P0}{(n.Flagged ? ", <span class=\"fail\">flagged</span>" : "")})"));
+            var gone = c.Vanished.Count == 0 ? "–" : string.Join(", ", c.Vanished.Select(v => $"{v.Id} ({v.Share:P0}{(v.Flagged ? ", flagged" : "")})"));
+            html.Append($"<tr{(c.New.Any(n => n.Flagged) ? " class=\"flagged\"" : "")}><td>{E(c.Method)}</td><td>{E(c.Class)}</td><td>{kept}</td><td>{added}</td>")
+                .Append($"<td>{gone}</td><td>{c.BaselineFlaggedShare:P0} → {c.CandidateFlaggedShare:P0}</td></tr>");
+        }
+        html.Append("</table>");
     }
 
     static void Group(StringBuilder html, StrategyGroup group, ReportAccumulator digest)

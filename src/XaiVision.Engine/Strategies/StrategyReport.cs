@@ -3,8 +3,10 @@ namespace XaiVision.Engine.Strategies;
 /// <summary>
 /// <c>report.json</c>'s <c>strategies</c>: per (method, class) with enough images, the strategy clusters SpRAy found. The pictures' data
 /// (mean maps, the embedding's points, the atlas) are in <c>strategies.json</c> (<see cref="StrategyGroup"/>), so the report stays small.
+/// Against a stored baseline run, <see cref="Changes"/>: per group, the strategies kept, new and vanished.
 /// </summary>
-public sealed record StrategyReport(int MapSize, int MinImages, IReadOnlyList<StrategySummary> Groups);
+public sealed record StrategyReport(int MapSize, int MinImages, IReadOnlyList<StrategySummary> Groups,
+    IReadOnlyList<StrategyComparison.Change>? Changes = null);
 
 /// <summary>One (method, class): how many of its images were clustered, the spectrum, and its clusters.</summary>
 public sealed record StrategySummary(

@@ -67,12 +67,15 @@ public sealed class ShardCompletedConsumer(IBlobStore store, JobStore jobs, JobE
             if (message.ShardCount >= 100 && read % (message.ShardCount / 10) == 0)
                 log.LogInformation("Job {JobId}: aggregation pass {Pass}/2, {Read}/{Shards} shards read", message.JobId, pass, read, message.ShardCount);
         }
+        var stored = spec.Baseline?.Job is { } baselineJob ? await StoredBaseline.LoadAsync(store, jobs, Guid.Parse(baselineJob), ct) : null;
         IAsyncEnumerable<ImageRecord> Records()
         {
             pass++;
-            return ShardResults.ReadAsync(store, spec, message.ShardCount, Progress, ct);
+            var records = ShardResults.ReadAsync(store, spec, message.ShardCount, Progress, ct);
+            return stored is null ? records : records.Select(stored.Compare);
         }
         var digest = await AuditOutputs.FoldAsync(request, Records, sink, ct);
+        if (stored is not null) digest.BaselineStrategies = stored.Strategies;
         if (digest.Failed == digest.Images)
         {
             await jobEnd.FailAsync(context, message.JobId, spec.Output.Container, spec.Output.Prefix, NothingExplained(digest), ct);

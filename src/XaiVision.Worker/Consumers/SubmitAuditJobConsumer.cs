@@ -34,6 +34,7 @@ public sealed class SubmitAuditJobConsumer(IBlobStore store, JobStore jobs, JobC
         {
             // A redelivered submission resumes its job: validated and counted before, so straight to sending.
             if (problems.Count == 0 && await jobs.ReadPlanAsync(spec, ct) is { } existing && existing.JobId == jobId) plan = existing;
+            else if (problems.Count == 0 && spec.Baseline?.Job is not null && await StoredBaseline.CheckAsync(jobs, spec, ct) is { Count: > 0 } stored) problems = stored;
             else if (problems.Count == 0) (plan, problems) = await planner.PlanAsync(jobId, spec, JobLimits.From(worker.Value, storage.Value), ct);
         }
         catch (StorageAccessException e)

@@ -39,7 +39,13 @@ public static class JobSpecValidator
 
         var architecture = Known("model.architecture", spec.Model.Architecture);
         CheckModel(spec.Model, "model", architecture, Check, Parse);
-        if (spec.Baseline is { } baseline)
+        if (spec.Baseline is { Job: { } stored } storedBaseline)
+        {
+            Check(Guid.TryParse(stored, out _), "baseline.job", $"'{stored}' is not a job id.");
+            Check(storedBaseline with { Job = null } == new ModelSource(), "baseline", "with job, give nothing else: the stored job's own model made its maps.");
+            Check(spec.Analysis is null || spec.Analysis.Count > 0, "analysis", "a stored-run baseline compares map thumbnails: leave strategy analysis on.");
+        }
+        else if (spec.Baseline is { } baseline)
         {
             var baselineArchitecture = Known("baseline.architecture", baseline.Architecture);
             CheckModel(baseline, "baseline", baselineArchitecture, Check, Parse);

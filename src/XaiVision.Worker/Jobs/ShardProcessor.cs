@@ -29,7 +29,7 @@ public sealed class ShardProcessor(JobStore jobs, IBlobStore store, ModelCache m
         if (await jobs.ShardDoneAsync(spec, shard.ShardIndex, ct)) return new Outcome(true, shard.Images.Count, 0);
 
         var model = await models.GetAsync(spec.Model, ct);
-        var baseline = spec.Baseline is null ? null : await models.GetAsync(spec.Baseline, ct);
+        var baseline = spec.Baseline is null or { Job: not null } ? null : await models.GetAsync(spec.Baseline, ct); // a stored run is compared when aggregating
         if (baseline is not null && (baseline.Model.Preprocessing.InputSize, baseline.Model.Preprocessing.Mode) != (model.Model.Preprocessing.InputSize, model.Model.Preprocessing.Mode))
             throw new XaiVisionException($"The baseline model takes {Frame(baseline)} and the candidate {Frame(model)}; their maps cannot be compared.");
         var job = JobCompiler.CompileOrThrow(spec, model.Model.Architecture);

@@ -97,6 +97,28 @@ public sealed class StrategyReportTests
     }
 
     [Fact]
+    public void Against_a_stored_run_the_new_tag_strategy_is_called_out()
+    {
+        // The stored run saw only the object (a fresh set of records whose tag maps are replaced by object maps).
+        var random = new Random(9);
+        var before = Records(60).Select(r => r with
+        {
+            Explanations = r.Explanations.Select(e => e with
+            {
+                Thumbnail = MapThumbnail.Encode(MapThumbnail.Downsample(PlantedMaps.Blob(random, Size, 0.5, 0.5, 0.12), Size, Size, Size)),
+            }).ToList(),
+        }).ToList();
+        var stored = JsonSerializer.Deserialize<List<StrategyGroup>>(AuditOutputs.Build(Request(new StrategyOptions(Size)), before).Files["strategies.json"], AuditJson.Options)!;
+        var now = AuditOutputs.Build(Request(new StrategyOptions(Size)), Records(60), baselineStrategies: stored);
+        var change = Assert.Single(now.Report.Strategies!.Changes!);
+        Assert.Single(change.Matched);
+        Assert.True(Assert.Single(change.New).Flagged);
+        Assert.Equal(0, change.BaselineFlaggedShare);
+        Assert.Contains("id=\"strategy-changes-table\"", now.Html);
+        Assert.Contains("flagged</span>", now.Html);
+    }
+
+    [Fact]
     public void The_same_records_give_the_same_bytes()
     {
         var a = AuditOutputs.Build(Request(new StrategyOptions(Size, MaxMaps: 40)), Records(90));
