@@ -22,4 +22,9 @@ public sealed record AuditJobSpec
     /// Null: strategies for every class with at least 20 images; empty: none.
     /// </summary>
     public IReadOnlyList<string>? Analysis { get; init; }
+    /// <summary>
+    /// A named series (e.g. the nightly regression): each finished run is recorded in <c>history/&lt;series&gt;.json</c> in the jobs
+    /// container, and the report shows the series' trend. Lowercase letters, digits and hyphens.
+    /// </summary>
+    public string? Series { get; init; }
 }

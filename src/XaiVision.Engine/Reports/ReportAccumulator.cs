@@ -226,6 +226,12 @@ public sealed class ReportAccumulator
     /// <summary>One analysed image's slim record (its map for that method and class).</summary>
     public ImageRecord? StrategyExample(string method, string className, string image) => _strategies?.Record(method, className, image);
 
+    /// <summary>For a job of a named series: the series' earlier runs (the report's trend) and this job's id (a rerun is not shown twice).</summary>
+    public SeriesHistory? History { get; set; }
+    public Guid JobId { get; set; }
+    /// <summary>Where this job's report goes, "container/prefix" (the trend links the earlier runs' reports relative to it).</summary>
+    public string? Location { get; set; }
+
     /// <summary>A stored baseline run's strategies (<c>baseline: { job }</c>): the report matches its own with them.</summary>
     public IReadOnlyList<StrategyGroup>? BaselineStrategies { get; set; }
 

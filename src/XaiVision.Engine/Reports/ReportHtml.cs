@@ -56,6 +56,7 @@ public static class ReportHtml
                 comparison.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value.Mean:F3} [{v.Value.Low:F3}, {v.Value.High:F3}]")));
         ThroughTheNetwork(html, report, digest, methods, names);
         StrategySection.Append(html, digest);
+        TrendSection.Append(html, report, digest);
         BestWorst(html, digest, methods, names, report.Outputs);
         Errors(html, report);
         // For automated checks: how many images loaded and how many charts drew.

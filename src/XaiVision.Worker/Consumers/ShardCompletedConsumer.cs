@@ -17,7 +17,8 @@ namespace XaiVision.Worker.Consumers;
 /// report without it, and the redelivered <see cref="ShardCompleted"/> announces the job then — nothing is lost.
 /// A job that already failed (deadline, model) is left alone; a job in which no image could be explained fails.
 /// </summary>
-public sealed class ShardCompletedConsumer(IBlobStore store, JobStore jobs, JobEnd jobEnd, JobCompletion completion, ILogger<ShardCompletedConsumer> log) : IConsumer<ShardCompleted>
+public sealed class ShardCompletedConsumer(IBlobStore store, JobStore jobs, JobEnd jobEnd, JobCompletion completion, TimeProvider clock,
+    ILogger<ShardCompletedConsumer> log) : IConsumer<ShardCompleted>
 {
     public async Task Consume(ConsumeContext<ShardCompleted> context)
     {
@@ -82,7 +83,12 @@ public sealed class ShardCompletedConsumer(IBlobStore store, JobStore jobs, JobE
             return;
         }
         if (digest.Archived > 0) await ReportPictures.ExtractAsync(store, jobs, spec, digest, ct);
+        (digest.JobId, digest.Location) = (message.JobId, $"{spec.Output.Container}/{spec.Output.Prefix}");
+        if (spec.Series is { } series) digest.History = await jobs.ReadHistoryAsync(series, ct);
         var report = await AuditOutputs.WriteAsync(digest, Records, await jobs.ReadShardFailuresAsync(spec, ct), sink, ct);
+        // The series entry before the commit point: a rerun after a crash adds it if missing (by job id, never twice).
+        if (spec.Series is { } name)
+            await jobs.AppendHistoryAsync(name, SeriesRun.Of(message.JobId, clock.GetUtcNow(), $"{spec.Output.Container}/{spec.Output.Prefix}", report), ct);
         if (!await jobs.TryCreateReportAsync(spec, report, ct)) return;
 
         log.LogInformation("Job {JobId} complete: {Images} images, {Failed} failed, gates {Verdict}", message.JobId, report.Images,

@@ -33,6 +33,9 @@ public static class JobLayout
     public static string ShardFailuresPrefix(string prefix) => BlobNames.Join(prefix, "shard-failures/");
     public static string Artefact(AuditJobSpec spec, string relative) => BlobNames.Join(spec.Output.Prefix, relative);
     public static string Index(Guid jobId) => $"jobs/{jobId:D}.json";
+
+    /// <summary>A named series' runs, in the jobs container.</summary>
+    public static string History(string series) => $"history/{series}.json";
     /// <summary>In the jobs container while the job runs (deleted when it ends): what the deadline check looks at.</summary>
     public static string Open(Guid jobId) => $"open/{jobId:D}.json";
     public const string OpenPrefix = "open/";

@@ -74,6 +74,8 @@ public static class JobSpecValidator
             Check(gate.Min is not null || gate.Max is not null, $"gates[{i}]", "needs min or max.");
             Check(gate.Min is null || gate.Max is null || gate.Min <= gate.Max, $"gates[{i}]", "min is above max.");
         }
+        Check(spec.Series is null || System.Text.RegularExpressions.Regex.IsMatch(spec.Series, "^[a-z0-9][a-z0-9-]{0,62}$"), "series",
+            $"'{spec.Series}' must be 1–63 lowercase letters, digits and hyphens.");
         Check(spec.MaxMinutes is null or (>= 1 and <= MaxJobMinutes), "maxMinutes", $"must be 1–{MaxJobMinutes}.");
         Check(spec.ShardSize is >= 1 and <= MaxShardSize, "shardSize", $"must be 1–{MaxShardSize} (shards must finish well inside the broker's consumer timeout).");
         return problems;

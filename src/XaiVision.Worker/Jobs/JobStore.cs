@@ -17,6 +17,26 @@ public sealed class JobStore(IBlobStore store, IOptions<StorageOptions> storage)
 {
     string JobsContainer => storage.Value.JobsContainer;
 
+    /// <summary>A series' finished runs (<c>history/&lt;series&gt;.json</c>), oldest first; empty when it has none yet.</summary>
+    public async Task<SeriesHistory> ReadHistoryAsync(string series, CancellationToken ct) =>
+        await ReadAsync<SeriesHistory>(JobsContainer, JobLayout.History(series), ct) ?? new SeriesHistory(series, []);
+
+    /// <summary>Adds a run to its series by compare-and-swap (concurrent series runs both land); a run already there is not added again.</summary>
+    public async Task AppendHistoryAsync(string series, SeriesRun run, CancellationToken ct)
+    {
+        var name = JobLayout.History(series);
+        for (int attempt = 0; ; attempt++)
+        {
+            var current = await store.ReadVersionedAsync(JobsContainer, name, ct);
+            var history = current is null ? new SeriesHistory(series, []) : JsonSerializer.Deserialize<SeriesHistory>(current.Content, AuditJson.Options)!;
+            if (history.Runs.Any(r => r.JobId == run.JobId)) return;
+            var next = history with { Runs = history.Runs.Append(run).OrderBy(r => r.Finished).ToList() };
+            if (await store.TryReplaceAsync(JobsContainer, name, JsonSerializer.SerializeToUtf8Bytes(next, AuditJson.Options), "application/json", current?.ETag, ct)) return;
+            if (attempt >= 50) throw new InvalidOperationException($"history/{series}.json kept changing under 50 attempts to add job {run.JobId}.");
+            await Task.Delay(Random.Shared.Next(5, 50), ct);
+        }
+    }
+
     // The plan and the job's entries in the jobs container.
     public Task<bool> TryCreatePlanAsync(JobPlan plan, CancellationToken ct) =>
         CreateAsync(plan.Spec.Output.Container, JobLayout.Job(plan.Spec), plan, ct);
