@@ -11,7 +11,20 @@ public static class MapThumbnail
     public const int DefaultSize = 32;
 
     /// <summary>The positive part of <paramref name="map"/> (row-major <paramref name="height"/>×<paramref name="width"/>) averaged into size×size cells, max 1.</summary>
-    public static float[] Downsample(ReadOnlySpan<float> map, int height, int width, int size)
+    public static float[] Downsample(float[] map, int height, int width, int size)
+    {
+        var cells = Cells(height, width, size, i => MathF.Max(map[i], 0));
+        float max = cells.Max();
+        if (max > 0 && float.IsFinite(max)) for (int i = 0; i < cells.Length; i++) cells[i] /= max;
+        else Array.Clear(cells);
+        return cells;
+    }
+
+    /// <summary>The object's share of each cell.</summary>
+    public static float[] Coverage(bool[] mask, int height, int width, int size) => Cells(height, width, size, i => mask[i] ? 1 : 0);
+
+    /// <summary>The mean of <paramref name="value"/> (by pixel index) over each of the size×size cells of a height×width frame.</summary>
+    static float[] Cells(int height, int width, int size, Func<int, float> value)
     {
         var cells = new float[size * size];
         for (int cy = 0; cy < size; cy++)
@@ -23,31 +36,8 @@ public static class MapThumbnail
                 double sum = 0;
                 for (int y = y0; y < y1; y++)
                     for (int x = x0; x < x1; x++)
-                        sum += MathF.Max(map[y * width + x], 0);
+                        sum += value(y * width + x);
                 cells[cy * size + cx] = (float)(sum / ((y1 - y0) * (x1 - x0)));
-            }
-        }
-        float max = cells.Max();
-        if (max > 0 && float.IsFinite(max)) for (int i = 0; i < cells.Length; i++) cells[i] /= max;
-        else Array.Clear(cells);
-        return cells;
-    }
-
-    /// <summary>The object's share of each cell.</summary>
-    public static float[] Coverage(bool[] mask, int height, int width, int size)
-    {
-        var cells = new float[size * size];
-        for (int cy = 0; cy < size; cy++)
-        {
-            var (y0, y1) = Span(cy, height, size);
-            for (int cx = 0; cx < size; cx++)
-            {
-                var (x0, x1) = Span(cx, width, size);
-                int inside = 0;
-                for (int y = y0; y < y1; y++)
-                    for (int x = x0; x < x1; x++)
-                        if (mask[y * width + x]) inside++;
-                cells[cy * size + cx] = (float)inside / ((y1 - y0) * (x1 - x0));
             }
         }
         return cells;
