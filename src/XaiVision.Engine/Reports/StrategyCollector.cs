@@ -44,7 +44,7 @@ public sealed class StrategyCollector(StrategyOptions options, long seed)
             group.Images++;
             int slot = group.Kept.Count < _capacity ? -1 : (int)Math.Min(group.Random.NextInt64(group.Images), int.MaxValue);
             if (group.Kept.Count >= _capacity && slot >= _capacity) continue;
-            var entry = new Entry(Slim(record, e), ToHalves(MapThumbnail.Decode(e.Thumbnail)), record.MaskThumbnail is null ? null : Convert.FromBase64String(record.MaskThumbnail));
+            var entry = new Entry(Slim(record, e), MapThumbnail.DecodeHalves(e.Thumbnail), record.MaskThumbnail is null ? null : Convert.FromBase64String(record.MaskThumbnail));
             if (slot < 0)
             {
                 group.Kept.Add(entry);
@@ -78,9 +78,7 @@ public sealed class StrategyCollector(StrategyOptions options, long seed)
             }
     }
 
-    static StrategyAnalysis.Sample Sample(Entry e) => new(e.Record.Name, e.Thumbnail.Select(h => (float)h).ToArray(), e.Coverage?.Select(b => b / 255f).ToArray());
-
-    static Half[] ToHalves(float[] values) => values.Select(v => (Half)v).ToArray();
+    static StrategyAnalysis.Sample Sample(Entry e) => new(e.Record.Name, MapThumbnail.ToFloats(e.Thumbnail), e.Coverage is null ? null : MapThumbnail.CoverageOf(e.Coverage));
 
     static ImageRecord Slim(ImageRecord r, ExplanationRecord e) => r with
     {

@@ -17,15 +17,11 @@ public static class Eigengap
     public static int Choose(IReadOnlyList<double> ascending, int maxClusters)
     {
         int best = 1;
-        double widest = MinimumRatio;
+        double widest = 0;
         for (int c = 2; c <= maxClusters && c < ascending.Count; c++)
         {
             double ratio = Ratio(ascending, c);
-            if (ratio >= widest + 1e-9 || (best == 1 && ratio >= widest))
-            {
-                widest = ratio;
-                best = c;
-            }
+            if (ratio >= MinimumRatio && ratio > widest + 1e-9) (widest, best) = (ratio, c);
         }
         return best;
     }

@@ -59,17 +59,25 @@ public static class MapThumbnail
         return Convert.ToBase64String(bytes);
     }
 
-    public static float[] Decode(string encoded)
+    public static float[] Decode(string encoded) => ToFloats(DecodeHalves(encoded));
+
+    /// <summary>The stored halves as they are (half the memory of floats: what samples and stored baselines keep).</summary>
+    public static Half[] DecodeHalves(string encoded)
     {
         var bytes = Convert.FromBase64String(encoded);
-        var cells = new float[bytes.Length / 2];
-        for (int i = 0; i < cells.Length; i++) cells[i] = (float)BitConverter.ToHalf(bytes, i * 2);
+        var cells = new Half[bytes.Length / 2];
+        for (int i = 0; i < cells.Length; i++) cells[i] = BitConverter.ToHalf(bytes, i * 2);
         return cells;
     }
 
+    public static float[] ToFloats(Half[] cells) => Array.ConvertAll(cells, h => (float)h);
+
     public static string EncodeCoverage(float[] coverage) => Convert.ToBase64String(coverage.Select(c => (byte)Math.Round(Math.Clamp(c, 0, 1) * 255)).ToArray());
 
-    public static float[] DecodeCoverage(string encoded) => Convert.FromBase64String(encoded).Select(b => b / 255f).ToArray();
+    public static float[] DecodeCoverage(string encoded) => CoverageOf(Convert.FromBase64String(encoded));
+
+    /// <summary>Coverage bytes (0–255) as fractions.</summary>
+    public static float[] CoverageOf(byte[] bytes) => Array.ConvertAll(bytes, b => b / 255f);
 
     /// <summary>S from a decoded thumbnail's length (S²); null if it is not a square.</summary>
     public static int? SizeOf(int length)

@@ -33,16 +33,16 @@ public static class SpectralClustering
             var mass = x.sum(1, keepdim: true);
             x = where(mass > 0, x / mass.clamp_min(1e-300), full_like(x, 1.0 / x.shape[1]));
             x = nn.functional.normalize(x, p: 2, dim: 1);
-            Tensor laplacian;
             // The n × n intermediates go as soon as the next is made: at 2,000 maps each is 32 MB.
-            using (var similarity = x.matmul(x.T) - eye(n, dtype: ScalarType.Float64) * 4) // cosines ≤ 1: a map is never its own neighbour
-            using (var adjacency = zeros(n, n, ScalarType.Float64).scatter_(1, similarity.topk(k, dim: 1).indexes, ones(n, k, ScalarType.Float64)))
-            using (var graph = maximum(adjacency, adjacency.T))
-            {
-                similarity.Dispose();
-                var scale = graph.sum(1).rsqrt();
-                laplacian = eye(n, dtype: ScalarType.Float64).sub_(scale.unsqueeze(1) * graph * scale.unsqueeze(0));
-            }
+            var similarity = x.matmul(x.T) - eye(n, dtype: ScalarType.Float64) * 4; // cosines ≤ 1: a map is never its own neighbour
+            var nearest = similarity.topk(k, dim: 1).indexes;
+            similarity.Dispose();
+            var adjacency = zeros(n, n, ScalarType.Float64).scatter_(1, nearest, ones(n, k, ScalarType.Float64));
+            var graph = maximum(adjacency, adjacency.T);
+            adjacency.Dispose();
+            var scale = graph.sum(1).rsqrt();
+            var laplacian = eye(n, dtype: ScalarType.Float64).sub_(scale.unsqueeze(1) * graph * scale.unsqueeze(0));
+            graph.Dispose();
             var (values, vectors) = linalg.eigh(laplacian);
             laplacian.Dispose();
             int shown = Math.Min(n, Math.Max(spectrum, maxClusters + 1));

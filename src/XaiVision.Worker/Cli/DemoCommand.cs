@@ -51,7 +51,7 @@ public static class DemoCommand
                 var jobId = Guid.NewGuid();
                 var prefix = $"demo-{jobId:N}"[..17];
                 // The regression runs on the shortcut demo's evaluation set: enough pictures per class for its strategy section.
-                var spec = parse.GetValue(regression) ? DemoJob.RegressionSpec(prefix) with { Images = DemoJob.StrategiesSpec(prefix, true).Images } : DemoJob.Spec(prefix);
+                var spec = parse.GetValue(regression) ? DemoJob.RegressionSpec(prefix) with { Images = DemoJob.StrategyImages } : DemoJob.Spec(prefix);
                 var code = await JobRunner.SubmitAsync(host, jobId, spec, Timeout.InfiniteTimeSpan, ct);
                 var folder = Path.Combine(root, "audits", $"demo-{jobId:N}"[..17]);
                 Console.WriteLine($"results in {folder} (report.json, images.csv, images/<image>/<method>.png) — {watch.Elapsed.TotalSeconds:F1} s");

@@ -42,6 +42,9 @@ public static class DemoJob
         await store.WriteAsync(Container, "strategies/manifest.csv", Encoding.UTF8.GetBytes(manifest.ToString()), "text/csv", ct);
     }
 
+    /// <summary>The shortcut demo's evaluation set as a job's images (seeded by <see cref="SeedStrategiesAsync"/>).</summary>
+    public static ImageSource StrategyImages => new() { Container = Container, Prefix = "strategies/images/", Manifest = "strategies/manifest.csv" };
+
     /// <summary>
     /// Strategy analysis on the shortcut demo's evaluation set (tagged and clean pictures of every class), for the shortcut model or
     /// the clean one: LRP, integrated gradients and Grad-CAM, each image explained for its true class; maps only, no metrics.
@@ -54,7 +57,7 @@ public static class DemoJob
             Labels = $"{Container}/model/{DemoAssets.ClassesFile}",
             Weights = shortcut ? $"{Container}/model/shortcut/{DemoAssets.WeightsFile}" : $"{Container}/model/{DemoAssets.WeightsFile}",
         },
-        Images = new ImageSource { Container = Container, Prefix = "strategies/images/", Manifest = "strategies/manifest.csv" },
+        Images = StrategyImages,
         Targets = "label",
         Suite = new SuiteDefinition { Explainers = ["lrp-composite", "integrated-gradients", "grad-cam"], Seed = 1 },
         Output = new OutputTarget { Container = "audits", Prefix = outputPrefix, Overlays = true, RawMaps = false },

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using XaiVision.Contracts;
+using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Reports;
 using XaiVision.Engine.Strategies;
 using XaiVision.Engine.Suites;
@@ -59,7 +60,7 @@ public sealed class StoredBaseline
         {
             if (record.Error is not null || record.Prediction is null) continue;
             baseline._images[record.Image] = new Entry(record.Prediction, record.Explanations.Where(e => e.Thumbnail is not null)
-                .ToDictionary(e => (e.Method, e.Target.Index), e => new Map(MapThumbnail.Decode(e.Thumbnail!).Select(v => (Half)v).ToArray(), e.Metrics)));
+                .ToDictionary(e => (e.Method, e.Target.Index), e => new Map(MapThumbnail.DecodeHalves(e.Thumbnail!), e.Metrics)));
         }
         return baseline;
     }
@@ -75,14 +76,14 @@ public sealed class StoredBaseline
             {
                 if (e.Thumbnail is null || !stored.Maps.TryGetValue((e.Method, e.Target.Index), out var map)) return e;
                 var now = MapThumbnail.Decode(e.Thumbnail);
-                var before = map.Thumbnail.Select(h => (float)h).ToArray();
+                var before = MapThumbnail.ToFloats(map.Thumbnail);
                 int width = MapThumbnail.SizeOf(now.Length) ?? 1;
                 var deltas = (e.Metrics ?? new Dictionary<string, double>()).Where(m => map.Metrics?.ContainsKey(m.Key) == true)
                     .ToDictionary(m => m.Key, m => m.Value - map.Metrics![m.Key]);
                 return e with
                 {
-                    Comparison = new ComparisonRecord(stored.Prediction, changed, Engine.Metrics.MapSimilarity.Spearman(now, before),
-                        Engine.Metrics.MapSimilarity.Ssim(now, before, width), Engine.Metrics.MapSimilarity.TopIou(now, before),
+                    Comparison = new ComparisonRecord(stored.Prediction, changed, MapSimilarity.Spearman(now, before),
+                        MapSimilarity.Ssim(now, before, width), MapSimilarity.TopIou(now, before),
                         ModelComparison.CentreShift(now, before, width), deltas),
                 };
             }).ToList(),
