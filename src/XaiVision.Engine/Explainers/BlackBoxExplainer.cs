@@ -13,6 +13,9 @@ public abstract class BlackBoxExplainer(int batch) : IExplainer
 {
     public abstract string Name { get; }
 
+    /// <summary>Forward passes only: logit differences averaged over many masks survive bf16 (README "Reduced precision").</summary>
+    public bool KeepsMapInBFloat16 => true;
+
     public abstract IReadOnlyDictionary<string, string> Describe(ExplainableModel model);
 
     /// <summary>The perturbations: masks [K, H, W] with values in [0, 1], seeded where random.</summary>

@@ -13,6 +13,8 @@ public sealed class CenterBaseline(MethodSpec spec) : IExplainer
 
     public string Name => "center";
 
+    public bool KeepsMapInBFloat16 => true; // the model is not used
+
     public IReadOnlyDictionary<string, string> Describe(ExplainableModel model) =>
         new Dictionary<string, string> { ["sigma"] = _sigma.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 

@@ -16,4 +16,12 @@ public interface IExplainer
     IReadOnlyDictionary<string, string> Describe(ExplainableModel model);
 
     Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed);
+
+    /// <summary>
+    /// Whether a bfloat16 network keeps this method's map (r ≥ 0.99 against float32, measured with native bf16 arithmetic:
+    /// README "Reduced precision"). Methods that read gradients lose it — a gradient is a long product of rounded values and
+    /// ReLU gates flip near zero — so they run on the model's float32 twin (<see cref="ReducedPrecision"/>). New methods
+    /// default to float32 until measured.
+    /// </summary>
+    bool KeepsMapInBFloat16 => false;
 }

@@ -11,6 +11,8 @@ public sealed class RandomBaseline : IExplainer
 {
     public string Name => "random";
 
+    public bool KeepsMapInBFloat16 => true; // the model is not used
+
     public IReadOnlyDictionary<string, string> Describe(ExplainableModel model) => new Dictionary<string, string>();
 
     public Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed)

@@ -1,5 +1,6 @@
 using TorchSharp;
 using XaiVision.Engine.Imaging;
+using XaiVision.Engine.Native;
 using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Models;
@@ -12,9 +13,14 @@ public sealed class ExplainableModel : IDisposable
 {
     readonly Dictionary<string, nn.Module> _layers;
 
+    static ExplainableModel() => LibTorchSettings.EnsureApplied();
+
     public ExplainableModel(nn.Module<Tensor, Tensor> network, Architecture architecture, Preprocessing preprocessing,
-        IReadOnlyList<string>? classNames, Device device, string description, ModelPrecision precision = ModelPrecision.Float32)
+        IReadOnlyList<string>? classNames, Device device, string description, ModelPrecision precision = ModelPrecision.Float32,
+        ExplainableModel? float32Twin = null)
     {
+        if (precision == ModelPrecision.BFloat16 && float32Twin is not { Precision: ModelPrecision.Float32 })
+            throw new ArgumentException("A bf16 model needs its float32 twin (the same weights) for the methods bf16 would spoil.", nameof(float32Twin));
         Network = network;
         Architecture = architecture;
         Preprocessing = preprocessing;
@@ -25,6 +31,7 @@ public sealed class ExplainableModel : IDisposable
         network.eval();
         if (device.type != DeviceType.CPU) network.to(device);
         Precision = precision;
+        Float32 = float32Twin ?? this;
         if (precision == ModelPrecision.BFloat16) network.to(ScalarType.BFloat16);
         _layers = network.named_modules().Where(m => m.name.Length > 0).ToDictionary(m => m.name, m => m.module);
         FeatureMapLayerNames = FeatureMapLayers.Of(network, architecture);
@@ -42,6 +49,9 @@ public sealed class ExplainableModel : IDisposable
     public IEnumerable<string> LayerNames => _layers.Keys;
 
     public ModelPrecision Precision { get; }
+
+    /// <summary>This model in float32: itself, or for a bf16 model its twin with the same weights (methods that read gradients run there).</summary>
+    public ExplainableModel Float32 { get; }
 
     /// <summary>Logits in float32 for a float32 input, whatever the network's own format (the casts are differentiable).</summary>
     public Tensor Forward(Tensor input)
@@ -69,5 +79,9 @@ public sealed class ExplainableModel : IDisposable
             ? throw new XaiVisionException(char.ToUpperInvariant(problem[0]) + problem[1..])
             : Layer(name);
 
-    public void Dispose() => Network.Dispose();
+    public void Dispose()
+    {
+        Network.Dispose();
+        if (Float32 != this) Float32.Dispose();
+    }
 }

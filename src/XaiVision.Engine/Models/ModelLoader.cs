@@ -30,25 +30,62 @@ public static class ModelLoader
         if (preprocessing.ResizeTo < preprocessing.InputSize)
             throw new XaiVisionException($"The resize target ({preprocessing.ResizeTo} px) is below the input size ({preprocessing.InputSize} px): the centre crop needs at least that much.");
         preprocessing = WholeImages(preprocessing, spec, architecture);
-        var network = architecture.Create(classes);
+        nn.Module<Tensor, Tensor> Build() => Built(architecture, classes, selected, spec, ref preprocessing);
+        var network = Build();
         try
         {
-            if (selected is not null) WeightFile.Copy(network, selected.Tensors);
-            if (spec.Preprocess != PreprocessMode.ResizeCrop && architecture.Family == "vgg")
-            {
-                var convolutional = ConvolutionalVgg.From(network, spec.ClassScore);
-                network = convolutional;
-                preprocessing = preprocessing with { MinSide = convolutional.MinSide };
-                CheckResizeSide(preprocessing, $"'{architecture.Name}' as convolutions");
-            }
             var description = architecture.Name + (network is ConvolutionalVgg cv ? $" as convolutions, class score = {cv.Pooling.Name()} of the map" : "")
-                + (spec.WeightsPath is null ? " (random weights)" : $" ({Path.GetFileName(spec.WeightsPath)}{Details(selected!)}")
-                + (spec.Precision == ModelPrecision.BFloat16 ? ", bf16" : "");
-            return new ExplainableModel(network, architecture, preprocessing, labels, device, description, spec.Precision);
+                + (spec.WeightsPath is null ? " (random weights)" : $" ({Path.GetFileName(spec.WeightsPath)}{Details(selected!)}");
+            var model = new ExplainableModel(network, architecture, preprocessing, labels, device, description);
+            return spec.Precision == ModelPrecision.Float32 ? model
+                : WithBFloat16(CopyOf(network, Build()), n => new ExplainableModel(n, architecture, preprocessing, labels, device, description + ", bf16", spec.Precision, model));
         }
         catch
         {
             network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A network of the architecture with the selected weights (VGG as convolutions for whole images).</summary>
+    static nn.Module<Tensor, Tensor> Built(Architecture architecture, int classes, SelectedWeights? selected, ModelSpec spec, ref Preprocessing preprocessing)
+    {
+        var network = architecture.Create(classes);
+        try
+        {
+            if (selected is not null) WeightFile.Copy(network, selected.Tensors);
+            if (spec.Preprocess == PreprocessMode.ResizeCrop || architecture.Family != "vgg") return network;
+            var convolutional = ConvolutionalVgg.From(network, spec.ClassScore);
+            preprocessing = preprocessing with { MinSide = convolutional.MinSide };
+            CheckResizeSide(preprocessing, $"'{architecture.Name}' as convolutions");
+            return convolutional;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary><paramref name="copy"/> with every parameter and buffer of <paramref name="source"/> (random weights included).</summary>
+    static nn.Module<Tensor, Tensor> CopyOf(nn.Module<Tensor, Tensor> source, nn.Module<Tensor, Tensor> copy)
+    {
+        var from = source.state_dict();
+        using (no_grad())
+            foreach (var (name, tensor) in copy.state_dict()) tensor.copy_(from[name]);
+        return copy;
+    }
+
+    /// <summary>The bf16 model made from <paramref name="network"/>, a second copy of the weights (the float32 model is its twin).</summary>
+    static ExplainableModel WithBFloat16(nn.Module<Tensor, Tensor> network, Func<nn.Module<Tensor, Tensor>, ExplainableModel> create)
+    {
+        try
+        {
+            return create(network);
+        }
+        catch
+        {
+            network.Dispose(); // the caller disposes the float32 network
             throw;
         }
     }
@@ -89,7 +126,10 @@ public static class ModelLoader
                 throw new XaiVisionException($"Label file '{spec.LabelsPath}' has {labels.Count} names but the model has {classes} classes.");
             var description = $"TorchScript ({Path.GetFileName(path)}, {classes} classes, " +
                 $"{(network.ReturnsActivation ? "returns (logits, activation): CAM methods available" : "returns logits: no CAM methods")})";
-            return new ExplainableModel(network, ArchitectureRegistry.TorchScript, preprocessing, labels, device, description, spec.Precision);
+            var model = new ExplainableModel(network, ArchitectureRegistry.TorchScript, preprocessing, labels, device, description);
+            return spec.Precision == ModelPrecision.Float32 ? model
+                : WithBFloat16(TorchScriptNetwork.Load(path, preprocessing.InputSize).Network,
+                    n => new ExplainableModel(n, ArchitectureRegistry.TorchScript, preprocessing, labels, device, description + ", bf16", spec.Precision, model));
         }
         catch
         {

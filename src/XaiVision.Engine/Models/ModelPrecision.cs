@@ -2,9 +2,9 @@ namespace XaiVision.Engine.Models;
 
 /// <summary>
 /// The network's number format. <see cref="BFloat16"/> stores weights and computes activations in bfloat16 while
-/// inputs, logits, gradients w.r.t. the input and maps stay float32 (the cast sits inside
-/// <see cref="ExplainableModel.Forward"/>, so autograd carries gradients across it). Measured against fp32 in
-/// bench/README.md before use: Grad-CAM and the LRP composite keep their maps (r ≥ 0.99 on VGG16), ε-LRP does not.
+/// inputs and logits stay float32 (the cast sits inside <see cref="ExplainableModel.Forward"/>). Measured with native bf16
+/// arithmetic (README "Reduced precision"): forward-only work keeps its numbers, gradient maps do not (r 0.92–0.99), so a bf16
+/// model carries a float32 twin and methods that read gradients run there (<c>Explainers.ReducedPrecision</c>).
 /// </summary>
 public enum ModelPrecision
 {
@@ -20,4 +20,17 @@ public static class ModelPrecisions
         "bf16" or "bfloat16" => ModelPrecision.BFloat16,
         _ => throw new XaiVisionException($"Precision '{text}' is not fp32 or bf16."),
     };
+
+    /// <summary><see cref="Parse"/>, or null for a name it refuses (the validator reports those).</summary>
+    public static ModelPrecision? TryParse(string? text)
+    {
+        try
+        {
+            return Parse(text);
+        }
+        catch (XaiVisionException)
+        {
+            return null;
+        }
+    }
 }

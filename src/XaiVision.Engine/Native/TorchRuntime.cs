@@ -52,6 +52,7 @@ public static class TorchRuntime
     public static Device ResolveDevice(string? name, string? libTorchDir = null)
     {
         UseLibTorchFrom(libTorchDir);
+        LibTorchSettings.EnsureApplied();
         var requested = string.IsNullOrWhiteSpace(name) ? "cpu" : name.Trim().ToLowerInvariant();
         if (requested == "cpu") return CPU;
         bool cudaUsable = TryInitialiseCuda(out var why);

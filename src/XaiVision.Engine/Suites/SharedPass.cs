@@ -21,7 +21,10 @@ public static class SharedPass
     public sealed record Result(Tensor Logits, long[][] Targets, IReadOnlyDictionary<IExplainer, Tensor> Maps);
 
     public static bool Applies(ExplainableModel model, IEnumerable<IExplainer> explainers) =>
-        model.Network is not TorchScriptNetwork && explainers.Any(e => e is ILayerGradientMethod or IInputGradientMethod);
+        model.Network is not TorchScriptNetwork && explainers.Any(Shares);
+
+    /// <summary>Whether the pass computes this method's map.</summary>
+    public static bool Shares(IExplainer explainer) => explainer is ILayerGradientMethod or IInputGradientMethod;
 
     public static Result Run(ExplainableModel model, Tensor images, IReadOnlyList<IExplainer> explainers, Func<Tensor, long[][]> chooseTargets)
     {

@@ -32,7 +32,8 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
         if (SharedPass.Applies(model, spec.Explainers))
         {
             // The prediction and every CAM / input-gradient method from one forward and one backward per target rank.
-            var pass = Time(StageTimes.SharedPass, () => SharedPass.Run(model, input, spec.Explainers, l => spec.Target.Choose(l, labels)));
+            var passModel = spec.Explainers.Where(SharedPass.Shares).All(e => e.KeepsMapInBFloat16) ? model : model.Float32;
+            var pass = Time(StageTimes.SharedPass, () => SharedPass.Run(passModel, input, spec.Explainers, l => spec.Target.Choose(l, labels)));
             (logits, targets, fromSharedPass) = (pass.Logits.cpu(), pass.Targets, pass.Maps);
         }
         else
@@ -53,8 +54,8 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
 
         var explained = spec.Explainers.Select(explainer => (Explainer: explainer,
             Maps: fromSharedPass is not null && fromSharedPass.TryGetValue(explainer, out var fromPass) ? fromPass
-                : Time($"explain:{explainer.Name}", () => explainer.Explain(model, rowInput, rowTargets, spec.Seed).to(ScalarType.Float32)))).ToList();
-        MetricContext Context(IExplainer explainer, Tensor map) => new(model, explainer, rowInput, rowTargets, map, rowMasks, spec.Seed);
+                : Time($"explain:{explainer.Name}", () => explainer.Explain(ModelFor(explainer), rowInput, rowTargets, spec.Seed).to(ScalarType.Float32)))).ToList();
+        MetricContext Context(IExplainer explainer, Tensor map) => new(ModelFor(explainer), explainer, rowInput, rowTargets, map, rowMasks, spec.Seed);
         // Metrics whose perturbed inputs do not depend on the map run their forwards once for every method.
         var sharedMetrics = spec.MetricList.Where(m => m.SharesAcrossMethods)
             .ToDictionary(m => m, m => Time($"metric:{m.Name}", () => m.EvaluateMany(Context(explained[0].Explainer, explained[0].Maps), explained)));
@@ -85,12 +86,12 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
             for (int r = 0; r < rows.Count; r++)
             {
                 var (image, cls, rank) = rows[r];
-                maps[r].Add(new SuiteMap(explainer.Name, explainer.Describe(model), Score(logits, probabilities, image, cls), hostMaps[r],
+                maps[r].Add(new SuiteMap(explainer.Name, Describe(explainer), Score(logits, probabilities, image, cls), hostMaps[r],
                     metricValues[r], perturbed[r], rank, targets[image].Length, metricCurves[r].Count > 0 ? metricCurves[r] : null));
             }
         }
 
-        var sweep = spec.LayerSweep ? Time("layer-sweep", () => LayerSweep.Run(model, input, targets.Select(t => t[0]).ToArray(),
+        var sweep = spec.LayerSweep ? Time("layer-sweep", () => LayerSweep.Run(model.Float32, input, targets.Select(t => t[0]).ToArray(),
             targets.Select((t, i) => (double)logits[i, t[0]].item<float>()).ToArray(), spec.Explainers)) : null;
         var result = new List<SuiteImage>();
         for (int i = 0; i < views.Count; i++)
@@ -113,7 +114,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
     {
         using var scope = NewDisposeScope();
         var probabilitiesAfter = logitsAfter.softmax(1);
-        var mapsAfter = explainer.Explain(model, images, targets, spec.Seed).to(ScalarType.Float32);
+        var mapsAfter = explainer.Explain(ModelFor(explainer), images, targets, spec.Seed).to(ScalarType.Float32);
         var (back, valid) = p.ToOriginalFrame(mapsAfter);
         var after = Rows(mapsAfter);
         var warped = Rows(back);
@@ -134,6 +135,17 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
                 MapSimilarity.TopIou(before[r], warped[r], 0.1, mask)));
         }
         return result;
+    }
+
+    /// <summary>The network this method runs on: bf16 only where it keeps the method's map (<see cref="ReducedPrecision"/>).</summary>
+    ExplainableModel ModelFor(IExplainer explainer) => ReducedPrecision.ModelFor(model, explainer);
+
+    /// <summary>The method's parameters, with <c>precision: fp32</c> where a bf16 model ran it on its float32 twin.</summary>
+    IReadOnlyDictionary<string, string> Describe(IExplainer explainer)
+    {
+        var on = ModelFor(explainer);
+        var parameters = explainer.Describe(on);
+        return on == model ? parameters : new Dictionary<string, string>(parameters) { ["precision"] = "fp32" };
     }
 
     internal static float[][] Rows(Tensor maps)

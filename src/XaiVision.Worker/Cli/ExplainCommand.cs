@@ -2,6 +2,7 @@ using System.CommandLine;
 using XaiVision.Contracts;
 using XaiVision.Engine;
 using XaiVision.Engine.Demo;
+using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Models;
@@ -38,6 +39,9 @@ public static class ExplainCommand
         var target = new Option<string>("--target") { Description = "predicted | class:K | top-k:K.", DefaultValueFactory = _ => "predicted" };
         var layer = new Option<string?>("--layer") { Description = "Layer for CAM methods, by torchvision name (features.29, layer4). Default: the architecture's." };
         var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "cpu" };
+        var precision = new Option<string>("--precision") {
+            Description = "fp32 | bf16: the network in bfloat16 for predictions, metrics and forward-only methods; gradient methods keep float32.",
+            DefaultValueFactory = _ => "fp32" };
         var libtorch = new Option<string?>("--libtorch-dir") { Description = $"Directory with CUDA libtorch libraries (else ${TorchRuntime.LibTorchDirVariable})." };
         var batch = new Option<int>("--batch-size") { Description = "Images per forward/backward pass.", DefaultValueFactory = _ => 8 };
         var seed = new Option<long>("--seed") { Description = "Seed for everything random (SmoothGrad noise).", DefaultValueFactory = _ => 0 };
@@ -63,7 +67,7 @@ public static class ExplainCommand
 
         var command = new Command("explain", "Explain images with one or more attribution methods.")
         {
-            images, model, weights, weightsKey, stripPrefix, allowExtraKeys, labels, methods, target, layer, device, libtorch, batch, seed,
+            images, model, weights, weightsKey, stripPrefix, allowExtraKeys, labels, methods, target, layer, device, precision, libtorch, batch, seed,
                 output, noRaw, noOverlay, inputSize, resize, preprocess, classScore, maxInputSize, maxPixels, metrics, masks, perturb, layerSweep,
         };
         command.SetAction(async (parse, ct) => await CliErrors.GuardAsync(async () =>
@@ -94,6 +98,7 @@ public static class ExplainCommand
                     AllowExtraKeys = parse.GetValue(allowExtraKeys),
                     Preprocess = PreprocessModes.Parse(parse.GetValue(preprocess)).Name(),
                     ClassScore = ClassScorePoolings.Parse(parse.GetValue(classScore)).Name(),
+                    Precision = parse.GetValue(precision),
                 },
                 Targets = parse.GetValue(target)!,
                 Suite = new SuiteDefinition
@@ -118,6 +123,7 @@ public static class ExplainCommand
                 parse.GetValue(labels) ?? (demo ? DemoAssets.ModelSpec.LabelsPath : null), allowTorchScript: true, parse.GetValue(maxInputSize)), torchDevice);
             if (named is null) job = JobCompiler.CompileOrThrow(spec, loaded.Architecture, SuiteCompiler.Paths.Cli, parse.GetValue(layer));
             Console.WriteLine($"model {loaded.Description} on {torchDevice}; {inputs.Count} image(s); methods {string.Join(", ", job.Suite.Explainers.Select(e => e.Name))}");
+            if (ReducedPrecision.Notice(loaded.Precision, job.Suite.Explainers) is { } notice) Console.WriteLine($"note: {notice}");
 
             var work = new ShardWork(job.Run, LoadedModel.Own(loaded), null, new FileImageSource(), new DirectorySink(outputDirectory),
                 new ShardLimits(parse.GetValue(batch), DecodeLimits.Default with { MaxPixels = parse.GetValue(maxPixels) }),

@@ -31,14 +31,9 @@ public static class JobRunner
     public static async Task<int> SubmitAsync(IHost host, Guid jobId, AuditJobSpec spec, TimeSpan? wait, CancellationToken ct)
     {
         var bus = host.Services.GetRequiredService<IBus>();
-        int shards = 0, images = 0;
-        await using var watcher = wait is not null ? await JobWatcher.StartAsync(bus, jobId, p =>
-        {
-            int doneShards = Interlocked.Increment(ref shards);
-            int doneImages = Interlocked.Add(ref images, p.ImagesInShard);
-            Console.Error.Write($"\r{Bar(doneImages, p.ImagesTotal)} {doneImages}/{p.ImagesTotal} images, {doneShards}/{p.ShardCount} shards");
-            if (doneShards >= p.ShardCount) Console.Error.WriteLine();
-        }, ct) : null;
+        var progress = JobProgressPrinter.ForConsole();
+        await using var watcher = wait is not null
+            ? await JobWatcher.StartAsync(bus, jobId, p => progress.ShardDone(p.ImagesInShard, p.ImagesTotal, p.ShardCount), ct) : null;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var queue = await bus.GetSendEndpoint(JobQueues.Submit(host.Services.GetRequiredService<IEndpointNameFormatter>()));
         await queue.Send(new SubmitAuditJob(jobId, spec), ct);
@@ -78,12 +73,5 @@ public static class JobRunner
         Console.WriteLine("gates: FAILED");
         foreach (var f in completed.GateFailures) Console.WriteLine($"  {f}");
         return ExitCodes.GatesFailed;
-    }
-
-    static string Bar(int done, int total)
-    {
-        const int width = 24;
-        int filled = total == 0 ? width : Math.Min(width, done * width / total);
-        return "[" + new string('#', filled) + new string('.', width - filled) + "]";
     }
 }

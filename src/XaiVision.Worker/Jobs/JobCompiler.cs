@@ -37,7 +37,7 @@ public static class JobCompiler
         problems.AddRange(suiteProblems.Select(p => new ValidationProblem(p.Path, p.Message)));
         var strategies = Analysis(spec.Analysis, problems);
         if (suite is null || targets is null || problems.Count > 0) return (null, problems);
-        var report = new ReportRequest(Describe(spec.Model), spec.Targets, spec.Suite.Seed,
+        var report = new ReportRequest(Describe(spec.Model, suite.Explainers), spec.Targets, spec.Suite.Seed,
             spec.Gates.Select(g => new GateRule(g.Metric, g.Method, g.Min, g.Max)).ToList(), suite.Metrics, strategies);
         return (new CompiledJob(suite, suite.ToSpec(targets, spec.Suite.Seed, spec.Suite.LayerSweep), report), problems);
     }
@@ -86,5 +86,7 @@ public static class JobCompiler
         return strategies;
     }
 
-    static string Describe(ModelSource model) => model.Architecture + (model.Weights is null ? "" : $" ({model.Weights})");
+    /// <summary>The report's model line; with bf16, which methods ran in float32 (<see cref="ReducedPrecision.Notice"/>).</summary>
+    static string Describe(ModelSource model, IEnumerable<IExplainer> explainers) => model.Architecture + (model.Weights is null ? "" : $" ({model.Weights})")
+        + (ModelPrecisions.TryParse(model.Precision) is { } precision && ReducedPrecision.Notice(precision, explainers) is { } notice ? $"; {notice}" : "");
 }

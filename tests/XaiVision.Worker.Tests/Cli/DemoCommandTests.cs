@@ -13,6 +13,8 @@ public class DemoCommandTests
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Contains("complete: 12 images, 0 failed", result.Output);
         Assert.Contains("gates: passed", result.Output);
+        // stderr is not a terminal here: plain progress lines, and nothing the product did not write (libtorch's NNPACK warnings).
+        Assert.All(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Matches(@"^progress: \d+/12 images, \d/3 shards \(\d+ %\)$", line));
         var audit = Directory.GetDirectories(Path.Combine(output, "audits")).Single();
         var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(audit, "report.json"))).RootElement;
         Assert.Equal(2, report.GetProperty("schemaVersion").GetInt32());

@@ -21,6 +21,19 @@ public class ExplainCommandTests(ITestOutputHelper log)
         Assert.True(File.Exists(Path.Combine(output, "00_circle", "integrated-gradients.npy")));
     }
 
+    /// <summary>stderr holds only the progress lines explain writes itself: nothing from libtorch (NNPACK's "Unsupported hardware" on some CPUs).</summary>
+    [Fact]
+    public void Explain_writes_nothing_but_its_own_progress_to_stderr_and_says_what_bf16_runs_in_float32()
+    {
+        var output = TempDirectory();
+        var result = CliRunner.Run("explain", "--out", output, "--precision", "bf16", "--methods", "grad-cam,occlusion(size=16)");
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.All(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Matches(@"^\d+/12 images done: \d+ explained, \d+ failed$", line));
+        Assert.Contains("note: bf16 network; grad-cam runs in fp32 (bf16 loses its map", result.Output);
+        var records = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "00_circle", "records.json"))).RootElement.GetRawText();
+        Assert.Contains("\"precision\":\"fp32\"", records.Replace(" ", ""));
+    }
+
     [Theory]
     [InlineData("error: --methods[0]: Unknown method 'gradcam-pp'", "explain", "--methods", "gradcam-pp")]
     [InlineData("error: 'missing.png' is neither an image file nor a folder.", "explain", "missing.png")]
