@@ -10,10 +10,17 @@ namespace XaiVision.Engine.Native;
 /// on every machine NNPACK would run on), so nothing is lost but noise. Reached through libtorch's exported C++ symbols
 /// (<c>at::globalContext()</c>, <c>at::Context::setUserEnabledNNPACK(bool)</c>), the same call as PyTorch's
 /// <c>torch.backends.nnpack.set_flags(False)</c>.
+/// oneDNN off where the CPU hides its cache topology (<see cref="CpuCaches"/>): there oneDNN's brgemm backward of a 1×1
+/// convolution sizes its blocks from a cache size of 0 and dies with SIGFPE (ResNet50's bottlenecks, every input-gradient
+/// method). ATen's own convolution kernels take over; <c>XAIVISION_ONEDNN=on|off</c> overrides the choice.
 /// </summary>
 public static class LibTorchSettings
 {
+    public const string OneDnnVariable = "XAIVISION_ONEDNN";
     static readonly Lazy<bool> Applied = new(Apply);
+
+    /// <summary>Why oneDNN is off in this process, or null while it is on.</summary>
+    public static string? OneDnnOff { get; private set; }
 
     /// <summary>Applies the settings (once); false when this libtorch does not export the symbols (nothing changes then).</summary>
     public static bool EnsureApplied() => Applied.Value;
@@ -32,13 +39,31 @@ public static class LibTorchSettings
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     delegate byte GetFlag(IntPtr context);
 
+    /// <summary>Whether libtorch would use oneDNN (null when the symbol is missing).</summary>
+    public static bool? OneDnnEnabled() =>
+        TryContext(out var context, out var library) && NativeLibrary.TryGetExport(library, "_ZNK2at7Context17userEnabledMkldnnEv", out var get)
+            ? Marshal.GetDelegateForFunctionPointer<GetFlag>(get)(context) != 0 : null;
+
     static bool Apply()
     {
-        if (!TryContext(out var context, out var library) || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledNNPACKEb", out var set))
+        if (!TryContext(out var context, out var library)
+            || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledNNPACKEb", out var setNnpack)
+            || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledMkldnnEb", out var setOneDnn))
             return false;
-        Marshal.GetDelegateForFunctionPointer<SetFlag>(set)(context, 0);
+        Marshal.GetDelegateForFunctionPointer<SetFlag>(setNnpack)(context, 0);
+        OneDnnOff = OneDnnChoice(Environment.GetEnvironmentVariable(OneDnnVariable), CpuCaches.Hidden());
+        if (OneDnnOff is not null) Marshal.GetDelegateForFunctionPointer<SetFlag>(setOneDnn)(context, 0);
         return true;
     }
+
+    /// <summary>Why oneDNN goes off (null: it stays on) for the override <paramref name="setting"/> and what the CPU shows.</summary>
+    public static string? OneDnnChoice(string? setting, bool cachesHidden) => setting?.Trim().ToLowerInvariant() switch
+    {
+        "on" => null,
+        "off" => $"{OneDnnVariable}=off",
+        _ when cachesHidden => "this CPU hides its cache sizes (no /sys/devices/system/cpu/cpu0/cache), where oneDNN's 1×1 convolution backward divides by zero",
+        _ => null,
+    };
 
     static bool TryContext(out IntPtr context, out IntPtr library)
     {

@@ -17,6 +17,12 @@ public sealed class JobsOptions
     /// </summary>
     public int AggregationLeaseSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// How many times a shard may take its worker process down (a native crash, the OOM killer) before it is failed with that
+    /// reason instead of being run again: a poison shard never crash-loops the fleet.
+    /// </summary>
+    public int ShardCrashLimit { get; set; } = 2;
+
     public TimeSpan MaxJobTime => TimeSpan.FromMinutes(MaxJobMinutes);
 
     public IEnumerable<string> Problems()
@@ -24,5 +30,6 @@ public sealed class JobsOptions
         if (MaxJobMinutes is < 0.05 or > 7 * 24 * 60) yield return "Jobs:MaxJobMinutes must be 0.05–10080 (a week).";
         if (DeadlineCheckSeconds is < 1 or > 3600) yield return "Jobs:DeadlineCheckSeconds must be 1–3600.";
         if (AggregationLeaseSeconds is < 3 or > 3600) yield return "Jobs:AggregationLeaseSeconds must be 3–3600.";
+        if (ShardCrashLimit is < 1 or > 100) yield return "Jobs:ShardCrashLimit must be 1–100.";
     }
 }

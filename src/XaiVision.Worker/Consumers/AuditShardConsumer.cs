@@ -11,9 +11,11 @@ namespace XaiVision.Worker.Consumers;
 /// <summary>
 /// Runs one shard and announces it (<see cref="ShardCompleted"/>, <see cref="AuditJobProgress"/>). A model that cannot
 /// load, or a job past its deadline, fails the job once (<see cref="JobEnd.FailAsync"/>); anything else the engine throws
-/// fails this shard (its images become error records with the reason) and the job goes on — no retry for either.
+/// fails this shard (its images become error records with the reason) and the job goes on — no retry for either. A shard
+/// whose attempts killed their process too often is failed the same way (<see cref="ShardCrashGuard"/>).
 /// </summary>
-public sealed class AuditShardConsumer(ShardProcessor processor, JobEnd jobEnd, TimeProvider clock, ILogger<AuditShardConsumer> log) : IConsumer<AuditShard>
+public sealed class AuditShardConsumer(ShardProcessor processor, JobEnd jobEnd, ShardCrashGuard crashes, TimeProvider clock, ILogger<AuditShardConsumer> log)
+    : IConsumer<AuditShard>
 {
     public async Task Consume(ConsumeContext<AuditShard> context)
     {
@@ -26,6 +28,12 @@ public sealed class AuditShardConsumer(ShardProcessor processor, JobEnd jobEnd, 
                 $"The job passed its deadline ({deadline:u}) before shard {shard.ShardIndex + 1}/{shard.ShardCount} could start (Jobs:MaxJobMinutes, or the spec's maxMinutes).", ct);
             return;
         }
+        if (await crashes.CheckAsync(shard, ct) is { } crashLoop)
+        {
+            await jobEnd.FailShardAsync(context, shard, crashLoop, ct);
+            return;
+        }
+        await using var attempt = await crashes.BeginAsync(shard, ct);
         using var activity = WorkerTelemetry.Activities.StartActivity("audit shard");
         activity?.SetTag("xaivision.job_id", shard.JobId.ToString());
         activity?.SetTag("xaivision.shard", shard.ShardIndex);

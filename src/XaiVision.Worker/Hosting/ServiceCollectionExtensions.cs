@@ -64,6 +64,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ShardRunner>();
         services.AddSingleton<ShardProcessor>();
         services.AddSingleton<JobEnd>();
+        services.AddSingleton<ShardCrashGuard>();
         services.AddSingleton<JobDeadlineWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<JobDeadlineWatch>());
         // SIGTERM: the current shard gets the grace period, then its token is cancelled (it stops between batches and is

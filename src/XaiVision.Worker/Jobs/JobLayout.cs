@@ -31,6 +31,8 @@ public static class JobLayout
     public static string ShardFailure(AuditJobSpec spec, int index) => BlobNames.Join(spec.Output.Prefix, $"shard-failures/{index:D5}.json");
     public static string ShardFailuresPrefix(AuditJobSpec spec) => ShardFailuresPrefix(spec.Output.Prefix);
     public static string ShardFailuresPrefix(string prefix) => BlobNames.Join(prefix, "shard-failures/");
+    /// <summary>Where the attempts at a shard that are still running — or whose process died — leave their marks.</summary>
+    public static string ShardAttemptsPrefix(AuditJobSpec spec, int index) => BlobNames.Join(spec.Output.Prefix, $"attempts/{index:D5}/");
     public static string Artefact(AuditJobSpec spec, string relative) => BlobNames.Join(spec.Output.Prefix, relative);
     public static string Index(Guid jobId) => $"jobs/{jobId:D}.json";
 

@@ -73,6 +73,21 @@ public sealed class JobStore(IBlobStore store, IOptions<StorageOptions> storage)
     public Task<bool> TryCreateShardAsync(AuditJobSpec spec, int shard, IReadOnlyList<ImageRecord> records, CancellationToken ct) =>
         CreateAsync(spec.Output.Container, JobLayout.Shard(spec, shard), records.OrderBy(r => r.Image, StringComparer.Ordinal).ToList(), ct);
 
+    public Task<bool> TryCreateShardAttemptAsync(AuditJobSpec spec, int shard, ShardAttempt attempt, CancellationToken ct) =>
+        CreateAsync(spec.Output.Container, JobLayout.ShardAttemptsPrefix(spec, shard) + $"{attempt.Id:N}.json", attempt, ct);
+
+    /// <summary>The marks of earlier attempts at a shard that never returned: their process died (or is still running it).</summary>
+    public async Task<List<ShardAttempt>> ReadShardAttemptsAsync(AuditJobSpec spec, int shard, CancellationToken ct)
+    {
+        var attempts = new List<ShardAttempt>();
+        foreach (var name in await store.ListAsync(spec.Output.Container, JobLayout.ShardAttemptsPrefix(spec, shard), ct))
+            if (await ReadAsync<ShardAttempt>(spec.Output.Container, name, ct) is { } attempt) attempts.Add(attempt);
+        return attempts;
+    }
+
+    public Task DeleteShardAttemptAsync(AuditJobSpec spec, int shard, ShardAttempt attempt, CancellationToken ct) =>
+        store.DeleteAsync(spec.Output.Container, JobLayout.ShardAttemptsPrefix(spec, shard) + $"{attempt.Id:N}.json", ct);
+
     public Task<bool> TryCreateShardFailureAsync(AuditJobSpec spec, ShardFailure failure, CancellationToken ct) =>
         CreateAsync(spec.Output.Container, JobLayout.ShardFailure(spec, failure.Shard), failure, ct);
 

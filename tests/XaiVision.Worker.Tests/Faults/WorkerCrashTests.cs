@@ -36,16 +36,17 @@ public sealed class WorkerCrashTests(ITestOutputHelper log) : IAsyncLifetime
     {
         foreach (var w in _workers)
         {
-            if (!w.HasExited) log.WriteLine($"worker {w.Id} output:\n{string.Join('\n', w.Lines.TakeLast(30))}");
+            log.WriteLine($"worker {w.Id} (exited: {w.HasExited}) output:\n{string.Join('\n', w.Lines.TakeLast(30))}");
             w.Dispose();
         }
         await _client.StopAsync();
         _client.Dispose();
     }
 
-    WorkerProcess StartWorker(int graceSeconds = 60)
+    WorkerProcess StartWorker(int graceSeconds = 60, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var settings = _services.Settings();
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         settings["Worker:BatchSize"] = "1"; // the shutdown token is checked between batches
         settings["Worker:ShutdownGraceSeconds"] = graceSeconds.ToString();
         var worker = new WorkerProcess(settings);
@@ -99,8 +100,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper log) : IAsyncLifetime
         var outcome = await RunAsync(Spec("kill"), async () =>
         {
             await first.WaitForLineAsync(StartedShard, TimeSpan.FromMinutes(3));
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
-            first.Kill();
+            first.Kill(); // at once: a shard takes seconds, so it is still running whatever the machine's load
             Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(10)));
             StartWorker();
         });
@@ -129,5 +129,56 @@ public sealed class WorkerCrashTests(ITestOutputHelper log) : IAsyncLifetime
         Assert.True(stopped < TimeSpan.FromSeconds(grace + 12), $"took {stopped.TotalSeconds:F1} s");
         Assert.Equal(0, first.ExitCode);
         await AssertSameAsCleanRunAsync("term", outcome);
+    }
+
+    /// <summary>
+    /// A shard that kills every worker process taking it (SIGKILL at its start, as a native crash would), with workers restarted as
+    /// Kubernetes restarts them: after Jobs:ShardCrashLimit deaths the shard is failed with the reason, the job's other shards and
+    /// another job complete, and nothing is lost or duplicated.
+    /// </summary>
+    [Fact]
+    public async Task A_shard_that_kills_its_worker_every_time_is_failed_after_the_limit_and_the_jobs_end()
+    {
+        var crashing = new Dictionary<string, string?> { [ShardCrashGuard.TestCrashVariable] = "1", ["Jobs:ShardCrashLimit"] = "2" };
+        using var stop = new CancellationTokenSource();
+        int deaths = 0;
+        var first = StartWorker(extra: crashing);
+        await first.WaitForLineAsync(l => l.Contains("Application started"), TimeSpan.FromMinutes(1)); // its queues exist: nothing published is dropped
+        var restarts = Task.Run(async () =>
+        {
+            var worker = first;
+            while (!stop.IsCancellationRequested)
+            {
+                if (worker.HasExited)
+                {
+                    Interlocked.Increment(ref deaths);
+                    worker = StartWorker(extra: crashing);
+                }
+                await Task.Delay(100);
+            }
+        });
+        var clock = Stopwatch.StartNew();
+        var bus = _client.Services.GetRequiredService<IBus>();
+        var (poisoned, other) = (Guid.NewGuid(), Guid.NewGuid());
+        await using var poisonedWatch = await JobWatcher.StartAsync(bus, poisoned, _ => { }, CancellationToken.None);
+        await using var otherWatch = await JobWatcher.StartAsync(bus, other, _ => { }, CancellationToken.None);
+        var otherSpec = WorkerTestServices.CheapDemoSpec($"crash-{_run}-other") with { ShardSize = 12 }; // one shard: index 0, never the crashing one
+        await bus.Publish(new SubmitAuditJob(poisoned, Spec("loop")));
+        await bus.Publish(new SubmitAuditJob(other, otherSpec));
+        var outcomes = await Task.WhenAll(poisonedWatch.Outcome.WaitAsync(TimeSpan.FromMinutes(6)), otherWatch.Outcome.WaitAsync(TimeSpan.FromMinutes(6)));
+        stop.Cancel();
+        await restarts;
+        log.WriteLine($"both jobs ended in {clock.Elapsed.TotalSeconds:F0} s; worker processes died {deaths} times");
+
+        var completed = outcomes[0].Completed;
+        Assert.NotNull(completed);
+        Assert.Equal(12, completed!.Images);
+        Assert.Equal(4, completed.FailedImages); // shard 1's four images, listed as failed
+        Assert.Equal(2, deaths);
+        var failure = System.Text.Encoding.UTF8.GetString((await _store.ReadAsync("audits", $"crash-{_run}-loop/shard-failures/00001.json"))!);
+        Assert.Contains("The worker process died 2 times while running this shard", failure);
+        Assert.Equal(12, outcomes[1].Completed?.Images);
+        Assert.Equal(0, outcomes[1].Completed!.FailedImages);
+        Assert.Equal(0u, await Broker.ErrorMessagesAsync(_services));
     }
 }
