@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Models;
+using XaiVision.Engine.Native;
 using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Demo;
@@ -56,7 +57,7 @@ public static class DemoTrainer
                 optimizer.zero_grad();
                 var logits = net.call(x);
                 var loss = nn.functional.cross_entropy(logits, y);
-                loss.backward();
+                Backward.Run(loss);
                 optimizer.step();
                 lossSum += loss.item<float>() * index.shape[0];
                 correct += logits.argmax(1).eq(y).sum().item<long>();

@@ -1,4 +1,5 @@
 using XaiVision.Engine.Models;
+using XaiVision.Engine.Native;
 using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Explainers;
@@ -38,7 +39,7 @@ public abstract class CamExplainer : ILayerGradientMethod
         using var grad = enable_grad();
         var logits = model.Forward(images.detach().requires_grad_(true));
         var activations = script.LastActivation ?? throw new XaiVisionException("The TorchScript model returned no activation.");
-        var gradients = autograd.grad([TargetScores.Sum(logits, targets)], [activations])[0];
+        var gradients = Backward.Grad([TargetScores.Sum(logits, targets)], [activations])[0];
         return Upsample(Combine(activations.detach(), gradients), images).MoveToOuterDisposeScope();
     }
 
@@ -76,7 +77,7 @@ public abstract class CamExplainer : ILayerGradientMethod
             using var grad = enable_grad();
             var logits = model.Forward(images);
             if (activations is null) throw new XaiVisionException($"Layer '{_layer ?? model.Architecture.DefaultCamLayer}' was not used by the forward pass.");
-            var gradients = autograd.grad([TargetScores.Sum(logits, targets)], [activations])[0];
+            var gradients = Backward.Grad([TargetScores.Sum(logits, targets)], [activations])[0];
             return FromLayer(model, activations.detach(), gradients, images).MoveToOuterDisposeScope();
         }
         finally

@@ -1,4 +1,5 @@
 using XaiVision.Engine.Models;
+using XaiVision.Engine.Native;
 using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Explainers;
@@ -23,7 +24,7 @@ public abstract class GradientExplainer : IExplainer
         using var grad = enable_grad();
         var x = inputs.detach().requires_grad_(true);
         var logits = model.Forward(x);
-        var gradients = autograd.grad([TargetScores.Sum(logits, targets)], [x])[0];
+        var gradients = Backward.Grad([TargetScores.Sum(logits, targets)], [x])[0];
         return gradients.MoveToOuterDisposeScope();
     }
 

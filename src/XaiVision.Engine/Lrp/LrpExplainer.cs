@@ -2,6 +2,7 @@ using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Lrp.Canonizers;
 using XaiVision.Engine.Lrp.Composites;
 using XaiVision.Engine.Models;
+using XaiVision.Engine.Native;
 using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Lrp;
@@ -65,7 +66,7 @@ public sealed class LrpExplainer(string name, Composite composite, IReadOnlyDict
             // x · 0 keeps the input in the graph when a first-layer rule (flat, w²) cuts it off: TorchSharp leaks
             // the handle of an undefined gradient, so every input must receive a real (here zero) one.
             var score = TargetScores.Sum(logits, targets) + (x * 0).sum();
-            var gradients = autograd.grad([score], inputs, allow_unused: true);
+            var gradients = Backward.Grad([score], inputs, allowUnused: true);
             var relevance = zeros_like(images);
             int first = 1 + leaves.All.Count;
             for (int i = 0; i < first; i++)

@@ -10,17 +10,56 @@ namespace XaiVision.Engine.Native;
 /// on every machine NNPACK would run on), so nothing is lost but noise. Reached through libtorch's exported C++ symbols
 /// (<c>at::globalContext()</c>, <c>at::Context::setUserEnabledNNPACK(bool)</c>), the same call as PyTorch's
 /// <c>torch.backends.nnpack.set_flags(False)</c>.
-/// oneDNN off where the CPU hides its cache topology (<see cref="CpuCaches"/>): there oneDNN's brgemm backward of a 1×1
-/// convolution sizes its blocks from a cache size of 0 and dies with SIGFPE (ResNet50's bottlenecks, every input-gradient
-/// method). ATen's own convolution kernels take over; <c>XAIVISION_ONEDNN=on|off</c> overrides the choice.
+/// oneDNN off for backward passes where the CPU hides its cache topology (<see cref="CpuCaches"/>): there oneDNN's brgemm
+/// backward of a 1×1 convolution sizes its blocks from a cache size of 0 and dies with SIGFPE (ResNet50's bottlenecks, every
+/// input-gradient method). Every gradient the engine takes goes through <see cref="Backward"/>, which switches oneDNN off while
+/// it runs (ATen's own kernels take the backward) and on again after; forwards keep oneDNN — switching it off for good cost
+/// VGG16 2.8–4× here (README "Troubleshooting"). <c>XAIVISION_ONEDNN=on|off</c> forces it on or off throughout.
 /// </summary>
 public static class LibTorchSettings
 {
     public const string OneDnnVariable = "XAIVISION_ONEDNN";
     static readonly Lazy<bool> Applied = new(Apply);
 
-    /// <summary>Why oneDNN is off in this process, or null while it is on.</summary>
+    static readonly object Gate = new();
+    static IntPtr _context, _setOneDnn;
+    static int _backwardsRunning;
+
+    /// <summary>Why oneDNN is off for backward passes in this process (or throughout, when forced off), or null while it is on.</summary>
     public static string? OneDnnOff { get; private set; }
+
+    /// <summary>Whether oneDNN is off for every pass (forced), not only while gradients are taken.</summary>
+    public static bool OneDnnOffThroughout { get; private set; }
+
+    /// <summary>oneDNN off until disposed where backward passes need it off (reference-counted across threads), else nothing.</summary>
+    public static IDisposable BackwardScope()
+    {
+        EnsureApplied();
+        if (OneDnnOff is null || OneDnnOffThroughout) return NoScope.Instance;
+        lock (Gate)
+            if (_backwardsRunning++ == 0) SetOneDnn(false);
+        return new OneDnnPause();
+    }
+
+    static void SetOneDnn(bool enabled) => Marshal.GetDelegateForFunctionPointer<SetFlag>(_setOneDnn)(_context, enabled ? (byte)1 : (byte)0);
+
+    sealed class OneDnnPause : IDisposable
+    {
+        int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+            lock (Gate)
+                if (--_backwardsRunning == 0) SetOneDnn(true);
+        }
+    }
+
+    sealed class NoScope : IDisposable
+    {
+        public static readonly NoScope Instance = new();
+        public void Dispose() { }
+    }
 
     /// <summary>Applies the settings (once); false when this libtorch does not export the symbols (nothing changes then).</summary>
     public static bool EnsureApplied() => Applied.Value;
@@ -51,8 +90,11 @@ public static class LibTorchSettings
             || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledMkldnnEb", out var setOneDnn))
             return false;
         Marshal.GetDelegateForFunctionPointer<SetFlag>(setNnpack)(context, 0);
-        OneDnnOff = OneDnnChoice(Environment.GetEnvironmentVariable(OneDnnVariable), CpuCaches.Hidden());
-        if (OneDnnOff is not null) Marshal.GetDelegateForFunctionPointer<SetFlag>(setOneDnn)(context, 0);
+        (_context, _setOneDnn) = (context, setOneDnn);
+        var setting = Environment.GetEnvironmentVariable(OneDnnVariable);
+        OneDnnOff = OneDnnChoice(setting, CpuCaches.Hidden());
+        OneDnnOffThroughout = OneDnnOff is not null && setting?.Trim().ToLowerInvariant() == "off";
+        if (OneDnnOffThroughout) SetOneDnn(false);
         return true;
     }
 
@@ -61,7 +103,7 @@ public static class LibTorchSettings
     {
         "on" => null,
         "off" => $"{OneDnnVariable}=off",
-        _ when cachesHidden => "this CPU hides its cache sizes (no /sys/devices/system/cpu/cpu0/cache), where oneDNN's 1×1 convolution backward divides by zero",
+        _ when cachesHidden => "during backward passes: this CPU hides its cache sizes (no /sys/devices/system/cpu/cpu0/cache), where oneDNN's 1×1 convolution backward divides by zero",
         _ => null,
     };
 

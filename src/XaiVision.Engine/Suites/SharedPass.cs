@@ -1,5 +1,6 @@
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Models;
+using XaiVision.Engine.Native;
 using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Suites;
@@ -63,7 +64,7 @@ public static class SharedPass
                 var classes = tensor(rows.Select(i => targets[i][rank]).ToArray(), device: images.device);
                 bool all = rows.Length == targets.Length;
                 var score = (all ? logits : logits.index_select(0, index)).gather(1, classes.unsqueeze(1)).sum();
-                var gradients = autograd.grad([score], sources, retain_graph: rank < ranks - 1);
+                var gradients = Backward.Grad([score], sources, retainGraph: rank < ranks - 1);
                 Tensor Rows(Tensor t) => all ? t : t.index_select(0, index);
                 var rowImages = Rows(images);
                 for (int l = 0; l < layers.Count; l++)
