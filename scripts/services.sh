@@ -5,6 +5,7 @@
 # Installs what is missing (rabbitmq-server via apt as root, azurite into .tools/ via npm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/apt.sh
 STATE=${XAIVISION_SERVICES_DIR:-/tmp/xaivision-services}
 AMQP_PORT=${XAIVISION_AMQP_PORT:-5679}
 DIST_PORT=${XAIVISION_DIST_PORT:-25679}
@@ -23,8 +24,7 @@ rabbit_env() {
 install() {
   if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
     echo "installing rabbitmq-server…" >&2
-    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null 2>&1 \
-      || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null; }) >&2
+    apt_install rabbitmq-server >&2
   fi
   if [ ! -x .tools/azurite/node_modules/.bin/azurite-blob ]; then
     echo "installing azurite 3.35.0…" >&2

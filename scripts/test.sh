@@ -6,6 +6,7 @@
 # (e.g. --filter FullyQualifiedName~Weights).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/apt.sh
 
 if ! command -v dotnet >/dev/null; then
   echo "The .NET 10 SDK is required (https://dot.net)." >&2
@@ -16,7 +17,7 @@ fi
 if ! fc-list 2>/dev/null | grep -q . ; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing fonts-dejavu-core (needed by the text perturbation tests)…"
-    (apt-get install -y -qq fonts-dejavu-core >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq fonts-dejavu-core >/dev/null; })
+    apt_install fonts-dejavu-core
   else
     echo "No fonts found: install fonts-dejavu-core (the text perturbation needs one)." >&2
     exit 1
@@ -27,7 +28,7 @@ fi
 if ! command -v chromium >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing chromium (report browser test)…"
-    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; })
+    apt_install chromium
   else
     echo "Chromium is missing: apt-get install chromium (the report test opens report.html in it)." >&2
     exit 1
@@ -38,7 +39,7 @@ fi
 if ! command -v docker-compose >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing docker-compose (compose file test; no engine)…"
-    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null 2>&1 || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null; })
+    apt_install --no-install-recommends docker-compose
   else
     echo "docker-compose is missing: apt-get install --no-install-recommends docker-compose (the compose file test runs it)." >&2
     exit 1
@@ -49,9 +50,17 @@ fi
 tools_env=$(scripts/tools.sh)
 eval "$tools_env"
 
+# What this run used, printed last: which services, and the CPU facts that change what the precision and native tests exercise.
+machine_summary() {
+  local bf16=no caches=listed
+  grep -q ' avx512_bf16' /proc/cpuinfo 2>/dev/null && bf16=yes
+  ls -d /sys/devices/system/cpu/cpu0/cache/index* >/dev/null 2>&1 || caches="hidden (oneDNN off during backward passes)"
+  echo "test run used: services ${XAIVISION_SERVICES_KIND:-script-started RabbitMQ and Azurite}; native bf16 (avx512_bf16): $bf16; CPU caches: $caches; $(nproc) cores"
+}
+
 # Real RabbitMQ and Azurite for the end-to-end tests, stopped again whatever happens.
 export XAIVISION_SERVICES_DIR=${XAIVISION_SERVICES_DIR:-$(mktemp -d /tmp/xaivision-services.XXXXXX)}
-trap 'scripts/services.sh stop || true' EXIT
+trap 'scripts/services.sh stop || true; machine_summary' EXIT
 services_env=$(scripts/services.sh start) # an assignment, so a failed start stops the run (eval "$(…)" would hide it)
 eval "$services_env"
 

@@ -34,7 +34,8 @@ public static partial class CliErrors
         }
         catch (Exception e) when (Describe(e, ct) is { } problem)
         {
-            Console.Error.WriteLine($"error: {problem.Message}");
+            if (problem.ExitCode == ExitCodes.Interrupted) Interrupts.ReportInterrupted();
+            else Console.Error.WriteLine($"error: {problem.Message}");
             return problem.ExitCode;
         }
     }

@@ -23,8 +23,7 @@ public sealed class Interrupts : IDisposable
                 if (!graceful)
                     _ = Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(_ =>
                     {
-                        Console.Error.WriteLine("error: interrupted.");
-                        Console.Error.Flush();
+                        ReportInterrupted();
                         // _exit, not Environment.Exit: native code may still be running, and process teardown under it crashes.
                         if (OperatingSystem.IsLinux()) ExitNow(ExitCodes.Interrupted);
                         Environment.Exit(ExitCodes.Interrupted);
@@ -32,7 +31,20 @@ public sealed class Interrupts : IDisposable
             }));
     }
 
+    static int _reported;
+
     public CancellationToken Token => _cancel.Token;
+
+    /// <summary>
+    /// Writes "error: interrupted." once per process: the verb's own error path and the 2-second cut may both reach it (the verb
+    /// returned at 1.9 s, its host still stopping at 2 s), and however many signals arrive the user reads one line.
+    /// </summary>
+    public static void ReportInterrupted()
+    {
+        if (Interlocked.Exchange(ref _reported, 1) == 1) return;
+        Console.Error.WriteLine("error: interrupted.");
+        Console.Error.Flush();
+    }
 
     [DllImport("libc", EntryPoint = "_exit")]
     static extern void ExitNow(int status);

@@ -11,7 +11,7 @@ namespace XaiVision.Worker.Jobs;
 /// Reads a job spec from YAML or JSON with the contract's field names (camelCase). Unknown fields and
 /// values of the wrong type are errors naming the field — nothing is silently ignored.
 /// </summary>
-public static class JobSpecReader
+public static partial class JobSpecReader
 {
     static JsonSerializerOptions Json => AuditJson.Options; // unknown fields are errors
 
@@ -67,6 +67,24 @@ public static class JobSpecReader
             var field = message.Split('\'').ElementAtOrDefault(1) ?? "?";
             return $"unknown field '{field}'{path}.";
         }
+        if (NotConvertible().Match(message) is { Success: true } m) return $"the value{path} {Expected(m.Groups["type"].Value)}.";
         return $"{message}{path}.";
     }
+
+    /// <summary>What a field of a .NET type accepts, in a user's words (System.Text.Json names the type, not the range).</summary>
+    static string Expected(string type) => type.Replace("System.Nullable`1[", "").TrimEnd(']') switch
+    {
+        "System.Int32" => "must be a whole number from -2147483648 to 2147483647",
+        "System.Int64" => "must be a whole number from -9223372036854775808 to 9223372036854775807",
+        "System.Double" or "System.Single" => "must be a number",
+        "System.Boolean" => "must be true or false",
+        "System.String" => "must be text (in quotes)",
+        var t when t.Contains("List`1") || t.Contains("[]") => "must be a list",
+        var t when t.StartsWith("System.Collections.Generic.IReadOnlyDictionary") || t.Contains("Dictionary`2") => "must be a map of names to values",
+        var t when t.StartsWith("XaiVision.Contracts.") => "must be a section (an object with fields)",
+        var t => $"must be a {t.Split('.').Last()}",
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^The JSON value could not be converted to (?<type>\S+?)\.?$")]
+    private static partial System.Text.RegularExpressions.Regex NotConvertible();
 }

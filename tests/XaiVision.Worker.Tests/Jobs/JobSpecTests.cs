@@ -53,10 +53,14 @@ public class JobSpecTests
     [InlineData("shardSize: many\n", "shardSize")]
     [InlineData("suite:\n  explainers: grad-cam\n", "suite.explainers")]
     [InlineData("model: [1, 2\n", "not valid YAML")]
+    [InlineData("images:\n  limit: 9223372036854775807\n", "the value at 'images.limit' must be a whole number from -2147483648 to 2147483647.")]
+    [InlineData("shardSize: 1.5\n", "the value at 'shardSize' must be a whole number")]
+    [InlineData("suite:\n  seed: 99999999999999999999\n", "the value at 'suite.seed' must be a whole number from -9223372036854775808")]
     public void Mistakes_in_the_file_name_the_field(string yaml, string expected)
     {
         var error = Assert.Throws<XaiVisionException>(() => JobSpecReader.ParseYaml(yaml));
         Assert.Contains(expected, error.Message);
+        Assert.DoesNotContain("System.", error.Message); // no .NET type names
     }
 
     [Fact]
