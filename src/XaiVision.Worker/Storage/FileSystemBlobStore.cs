@@ -57,7 +57,19 @@ public sealed class FileSystemBlobStore : IBlobStore
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         await File.WriteAllBytesAsync(temp, content, cancellationToken);
+        LaterThan(path, temp);
         File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// Gives the new file a write time after the one it replaces, so <see cref="GetETagAsync"/> changes on every write even when both
+    /// fall in one tick of the file system's clock (seen: a model rewritten within milliseconds kept its version).
+    /// </summary>
+    static void LaterThan(string path, string temp)
+    {
+        if (!File.Exists(path)) return;
+        var previous = File.GetLastWriteTimeUtc(path);
+        if (File.GetLastWriteTimeUtc(temp) <= previous) File.SetLastWriteTimeUtc(temp, previous.AddMicroseconds(1));
     }
 
     public async Task WriteStreamAsync(string container, string name, Func<Stream, Task> write, string contentType, CancellationToken cancellationToken = default)
@@ -69,6 +81,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         {
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
                 await write(file);
+            LaterThan(path, temp);
             File.Move(temp, path, overwrite: true);
         }
         finally

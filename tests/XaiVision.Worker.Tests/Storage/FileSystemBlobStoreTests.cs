@@ -10,6 +10,19 @@ public class FileSystemBlobStoreTests
         return (new FileSystemBlobStore(Path.Combine(root, "store")), root);
     }
 
+    [Fact]
+    public async Task Every_write_is_a_new_version_however_fast_they_follow()
+    {
+        var (store, _) = NewStore();
+        var seen = new HashSet<string>();
+        for (int i = 0; i < 50; i++)
+        {
+            if (i % 2 == 0) await store.WriteAsync("box", "model.pth", [1, 2, 3], "x"); // same length, same bytes, within one clock tick
+            else await store.WriteStreamAsync("box", "model.pth", s => s.WriteAsync(new byte[] { 1, 2, 3 }).AsTask(), "x");
+            Assert.True(seen.Add((await store.GetETagAsync("box", "model.pth"))!), $"write {i} kept an earlier version");
+        }
+    }
+
     [Theory]
     [InlineData("../outside.txt")]
     [InlineData("a/../../outside.txt")]
