@@ -60,3 +60,24 @@ torch.save({"features.0.weight": Evil()}, os.path.join(out, "evil_zip.pth"))
 
 # torchvision's key/shape lists: tools/make_signatures.py (embedded in the engine).
 print("torch", torch.__version__, "torchvision", torchvision.__version__, "->", out)
+
+
+def make_zip_bombs(folder):
+    """tiny_zip.pth with an entry inflating far past what it should hold (deflated zeros: a few hundred KB on disk):
+    bomb_data.pth — data/0 + 64 MiB (its storage holds 432 bytes); bomb_pickle.pth — data.pkl + 300 MiB (the limit is 256 MiB).
+    The trial's bombs had 4 GiB; the reader refuses by the declared size before inflating, so a smaller one tests the same rule."""
+    import zipfile
+    source = zipfile.ZipFile(os.path.join(folder, "tiny_zip.pth"))
+    for name, entry, extra in [("bomb_data.pth", "tiny_zip/data/0", 64 << 20), ("bomb_pickle.pth", "tiny_zip/data.pkl", 300 << 20)]:
+        with zipfile.ZipFile(os.path.join(folder, name), "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as bomb:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename == entry:
+                    with bomb.open(info.filename, "w", force_zip64=True) as out:
+                        out.write(data)
+                        zeros = bytes(1 << 20)
+                        for _ in range(extra >> 20):
+                            out.write(zeros)
+                else:
+                    bomb.writestr(info.filename, data, compress_type=zipfile.ZIP_STORED)
+make_zip_bombs(out)

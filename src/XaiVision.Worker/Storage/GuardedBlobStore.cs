@@ -80,6 +80,10 @@ public sealed class GuardedBlobStore : IBlobStore
         {
             throw new StorageUnavailableException($"Blob storage is unavailable (circuit open after repeated failures); could not {operation} '{container}/{name}'.", e);
         }
+        catch (Exception e) when (IsInputFault(e))
+        {
+            throw new StorageAccessException($"Blob storage refused to {operation} '{container}/{name}': {Describe(e)}");
+        }
         catch (Exception e) when (!ct.IsCancellationRequested && IsTransient(e))
         {
             throw new StorageUnavailableException($"Blob storage is unavailable: could not {operation} '{container}/{name}' ({Describe(e)}).", e);
@@ -90,8 +94,15 @@ public sealed class GuardedBlobStore : IBlobStore
         }
     }
 
+    /// <summary>
+    /// The input's fault, not an outage, so never retried: a name or link that leaves the store, a file that is not there or
+    /// cannot be opened, a path too long, a blob too large for a stream.
+    /// </summary>
+    public static bool IsInputFault(Exception e) => e is ArgumentException or FileNotFoundException or DirectoryNotFoundException
+        or PathTooLongException or UnauthorizedAccessException or IOException { Message: "Stream was too long." };
+
     /// <summary>Worth trying again later: no answer, a timeout, throttling or a server error.</summary>
-    public static bool IsTransient(Exception e) => e switch
+    public static bool IsTransient(Exception e) => !IsInputFault(e) && e switch
     {
         RequestFailedException r => r.Status is 0 or 408 or 429 or >= 500,
         // the Azure SDK reports "retry failed after N tries" as an AggregateException of what each try threw
@@ -105,6 +116,7 @@ public sealed class GuardedBlobStore : IBlobStore
     {
         RequestFailedException r => $"HTTP {r.Status}{(string.IsNullOrEmpty(r.ErrorCode) ? "" : " " + r.ErrorCode)}",
         AggregateException a when a.InnerExceptions.Count > 0 => $"{a.InnerExceptions.Count} tries, last: {Describe(a.InnerExceptions[^1])}",
+        _ when IsInputFault(e) => e.Message.TrimEnd('.') + ".",
         _ => e.GetType().Name,
     };
 }

@@ -68,6 +68,19 @@ public class WeightFileTests
         }
     }
 
+    /// <summary>Entries that inflate past what they can hold are refused by the zip directory's sizes, before inflating (memory stays flat).</summary>
+    [Theory]
+    [InlineData("bomb_data.pth", "'tiny_zip/data/0' inflates to 67,109,296 bytes, more than its storage")]
+    [InlineData("bomb_pickle.pth", "'tiny_zip/data.pkl' inflates to 314,573,848 bytes, more than a state dict's pickle")]
+    public void Refuses_zip_bombs_before_inflating_them(string file, string reason)
+    {
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var error = Assert.Throws<XaiVisionException>(() => WeightFile.Read(Fixtures.Path("weights", file)));
+        Assert.Contains(reason, error.Message);
+        Assert.Contains("zip bomb", error.Message);
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 32 << 20, "the bomb was inflated");
+    }
+
     [Theory]
     [InlineData("evil_zip.pth")]
     [InlineData("evil_legacy.pth")]

@@ -112,6 +112,8 @@ public sealed class PoisonInputTests(ITestOutputHelper log) : IAsyncLifetime
             ["truncated.dat"] = demoWeights[..(demoWeights.Length / 2)],
             ["evil_zip.pth"] = File.ReadAllBytes(CliRunner.Fixture("weights", "evil_zip.pth")),
             ["evil_legacy.pth"] = File.ReadAllBytes(CliRunner.Fixture("weights", "evil_legacy.pth")),
+            ["bomb_data.pth"] = File.ReadAllBytes(CliRunner.Fixture("weights", "bomb_data.pth")), // zip bombs: refused by the sizes they declare
+            ["bomb_pickle.pth"] = File.ReadAllBytes(CliRunner.Fixture("weights", "bomb_pickle.pth")),
         };
         foreach (var (name, bytes) in files)
         {
@@ -120,6 +122,7 @@ public sealed class PoisonInputTests(ITestOutputHelper log) : IAsyncLifetime
             Assert.True(outcome.Failed is not null, $"{name}: {Describe(outcome)}");
             Assert.Contains($"{_container}/models/{name}", outcome.Failed!.Reason); // names the blob, not a cache path
             Assert.DoesNotContain("xaivision-models", outcome.Failed.Reason);
+            if (name.StartsWith("bomb")) Assert.Contains("zip bomb", outcome.Failed.Reason);
             log.WriteLine($"{name}: {outcome.Failed.Reason}");
         }
         Assert.False(File.Exists(marker), "a pickle was executed");

@@ -37,26 +37,42 @@ public static class PthReader
                 ?? throw new XaiVisionException($"Weight file '{path}' is a zip without a data.pkl: not a PyTorch file.");
             var prefix = pickle.FullName[..^"data.pkl".Length];
             object? root;
-            using (var pkl = Buffer(pickle))
+            using (var pkl = Buffer(pickle, MaxPickleBytes, "a state dict's pickle"))
                 root = new SafeUnpickler(pkl, PyTorchPickle.Callables(), PyTorchPickle.ReadStorageId).Load();
 
             return Build(root, path, storage =>
             {
                 var entry = zip.GetEntry(prefix + "data/" + storage.Key)
                     ?? throw new XaiVisionException($"Weight file '{path}' lacks the data of storage {storage.Key}.");
-                using var data = Buffer(entry);
+                using var data = Buffer(entry, checked(storage.Count * StateDict.ElementSize(storage.DType)), $"its storage ({storage.Count} × {storage.DType})");
                 return data.ToArray();
             });
         }
     }
 
-    static MemoryStream Buffer(ZipArchiveEntry entry)
+    /// <summary>The most a <c>data.pkl</c> may inflate to: the tensors live in <c>data/</c>, so real pickles are kilobytes to megabytes.</summary>
+    public const long MaxPickleBytes = 256L << 20;
+
+    /// <summary>
+    /// An entry inflated into memory, never past <paramref name="limit"/> bytes: a zip bomb (4 GiB of zeros in a few megabytes)
+    /// is refused by the size the zip directory declares before anything is inflated, and one whose directory lies is stopped
+    /// at the limit while it inflates.
+    /// </summary>
+    static MemoryStream Buffer(ZipArchiveEntry entry, long limit, string expected)
     {
-        var ms = new MemoryStream();
+        string Bomb(long size) => $"Weight file entry '{entry.FullName}' inflates to {size:N0} bytes, more than {expected} can hold " +
+            $"({limit:N0} bytes): a zip bomb or a damaged file; not read.";
+        if (entry.Length > limit) throw new XaiVisionException(Bomb(entry.Length));
+        var ms = new MemoryStream((int)Math.Min(entry.Length, limit));
         try
         {
             using var s = entry.Open();
-            s.CopyTo(ms);
+            var chunk = new byte[1 << 16];
+            for (int read; (read = s.Read(chunk)) > 0;)
+            {
+                if (ms.Length + read > limit) throw new XaiVisionException(Bomb(ms.Length + read));
+                ms.Write(chunk, 0, read);
+            }
         }
         catch (InvalidDataException e)
         {
