@@ -4,7 +4,7 @@ namespace XaiVision.Engine.Models;
 /// The network's number format. <see cref="BFloat16"/> stores weights and computes activations in bfloat16 while
 /// inputs and logits stay float32 (the cast sits inside <see cref="ExplainableModel.Forward"/>). Measured with native bf16
 /// arithmetic (README "Reduced precision"): forward-only work keeps its numbers, gradient maps do not (r 0.92–0.99), so a bf16
-/// model carries a float32 twin and methods that read gradients run there (<c>Explainers.ReducedPrecision</c>).
+/// model carries a float32 twin and methods that read gradients run there (see <c>ReducedPrecision</c> among the explainers).
 /// </summary>
 public enum ModelPrecision
 {

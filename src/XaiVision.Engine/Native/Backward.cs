@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 namespace XaiVision.Engine.Native;
 
 /// <summary>
-/// Every gradient the engine takes: <c>autograd.grad</c> inside <see cref="LibTorchSettings.BackwardScope"/>, so a CPU whose
-/// oneDNN cannot run a backward (hidden cache sizes) runs it with ATen's kernels instead of dying with SIGFPE.
+/// Every gradient the engine takes: <c>autograd.grad</c> inside <see cref="LibTorchSettings.BackwardScope"/>, which switches
+/// oneDNN off for the backward in <see cref="OneDnnMode.OffInBackward"/> (a CPU whose oneDNN cannot run a backward).
 /// </summary>
 public static class Backward
 {

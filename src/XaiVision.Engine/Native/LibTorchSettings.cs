@@ -10,11 +10,12 @@ namespace XaiVision.Engine.Native;
 /// on every machine NNPACK would run on), so nothing is lost but noise. Reached through libtorch's exported C++ symbols
 /// (<c>at::globalContext()</c>, <c>at::Context::setUserEnabledNNPACK(bool)</c>), the same call as PyTorch's
 /// <c>torch.backends.nnpack.set_flags(False)</c>.
-/// oneDNN off for backward passes where the CPU hides its cache topology (<see cref="CpuCaches"/>): there oneDNN's brgemm
-/// backward of a 1×1 convolution sizes its blocks from a cache size of 0 and dies with SIGFPE (ResNet50's bottlenecks, every
-/// input-gradient method). Every gradient the engine takes goes through <see cref="Backward"/>, which switches oneDNN off while
-/// it runs (ATen's own kernels take the backward) and on again after; forwards keep oneDNN — switching it off for good cost
-/// VGG16 2.8–4× here (README "Troubleshooting"). <c>XAIVISION_ONEDNN=on|off</c> forces it on or off throughout.
+/// oneDNN off where the CPU hides its cache topology (<see cref="CpuCaches"/>): there oneDNN's brgemm backward of a 1×1
+/// convolution sizes its blocks from a cache size of 0 and dies with SIGFPE (ResNet50's bottlenecks, every input-gradient
+/// method); ATen's own kernels take over. Off throughout, not only in backward passes, because the switch is process-wide: a
+/// forward beside another thread's backward would change backend mid-run and results would depend on timing (seen: a model
+/// compared with itself differed by 7e-8). <c>XAIVISION_ONEDNN=on|off|backward</c> chooses (<see cref="OneDnnMode"/>); every
+/// gradient goes through <see cref="Backward"/>, which honours <see cref="OneDnnMode.OffInBackward"/>.
 /// </summary>
 public static class LibTorchSettings
 {
@@ -25,17 +26,17 @@ public static class LibTorchSettings
     static IntPtr _context, _setOneDnn;
     static int _backwardsRunning;
 
-    /// <summary>Why oneDNN is off for backward passes in this process (or throughout, when forced off), or null while it is on.</summary>
-    public static string? OneDnnOff { get; private set; }
+    /// <summary>When oneDNN runs in this process.</summary>
+    public static OneDnnMode OneDnn { get; private set; } = OneDnnMode.On;
 
-    /// <summary>Whether oneDNN is off for every pass (forced), not only while gradients are taken.</summary>
-    public static bool OneDnnOffThroughout { get; private set; }
+    /// <summary>Why oneDNN is not on throughout, or null when it is.</summary>
+    public static string? OneDnnReason { get; private set; }
 
-    /// <summary>oneDNN off until disposed where backward passes need it off (reference-counted across threads), else nothing.</summary>
+    /// <summary>oneDNN off until disposed in <see cref="OneDnnMode.OffInBackward"/> (reference-counted across threads), else nothing.</summary>
     public static IDisposable BackwardScope()
     {
         EnsureApplied();
-        if (OneDnnOff is null || OneDnnOffThroughout) return NoScope.Instance;
+        if (OneDnn != OneDnnMode.OffInBackward) return NoScope.Instance;
         lock (Gate)
             if (_backwardsRunning++ == 0) SetOneDnn(false);
         return new OneDnnPause();
@@ -91,20 +92,19 @@ public static class LibTorchSettings
             return false;
         Marshal.GetDelegateForFunctionPointer<SetFlag>(setNnpack)(context, 0);
         (_context, _setOneDnn) = (context, setOneDnn);
-        var setting = Environment.GetEnvironmentVariable(OneDnnVariable);
-        OneDnnOff = OneDnnChoice(setting, CpuCaches.Hidden());
-        OneDnnOffThroughout = OneDnnOff is not null && setting?.Trim().ToLowerInvariant() == "off";
-        if (OneDnnOffThroughout) SetOneDnn(false);
+        (OneDnn, OneDnnReason) = OneDnnChoice(Environment.GetEnvironmentVariable(OneDnnVariable), CpuCaches.Hidden());
+        if (OneDnn == OneDnnMode.Off) SetOneDnn(false);
         return true;
     }
 
-    /// <summary>Why oneDNN goes off (null: it stays on) for the override <paramref name="setting"/> and what the CPU shows.</summary>
-    public static string? OneDnnChoice(string? setting, bool cachesHidden) => setting?.Trim().ToLowerInvariant() switch
+    /// <summary>The mode for the setting <paramref name="setting"/> (on, off, backward; else by the CPU) and why it is not on.</summary>
+    public static (OneDnnMode Mode, string? Reason) OneDnnChoice(string? setting, bool cachesHidden) => setting?.Trim().ToLowerInvariant() switch
     {
-        "on" => null,
-        "off" => $"{OneDnnVariable}=off",
-        _ when cachesHidden => "during backward passes: this CPU hides its cache sizes (no /sys/devices/system/cpu/cpu0/cache), where oneDNN's 1×1 convolution backward divides by zero",
-        _ => null,
+        "on" => (OneDnnMode.On, null),
+        "off" => (OneDnnMode.Off, $"{OneDnnVariable}=off"),
+        "backward" => (OneDnnMode.OffInBackward, $"{OneDnnVariable}=backward"),
+        _ when cachesHidden => (OneDnnMode.Off, "this CPU hides its cache sizes (no /sys/devices/system/cpu/cpu0/cache), where oneDNN's 1×1 convolution backward divides by zero"),
+        _ => (OneDnnMode.On, null),
     };
 
     static bool TryContext(out IntPtr context, out IntPtr library)

@@ -20,15 +20,21 @@ public class LibTorchSettingsTests(ITestOutputHelper output)
     [Fact]
     public void OneDNN_follows_the_cache_topology_unless_the_setting_says_otherwise()
     {
-        Assert.Null(LibTorchSettings.OneDnnChoice(null, cachesHidden: false));
-        Assert.Contains("hides its cache sizes", LibTorchSettings.OneDnnChoice(null, cachesHidden: true));
-        Assert.Null(LibTorchSettings.OneDnnChoice("on", cachesHidden: true));
-        Assert.Equal("XAIVISION_ONEDNN=off", LibTorchSettings.OneDnnChoice("OFF", cachesHidden: false));
+        Assert.Equal((OneDnnMode.On, null), LibTorchSettings.OneDnnChoice(null, cachesHidden: false));
+        var (mode, reason) = LibTorchSettings.OneDnnChoice(null, cachesHidden: true);
+        Assert.Equal(OneDnnMode.Off, mode);
+        Assert.Contains("hides its cache sizes", reason);
+        Assert.Equal(OneDnnMode.On, LibTorchSettings.OneDnnChoice("on", cachesHidden: true).Mode);
+        Assert.Equal((OneDnnMode.Off, "XAIVISION_ONEDNN=off"), LibTorchSettings.OneDnnChoice("OFF", cachesHidden: false));
+        Assert.Equal(OneDnnMode.OffInBackward, LibTorchSettings.OneDnnChoice("backward", cachesHidden: false).Mode);
         LibTorchSettings.EnsureApplied();
-        using (LibTorchSettings.BackwardScope()) // other tests' backwards may overlap: inside a scope the answer is fixed
-            Assert.Equal(LibTorchSettings.OneDnnOff is null, LibTorchSettings.OneDnnEnabled());
-        output.WriteLine($"this machine: caches {(CpuCaches.Hidden() ? "hidden" : "listed")}, oneDNN {(LibTorchSettings.OneDnnOff is { } why ? "off: " + why : "on")}");
+        // Off throughout stays off; on stays on whatever runs beside (the mode of this process is fixed: no backward scope toggles it).
+        using (LibTorchSettings.BackwardScope())
+            if (LibTorchSettings.OneDnn != OneDnnMode.OffInBackward) Assert.Equal(LibTorchSettings.OneDnn == OneDnnMode.On, LibTorchSettings.OneDnnEnabled());
+        output.WriteLine($"this machine: caches {(CpuCaches.Hidden() ? "hidden" : "listed")}, oneDNN {Described()}");
     }
+
+    static string Described() => $"{LibTorchSettings.OneDnn}{(LibTorchSettings.OneDnnReason is { } why ? " (" + why + ")" : "")}";
 
     [Fact]
     public void Cache_topology_is_hidden_when_linux_lists_no_cache()
@@ -61,6 +67,6 @@ public class LibTorchSettingsTests(ITestOutputHelper output)
             Assert.True(map.isfinite().all().item<bool>());
             Assert.True(map.abs().sum().item<float>() > 0);
         }
-        output.WriteLine($"oneDNN {(LibTorchSettings.OneDnnOff is { } why ? "off: " + why : "on")}");
+        output.WriteLine($"oneDNN {Described()}");
     }
 }
