@@ -54,7 +54,7 @@ eval "$tools_env"
 machine_summary() {
   local bf16=no caches=listed
   grep -q ' avx512_bf16' /proc/cpuinfo 2>/dev/null && bf16=yes
-  ls -d /sys/devices/system/cpu/cpu0/cache/index* >/dev/null 2>&1 || caches="hidden (oneDNN off during backward passes)"
+  ls -d /sys/devices/system/cpu/cpu0/cache/index* >/dev/null 2>&1 || caches="hidden (oneDNN off: README Troubleshooting)"
   echo "test run used: services ${XAIVISION_SERVICES_KIND:-script-started RabbitMQ and Azurite}; native bf16 (avx512_bf16): $bf16; CPU caches: $caches; $(nproc) cores"
 }
 
