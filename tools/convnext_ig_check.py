@@ -2,7 +2,7 @@
 
 Builds a seeded torchvision convnext_tiny with a 7-class head, and for a few 224x224 images computes IG with the zero baseline
 (zeros in normalised space) in float32 and float64 with Captum's riemann_trapezoid and with our midpoint rule, against a
-converged reference (midpoint, 256 steps, float64). Prints the Pearson r of each channel-summed map with the reference.
+converged reference (midpoint, 128 steps, float64). Prints the Pearson r of each channel-summed map with the reference.
 Writes the weights and the images so `xaivision explain` can be compared too:
   python3 tools/convnext_ig_check.py OUT && xaivision explain OUT/images --weights OUT/convnext7.pth \
       --methods "integrated-gradients(steps=16)" --out OUT/ours --no-overlay
@@ -23,7 +23,7 @@ std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
 
 def images():
     g = torch.Generator().manual_seed(1)
-    for i in range(2):  # smooth random scenes: low-resolution noise upsampled, as photos are smooth
+    for i in range(int(os.environ.get("IMAGES", "2"))):  # smooth random scenes: low-resolution noise upsampled, as photos are smooth
         low = torch.rand(1, 3, 14, 14, generator=g)
         img = torch.nn.functional.interpolate(low, size=(224, 224), mode="bilinear", align_corners=False).clamp(0, 1)
         png = (img[0].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
@@ -55,11 +55,13 @@ compare = sys.argv[sys.argv.index("--compare") + 1] if "--compare" in sys.argv e
 for name, x in images():
     with torch.no_grad():
         target = int(model.float()(x).argmax())
-    reference = ig(x, target, 256, "midpoint", torch.float64)
+    reference = ig(x, target, 128, "midpoint", torch.float64)
     row = [name]
     for rule in ("trapezoid", "midpoint"):
         for dtype in (torch.float32, torch.float64):
             row.append(f"{rule}-16 {str(dtype)[6:]}: {r(ig(x, target, 16, rule, dtype), reference):.5f}")
+    print(" | ".join(row), flush=True)
+    row = [name]
     row.append(f"midpoint-64 float64: {r(ig(x, target, 64, 'midpoint', torch.float64), reference):.5f}")
     row.append(f"trapezoid-64 float64: {r(ig(x, target, 64, 'trapezoid', torch.float64), reference):.5f}")
     if compare:
