@@ -88,6 +88,13 @@ public sealed class JobStore(IBlobStore store, IOptions<StorageOptions> storage)
     public Task DeleteShardAttemptAsync(AuditJobSpec spec, int shard, ShardAttempt attempt, CancellationToken ct) =>
         store.DeleteAsync(spec.Output.Container, JobLayout.ShardAttemptsPrefix(spec, shard) + $"{attempt.Id:N}.json", ct);
 
+    /// <summary>Removes every attempt mark of a shard (by listing; nothing is read).</summary>
+    public async Task DeleteShardAttemptsAsync(AuditJobSpec spec, int shard, CancellationToken ct)
+    {
+        foreach (var name in await store.ListAsync(spec.Output.Container, JobLayout.ShardAttemptsPrefix(spec, shard), ct))
+            await store.DeleteAsync(spec.Output.Container, name, ct);
+    }
+
     public Task<bool> TryCreateShardFailureAsync(AuditJobSpec spec, ShardFailure failure, CancellationToken ct) =>
         CreateAsync(spec.Output.Container, JobLayout.ShardFailure(spec, failure.Shard), failure, ct);
 

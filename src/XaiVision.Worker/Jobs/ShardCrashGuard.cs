@@ -40,10 +40,10 @@ public sealed class ShardCrashGuard(JobStore jobs, IOptions<JobsOptions> options
         {
             try
             {
-                await jobs.DeleteShardAttemptAsync(shard.Spec, shard.ShardIndex, attempt, CancellationToken.None);
-                if (await jobs.ShardDoneAsync(shard.Spec, shard.ShardIndex, CancellationToken.None)) // done: the dead attempts' marks are history
-                    foreach (var dead in await jobs.ReadShardAttemptsAsync(shard.Spec, shard.ShardIndex, CancellationToken.None))
-                        await jobs.DeleteShardAttemptAsync(shard.Spec, shard.ShardIndex, dead, CancellationToken.None);
+                if (await jobs.ShardDoneAsync(shard.Spec, shard.ShardIndex, CancellationToken.None)) // done: its own mark and the dead attempts' go
+                    await jobs.DeleteShardAttemptsAsync(shard.Spec, shard.ShardIndex, CancellationToken.None);
+                else
+                    await jobs.DeleteShardAttemptAsync(shard.Spec, shard.ShardIndex, attempt, CancellationToken.None);
             }
             catch (Exception e) when (e is StorageAccessException or StorageUnavailableException)
             {
