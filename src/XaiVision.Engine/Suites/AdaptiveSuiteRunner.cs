@@ -17,6 +17,9 @@ public sealed class AdaptiveSuiteRunner(ExplainableModel model, SuiteSpec spec, 
     /// <summary>The largest batch known to fit (null until a batch has run out of memory).</summary>
     public int? BatchLimit { get; set; }
 
+    /// <summary>Stops the batch at the next stage once cancelled (see <see cref="SuiteRunner.Cancellation"/>).</summary>
+    public CancellationToken Cancellation { get; init; }
+
     /// <summary>How many times a batch was split.</summary>
     public int Splits { get; private set; }
 
@@ -56,7 +59,7 @@ public sealed class AdaptiveSuiteRunner(ExplainableModel model, SuiteSpec spec, 
         try
         {
             budget?.Check(model, views.Count, (long)views[0].Width * views[0].Height);
-            return new SuiteRunner(model, spec).Run(views, masks, labels);
+            return new SuiteRunner(model, spec) { Cancellation = Cancellation }.Run(views, masks, labels);
         }
         catch (Exception e) when (OutOfMemory.Is(e))
         {

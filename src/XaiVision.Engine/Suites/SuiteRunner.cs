@@ -21,6 +21,10 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
 {
     readonly Dictionary<string, double> _stages = new();
 
+    /// <summary>Checked before every stage: a cancelled batch stops at the next stage instead of running to its end (native code
+    /// cannot be interrupted), so a stopping worker frees its model within one stage.</summary>
+    public CancellationToken Cancellation { get; init; }
+
     public SuiteBatch Run(IReadOnlyList<RgbImage> views, IReadOnlyList<bool[]?> masks, IReadOnlyList<int?>? labels = null)
     {
         _stages.Clear();
@@ -167,6 +171,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
 
     T Time<T>(string stage, Func<T> work)
     {
+        Cancellation.ThrowIfCancellationRequested();
         var watch = Stopwatch.StartNew();
         var result = work();
         if (model.Device.type == TorchSharp.DeviceType.CUDA) cuda.synchronize();

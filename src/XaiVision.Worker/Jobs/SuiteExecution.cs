@@ -12,6 +12,7 @@ namespace XaiVision.Worker.Jobs;
 /// batch that runs out of memory is split, and the size that fitted is kept with the model for later batches. A batch still
 /// running when its <paramref name="budget"/> is spent is abandoned with a <see cref="TimeoutException"/> (native code cannot be
 /// interrupted): it frees the model when it ends, and until then later batches wait for the model only until their own deadline.
+/// Both a stopping worker and a spent budget cancel the batch, which then stops at its next stage and frees the model soon after.
 /// </summary>
 public sealed class SuiteExecution(MemoryBudget? memory, ILogger log)
 {
@@ -22,13 +23,17 @@ public sealed class SuiteExecution(MemoryBudget? memory, ILogger log)
         TimeSpan Remaining() => budget == Timeout.InfiniteTimeSpan ? budget : budget - started.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
         if (!await loaded.Gate.WaitAsync(Remaining(), ct)) throw new TimeoutException();
         Task<SuiteBatch> work;
+        // Stops the batch at its next stage when the worker stops or the budget is spent (a batch abandoned at its limit would
+        // otherwise hold the model to its end).
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (budget != Timeout.InfiniteTimeSpan) stop.CancelAfter(Remaining());
         try
         {
             var views = images.Select(i => i.View).ToList();
             var masks = images.Select(i => i.Mask).ToList();
             work = Task.Run(() =>
             {
-                var runner = new AdaptiveSuiteRunner(loaded.Model, suite, memory) { BatchLimit = loaded.BatchLimit };
+                var runner = new AdaptiveSuiteRunner(loaded.Model, suite, memory) { BatchLimit = loaded.BatchLimit, Cancellation = stop.Token };
                 var result = runner.Run(views, masks, labels);
                 if (runner.Splits > 0)
                 {
@@ -37,15 +42,23 @@ public sealed class SuiteExecution(MemoryBudget? memory, ILogger log)
                 }
                 loaded.BatchLimit = runner.BatchLimit;
                 return result;
-            }, CancellationToken.None);
+            }, stop.Token);
         }
         catch
         {
+            stop.Dispose();
             loaded.Gate.Release();
             throw;
         }
-        _ = work.ContinueWith(_ => loaded.Gate.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return await work.WaitAsync(Remaining(), ct);
+        _ = work.ContinueWith(_ => { loaded.Gate.Release(); stop.Dispose(); }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        try
+        {
+            return await work.WaitAsync(Remaining(), ct);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException(); // the budget's cancellation reached the batch before the wait's own timer
+        }
     }
 
     /// <summary>The baseline explains the same images for the candidate's classes (no perturbations), then each map is compared.</summary>

@@ -66,4 +66,32 @@ public class SuiteRunnerTests(DemoFixture demo) : IClassFixture<DemoFixture>
         Assert.True(Mean("grad-cam", "relevance-mass") > Mean("center", "relevance-mass"));
         Assert.True(Mean("grad-cam", "deletion") < Mean("center", "deletion"));
     }
+
+    /// <summary>An explainer that counts its calls and, when given a source, cancels it while it explains (as SIGTERM does mid-batch).</summary>
+    sealed class WatchedExplainer(IExplainer inner, CancellationTokenSource? cancels = null) : IExplainer
+    {
+        public int Calls { get; private set; }
+        public string Name => inner.Name;
+        public IReadOnlyDictionary<string, string> Describe(XaiVision.Engine.Models.ExplainableModel model) => inner.Describe(model);
+        public TorchSharp.torch.Tensor Explain(XaiVision.Engine.Models.ExplainableModel model, TorchSharp.torch.Tensor images, TorchSharp.torch.Tensor targets, long seed)
+        {
+            Calls++;
+            cancels?.Cancel();
+            return inner.Explain(model, images, targets, seed);
+        }
+    }
+
+    [Fact]
+    public void A_cancelled_run_stops_at_the_next_stage()
+    {
+        using var stop = new CancellationTokenSource();
+        var first = new WatchedExplainer(ExplainerCatalog.Create("center"), stop);
+        var second = new WatchedExplainer(ExplainerCatalog.Create("occlusion(size=8,stride=8)"));
+        var spec = new SuiteSpec([first, second], TargetSelection.Predicted, 1, [], MetricCatalog.CreateList("deletion(steps=8)"));
+        var views = demo.Images.Take(2).Select(p => XaiVision.Engine.Imaging.ImageDecoder.DecodeFile(p)).ToList();
+        Assert.Throws<OperationCanceledException>(() => new SuiteRunner(demo.Model, spec) { Cancellation = stop.Token }.Run(views, []));
+        Assert.Equal((1, 0), (first.Calls, second.Calls));
+        var uncancelled = new SuiteRunner(demo.Model, spec with { Explainers = [second] }).Run(views, []);
+        Assert.Equal(2, uncancelled.Images.Count); // the same runner type without a token runs to the end
+    }
 }
