@@ -8,13 +8,13 @@ cd "$(dirname "$0")/.."
 source scripts/apt.sh
 STATE=${XAIVISION_SERVICES_DIR:-/tmp/xaivision-services}
 AMQP_PORT=${XAIVISION_AMQP_PORT:-5679}
-DIST_PORT=${XAIVISION_DIST_PORT:-25679}
+DIST_PORT=${XAIVISION_DIST_PORT:-$((AMQP_PORT + 20000))}
 BLOB_PORT=${XAIVISION_BLOB_PORT:-10009}
 # Azurite's documented development account (public, not a secret).
 AZURITE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 
 rabbit_env() {
-  export HOME="$STATE/rabbit-home" RABBITMQ_NODENAME="xaivision@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+  export HOME="$STATE/rabbit-home" RABBITMQ_NODENAME="xaivision-$AMQP_PORT@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
     RABBITMQ_NODE_PORT="$AMQP_PORT" RABBITMQ_DIST_PORT="$DIST_PORT" RABBITMQ_MNESIA_BASE="$STATE/rabbit/mnesia" \
     RABBITMQ_LOG_BASE="$STATE/rabbit/log" RABBITMQ_PID_FILE="$STATE/rabbit/pid" \
     RABBITMQ_ENABLED_PLUGINS_FILE="$STATE/rabbit/enabled_plugins" RABBITMQ_CONFIG_FILE="$STATE/rabbit/rabbitmq" \

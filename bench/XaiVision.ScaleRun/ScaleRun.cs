@@ -73,7 +73,7 @@ public static class ScaleRun
         var clock = Stopwatch.StartNew();
         await store.WriteAsync(container, "manifest.csv", Encoding.UTF8.GetBytes(SyntheticShards.Manifest(images)), "text/csv");
         int shards = SyntheticShards.Shards(images, spec.ShardSize);
-        await host.Services.GetRequiredService<JobCompletion>().StartAsync(spec, shards, default);
+        await host.Services.GetRequiredService<JobCompletion>().StartAsync(spec.Location(), shards, default);
         await Parallel.ForEachAsync(Enumerable.Range(0, shards), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (s, ct) =>
             await store.WriteAsync(container, SyntheticShards.ShardName(spec, s),
                 JsonSerializer.SerializeToUtf8Bytes(SyntheticShards.Shard(s, spec.ShardSize, images, errors), AuditJson.Options), "application/json", ct));
@@ -117,16 +117,16 @@ public static class ScaleRun
             await bus.Publish(new ShardCompleted(jobId, s, shards, spec, 32, 0));
             // Keep the in-memory bus's backlog small, as a broker would hold it: shards finish over time, not all at once.
             if (s % 256 == 255)
-                while (await completion.DoneAsync(container, spec.Output.Prefix, default) < s - 256) await Task.Delay(5);
+                while (await completion.DoneAsync(spec.Location(), default) < s - 256) await Task.Delay(5);
         }
-        while (await completion.DoneAsync(container, spec.Output.Prefix, default) < shards - 1) await Task.Delay(20);
+        while (await completion.DoneAsync(spec.Location(), default) < shards - 1) await Task.Delay(20);
         double eventMs = clock.Elapsed.TotalMilliseconds / Math.Max(1, shards - 1), eventsPeak = PeakMiB();
         GC.Collect(); // the in-memory bus's backlog of events is the test stand-in's (RabbitMQ holds it in production), not the aggregator's
         ResetPeak();
         clock.Restart();
         await bus.Publish(new ShardCompleted(jobId, shards - 1, shards, spec, 32, 0));
         await bus.Publish(new ShardCompleted(jobId, shards - 1, shards, spec, 32, 0)); // a duplicate of the last: still one aggregation
-        while (!await store.ExistsAsync(container, JobLayout.Announced(spec))) await Task.Delay(20);
+        while (!await store.ExistsAsync(container, JobLayout.Announced(spec.Location()))) await Task.Delay(20);
         double aggregateSeconds = clock.Elapsed.TotalSeconds, aggregatePeak = PeakMiB();
         double retainedMiB = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
         double Size(string name) => store.ReadAsync(container, name).GetAwaiter().GetResult()?.Length ?? 0;
@@ -134,7 +134,8 @@ public static class ScaleRun
         {
             ["event_ms"] = eventMs, ["events_peak_mib"] = eventsPeak,
             ["aggregate_s"] = aggregateSeconds, ["aggregate_peak_mib"] = aggregatePeak, ["retained_mib"] = retainedMiB,
-            ["report_json_kb"] = Size(JobLayout.Report(spec)) / 1024, ["report_html_kb"] = Size(JobLayout.Html(spec)) / 1024, ["csv_mb"] = Size(JobLayout.Csv(spec)) / 1e6,
+            ["report_json_kb"] = Size(JobLayout.Report(spec.Location())) / 1024, ["report_html_kb"] = Size(JobLayout.Html(spec.Location())) / 1024,
+            ["csv_mb"] = Size(JobLayout.Csv(spec.Location())) / 1e6,
         }));
         await host.StopAsync();
         return 0;

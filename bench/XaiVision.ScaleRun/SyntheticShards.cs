@@ -58,5 +58,5 @@ public static class SyntheticShards
 
     public static int Shards(long images, int size) => (int)((images + size - 1) / size);
 
-    public static string ShardName(AuditJobSpec spec, int shard) => JobLayout.Shard(spec, shard);
+    public static string ShardName(AuditJobSpec spec, int shard) => JobLayout.Shard(spec.Location(), shard);
 }

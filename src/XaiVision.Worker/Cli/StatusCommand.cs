@@ -21,19 +21,19 @@ public static class StatusCommand
             var index = await jobs.ReadIndexAsync(id, ct)
                 ?? throw new Engine.XaiVisionException(
                     $"No job {id} in {host.Services.GetRequiredService<IOptions<StorageOptions>>().Value.JobsContainer} (not submitted, rejected, or another store).");
-            var (container, prefix) = (index.Container, index.Prefix);
-            var shards = await jobs.CountDoneShardsAsync(container, prefix, ct);
-            var failed = await jobs.ReadFailureAsync(container, prefix, ct);
-            Console.WriteLine($"job {id}: {index.Images} images in {index.Shards} shards at {container}/{prefix}");
+            var location = index.Location;
+            var shards = await jobs.CountDoneShardsAsync(location, ct);
+            var failed = await jobs.ReadFailureAsync(location, ct);
+            Console.WriteLine($"job {id}: {index.Images} images in {index.Shards} shards at {location}");
             if (failed is not null)
             {
                 Console.WriteLine($"state: FAILED — {failed.Reason}");
                 return ExitCodes.JobFailed;
             }
-            var verdict = await jobs.ReadReportAsync(container, prefix, ct);
+            var verdict = await jobs.ReadReportAsync(location, ct);
             if (verdict is null)
             {
-                var failedShards = await jobs.CountFailedShardsAsync(container, prefix, ct);
+                var failedShards = await jobs.CountFailedShardsAsync(location, ct);
                 Console.WriteLine($"state: running, {shards}/{index.Shards} shards done{(failedShards > 0 ? $" ({failedShards} failed)" : "")}");
                 return ExitCodes.Ok;
             }

@@ -21,10 +21,10 @@ public sealed class AuditShardConsumer(ShardProcessor processor, JobEnd jobEnd, 
     {
         var (shard, ct) = (context.Message, context.CancellationToken);
         using var scope = log.BeginScope("job {JobId} shard {Shard}", shard.JobId, shard.ShardIndex);
-        if (await jobEnd.HasFailedAsync(shard.Spec, ct)) return;
+        if (await jobEnd.HasFailedAsync(shard.Spec.Location(), ct)) return;
         if (shard.Deadline is { } deadline && clock.GetUtcNow() > deadline)
         {
-            await jobEnd.FailAsync(context, shard.JobId, shard.Spec.Output.Container, shard.Spec.Output.Prefix,
+            await jobEnd.FailAsync(context, shard.JobId, shard.Spec.Location(),
                 $"The job passed its deadline ({deadline:u}) before shard {shard.ShardIndex + 1}/{shard.ShardCount} could start (Jobs:MaxJobMinutes, or the spec's maxMinutes).", ct);
             return;
         }
@@ -47,7 +47,7 @@ public sealed class AuditShardConsumer(ShardProcessor processor, JobEnd jobEnd, 
         }
         catch (XaiVisionException e)
         {
-            await jobEnd.FailAsync(context, shard.JobId, shard.Spec.Output.Container, shard.Spec.Output.Prefix, e.Message, ct);
+            await jobEnd.FailAsync(context, shard.JobId, shard.Spec.Location(), e.Message, ct);
             return;
         }
         catch (Exception e) when (EngineFaults.IsEngineFault(e, ct))

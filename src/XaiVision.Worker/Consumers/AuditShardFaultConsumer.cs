@@ -16,7 +16,7 @@ public sealed class AuditShardFaultConsumer(JobEnd jobEnd) : IConsumer<Fault<Aud
         var (fault, ct) = (context.Message, context.CancellationToken);
         if (fault.Exceptions.Any(e => e.ExceptionType.EndsWith("OperationCanceledException") || e.ExceptionType.EndsWith("TaskCanceledException"))) return;
         var shard = fault.Message;
-        if (await jobEnd.HasEndedAsync(shard.Spec.Output.Container, shard.Spec.Output.Prefix, ct)) return;
+        if (await jobEnd.HasEndedAsync(shard.Spec.Location(), ct)) return;
         var first = fault.Exceptions.FirstOrDefault()?.Message?.Split('\n', 2)[0].Trim() ?? "no reason given";
         await jobEnd.FailShardAsync(context, shard, $"it faulted after its retries ({first})", ct);
     }

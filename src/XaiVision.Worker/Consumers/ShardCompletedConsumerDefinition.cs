@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using XaiVision.Worker.Configuration;
+using XaiVision.Worker.Jobs;
 
 namespace XaiVision.Worker.Consumers;
 

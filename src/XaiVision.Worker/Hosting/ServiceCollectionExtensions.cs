@@ -64,6 +64,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ShardRunner>();
         services.AddSingleton<ShardProcessor>();
         services.AddSingleton<JobEnd>();
+        services.AddSingleton<JobPlanner>();
+        services.AddSingleton<JobPlanning>();
+        services.AddSingleton<JobAggregation>();
         services.AddSingleton<ShardCrashGuard>();
         services.AddSingleton<JobDeadlineWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<JobDeadlineWatch>());

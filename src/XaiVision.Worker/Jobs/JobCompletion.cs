@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using XaiVision.Contracts;
 using XaiVision.Engine.Reports;
 using XaiVision.Worker.Configuration;
 using XaiVision.Worker.Storage;
@@ -22,19 +21,19 @@ public sealed class JobCompletion(IBlobStore store, IOptions<JobsOptions> option
     TimeSpan Lease => TimeSpan.FromSeconds(options.Value.AggregationLeaseSeconds);
 
     /// <summary>The job's empty tally, written when it is planned (create-if-absent: a redelivered submission keeps the one it has).</summary>
-    public Task StartAsync(AuditJobSpec spec, int shards, CancellationToken ct) =>
-        store.TryReplaceAsync(spec.Output.Container, JobLayout.Completion(spec), Bytes(CompletionTally.Empty(shards)), "application/json", etag: null, ct);
+    public Task StartAsync(JobLocation job, int shards, CancellationToken ct) =>
+        store.TryReplaceAsync(job.Container, JobLayout.Completion(job), Bytes(CompletionTally.Empty(shards)), "application/json", etag: null, ct);
 
     /// <summary>Records <paramref name="shard"/> as done; <see cref="Verdict.Aggregate"/> when <paramref name="owner"/> now holds the aggregation lease.</summary>
-    public async Task<Verdict> RecordAsync(AuditJobSpec spec, int shard, int shards, string owner, CancellationToken ct)
+    public async Task<Verdict> RecordAsync(JobLocation job, int shard, int shards, string owner, CancellationToken ct)
     {
-        var (container, name) = (spec.Output.Container, JobLayout.Completion(spec));
+        var (container, name) = (job.Container, JobLayout.Completion(job));
         for (int attempt = 0; ; attempt++)
         {
             // Racing writers back off a random while, growing with each lost race, instead of re-reading at once.
             if (attempt > 0) await Task.Delay(Random.Shared.Next(1, 4 << Math.Min(attempt, 5)), ct);
             var current = await store.ReadVersionedAsync(container, name, ct);
-            var before = current is null ? await SeedAsync(spec, shards, ct) : Read(current.Content);
+            var before = current is null ? await SeedAsync(job, shards, ct) : Read(current.Content);
             var tally = before.With(shard);
             if (!tally.Complete)
             {
@@ -50,9 +49,9 @@ public sealed class JobCompletion(IBlobStore store, IOptions<JobsOptions> option
     }
 
     /// <summary>Extends <paramref name="owner"/>'s lease; false when another worker took the job over (this one's lease had run out).</summary>
-    public async Task<bool> RenewAsync(AuditJobSpec spec, string owner, CancellationToken ct)
+    public async Task<bool> RenewAsync(JobLocation job, string owner, CancellationToken ct)
     {
-        var (container, name) = (spec.Output.Container, JobLayout.Completion(spec));
+        var (container, name) = (job.Container, JobLayout.Completion(job));
         while (true)
         {
             if (await store.ReadVersionedAsync(container, name, ct) is not { } current) return false;
@@ -63,9 +62,9 @@ public sealed class JobCompletion(IBlobStore store, IOptions<JobsOptions> option
     }
 
     /// <summary>Gives the lease up (the job is reported, or this attempt failed and its retry may go elsewhere); best effort — an unreleased lease expires.</summary>
-    public async Task ReleaseAsync(AuditJobSpec spec, string owner)
+    public async Task ReleaseAsync(JobLocation job, string owner)
     {
-        var (container, name) = (spec.Output.Container, JobLayout.Completion(spec));
+        var (container, name) = (job.Container, JobLayout.Completion(job));
         try
         {
             while (await store.ReadVersionedAsync(container, name) is { } current && Read(current.Content) is { } tally && tally.Aggregator == owner)
@@ -77,14 +76,14 @@ public sealed class JobCompletion(IBlobStore store, IOptions<JobsOptions> option
     }
 
     /// <summary>Keeps <paramref name="owner"/>'s lease alive every third of its length until <paramref name="ct"/> is cancelled.</summary>
-    public async Task KeepAliveAsync(AuditJobSpec spec, string owner, CancellationToken ct)
+    public async Task KeepAliveAsync(JobLocation job, string owner, CancellationToken ct)
     {
         try
         {
             while (true)
             {
                 await Task.Delay(Lease / 3, clock, ct);
-                if (!await RenewAsync(spec, owner, ct)) return;
+                if (!await RenewAsync(job, owner, ct)) return;
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -93,13 +92,13 @@ public sealed class JobCompletion(IBlobStore store, IOptions<JobsOptions> option
     }
 
     /// <summary>How many shards have finished (the tally's count; a job without a tally yet: none).</summary>
-    public async Task<int> DoneAsync(string container, string prefix, CancellationToken ct) =>
-        await store.ReadVersionedAsync(container, JobLayout.Completion(prefix), ct) is { } current ? Read(current.Content).Done : 0;
+    public async Task<int> DoneAsync(JobLocation job, CancellationToken ct) =>
+        await store.ReadVersionedAsync(job.Container, JobLayout.Completion(job), ct) is { } current ? Read(current.Content).Done : 0;
 
-    async Task<CompletionTally> SeedAsync(AuditJobSpec spec, int shards, CancellationToken ct)
+    async Task<CompletionTally> SeedAsync(JobLocation job, int shards, CancellationToken ct)
     {
         var tally = CompletionTally.Empty(shards);
-        foreach (var name in await store.ListAsync(spec.Output.Container, JobLayout.ShardsPrefix(spec), ct))
+        foreach (var name in await store.ListAsync(job.Container, JobLayout.ShardsPrefix(job), ct))
             if (JobLayout.ShardIndexOf(name) is { } index && index < shards) tally = tally.With(index);
         return tally;
     }

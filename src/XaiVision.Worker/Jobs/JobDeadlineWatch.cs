@@ -37,13 +37,13 @@ public sealed class JobDeadlineWatch(JobStore store, IBus bus, JobEnd jobEnd, IO
         foreach (var job in await store.ReadOpenJobsAsync(ct))
         {
             if (clock.GetUtcNow() <= job.Deadline) continue;
-            if (await jobEnd.HasEndedAsync(job.Container, job.Prefix, ct))
+            if (await jobEnd.HasEndedAsync(job.Location, ct))
             {
                 await jobEnd.CloseAsync(job.JobId, ct);
                 continue;
             }
-            int done = await store.CountDoneShardsAsync(job.Container, job.Prefix, ct);
-            if (await jobEnd.FailAsync(bus, job.JobId, job.Container, job.Prefix,
+            int done = await store.CountDoneShardsAsync(job.Location, ct);
+            if (await jobEnd.FailAsync(bus, job.JobId, job.Location,
                     $"The job passed its deadline ({job.Deadline:u}) with {done}/{job.Shards} shards done (Jobs:MaxJobMinutes, or the spec's maxMinutes).", ct))
                 failed++;
         }

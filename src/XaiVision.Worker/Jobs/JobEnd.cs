@@ -13,17 +13,17 @@ namespace XaiVision.Worker.Jobs;
 /// </summary>
 public sealed class JobEnd(JobStore jobs, ILogger<JobEnd> log)
 {
-    public Task<bool> HasEndedAsync(string container, string prefix, CancellationToken ct) => jobs.HasEndedAsync(container, prefix, ct);
+    public Task<bool> HasEndedAsync(JobLocation job, CancellationToken ct) => jobs.HasEndedAsync(job, ct);
 
-    public Task<bool> HasFailedAsync(AuditJobSpec spec, CancellationToken ct) => jobs.HasFailedAsync(spec, ct);
+    public Task<bool> HasFailedAsync(JobLocation job, CancellationToken ct) => jobs.HasFailedAsync(job, ct);
 
     /// <summary>Fails the job once; true when this call was the one that failed it.</summary>
-    public async Task<bool> FailAsync(IPublishEndpoint publish, Guid jobId, string container, string prefix, string reason, CancellationToken ct)
+    public async Task<bool> FailAsync(IPublishEndpoint publish, Guid jobId, JobLocation job, string reason, CancellationToken ct)
     {
         bool first;
         try
         {
-            first = await jobs.TryCreateFailureAsync(new JobFailure(jobId, reason), container, prefix, ct);
+            first = await jobs.TryCreateFailureAsync(job, new JobFailure(jobId, reason), ct);
         }
         catch (StorageAccessException)
         {
@@ -41,14 +41,14 @@ public sealed class JobEnd(JobStore jobs, ILogger<JobEnd> log)
     /// <summary>Records a shard that failed as a whole and announces it like any finished shard.</summary>
     public async Task FailShardAsync(IPublishEndpoint publish, AuditShard shard, string reason, CancellationToken ct)
     {
-        var spec = shard.Spec;
-        if (!await jobs.ShardDoneAsync(spec, shard.ShardIndex, ct))
+        var (spec, job) = (shard.Spec, shard.Spec.Location());
+        if (!await jobs.ShardDoneAsync(job, shard.ShardIndex, ct))
         {
             log.LogError("Shard {Shard}/{Shards} of job {JobId} failed: {Reason}", shard.ShardIndex + 1, shard.ShardCount, shard.JobId, reason);
-            await jobs.TryCreateShardFailureAsync(spec, new ShardFailure(shard.ShardIndex, reason, shard.Images.Count), ct);
+            await jobs.TryCreateShardFailureAsync(job, new ShardFailure(shard.ShardIndex, reason, shard.Images.Count), ct);
             var records = shard.Images
                 .Select(i => ImageRecord.Failure(i.Blob, JobLayout.RecordName(spec, i.Blob), $"Shard {shard.ShardIndex + 1}/{shard.ShardCount} failed: {reason}")).ToList();
-            await jobs.TryCreateShardAsync(spec, shard.ShardIndex, records, ct);
+            await jobs.TryCreateShardAsync(job, shard.ShardIndex, records, ct);
         }
         await publish.Publish(new AuditJobProgress(shard.JobId, shard.ShardIndex, shard.ShardCount, shard.Images.Count, shard.ImagesTotal), ct);
         await publish.Publish(new ShardCompleted(shard.JobId, shard.ShardIndex, shard.ShardCount, spec, shard.Images.Count, shard.Images.Count), ct);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using XaiVision.Contracts;
 using XaiVision.Engine.Reports;
 using XaiVision.Worker.Configuration;
 using XaiVision.Worker.Storage;
@@ -38,17 +37,16 @@ public sealed class JobStore(IBlobStore store, IOptions<StorageOptions> storage)
     }
 
     // The plan and the job's entries in the jobs container.
-    public Task<bool> TryCreatePlanAsync(JobPlan plan, CancellationToken ct) =>
-        CreateAsync(plan.Spec.Output.Container, JobLayout.Job(plan.Spec), plan, ct);
+    public Task<bool> TryCreatePlanAsync(JobPlan plan, CancellationToken ct) => CreateAsync(plan.Spec.Location(), JobLayout.Job, plan, ct);
 
-    public Task<JobPlan?> ReadPlanAsync(AuditJobSpec spec, CancellationToken ct) => ReadAsync<JobPlan>(spec.Output.Container, JobLayout.Job(spec), ct);
+    public Task<JobPlan?> ReadPlanAsync(JobLocation job, CancellationToken ct) => ReadAsync<JobPlan>(job, JobLayout.Job, ct);
 
     /// <summary>How many of the job's shards the planner has sent (0 before any).</summary>
-    public async Task<int> ReadSentShardsAsync(AuditJobSpec spec, CancellationToken ct) =>
-        await ReadAsync<PlanningProgress>(spec.Output.Container, JobLayout.Planning(spec), ct) is { } progress ? progress.SentShards : 0;
+    public async Task<int> ReadSentShardsAsync(JobLocation job, CancellationToken ct) =>
+        await ReadAsync<PlanningProgress>(job, JobLayout.Planning, ct) is { } progress ? progress.SentShards : 0;
 
-    public Task MarkSentShardsAsync(AuditJobSpec spec, int sent, CancellationToken ct) =>
-        store.WriteAsync(spec.Output.Container, JobLayout.Planning(spec), JsonSerializer.SerializeToUtf8Bytes(new PlanningProgress(sent), AuditJson.Options), "application/json", ct);
+    public Task MarkSentShardsAsync(JobLocation job, int sent, CancellationToken ct) =>
+        store.WriteAsync(job.Container, JobLayout.Planning(job), JsonSerializer.SerializeToUtf8Bytes(new PlanningProgress(sent), AuditJson.Options), "application/json", ct);
 
     public Task<bool> TryCreateIndexAsync(JobIndexEntry entry, CancellationToken ct) => CreateAsync(JobsContainer, JobLayout.Index(entry.JobId), entry, ct);
 
@@ -68,76 +66,87 @@ public sealed class JobStore(IBlobStore store, IOptions<StorageOptions> storage)
     public Task CloseAsync(Guid jobId, CancellationToken ct) => store.DeleteAsync(JobsContainer, JobLayout.Open(jobId), ct);
 
     // Shards.
-    public Task<bool> ShardDoneAsync(AuditJobSpec spec, int shard, CancellationToken ct) => store.ExistsAsync(spec.Output.Container, JobLayout.Shard(spec, shard), ct);
+    public Task<bool> ShardDoneAsync(JobLocation job, int shard, CancellationToken ct) => store.ExistsAsync(job.Container, JobLayout.Shard(job, shard), ct);
 
-    public Task<bool> TryCreateShardAsync(AuditJobSpec spec, int shard, IReadOnlyList<ImageRecord> records, CancellationToken ct) =>
-        CreateAsync(spec.Output.Container, JobLayout.Shard(spec, shard), records.OrderBy(r => r.Image, StringComparer.Ordinal).ToList(), ct);
+    public Task<bool> TryCreateShardAsync(JobLocation job, int shard, IReadOnlyList<ImageRecord> records, CancellationToken ct) =>
+        CreateAsync(job.Container, JobLayout.Shard(job, shard), records.OrderBy(r => r.Image, StringComparer.Ordinal).ToList(), ct);
 
-    public Task<bool> TryCreateShardAttemptAsync(AuditJobSpec spec, int shard, ShardAttempt attempt, CancellationToken ct) =>
-        CreateAsync(spec.Output.Container, JobLayout.ShardAttemptsPrefix(spec, shard) + $"{attempt.Id:N}.json", attempt, ct);
+    /// <summary>A shard's records, as its worker wrote them; null while it has none.</summary>
+    public Task<byte[]?> ReadShardAsync(JobLocation job, int shard, CancellationToken ct) => store.ReadAsync(job.Container, JobLayout.Shard(job, shard), ct);
+
+    public Task<bool> TryCreateShardAttemptAsync(JobLocation job, int shard, ShardAttempt attempt, CancellationToken ct) =>
+        CreateAsync(job.Container, JobLayout.ShardAttemptsPrefix(job, shard) + $"{attempt.Id:N}.json", attempt, ct);
 
     /// <summary>The marks of earlier attempts at a shard that never returned: their process died (or is still running it).</summary>
-    public async Task<List<ShardAttempt>> ReadShardAttemptsAsync(AuditJobSpec spec, int shard, CancellationToken ct)
+    public async Task<List<ShardAttempt>> ReadShardAttemptsAsync(JobLocation job, int shard, CancellationToken ct)
     {
         var attempts = new List<ShardAttempt>();
-        foreach (var name in await store.ListAsync(spec.Output.Container, JobLayout.ShardAttemptsPrefix(spec, shard), ct))
-            if (await ReadAsync<ShardAttempt>(spec.Output.Container, name, ct) is { } attempt) attempts.Add(attempt);
+        foreach (var name in await store.ListAsync(job.Container, JobLayout.ShardAttemptsPrefix(job, shard), ct))
+            if (await ReadAsync<ShardAttempt>(job.Container, name, ct) is { } attempt) attempts.Add(attempt);
         return attempts;
     }
 
-    public Task DeleteShardAttemptAsync(AuditJobSpec spec, int shard, ShardAttempt attempt, CancellationToken ct) =>
-        store.DeleteAsync(spec.Output.Container, JobLayout.ShardAttemptsPrefix(spec, shard) + $"{attempt.Id:N}.json", ct);
+    public Task DeleteShardAttemptAsync(JobLocation job, int shard, ShardAttempt attempt, CancellationToken ct) =>
+        store.DeleteAsync(job.Container, JobLayout.ShardAttemptsPrefix(job, shard) + $"{attempt.Id:N}.json", ct);
 
     /// <summary>Removes every attempt mark of a shard (by listing; nothing is read).</summary>
-    public async Task DeleteShardAttemptsAsync(AuditJobSpec spec, int shard, CancellationToken ct)
+    public async Task DeleteShardAttemptsAsync(JobLocation job, int shard, CancellationToken ct)
     {
-        foreach (var name in await store.ListAsync(spec.Output.Container, JobLayout.ShardAttemptsPrefix(spec, shard), ct))
-            await store.DeleteAsync(spec.Output.Container, name, ct);
+        foreach (var name in await store.ListAsync(job.Container, JobLayout.ShardAttemptsPrefix(job, shard), ct))
+            await store.DeleteAsync(job.Container, name, ct);
     }
 
-    public Task<bool> TryCreateShardFailureAsync(AuditJobSpec spec, ShardFailure failure, CancellationToken ct) =>
-        CreateAsync(spec.Output.Container, JobLayout.ShardFailure(spec, failure.Shard), failure, ct);
+    public Task<bool> TryCreateShardFailureAsync(JobLocation job, ShardFailure failure, CancellationToken ct) =>
+        CreateAsync(job.Container, JobLayout.ShardFailure(job, failure.Shard), failure, ct);
 
-    public async Task<int> CountDoneShardsAsync(string container, string prefix, CancellationToken ct) =>
-        (await store.ListAsync(container, JobLayout.ShardsPrefix(prefix), ct)).Count(n => n.EndsWith(".json"));
+    public async Task<int> CountDoneShardsAsync(JobLocation job, CancellationToken ct) =>
+        (await store.ListAsync(job.Container, JobLayout.ShardsPrefix(job), ct)).Count(n => n.EndsWith(".json"));
 
-    public async Task<int> CountFailedShardsAsync(string container, string prefix, CancellationToken ct) =>
-        (await store.ListAsync(container, JobLayout.ShardFailuresPrefix(prefix), ct)).Count(n => n.EndsWith(".json"));
+    public async Task<int> CountFailedShardsAsync(JobLocation job, CancellationToken ct) =>
+        (await store.ListAsync(job.Container, JobLayout.ShardFailuresPrefix(job), ct)).Count(n => n.EndsWith(".json"));
 
-    public async Task<List<ShardFailure>> ReadShardFailuresAsync(AuditJobSpec spec, CancellationToken ct)
+    public async Task<List<ShardFailure>> ReadShardFailuresAsync(JobLocation job, CancellationToken ct)
     {
         var failures = new List<ShardFailure>();
-        foreach (var name in (await store.ListAsync(spec.Output.Container, JobLayout.ShardFailuresPrefix(spec), ct)).Where(n => n.EndsWith(".json")).Order(StringComparer.Ordinal))
-            if (await ReadAsync<ShardFailure>(spec.Output.Container, name, ct) is { } failure) failures.Add(failure);
+        foreach (var name in (await store.ListAsync(job.Container, JobLayout.ShardFailuresPrefix(job), ct)).Where(n => n.EndsWith(".json")).Order(StringComparer.Ordinal))
+            if (await ReadAsync<ShardFailure>(job.Container, name, ct) is { } failure) failures.Add(failure);
         return failures;
     }
 
-    /// <summary>A map or overlay, under the job's prefix at its record's relative path.</summary>
-    public Task WriteArtefactAsync(AuditJobSpec spec, string relative, byte[] bytes, CancellationToken ct) =>
-        store.WriteAsync(spec.Output.Container, JobLayout.Artefact(spec, relative), bytes, ContentTypes.For(relative), ct);
+    // Artefacts: maps, overlays, archives and report files, under the job's prefix at their relative paths.
+    public Task WriteArtefactAsync(JobLocation job, string relative, byte[] bytes, CancellationToken ct) =>
+        store.WriteAsync(job.Container, JobLayout.Artefact(job, relative), bytes, ContentTypes.For(relative), ct);
+
+    public Task WriteArtefactStreamAsync(JobLocation job, string relative, Func<Stream, Task> write, CancellationToken ct) =>
+        store.WriteStreamAsync(job.Container, JobLayout.Artefact(job, relative), write, ContentTypes.For(relative), ct);
+
+    public Task<byte[]?> ReadArtefactAsync(JobLocation job, string relative, CancellationToken ct) => store.ReadAsync(job.Container, JobLayout.Artefact(job, relative), ct);
 
     // The report and the job's end.
-    public Task<bool> HasReportAsync(AuditJobSpec spec, CancellationToken ct) => store.ExistsAsync(spec.Output.Container, JobLayout.Report(spec), ct);
+    public Task<bool> HasReportAsync(JobLocation job, CancellationToken ct) => store.ExistsAsync(job.Container, JobLayout.Report(job), ct);
 
-    public Task<JobReport?> ReadReportAsync(string container, string prefix, CancellationToken ct) => ReadAsync<JobReport>(container, JobLayout.Report(prefix), ct);
+    public Task<JobReport?> ReadReportAsync(JobLocation job, CancellationToken ct) => ReadAsync<JobReport>(job, JobLayout.Report, ct);
 
     /// <summary>Creates <c>report.json</c>, the job's commit point (its other report files are written first); true when this call created it.</summary>
-    public Task<bool> TryCreateReportAsync(AuditJobSpec spec, JobReport report, CancellationToken ct) => CreateAsync(spec.Output.Container, JobLayout.Report(spec), report, ct);
+    public Task<bool> TryCreateReportAsync(JobLocation job, JobReport report, CancellationToken ct) => CreateAsync(job, JobLayout.Report, report, ct);
 
-    public Task<bool> IsAnnouncedAsync(AuditJobSpec spec, CancellationToken ct) => store.ExistsAsync(spec.Output.Container, JobLayout.Announced(spec), ct);
+    public Task<bool> IsAnnouncedAsync(JobLocation job, CancellationToken ct) => store.ExistsAsync(job.Container, JobLayout.Announced(job), ct);
 
-    public Task MarkAnnouncedAsync(AuditJobSpec spec, CancellationToken ct) =>
-        store.TryCreateAsync(spec.Output.Container, JobLayout.Announced(spec), "{\"announced\":true}"u8.ToArray(), "application/json", ct);
+    public Task MarkAnnouncedAsync(JobLocation job, CancellationToken ct) =>
+        store.TryCreateAsync(job.Container, JobLayout.Announced(job), "{\"announced\":true}"u8.ToArray(), "application/json", ct);
 
-    public async Task<bool> HasEndedAsync(string container, string prefix, CancellationToken ct) =>
-        await store.ExistsAsync(container, JobLayout.Failed(prefix), ct) || await store.ExistsAsync(container, JobLayout.Report(prefix), ct);
+    public async Task<bool> HasEndedAsync(JobLocation job, CancellationToken ct) =>
+        await store.ExistsAsync(job.Container, JobLayout.Failed(job), ct) || await store.ExistsAsync(job.Container, JobLayout.Report(job), ct);
 
-    public Task<bool> HasFailedAsync(AuditJobSpec spec, CancellationToken ct) => store.ExistsAsync(spec.Output.Container, JobLayout.Failed(spec), ct);
+    public Task<bool> HasFailedAsync(JobLocation job, CancellationToken ct) => store.ExistsAsync(job.Container, JobLayout.Failed(job), ct);
 
-    public Task<bool> TryCreateFailureAsync(JobFailure failure, string container, string prefix, CancellationToken ct) =>
-        CreateAsync(container, JobLayout.Failed(prefix), failure, ct);
+    public Task<bool> TryCreateFailureAsync(JobLocation job, JobFailure failure, CancellationToken ct) => CreateAsync(job, JobLayout.Failed, failure, ct);
 
-    public Task<JobFailure?> ReadFailureAsync(string container, string prefix, CancellationToken ct) => ReadAsync<JobFailure>(container, JobLayout.Failed(prefix), ct);
+    public Task<JobFailure?> ReadFailureAsync(JobLocation job, CancellationToken ct) => ReadAsync<JobFailure>(job, JobLayout.Failed, ct);
+
+    Task<bool> CreateAsync<T>(JobLocation job, Func<JobLocation, string> name, T value, CancellationToken ct) => CreateAsync(job.Container, name(job), value, ct);
+
+    Task<T?> ReadAsync<T>(JobLocation job, Func<JobLocation, string> name, CancellationToken ct) where T : class => ReadAsync<T>(job.Container, name(job), ct);
 
     Task<bool> CreateAsync<T>(string container, string name, T value, CancellationToken ct) =>
         store.TryCreateAsync(container, name, JsonSerializer.SerializeToUtf8Bytes(value, AuditJson.Options), "application/json", ct);

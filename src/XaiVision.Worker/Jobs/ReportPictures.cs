@@ -1,6 +1,4 @@
-using XaiVision.Contracts;
 using XaiVision.Engine.Reports;
-using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Jobs;
 
@@ -11,17 +9,17 @@ namespace XaiVision.Worker.Jobs;
 /// </summary>
 public static class ReportPictures
 {
-    public static async Task<int> ExtractAsync(IBlobStore store, JobStore jobs, AuditJobSpec spec, ReportAccumulator digest, CancellationToken ct)
+    public static async Task<int> ExtractAsync(JobStore jobs, JobLocation job, ReportAccumulator digest, CancellationToken ct)
     {
         int written = 0;
         foreach (var archive in digest.Shown().Where(r => r.Archive is not null).GroupBy(r => r.Archive!))
         {
             var wanted = archive.SelectMany(Pictures).ToHashSet(StringComparer.Ordinal);
-            var zip = await store.ReadAsync(spec.Output.Container, JobLayout.Artefact(spec, archive.Key), ct);
+            var zip = await jobs.ReadArtefactAsync(job, archive.Key, ct);
             if (zip is null) continue; // the report then shows the image's name without its picture
             foreach (var (relative, bytes) in ShardArchive.Extract(zip, wanted))
             {
-                await jobs.WriteArtefactAsync(spec, relative, bytes, ct);
+                await jobs.WriteArtefactAsync(job, relative, bytes, ct);
                 written++;
             }
         }

@@ -22,8 +22,8 @@ public sealed class ShardCrashGuard(JobStore jobs, IOptions<JobsOptions> options
     /// <summary>Why the shard must not run again, or null when it may.</summary>
     public async Task<string?> CheckAsync(AuditShard shard, CancellationToken ct)
     {
-        if (await jobs.ShardDoneAsync(shard.Spec, shard.ShardIndex, ct)) return null; // redelivered after it finished: nothing runs
-        var died = await jobs.ReadShardAttemptsAsync(shard.Spec, shard.ShardIndex, ct);
+        if (await jobs.ShardDoneAsync(shard.Spec.Location(), shard.ShardIndex, ct)) return null; // redelivered after it finished: nothing runs
+        var died = await jobs.ReadShardAttemptsAsync(shard.Spec.Location(), shard.ShardIndex, ct);
         if (died.Count < options.Value.ShardCrashLimit) return null;
         var last = died.MaxBy(a => a.Started)!;
         return $"The worker process died {died.Count} times while running this shard (last on {last.Host}, started {last.Started:u}): " +
@@ -34,16 +34,16 @@ public sealed class ShardCrashGuard(JobStore jobs, IOptions<JobsOptions> options
     public async Task<IAsyncDisposable> BeginAsync(AuditShard shard, CancellationToken ct)
     {
         var attempt = new ShardAttempt(Guid.NewGuid(), Environment.MachineName, Environment.ProcessId, clock.GetUtcNow());
-        await jobs.TryCreateShardAttemptAsync(shard.Spec, shard.ShardIndex, attempt, ct);
+        await jobs.TryCreateShardAttemptAsync(shard.Spec.Location(), shard.ShardIndex, attempt, ct);
         if (Environment.GetEnvironmentVariable(TestCrashVariable) == shard.ShardIndex.ToString()) Process.GetCurrentProcess().Kill();
         return new Mark(async () =>
         {
             try
             {
-                if (await jobs.ShardDoneAsync(shard.Spec, shard.ShardIndex, CancellationToken.None)) // done: its own mark and the dead attempts' go
-                    await jobs.DeleteShardAttemptsAsync(shard.Spec, shard.ShardIndex, CancellationToken.None);
+                if (await jobs.ShardDoneAsync(shard.Spec.Location(), shard.ShardIndex, CancellationToken.None)) // done: its own mark and the dead attempts' go
+                    await jobs.DeleteShardAttemptsAsync(shard.Spec.Location(), shard.ShardIndex, CancellationToken.None);
                 else
-                    await jobs.DeleteShardAttemptAsync(shard.Spec, shard.ShardIndex, attempt, CancellationToken.None);
+                    await jobs.DeleteShardAttemptAsync(shard.Spec.Location(), shard.ShardIndex, attempt, CancellationToken.None);
             }
             catch (Exception e) when (e is StorageAccessException or StorageUnavailableException)
             {

@@ -25,8 +25,8 @@ public sealed class ShardProcessor(JobStore jobs, IBlobStore store, ModelCache m
 
     public async Task<Outcome> ProcessAsync(AuditShard shard, CancellationToken ct)
     {
-        var spec = shard.Spec;
-        if (await jobs.ShardDoneAsync(spec, shard.ShardIndex, ct)) return new Outcome(true, shard.Images.Count, 0);
+        var (spec, location) = (shard.Spec, shard.Spec.Location());
+        if (await jobs.ShardDoneAsync(location, shard.ShardIndex, ct)) return new Outcome(true, shard.Images.Count, 0);
 
         var model = await models.GetAsync(spec.Model, ct);
         var baseline = spec.Baseline is null or { Job: not null } ? null : await models.GetAsync(spec.Baseline, ct); // a stored run is compared when aggregating
@@ -35,7 +35,7 @@ public sealed class ShardProcessor(JobStore jobs, IBlobStore store, ModelCache m
         var job = JobCompiler.CompileOrThrow(spec, model.Model.Architecture);
         var limits = options.Value;
         var archive = spec.Output.Layout == "archive" ? new ShardArchive() : null;
-        var work = new ShardWork(job.Run, model, baseline, new BlobImageSource(store, spec.Images.Container), archive ?? (IArtefactSink)new JobArtefactSink(jobs, spec),
+        var work = new ShardWork(job.Run, model, baseline, new BlobImageSource(store, spec.Images.Container), archive ?? (IArtefactSink)new JobArtefactSink(jobs, location),
             new ShardLimits(limits.BatchSize, limits.DecodeLimits, limits.PrefetchNextBatch, _budget), spec.Output.Overlays, spec.Output.RawMaps,
             Thumbnails: job.Report.Strategies?.Size);
         var images = shard.Images.Select(i => new AuditImage(i.Blob, JobLayout.RecordName(spec, i.Blob), i.Label, i.Mask)).ToList();
@@ -46,10 +46,10 @@ public sealed class ShardProcessor(JobStore jobs, IBlobStore store, ModelCache m
         if (archive is { IsEmpty: false })
         {
             // The zip first, then the records that name it: a result never points at a missing archive.
-            await jobs.WriteArtefactAsync(spec, ShardArchive.Name(shard.ShardIndex), archive.Zip(), ct);
+            await jobs.WriteArtefactAsync(location, ShardArchive.Name(shard.ShardIndex), archive.Zip(), ct);
             records = records.Select(r => r.Error is null ? r with { Archive = ShardArchive.Name(shard.ShardIndex) } : r).ToList();
         }
-        bool created = await jobs.TryCreateShardAsync(spec, shard.ShardIndex, records, ct);
+        bool created = await jobs.TryCreateShardAsync(location, shard.ShardIndex, records, ct);
         return new Outcome(!created, shard.Images.Count, result.Failed);
     }
 

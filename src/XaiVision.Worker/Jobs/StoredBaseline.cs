@@ -4,7 +4,6 @@ using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Reports;
 using XaiVision.Engine.Strategies;
 using XaiVision.Engine.Suites;
-using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Jobs;
 
@@ -33,9 +32,9 @@ public sealed class StoredBaseline
     {
         var id = Guid.Parse(spec.Baseline!.Job!);
         if (await jobs.ReadIndexAsync(id, ct) is not { } entry) return [new("baseline.job", $"job {id} is not known here (no entry in the job index).")];
-        if (await jobs.ReadReportAsync(entry.Container, entry.Prefix, ct) is null)
+        if (await jobs.ReadReportAsync(entry.Location, ct) is null)
             return [new("baseline.job", $"job {id} has no report: it has not finished (or failed); only a finished job can be a baseline.")];
-        var stored = (await jobs.ReadPlanAsync(Output(entry), ct))!.Spec;
+        var stored = (await jobs.ReadPlanAsync(entry.Location, ct))!.Spec;
         var problems = new List<ValidationProblem>();
         if (!string.Equals(stored.Targets.Trim(), spec.Targets.Trim(), StringComparison.OrdinalIgnoreCase))
             problems.Add(new("baseline.job", $"job {id} explained targets '{stored.Targets}', this job '{spec.Targets}': their maps do not compare."));
@@ -46,17 +45,17 @@ public sealed class StoredBaseline
         return problems;
     }
 
-    public static async Task<StoredBaseline> LoadAsync(IBlobStore store, JobStore jobs, Guid id, CancellationToken ct)
+    public static async Task<StoredBaseline> LoadAsync(JobStore jobs, Guid id, CancellationToken ct)
     {
         var entry = await jobs.ReadIndexAsync(id, ct) ?? throw new Engine.XaiVisionException($"The baseline job {id} is no longer in the job index.");
-        var plan = await jobs.ReadPlanAsync(Output(entry), ct) ?? throw new Engine.XaiVisionException($"The baseline job {id} has no job.json.");
-        var strategies = await store.ReadAsync(entry.Container, JobLayout.Artefact(plan.Spec, "strategies.json"), ct);
+        var plan = await jobs.ReadPlanAsync(entry.Location, ct) ?? throw new Engine.XaiVisionException($"The baseline job {id} has no job.json.");
+        var strategies = await jobs.ReadArtefactAsync(entry.Location, "strategies.json", ct);
         var baseline = new StoredBaseline
         {
             JobId = id,
             Strategies = strategies is null ? [] : JsonSerializer.Deserialize<List<StrategyGroup>>(strategies, AuditJson.Options) ?? [],
         };
-        await foreach (var record in ShardResults.ReadAsync(store, plan.Spec, plan.ShardCount, null, ct))
+        await foreach (var record in ShardResults.ReadAsync(jobs, entry.Location, plan.ShardCount, null, ct))
         {
             if (record.Error is not null || record.Prediction is null) continue;
             baseline._images[record.Image] = new Entry(record.Prediction, record.Explanations.Where(e => e.Thumbnail is not null)
@@ -89,6 +88,4 @@ public sealed class StoredBaseline
             }).ToList(),
         };
     }
-
-    static AuditJobSpec Output(JobIndexEntry entry) => new() { Output = new OutputTarget { Container = entry.Container, Prefix = entry.Prefix } };
 }

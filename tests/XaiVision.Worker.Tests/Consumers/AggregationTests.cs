@@ -32,7 +32,7 @@ public sealed class AggregationTests(ITestOutputHelper log)
 
     static async Task WriteShardsAsync(JobStore jobs, AuditJobSpec spec, int shards, int perShard)
     {
-        for (int s = 0; s < shards; s++) await jobs.TryCreateShardAsync(spec, s, Enumerable.Range(0, perShard).Select(i => Record(s, i)).ToList(), CancellationToken.None);
+        for (int s = 0; s < shards; s++) await jobs.TryCreateShardAsync(spec.Location(), s, Enumerable.Range(0, perShard).Select(i => Record(s, i)).ToList(), CancellationToken.None);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class AggregationTests(ITestOutputHelper log)
             var harnesses = workers.Select(w => w.GetRequiredService<ITestHarness>()).ToList();
             foreach (var h in harnesses) await h.Start();
             var spec = WorkerTestServices.CheapDemoSpec("once");
-            await workers[0].GetRequiredService<JobCompletion>().StartAsync(spec, shards, default); // as the planner does
+            await workers[0].GetRequiredService<JobCompletion>().StartAsync(spec.Location(), shards, default); // as the planner does
             await WriteShardsAsync(workers[0].GetRequiredService<JobStore>(), spec, shards, perShard);
             var jobId = Guid.NewGuid();
 
@@ -75,13 +75,13 @@ public sealed class AggregationTests(ITestOutputHelper log)
             Assert.Equal(1, stores.SelectMany(s => s.Requests).Where(r => r.Key.StartsWith("list once/", StringComparison.Ordinal)).Sum(r => r.Value));
 
             var store = workers[0].GetRequiredService<IBlobStore>();
-            var report = JsonSerializer.Deserialize<JobReport>((await store.ReadAsync(spec.Output.Container, JobLayout.Report(spec)))!, AuditJson.Options)!;
+            var report = JsonSerializer.Deserialize<JobReport>((await store.ReadAsync(spec.Output.Container, JobLayout.Report(spec.Location())))!, AuditJson.Options)!;
             Assert.Equal(shards * perShard, report.Images);
             Assert.Equal(shards * 2, report.FailedImages);
             var error = Assert.Single(report.Errors);
             Assert.Equal("cannot decode '{image}'", error.Reason);
             Assert.Equal(ErrorTally.Examples, error.Examples.Count);
-            var csv = System.Text.Encoding.UTF8.GetString((await store.ReadAsync(spec.Output.Container, JobLayout.Csv(spec)))!);
+            var csv = System.Text.Encoding.UTF8.GetString((await store.ReadAsync(spec.Output.Container, JobLayout.Csv(spec.Location())))!);
             Assert.Equal(shards * perShard + 1, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
             Assert.Contains("photos/s05i09.png", csv); // the last shard's last image
         }
@@ -112,14 +112,14 @@ public sealed class AggregationTests(ITestOutputHelper log)
         var (completion, jobs, _, store) = NewCompletion();
         var spec = WorkerTestServices.CheapDemoSpec("tally");
         await WriteShardsAsync(jobs, spec, 2, 3); // shards 0 and 1 finished before any event was counted (an upgrade, a lost tally)
-        Assert.Equal(JobCompletion.Verdict.Waiting, await completion.RecordAsync(spec, 3, 5, "a", default));
-        Assert.Equal(JobCompletion.Verdict.Waiting, await completion.RecordAsync(spec, 3, 5, "b", default)); // duplicate
-        Assert.Equal(JobCompletion.Verdict.Waiting, await completion.RecordAsync(spec, 1, 5, "c", default)); // already seeded
-        Assert.Equal(3, await completion.DoneAsync(spec.Output.Container, spec.Output.Prefix, default));
-        Assert.Equal(JobCompletion.Verdict.Waiting, await completion.RecordAsync(spec, 2, 5, "d", default));
-        Assert.Equal(JobCompletion.Verdict.Aggregate, await completion.RecordAsync(spec, 4, 5, "e", default));
-        Assert.Equal(5, await completion.DoneAsync(spec.Output.Container, spec.Output.Prefix, default));
-        Assert.True((await store.ReadAsync(spec.Output.Container, JobLayout.Completion(spec)))!.Length < 300);
+        Assert.Equal(JobCompletion.Verdict.Waiting, await completion.RecordAsync(spec.Location(), 3, 5, "a", default));
+        Assert.Equal(JobCompletion.Verdict.Waiting, await completion.RecordAsync(spec.Location(), 3, 5, "b", default)); // duplicate
+        Assert.Equal(JobCompletion.Verdict.Waiting, await completion.RecordAsync(spec.Location(), 1, 5, "c", default)); // already seeded
+        Assert.Equal(3, await completion.DoneAsync(spec.Location(), default));
+        Assert.Equal(JobCompletion.Verdict.Waiting, await completion.RecordAsync(spec.Location(), 2, 5, "d", default));
+        Assert.Equal(JobCompletion.Verdict.Aggregate, await completion.RecordAsync(spec.Location(), 4, 5, "e", default));
+        Assert.Equal(5, await completion.DoneAsync(spec.Location(), default));
+        Assert.True((await store.ReadAsync(spec.Output.Container, JobLayout.Completion(spec.Location())))!.Length < 300);
     }
 
     [Fact]
@@ -127,19 +127,19 @@ public sealed class AggregationTests(ITestOutputHelper log)
     {
         var (completion, _, clock, _) = NewCompletion();
         var spec = WorkerTestServices.CheapDemoSpec("lease");
-        Assert.Equal(JobCompletion.Verdict.Waiting, await completion.RecordAsync(spec, 0, 2, "first", default));
-        Assert.Equal(JobCompletion.Verdict.Aggregate, await completion.RecordAsync(spec, 1, 2, "first", default));
-        Assert.Equal(JobCompletion.Verdict.Busy, await completion.RecordAsync(spec, 1, 2, "duplicate", default));
-        Assert.Equal(JobCompletion.Verdict.Aggregate, await completion.RecordAsync(spec, 1, 2, "first", default)); // its own retry
+        Assert.Equal(JobCompletion.Verdict.Waiting, await completion.RecordAsync(spec.Location(), 0, 2, "first", default));
+        Assert.Equal(JobCompletion.Verdict.Aggregate, await completion.RecordAsync(spec.Location(), 1, 2, "first", default));
+        Assert.Equal(JobCompletion.Verdict.Busy, await completion.RecordAsync(spec.Location(), 1, 2, "duplicate", default));
+        Assert.Equal(JobCompletion.Verdict.Aggregate, await completion.RecordAsync(spec.Location(), 1, 2, "first", default)); // its own retry
         clock.Now += TimeSpan.FromSeconds(50);
-        Assert.True(await completion.RenewAsync(spec, "first", default));
+        Assert.True(await completion.RenewAsync(spec.Location(), "first", default));
         clock.Now += TimeSpan.FromSeconds(50); // within the renewed lease
-        Assert.Equal(JobCompletion.Verdict.Busy, await completion.RecordAsync(spec, 1, 2, "duplicate", default));
+        Assert.Equal(JobCompletion.Verdict.Busy, await completion.RecordAsync(spec.Location(), 1, 2, "duplicate", default));
         clock.Now += TimeSpan.FromSeconds(11); // "first" died: its lease runs out
-        Assert.Equal(JobCompletion.Verdict.Aggregate, await completion.RecordAsync(spec, 1, 2, "duplicate", default));
-        Assert.False(await completion.RenewAsync(spec, "first", default));
-        await completion.ReleaseAsync(spec, "duplicate");
-        Assert.Equal(JobCompletion.Verdict.Aggregate, await completion.RecordAsync(spec, 0, 2, "late", default));
+        Assert.Equal(JobCompletion.Verdict.Aggregate, await completion.RecordAsync(spec.Location(), 1, 2, "duplicate", default));
+        Assert.False(await completion.RenewAsync(spec.Location(), "first", default));
+        await completion.ReleaseAsync(spec.Location(), "duplicate");
+        Assert.Equal(JobCompletion.Verdict.Aggregate, await completion.RecordAsync(spec.Location(), 0, 2, "late", default));
     }
 
     [Fact]

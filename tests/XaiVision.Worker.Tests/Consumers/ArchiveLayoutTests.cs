@@ -32,13 +32,13 @@ public sealed class ArchiveLayoutTests
         }
         // Outside the archives only the pictures the report shows (12 images: nearly all of them rank best or worst somewhere);
         // the perturbed maps, which the report never shows, stay in the archives.
-        var html = Encoding.UTF8.GetString(blobs[JobLayout.Html(spec)]);
+        var html = Encoding.UTF8.GetString(blobs[JobLayout.Html(spec.Location())]);
         var loose = blobs.Keys.Where(k => k.EndsWith(".png")).Select(k => k[(spec.Output.Prefix.Length + 1)..]).ToList();
         Assert.NotEmpty(loose);
         Assert.All(loose, png => Assert.Contains($"\"{png}\"", html));
         Assert.DoesNotContain(loose, png => png.Contains("/channel-swap/"));
 
-        var csv = Encoding.UTF8.GetString(blobs[JobLayout.Csv(spec)]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var csv = Encoding.UTF8.GetString(blobs[JobLayout.Csv(spec.Location())]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.EndsWith(",archive", csv[0]);
         Assert.All(csv.Skip(1), row => Assert.Matches(@",archives/0000[0-2]\.zip$", row));
         var sources = Regex.Matches(html, "src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).Distinct().ToList();
@@ -56,8 +56,8 @@ public sealed class ArchiveLayoutTests
         var (_, _, storeB, providerB) = await WorkerTestServices.RunJobAsync(second);
         await using var b = providerB;
         for (int shard = 0; shard < 3; shard++)
-            Assert.Equal(await storeA.ReadAsync(first.Output.Container, JobLayout.Artefact(first, ShardArchive.Name(shard))),
-                await storeB.ReadAsync(second.Output.Container, JobLayout.Artefact(second, ShardArchive.Name(shard))));
+            Assert.Equal(await storeA.ReadAsync(first.Output.Container, JobLayout.Artefact(first.Location(), ShardArchive.Name(shard))),
+                await storeB.ReadAsync(second.Output.Container, JobLayout.Artefact(second.Location(), ShardArchive.Name(shard))));
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public class JobEndHarnessTests
             var failed = harness.Published.Select<AuditJobFailed>().Single().Context.Message;
             Assert.StartsWith("No image could be explained (12 failed): Shard ", failed.Reason);
             Assert.Contains("faulted after its retries", failed.Reason);
-            Assert.Equal(3, (await store.ListAsync("audits", JobLayout.ShardFailuresPrefix(spec))).Count);
+            Assert.Equal(3, (await store.ListAsync("audits", JobLayout.ShardFailuresPrefix(spec.Location()))).Count);
             Assert.Empty(harness.Published.Select<AuditJobCompleted>());
         }
     }

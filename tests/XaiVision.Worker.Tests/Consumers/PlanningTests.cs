@@ -81,12 +81,12 @@ public sealed class PlanningTests
             var jobs = provider.GetRequiredService<JobStore>();
             // The first delivery planned the job and sent 8 of its 12 shards before its worker died.
             await jobs.TryCreatePlanAsync(new JobPlan(jobId, spec, 12, 12, DateTimeOffset.UtcNow.AddHours(1)), default);
-            await jobs.MarkSentShardsAsync(spec, 8, default);
+            await jobs.MarkSentShardsAsync(spec.Location(), 8, default);
             await harness.Bus.Publish(new SubmitAuditJob(jobId, spec));
             await WorkerTestServices.Until(() => harness.Published.Select<AuditShard>().Count() >= 4, "the remaining shards");
             await Task.Delay(500);
             Assert.Equal([8, 9, 10, 11], harness.Published.Select<AuditShard>().Select(m => m.Context.Message.ShardIndex).Order());
-            Assert.Equal(12, await jobs.ReadSentShardsAsync(spec, default));
+            Assert.Equal(12, await jobs.ReadSentShardsAsync(spec.Location(), default));
             Assert.Empty(harness.Published.Select<AuditJobRejected>());
         }
     }

@@ -18,7 +18,7 @@ public class RegressionTests(ITestOutputHelper log)
             () => harness.Published.Select<AuditJobFailed>().Any() ? "the job failed"
                 : harness.Published.Select<AuditJobRejected>().Any() ? "the job was rejected" : null);
         var completed = harness.Published.Select<AuditJobCompleted>().First().Context.Message;
-        var report = System.Text.Json.JsonSerializer.Deserialize<JobReport>((await store.ReadAsync("audits", JobLayout.Report(spec)))!, AuditJson.Options)!;
+        var report = System.Text.Json.JsonSerializer.Deserialize<JobReport>((await store.ReadAsync("audits", JobLayout.Report(spec.Location())))!, AuditJson.Options)!;
         return (completed, report);
     }
 

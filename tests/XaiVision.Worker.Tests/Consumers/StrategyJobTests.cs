@@ -25,8 +25,8 @@ public class StrategyJobTests(ITestOutputHelper log)
         await harness.Bus.Publish(new SubmitAuditJob(Guid.NewGuid(), spec));
         await WorkerTestServices.Until(() => harness.Published.Select<AuditJobCompleted>().Any(), "the job to complete",
             () => harness.Published.Select<AuditJobFailed>().Any() ? "the job failed" : harness.Published.Select<AuditJobRejected>().Any() ? "the job was rejected" : null);
-        var report = JsonSerializer.Deserialize<JobReport>((await store.ReadAsync("audits", JobLayout.Report(spec)))!, AuditJson.Options)!;
-        var groups = JsonSerializer.Deserialize<List<StrategyGroup>>((await store.ReadAsync("audits", JobLayout.Artefact(spec, "strategies.json")))!, AuditJson.Options)!;
+        var report = JsonSerializer.Deserialize<JobReport>((await store.ReadAsync("audits", JobLayout.Report(spec.Location())))!, AuditJson.Options)!;
+        var groups = JsonSerializer.Deserialize<List<StrategyGroup>>((await store.ReadAsync("audits", JobLayout.Artefact(spec.Location(), "strategies.json")))!, AuditJson.Options)!;
         return (report, groups, root);
     }
 

@@ -59,7 +59,7 @@ public sealed class DeploymentIsolationTests(ITestOutputHelper log)
         await worker.StartAsync();
         try
         {
-            await WorkerTestServices.Until(() => store.ExistsAsync("audits", JobLayout.Report(spec)).Result, "the report of the job submitted before the worker");
+            await WorkerTestServices.Until(() => store.ExistsAsync("audits", JobLayout.Report(spec.Location())).Result, "the report of the job submitted before the worker");
         }
         finally
         {

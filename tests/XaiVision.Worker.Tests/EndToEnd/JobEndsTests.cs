@@ -87,12 +87,12 @@ public sealed class JobEndsTests(ITestOutputHelper log) : IAsyncLifetime
         Assert.False(completed.GatesPassed);
         Assert.Contains(completed.GateFailures, f => f.StartsWith(Gates.FailedImagesFigure));
         var report = System.Text.Json.JsonSerializer.Deserialize<JobReport>(
-            (await _client.Services.GetRequiredService<IBlobStore>().ReadAsync("audits", JobLayout.Report(spec)))!, Engine.Reports.AuditJson.Options)!;
+            (await _client.Services.GetRequiredService<IBlobStore>().ReadAsync("audits", JobLayout.Report(spec.Location())))!, Engine.Reports.AuditJson.Options)!;
         Assert.Equal(2, report.Errors.Sum(e => e.Count));
         Assert.Equal(2, report.Errors.Sum(e => e.Examples.Count));
         Assert.All(report.Errors, e => Assert.StartsWith("engine error: ", e.Reason));
         Assert.All(report.Errors, e => Assert.DoesNotContain("frame #", e.Reason)); // one line, no C++ trace
-        var errorsCsv = System.Text.Encoding.UTF8.GetString((await _client.Services.GetRequiredService<IBlobStore>().ReadAsync("audits", JobLayout.Artefact(spec, "errors.csv")))!);
+        var errorsCsv = System.Text.Encoding.UTF8.GetString((await _client.Services.GetRequiredService<IBlobStore>().ReadAsync("audits", JobLayout.Artefact(spec.Location(), "errors.csv")))!);
         Assert.Equal(3, errorsCsv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // the header and both images
         Assert.Equal(0u, await Broker.ErrorMessagesAsync(_services));
     }
@@ -108,8 +108,8 @@ public sealed class JobEndsTests(ITestOutputHelper log) : IAsyncLifetime
         var failed = Assert.IsType<AuditJobFailed>(outcome.Failed);
         Assert.StartsWith("No image could be explained (12 failed): engine error: ", failed.Reason);
         var store = _client.Services.GetRequiredService<IBlobStore>();
-        Assert.True(await store.ExistsAsync("audits", JobLayout.Failed(spec)));
-        Assert.False(await store.ExistsAsync("audits", JobLayout.Report(spec)));
+        Assert.True(await store.ExistsAsync("audits", JobLayout.Failed(spec.Location())));
+        Assert.False(await store.ExistsAsync("audits", JobLayout.Report(spec.Location())));
         Assert.Equal(0u, await Broker.ErrorMessagesAsync(_services));
     }
 

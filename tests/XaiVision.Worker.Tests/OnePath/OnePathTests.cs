@@ -38,7 +38,7 @@ public class OnePathTests(ITestOutputHelper log)
         await using var _ = provider;
         Assert.Null(rejected);
         Assert.NotNull(completed);
-        var job = JsonSerializer.Deserialize<List<ImageRecord>>((await store.ReadAsync("audits", JobLayout.Shard(spec, 0)))!, AuditJson.Options)!;
+        var job = JsonSerializer.Deserialize<List<ImageRecord>>((await store.ReadAsync("audits", JobLayout.Shard(spec.Location(), 0)))!, AuditJson.Options)!;
 
         Assert.Equal(12, explained.Count);
         Assert.Equal(explained.Count, job.Count);
@@ -52,7 +52,7 @@ public class OnePathTests(ITestOutputHelper log)
             foreach (var (c, j) in cliRecord.Explanations.Zip(jobRecord.Explanations))
             {
                 var cliMap = NpyFile.ReadFloat32(File.ReadAllBytes(Path.Combine(output, c.Raw!))).Values;
-                var jobMap = NpyFile.ReadFloat32((await store.ReadAsync("audits", JobLayout.Artefact(spec, j.Raw!)))!).Values;
+                var jobMap = NpyFile.ReadFloat32((await store.ReadAsync("audits", JobLayout.Artefact(spec.Location(), j.Raw!)))!).Values;
                 Assert.Equal(cliMap, jobMap);
                 Assert.Equal(c.Metrics!.OrderBy(kv => kv.Key), j.Metrics!.OrderBy(kv => kv.Key));
                 Assert.Equal(c.Curves!.Keys.Order(), j.Curves!.Keys.Order());
@@ -64,7 +64,7 @@ public class OnePathTests(ITestOutputHelper log)
         Assert.Equal(12 * Explainers.Length, maps);
         // Both wrote a report from the same records: the same per-method means.
         var cliReport = JsonSerializer.Deserialize<JobReport>(File.ReadAllText(Path.Combine(output, "report.json")), AuditJson.Options)!;
-        var jobReport = JsonSerializer.Deserialize<JobReport>((await store.ReadAsync("audits", JobLayout.Report(spec)))!, AuditJson.Options)!;
+        var jobReport = JsonSerializer.Deserialize<JobReport>((await store.ReadAsync("audits", JobLayout.Report(spec.Location())))!, AuditJson.Options)!;
         Assert.Equal(jobReport.Metrics.ToDictionary(kv => kv.Key, kv => kv.Value.OrderBy(v => v.Key).ToList()),
             cliReport.Metrics.ToDictionary(kv => kv.Key, kv => kv.Value.OrderBy(v => v.Key).ToList()));
         Assert.True(File.Exists(Path.Combine(output, "report.html")));

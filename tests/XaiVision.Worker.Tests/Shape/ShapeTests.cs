@@ -56,4 +56,15 @@ public class ShapeTests
         Assert.DoesNotContain("Contracts", project);
         Assert.DoesNotContain("PyBridge", project);
     }
+
+    /// <summary>Consumers translate between messages and the job services (MassTransit's samples): no blob, no path, no job step of their own.</summary>
+    [Fact]
+    public void Consumers_touch_no_blob_and_no_job_location()
+    {
+        var consumers = SourceTree.Files.Where(f => f.Namespace == "XaiVision.Worker.Consumers" && f.Path.EndsWith("Consumer.cs", StringComparison.Ordinal)).ToList();
+        Assert.True(consumers.Count >= 4, $"only {consumers.Count} consumers found");
+        foreach (var consumer in consumers)
+            foreach (var word in new[] { "IBlobStore", "JobLayout", "Output.Container", "Output.Prefix", "JobStore" })
+                Assert.False(consumer.Text.Contains(word, StringComparison.Ordinal), $"{Path.GetFileName(consumer.Path)} uses {word}");
+    }
 }
