@@ -34,10 +34,10 @@ public static class CliRunner
             using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString()]);
             kill.WaitForExit();
         }
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        if (!process.WaitForExit(Patience.Job))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"xaivision {string.Join(' ', args)} did not finish in 5 minutes");
+            throw new TimeoutException($"xaivision {string.Join(' ', args)} did not finish in {Patience.Job.TotalMinutes} minutes");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }

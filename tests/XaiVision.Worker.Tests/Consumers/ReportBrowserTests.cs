@@ -29,7 +29,7 @@ public class ReportBrowserTests(ITestOutputHelper log)
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2))) { process.Kill(true); throw new TimeoutException("chromium did not finish"); }
+        if (!process.WaitForExit(Patience.Start)) { process.Kill(true); throw new TimeoutException("chromium did not finish"); }
         return output.Result;
     }
 

@@ -41,7 +41,7 @@ public static class WorkerTestServices
     /// <summary>Waits for a condition on the harness's message lists (model loading leaves the bus quiet longer than the harness's inactivity timeout).</summary>
     public static async Task Until(Func<bool> condition, string what, Func<string?>? failure = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        var deadline = DateTime.UtcNow + Patience.Job;
         while (!condition())
         {
             if (failure?.Invoke() is { } reason) throw new InvalidOperationException(reason);
@@ -57,7 +57,7 @@ public static class WorkerTestServices
         var root = Directory.CreateTempSubdirectory($"xaivision-{name}-").FullName;
         var provider = Build(root, settings, configure);
         var harness = provider.GetRequiredService<ITestHarness>();
-        harness.TestTimeout = TimeSpan.FromMinutes(2);
+        harness.TestTimeout = Patience.Job;
         await harness.Start();
         var store = provider.GetRequiredService<IBlobStore>();
         await DemoJob.SeedAsync(store);

@@ -76,7 +76,7 @@ public sealed class DeploymentIsolationTests(ITestOutputHelper log)
         var plain = Settings(null);
         plain.Remove("Transport:EndpointPrefix");
         using var workerPlain = new WorkerProcess(plain);
-        foreach (var w in new[] { workerA, workerB, workerPlain }) await w.WaitForLineAsync(l => l.Contains("Application started"), TimeSpan.FromMinutes(1));
+        foreach (var w in new[] { workerA, workerB, workerPlain }) await w.WaitForLineAsync(l => l.Contains("Application started"), Patience.Start);
 
         var outcomes = await Task.WhenAll(new[] { (teamA, "a"), (teamB, "b") }.Select(async t =>
         {
@@ -87,7 +87,7 @@ public sealed class DeploymentIsolationTests(ITestOutputHelper log)
             await using var watcher = await JobWatcher.StartAsync(client.Services.GetRequiredService<IBus>(), jobId, _ => { }, CancellationToken.None);
             var queue = await client.Services.GetRequiredService<IBus>().GetSendEndpoint(Hosting.JobQueues.Submit(client.Services.GetRequiredService<IEndpointNameFormatter>()));
             await queue.Send(new Contracts.SubmitAuditJob(jobId, WorkerTestServices.CheapDemoSpec($"iso-{_run}-{t.Item2}")));
-            var outcome = await watcher.Outcome.WaitAsync(TimeSpan.FromMinutes(3));
+            var outcome = await watcher.Outcome.WaitAsync(Patience.Job);
             await client.StopAsync();
             return (JobId: jobId, Outcome: outcome);
         }));

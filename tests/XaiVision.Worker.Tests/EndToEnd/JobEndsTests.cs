@@ -124,10 +124,8 @@ public sealed class JobEndsTests(ITestOutputHelper log) : IAsyncLifetime
             ShardSize = 2,
         };
         await WorkerAsync(new() { ["Worker:MaxSecondsPerImage"] = "1" });
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         var outcome = await RunAsync(spec);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed}");
-        var failed = Assert.IsType<AuditJobFailed>(outcome.Failed);
+        var failed = Assert.IsType<AuditJobFailed>(outcome.Failed); // the limit, not the 4000 steps, ended it
         Assert.Contains("ran past its time limit (1 s per image, Worker:MaxSecondsPerImage)", failed.Reason);
     }
 
@@ -137,11 +135,11 @@ public sealed class JobEndsTests(ITestOutputHelper log) : IAsyncLifetime
         // Deadline 6 s (Jobs:MaxJobMinutes = 0.1), checked every second; the whole job needs ~30 s of integrated gradients.
         var spec = Spec("deadline") with { Suite = new SuiteDefinition { Explainers = ["integrated-gradients(steps=1000)"], Seed = 1 }, ShardSize = 12 };
         await WorkerAsync(new() { ["Jobs:MaxJobMinutes"] = "0.1", ["Jobs:DeadlineCheckSeconds"] = "1" });
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         var outcome = await RunAsync(spec);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
         var failed = Assert.IsType<AuditJobFailed>(outcome.Failed);
         Assert.Contains("passed its deadline", failed.Reason);
+        // It ended at the deadline, not when its one shard finished: whichever check saw it first says the shard had not finished.
+        Assert.Matches("with 0/1 shards done|while shard 1/1 was running|before shard 1/1 could start", failed.Reason);
         var store = _client.Services.GetRequiredService<IBlobStore>();
         await WorkerTestServices.Until(() => !store.ListAsync("xaivision-jobs", JobLayout.OpenPrefix).Result.Any(n => n.Contains(outcome.Failed!.JobId.ToString())),
             "the open-job entry to go");

@@ -13,6 +13,6 @@ public static class JobRuns
         await using var watcher = await JobWatcher.StartAsync(bus, jobId, progress ?? (_ => { }), CancellationToken.None);
         await bus.Publish(new SubmitAuditJob(jobId, spec));
         if (whileRunning is not null) await whileRunning();
-        return await watcher.Outcome.WaitAsync(TimeSpan.FromMinutes(3));
+        return await watcher.Outcome.WaitAsync(Patience.Job);
     }
 }

@@ -43,7 +43,7 @@ public sealed class RealServicesTests(ITestOutputHelper log) : IAsyncLifetime
         var watcher = await JobWatcher.StartAsync(bus, jobId, _ => { }, CancellationToken.None);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await bus.Publish(new SubmitAuditJob(jobId, spec));
-        var outcome = await watcher.Outcome.WaitAsync(TimeSpan.FromMinutes(3));
+        var outcome = await watcher.Outcome.WaitAsync(Patience.Job);
         log.WriteLine($"job {spec.Output.Prefix}: {clock.Elapsed.TotalSeconds:F2} s from submit to outcome on RabbitMQ + Azurite, two workers");
         return (outcome, watcher);
     }

@@ -72,7 +72,7 @@ public sealed class BrokerRestartTests(ITestOutputHelper log)
 
     static async Task Until(Func<Task<bool>> condition, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        var deadline = DateTime.UtcNow + Patience.Job;
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");

@@ -57,7 +57,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper log) : IAsyncLifetime
     async Task<WorkerProcess> StartedWorkerAsync(int graceSeconds = 60)
     {
         var worker = StartWorker(graceSeconds);
-        await worker.WaitForLineAsync(l => l.Contains("Application started"), TimeSpan.FromMinutes(1)); // the bus is consuming
+        await worker.WaitForLineAsync(l => l.Contains("Application started"), Patience.Start); // the bus is consuming
         return worker;
     }
 
@@ -71,7 +71,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper log) : IAsyncLifetime
         await using var watcher = await JobWatcher.StartAsync(bus, jobId, _ => { }, CancellationToken.None);
         await bus.Publish(new SubmitAuditJob(jobId, spec));
         if (whileRunning is not null) await whileRunning();
-        var outcome = await watcher.Outcome.WaitAsync(TimeSpan.FromMinutes(5));
+        var outcome = await watcher.Outcome.WaitAsync(Patience.Job);
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Equal(1, watcher.Completions);
         return outcome;
@@ -99,7 +99,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper log) : IAsyncLifetime
         var first = await StartedWorkerAsync();
         var outcome = await RunAsync(Spec("kill"), async () =>
         {
-            await first.WaitForLineAsync(StartedShard, TimeSpan.FromMinutes(3));
+            await first.WaitForLineAsync(StartedShard, Patience.Job);
             first.Kill(); // at once: a shard takes seconds, so it is still running whatever the machine's load
             Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(10)));
             StartWorker();
@@ -117,7 +117,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper log) : IAsyncLifetime
         TimeSpan stopped = default;
         var outcome = await RunAsync(Spec("term"), async () =>
         {
-            await first.WaitForLineAsync(StartedShard, TimeSpan.FromMinutes(3)); // at once: mid-shard whatever the machine's load
+            await first.WaitForLineAsync(StartedShard, Patience.Job); // at once: mid-shard whatever the machine's load
             var clock = Stopwatch.StartNew();
             first.Terminate();
             Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(grace + 20)), "the worker did not stop");
@@ -142,7 +142,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper log) : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         int deaths = 0;
         var first = StartWorker(extra: crashing);
-        await first.WaitForLineAsync(l => l.Contains("Application started"), TimeSpan.FromMinutes(1)); // its queues exist: nothing published is dropped
+        await first.WaitForLineAsync(l => l.Contains("Application started"), Patience.Start); // its queues exist: nothing published is dropped
         var restarts = Task.Run(async () =>
         {
             var worker = first;
@@ -164,7 +164,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper log) : IAsyncLifetime
         var otherSpec = WorkerTestServices.CheapDemoSpec($"crash-{_run}-other") with { ShardSize = 12 }; // one shard: index 0, never the crashing one
         await bus.Publish(new SubmitAuditJob(poisoned, Spec("loop")));
         await bus.Publish(new SubmitAuditJob(other, otherSpec));
-        var outcomes = await Task.WhenAll(poisonedWatch.Outcome.WaitAsync(TimeSpan.FromMinutes(6)), otherWatch.Outcome.WaitAsync(TimeSpan.FromMinutes(6)));
+        var outcomes = await Task.WhenAll(poisonedWatch.Outcome.WaitAsync(Patience.Job), otherWatch.Outcome.WaitAsync(Patience.Job));
         stop.Cancel();
         await restarts;
         log.WriteLine($"both jobs ended in {clock.Elapsed.TotalSeconds:F0} s; worker processes died {deaths} times");

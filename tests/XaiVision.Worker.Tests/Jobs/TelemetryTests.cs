@@ -28,7 +28,7 @@ public class TelemetryTests
         settings["Telemetry:HealthPort"] = health.ToString();
         settings["Telemetry:PrometheusPort"] = metrics.ToString();
         using var worker = new WorkerProcess(settings);
-        await worker.WaitForLineAsync(l => l.Contains("Application started"), TimeSpan.FromMinutes(1));
+        await worker.WaitForLineAsync(l => l.Contains("Application started"), Patience.Start);
         Assert.Equal(HttpStatusCode.OK, (await Retry(() => http.GetAsync($"http://localhost:{health}/healthz/live"))).StatusCode);
         var ready = await Retry(() => http.GetAsync($"http://localhost:{health}/healthz/ready"));
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
