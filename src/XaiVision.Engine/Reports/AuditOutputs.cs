@@ -20,8 +20,8 @@ public sealed record AuditOutputs(JobReport Report, IReadOnlyDictionary<string, 
     {
         var sink = new MemorySink();
         var digest = FoldAsync(request, () => records.ToAsyncEnumerable(), sink, CancellationToken.None).GetAwaiter().GetResult();
-        digest.BaselineStrategies = baselineStrategies;
-        var report = WriteAsync(digest, () => records.ToAsyncEnumerable(), failedShards ?? [], sink, CancellationToken.None).GetAwaiter().GetResult();
+        var context = new ReportContext(BaselineStrategies: baselineStrategies);
+        var report = WriteAsync(digest, context, () => records.ToAsyncEnumerable(), failedShards ?? [], sink, CancellationToken.None).GetAwaiter().GetResult();
         return new AuditOutputs(report, sink.Files);
     }
 
@@ -42,10 +42,10 @@ public sealed record AuditOutputs(JobReport Report, IReadOnlyDictionary<string, 
     }
 
     /// <summary>Pass two: <c>images.csv</c> and the browser's chunks, then <c>browser.html</c> and <c>report.html</c>; returns the report.</summary>
-    public static async Task<JobReport> WriteAsync(ReportAccumulator digest, Func<IAsyncEnumerable<ImageRecord>> records, IReadOnlyList<ShardFailure> failedShards,
-        IAuditOutputSink sink, CancellationToken ct)
+    public static async Task<JobReport> WriteAsync(ReportAccumulator digest, ReportContext context, Func<IAsyncEnumerable<ImageRecord>> records,
+        IReadOnlyList<ShardFailure> failedShards, IAuditOutputSink sink, CancellationToken ct)
     {
-        var report = digest.Report(failedShards);
+        var report = digest.Report(failedShards, context);
         var metrics = digest.MetricNames.ToList();
         var chunk = new List<object?[]>(ImageBrowser.ChunkRows);
         int chunks = 0;
@@ -76,7 +76,7 @@ public sealed record AuditOutputs(JobReport Report, IReadOnlyDictionary<string, 
                     await writer.WriteAsync((g > 0 ? ",\n" : "") + System.Text.Json.JsonSerializer.Serialize(digest.Strategies[g], AuditJson.Options));
                 await writer.WriteAsync("\n]\n");
             }, ct);
-        await sink.WriteTextAsync("report.html", ReportHtml.Build(report, digest), ct);
+        await sink.WriteTextAsync("report.html", ReportHtml.Build(report, digest, context), ct);
         return report;
     }
 

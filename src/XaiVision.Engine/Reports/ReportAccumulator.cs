@@ -49,8 +49,8 @@ public sealed class ReportAccumulator
 
     /// <summary>Per method (first seen first) and metric (first seen first): every value of the metric.</summary>
     public Dictionary<string, Dictionary<string, ValueSample>> MetricValues { get; } = [];
-    /// <summary>Per "method / perturbation": count, flips, confidence change, Spearman, SSIM, top-10 % IoU (sums).</summary>
-    public Dictionary<string, double[]> RobustnessSums { get; } = [];
+    /// <summary>Per "method / perturbation": the sums of its robustness figures.</summary>
+    public Dictionary<string, RobustnessSum> RobustnessSums { get; } = [];
     /// <summary>Per method: the comparison figures' values (drift, prediction changes, metric deltas).</summary>
     public Dictionary<string, Dictionary<string, ValueSample>> ComparisonValues { get; } = [];
     /// <summary>Per (LRP method, layer), forward order: ΣR / logit.</summary>
@@ -69,6 +69,23 @@ public sealed class ReportAccumulator
     public int ChangedCount { get; private set; }
     /// <summary>Images whose prediction held, most drifted first.</summary>
     public Extremes<ImageRecord> Drifted { get; } = new(DriftedRows);
+
+    /// <summary>Sums over a method's maps of one perturbation: how many, prediction flips, confidence change, map similarities.</summary>
+    public sealed class RobustnessSum
+    {
+        public int Count;
+        public double Flips, ConfidenceChange, Spearman, Ssim, TopIou;
+
+        public void Add(PerturbationRecord p)
+        {
+            Count++;
+            Flips += p.Flipped ? 1.0 : 0.0;
+            ConfidenceChange += p.ConfidenceChange;
+            Spearman += p.Spearman;
+            Ssim += p.Ssim;
+            TopIou += p.TopIou;
+        }
+    }
 
     public sealed class ClassRow
     {
@@ -152,16 +169,7 @@ public sealed class ReportAccumulator
 
     void AddRobustness(ExplanationRecord e)
     {
-        foreach (var p in e.Perturbations ?? [])
-        {
-            var sums = At(RobustnessSums, $"{e.Method} / {p.Perturbation}", () => new double[6]);
-            sums[0]++;
-            sums[1] += p.Flipped ? 1.0 : 0.0;
-            sums[2] += p.ConfidenceChange;
-            sums[3] += p.Spearman;
-            sums[4] += p.Ssim;
-            sums[5] += p.TopIou;
-        }
+        foreach (var p in e.Perturbations ?? []) At(RobustnessSums, $"{e.Method} / {p.Perturbation}", () => new RobustnessSum()).Add(p);
     }
 
     void AddComparison(ExplanationRecord e)
@@ -206,15 +214,17 @@ public sealed class ReportAccumulator
         else Drifted.Add(-drift, -drift, seq, record);
     }
 
+    /// <summary>What the report draws pictures of (<see cref="ReportSelection"/>), from the records folded so far.</summary>
+    public ReportSelection Selection() => new(Methods, ReportedNames(), (method, metric) => SweptBestWorst.ContainsKey((method, metric)));
+
     /// <summary>Every image the report shows pictures of: best and worst per metric, the layer-sweep strips, the regression rows.</summary>
-    /// <remarks>As <see cref="ReportHtml"/> picks them: the first method, its first four metrics (or confidence), one strip each way.</remarks>
     public IEnumerable<ImageRecord> Shown()
     {
-        if (Methods.Count == 0) return [];
-        var (first, names) = (Methods[0], ReportedNames());
-        var ranked = (names.Count == 0 ? [""] : names.Take(4)).Select(n => BestWorst.GetValueOrDefault((first, n))).OfType<Extremes<ImageRecord>>()
+        var selection = Selection();
+        if (selection.Method is not { } first) return [];
+        var ranked = selection.RankedBy.Select(n => BestWorst.GetValueOrDefault((first, n))).OfType<Extremes<ImageRecord>>()
             .SelectMany(e => e.Best.Concat(e.Worst));
-        var strip = SweptBestWorst.GetValueOrDefault((first, names.FirstOrDefault(n => SweptBestWorst.ContainsKey((first, n))) ?? ""));
+        var strip = SweptBestWorst.GetValueOrDefault((first, selection.SweepRankedBy));
         var swept = strip is null ? [] : strip.Best.Take(1).Concat(strip.Worst.Take(1));
         return ranked.Concat(swept).Concat(Changed.Best).Concat(Drifted.Best).Concat(StrategyExamples()).Distinct();
     }
@@ -226,28 +236,19 @@ public sealed class ReportAccumulator
     /// <summary>One analysed image's slim record (its map for that method and class).</summary>
     public ImageRecord? StrategyExample(string method, string className, string image) => _strategies?.Record(method, className, image);
 
-    /// <summary>For a job of a named series: the series' earlier runs (the report's trend) and this job's id (a rerun is not shown twice).</summary>
-    public SeriesHistory? History { get; set; }
-    public Guid JobId { get; set; }
-    /// <summary>Where this job's report goes, "container/prefix" (the trend links the earlier runs' reports relative to it).</summary>
-    public string? Location { get; set; }
-
-    /// <summary>A stored baseline run's strategies (<c>baseline: { job }</c>): the report matches its own with them.</summary>
-    public IReadOnlyList<StrategyGroup>? BaselineStrategies { get; set; }
-
-    /// <summary>How the strategies changed since the stored baseline run; null without one.</summary>
-    public IReadOnlyList<StrategyComparison.Change>? StrategyChanges() =>
-        BaselineStrategies is { } baseline ? StrategyComparison.Compare(baseline, Strategies) : null;
+    /// <summary>How the strategies changed since a stored baseline run (<see cref="ReportContext.BaselineStrategies"/>); null without one.</summary>
+    public IReadOnlyList<StrategyComparison.Change>? StrategyChanges(ReportContext context) =>
+        context.BaselineStrategies is { } baseline ? StrategyComparison.Compare(baseline, Strategies) : null;
 
     /// <summary>report.json's summary of <see cref="Strategies"/>; null when none ran.</summary>
-    public StrategyReport? StrategySummary() => Strategies.Count == 0 ? null
-        : new StrategyReport(_strategies!.Options.Size, _strategies.Options.MinImages, Strategies.Select(g => g.Summary).ToList(), StrategyChanges());
+    public StrategyReport? StrategySummary(ReportContext context) => Strategies.Count == 0 ? null
+        : new StrategyReport(_strategies!.Options.Size, _strategies.Options.MinImages, Strategies.Select(g => g.Summary).ToList(), StrategyChanges(context));
 
     /// <summary>The metric outputs present, in the report's order: its declared outputs first, then the rest by name.</summary>
     public List<string> ReportedNames() => Outputs.Keys.Where(MetricNames.Contains).Concat(MetricNames).Distinct().ToList();
 
     /// <summary><c>report.json</c>: means, robustness, comparison with bootstrap intervals, the gates' verdict, errors by reason.</summary>
-    public JobReport Report(IReadOnlyList<ShardFailure>? failedShards = null)
+    public JobReport Report(IReadOnlyList<ShardFailure>? failedShards = null, ReportContext? context = null)
     {
         failedShards ??= [];
         var comparison = ComparisonValues.Count == 0 ? null : ComparisonValues.ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, Interval>)m.Value
@@ -261,18 +262,18 @@ public sealed class ReportAccumulator
         var means = metrics.ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, double>)m.Value);
         var verdict = Gates.WithShardFailures(Gates.Evaluate(_request.Gates, means, Images == 0 ? 0 : (double)Failed / Images), failedShards);
         return new JobReport(2, _request.Model, _request.Targets ?? "predicted", Images, Failed, Methods.ToList(), means, Robustness(), Errors.Summaries(),
-            verdict, comparison, failedShards.Count > 0 ? failedShards : null, Outputs, Curves, ThroughTheNetwork(), StrategySummary());
+            verdict, comparison, failedShards.Count > 0 ? failedShards : null, Outputs, Curves, ThroughTheNetwork(), StrategySummary(context ?? ReportContext.None));
     }
 
     /// <summary>Per "method / perturbation": mean flip rate, confidence change and map similarities.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Robustness() =>
         RobustnessSums.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>
         {
-            ["flip-rate"] = kv.Value[1] / kv.Value[0],
-            ["confidence-change"] = kv.Value[2] / kv.Value[0],
-            ["spearman"] = kv.Value[3] / kv.Value[0],
-            ["ssim"] = kv.Value[4] / kv.Value[0],
-            ["top10-iou"] = kv.Value[5] / kv.Value[0],
+            ["flip-rate"] = kv.Value.Flips / kv.Value.Count,
+            ["confidence-change"] = kv.Value.ConfidenceChange / kv.Value.Count,
+            ["spearman"] = kv.Value.Spearman / kv.Value.Count,
+            ["ssim"] = kv.Value.Ssim / kv.Value.Count,
+            ["top10-iou"] = kv.Value.TopIou / kv.Value.Count,
         });
 
     /// <summary>Per LRP method and layer (forward order): median and p10–p90 of ΣR / logit; null without a layer sweep.</summary>

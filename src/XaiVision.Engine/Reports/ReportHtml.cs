@@ -20,10 +20,11 @@ namespace XaiVision.Engine.Reports;
 public static class ReportHtml
 {
     /// <summary>The page from an audit's folded records: nothing here grows with the number of images.</summary>
-    public static string Build(JobReport report, ReportAccumulator digest)
+    public static string Build(JobReport report, ReportAccumulator digest, ReportContext context)
     {
         var methods = report.Methods;
         var names = digest.ReportedNames();
+        var selection = digest.Selection();
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>XaiVision audit report</title><style>")
             .Append("body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1500px}h1{margin-bottom:0}")
@@ -47,17 +48,17 @@ public static class ReportHtml
         MetricTable(html, digest, methods, names, report.Outputs);
         if (report.Comparison is not null) Regression(html, digest, methods);
         Curves(html, digest, methods, report.Curves ?? new Dictionary<string, CurveAxis>());
-        PerClass(html, digest, methods, names);
+        PerClass(html, digest, methods, selection);
         if (report.Robustness.Count > 0)
             FigureTable(html, "Robustness (means per method and perturbation)",
                 report.Robustness.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value:F3}")));
         if (report.Comparison is { } comparison)
             FigureTable(html, "Comparison with the baseline model (mean [95 % bootstrap interval])",
                 comparison.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value.Mean:F3} [{v.Value.Low:F3}, {v.Value.High:F3}]")));
-        ThroughTheNetwork(html, report, digest, methods, names);
-        StrategySection.Append(html, digest);
-        TrendSection.Append(html, report, digest);
-        BestWorst(html, digest, methods, names, report.Outputs);
+        ThroughTheNetwork(html, report, digest, selection);
+        StrategySection.Append(html, digest, context);
+        TrendSection.Append(html, report, selection, context);
+        BestWorst(html, digest, methods, selection, report.Outputs);
         Errors(html, report);
         // For automated checks: how many images loaded and how many charts drew.
         html.Append("<script>window.addEventListener('load',()=>{const imgs=[...document.images];document.body.dataset.imagesTotal=imgs.length;")
@@ -220,9 +221,9 @@ public static class ReportHtml
         }
     }
 
-    static void PerClass(StringBuilder html, ReportAccumulator digest, IReadOnlyList<string> methods, List<string> allNames)
+    static void PerClass(StringBuilder html, ReportAccumulator digest, IReadOnlyList<string> methods, ReportSelection selection)
     {
-        var names = allNames.Take(4).ToList();
+        var names = selection.Metrics;
         if (names.Count == 0) return;
         html.Append("<h2>Per class (means by explained class)</h2><table id=\"per-class\"><tr><th>class</th><th>images</th><th>method</th>")
             .Append(string.Concat(names.Select(n => $"<th>{E(n)}</th>"))).Append("</tr>");
@@ -252,9 +253,9 @@ public static class ReportHtml
     /// conserved, less where a rule such as ε·rms absorbs it), then the sweep strips of the best and the worst image by the first
     /// metric of the first method (else by confidence).
     /// </summary>
-    static void ThroughTheNetwork(StringBuilder html, JobReport report, ReportAccumulator digest, IReadOnlyList<string> methods, List<string> names)
+    static void ThroughTheNetwork(StringBuilder html, JobReport report, ReportAccumulator digest, ReportSelection selection)
     {
-        bool swept = methods.Count > 0 && digest.SweptBestWorst.ContainsKey((methods[0], ""));
+        bool swept = selection.Method is { } first && digest.SweptBestWorst.ContainsKey((first, ReportSelection.Confidence));
         if (report.ThroughTheNetwork is null && !swept) return;
         html.Append("<h2 id=\"through-the-network\">Through the network</h2>");
         if (report.ThroughTheNetwork is { } layers)
@@ -267,9 +268,9 @@ public static class ReportHtml
                     .Append(string.Concat(method.Select(l => $"<td title=\"p10–p90 {F(l.P10)}–{F(l.P90)} over {l.Images} images\">{F(l.Median)}</td>"))).Append("</tr></table>");
         }
         if (!swept) return;
-        var name = names.FirstOrDefault(n => digest.SweptBestWorst.ContainsKey((methods[0], n))) ?? "";
-        var ranked = digest.SweptBestWorst[(methods[0], name)];
-        var metric = name == "" ? "confidence" : $"{name} of {methods[0]}";
+        var name = selection.SweepRankedBy;
+        var ranked = digest.SweptBestWorst[(selection.Method!, name)];
+        var metric = name == ReportSelection.Confidence ? "confidence" : $"{name} of {selection.Method}";
         foreach (var (label, m) in new[] { ("best", ranked.Best.First()), ("worst", ranked.Worst.First()) }.DistinctBy(x => x.Item2.Name))
             html.Append($"<figure data-sweep=\"{label}\"><figcaption>{label} by {E(metric)}: {E(Short(m.Name))} → {E(m.Prediction!.Name)}</figcaption>")
                 .Append($"<div style=\"overflow-x:auto;max-width:100%\"><a href=\"{E(m.LayerSweep!.Strip!)}\"><img src=\"{E(m.LayerSweep.Strip!)}\" ")
@@ -280,16 +281,13 @@ public static class ReportHtml
     /// Per metric (up to four), the three best and three worst images by the first method — best by the metric's declared
     /// direction — as a table: a row per image, a column per method with its heatmap and value.
     /// </summary>
-    static void BestWorst(StringBuilder html, ReportAccumulator digest, IReadOnlyList<string> methods, List<string> allNames,
+    static void BestWorst(StringBuilder html, ReportAccumulator digest, IReadOnlyList<string> methods, ReportSelection selection,
         IReadOnlyDictionary<string, MetricOutput>? outputs)
     {
         html.Append("<h2>Best and worst images</h2>");
-        if (methods.Count == 0 || !digest.BestWorst.ContainsKey((methods[0], ""))) return;
+        if (selection.Method is not { } first || !digest.BestWorst.ContainsKey((first, ReportSelection.Confidence))) return;
         ColourLegend(html);
-        var first = methods[0];
-        var names = allNames.Take(4).ToList();
-        if (names.Count == 0) names = [""];
-        foreach (var name in names)
+        foreach (var name in selection.RankedBy)
         {
             bool lower = LowerIsBetter(outputs, name);
             if (digest.BestWorst.GetValueOrDefault((first, name)) is not { } ranked) continue;

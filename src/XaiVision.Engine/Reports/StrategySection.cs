@@ -17,7 +17,7 @@ public static class StrategySection
     public const int GroupsShown = 40, PointsShown = 1500;
     static readonly string[] Colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
 
-    public static void Append(StringBuilder html, ReportAccumulator digest)
+    public static void Append(StringBuilder html, ReportAccumulator digest, ReportContext context)
     {
         var groups = digest.Strategies;
         if (groups.Count == 0) return;
@@ -30,7 +30,7 @@ public static class StrategySection
             .Append("or without masks a quarter of it in one corner or half in one border band. ")
             .Append($"<b>{flagged}</b> of {groups.Count} method/class groups have a flagged cluster. Every cluster's numbers are in <code>report.json</code>, ")
             .Append("the maps and points in <a href=\"strategies.json\">strategies.json</a>.</p>");
-        if (digest.StrategyChanges() is { } changes) Changes(html, changes);
+        if (digest.StrategyChanges(context) is { } changes) Changes(html, changes);
         foreach (var group in ordered.Take(GroupsShown)) Group(html, group, digest);
         if (ordered.Count > GroupsShown)
         {

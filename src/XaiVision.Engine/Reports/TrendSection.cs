@@ -11,15 +11,15 @@ namespace XaiVision.Engine.Reports;
 /// </summary>
 public static class TrendSection
 {
-    const int MetricsShown = 3, RunsShown = 30;
+    const int RunsShown = 30;
 
-    public static void Append(StringBuilder html, JobReport report, ReportAccumulator digest)
+    public static void Append(StringBuilder html, JobReport report, ReportSelection selection, ReportContext context)
     {
-        if (digest.History is not { } history) return;
+        if (context.History is not { } history) return;
         var current = SeriesRun.Of(Guid.Empty, DateTimeOffset.MinValue, "", report);
-        var runs = history.Runs.Where(r => r.JobId != digest.JobId).TakeLast(RunsShown - 1).Append(current).ToList();
+        var runs = history.Runs.Where(r => r.JobId != context.JobId).TakeLast(RunsShown - 1).Append(current).ToList();
         var methods = report.Methods;
-        var names = digest.ReportedNames().Take(MetricsShown).ToList();
+        var names = selection.Trend;
         html.Append($"<h2 id=\"trend\">Trend: series {E(history.Series)} ({runs.Count} runs)</h2>")
             .Append("<p>Each run of the series, oldest first; this run last. Metric means per method, and the share of the method's maps ")
             .Append("in flagged strategy clusters.</p><table id=\"trend-table\"><tr><th>run</th><th>images</th><th>gates</th>");
@@ -30,7 +30,7 @@ public static class TrendSection
         {
             var when = run.Finished.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
             var label = run.JobId == Guid.Empty ? "<b>this run</b>"
-                : Relative(digest.Location, run.Report) is { } link ? $"<a href=\"{E(link)}\">{when}</a>" : $"{when} <code>{E(run.Report)}</code>";
+                : Relative(context.Location, run.Report) is { } link ? $"<a href=\"{E(link)}\">{when}</a>" : $"{when} <code>{E(run.Report)}</code>";
             html.Append($"<tr><td>{label}</td><td>{run.Images}</td><td class=\"{(run.GatesPassed ? "pass\">passed" : "fail\">FAILED")}</td>");
             foreach (var m in methods)
             {

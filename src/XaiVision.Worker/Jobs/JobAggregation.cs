@@ -74,16 +74,15 @@ public sealed class JobAggregation(JobStore jobs, JobEnd jobEnd, JobCompletion c
             return stored is null ? records : records.Select(stored.Compare);
         }
         var digest = await AuditOutputs.FoldAsync(request, Records, sink, ct);
-        if (stored is not null) digest.BaselineStrategies = stored.Strategies;
         if (digest.Failed == digest.Images)
         {
             await jobEnd.FailAsync(publish, message.JobId, location, NothingExplained(digest), ct);
             return null;
         }
         if (digest.Archived > 0) await ReportPictures.ExtractAsync(jobs, location, digest, ct);
-        (digest.JobId, digest.Location) = (message.JobId, location.ToString());
-        if (spec.Series is { } series) digest.History = await jobs.ReadHistoryAsync(series, ct);
-        var report = await AuditOutputs.WriteAsync(digest, Records, await jobs.ReadShardFailuresAsync(location, ct), sink, ct);
+        var history = spec.Series is { } series ? await jobs.ReadHistoryAsync(series, ct) : null;
+        var context = new ReportContext(message.JobId, location.ToString(), history, stored?.Strategies);
+        var report = await AuditOutputs.WriteAsync(digest, context, Records, await jobs.ReadShardFailuresAsync(location, ct), sink, ct);
         // The series entry before the commit point: a rerun after a crash adds it if missing (by job id, never twice).
         if (spec.Series is { } name)
             await jobs.AppendHistoryAsync(name, SeriesRun.Of(message.JobId, clock.GetUtcNow(), location.ToString(), report), ct);

@@ -67,4 +67,19 @@ public class ShapeTests
             foreach (var word in new[] { "IBlobStore", "JobLayout", "Output.Container", "Output.Prefix", "JobStore" })
                 Assert.False(consumer.Text.Contains(word, StringComparison.Ordinal), $"{Path.GetFileName(consumer.Path)} uses {word}");
     }
+
+    /// <summary>The report fold's collections are read by the report's own pages only; everything else asks it for the selection or the report.</summary>
+    [Fact]
+    public void Nothing_outside_the_reports_reads_the_folds_collections()
+    {
+        var outside = SourceTree.Files.Where(f => f.Namespace != "XaiVision.Engine.Reports").ToList();
+        var internals = typeof(Engine.Reports.ReportAccumulator).GetProperties()
+            .Where(p => p.PropertyType.IsGenericType && p.PropertyType.Name.Contains("Dictionary", StringComparison.Ordinal) || p.PropertyType.Name.StartsWith("Extremes", StringComparison.Ordinal))
+            .Select(p => p.Name).ToList();
+        Assert.Contains("BestWorst", internals);
+        Assert.Contains("RobustnessSums", internals);
+        foreach (var file in outside)
+            foreach (var name in internals)
+                Assert.False(System.Text.RegularExpressions.Regex.IsMatch(file.Text, $@"(digest|accumulator|fold)\.{name}\b"), $"{Path.GetFileName(file.Path)} reads the fold's {name}");
+    }
 }
