@@ -11,7 +11,7 @@ namespace XaiVision.Engine.Metrics;
 public sealed class AopcMetric(bool mostRelevantFirst, int region, int steps, int maxBatch) : IMetric
 {
     public string Name => mostRelevantFirst ? "aopc-morf" : "aopc-lerf";
-    public string Category => "faithfulness";
+    public MetricCategory Category => MetricCategory.Faithfulness;
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection>
     {
         [Name] = mostRelevantFirst ? MetricDirection.HigherIsBetter : MetricDirection.LowerIsBetter,

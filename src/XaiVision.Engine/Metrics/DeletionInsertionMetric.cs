@@ -6,7 +6,7 @@ public sealed class DeletionInsertionMetric(bool insertion, int steps, int maxBa
     readonly DeletionInsertion _curve = new(insertion, steps, maxBatch);
 
     public string Name => _curve.Name;
-    public string Category => "faithfulness";
+    public MetricCategory Category => MetricCategory.Faithfulness;
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = _curve.Direction };
     public IReadOnlyDictionary<string, CurveAxis> Curves => new Dictionary<string, CurveAxis>
     {

@@ -12,7 +12,7 @@ namespace XaiVision.Engine.Metrics;
 public sealed class FaithfulnessCorrelation(int subsets, double fraction, int maxBatch) : IMetric
 {
     public string Name => "faithfulness-correlation";
-    public string Category => "faithfulness";
+    public MetricCategory Category => MetricCategory.Faithfulness;
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.HigherIsBetter };
 
     public bool SharesAcrossMethods => true;

@@ -20,7 +20,7 @@ public sealed record MetricContext(ExplainableModel Model, IExplainer Explainer,
 public interface IMetric
 {
     string Name { get; }
-    string Category { get; }
+    MetricCategory Category { get; }
     IReadOnlyDictionary<string, MetricDirection> Outputs { get; }
     IReadOnlyDictionary<string, CurveAxis> Curves => new Dictionary<string, CurveAxis>();
     IReadOnlyList<MetricResult> Evaluate(MetricContext context);

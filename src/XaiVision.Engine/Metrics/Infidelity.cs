@@ -13,7 +13,7 @@ namespace XaiVision.Engine.Metrics;
 public sealed class Infidelity(int patches, double size, bool normalise, int maxBatch) : IMetric
 {
     public string Name => "infidelity";
-    public string Category => "faithfulness";
+    public MetricCategory Category => MetricCategory.Faithfulness;
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.LowerIsBetter };
 
     public IReadOnlyList<MetricResult> Evaluate(MetricContext c)

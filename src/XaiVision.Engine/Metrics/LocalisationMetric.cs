@@ -6,7 +6,7 @@ namespace XaiVision.Engine.Metrics;
 public sealed class LocalisationMetric(int tolerance) : IMetric
 {
     public string Name => "localisation";
-    public string Category => "localisation";
+    public MetricCategory Category => MetricCategory.Localisation;
     public IReadOnlyDictionary<string, MetricDirection> Outputs => Localisation.Directions;
 
     public IReadOnlyList<MetricResult> Evaluate(MetricContext c)

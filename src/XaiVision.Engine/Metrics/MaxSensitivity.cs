@@ -11,7 +11,7 @@ namespace XaiVision.Engine.Metrics;
 public sealed class MaxSensitivity(int samples, double radius) : IMetric
 {
     public string Name => "max-sensitivity";
-    public string Category => "robustness";
+    public MetricCategory Category => MetricCategory.Robustness;
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.LowerIsBetter };
 
     public IReadOnlyList<MetricResult> Evaluate(MetricContext c)

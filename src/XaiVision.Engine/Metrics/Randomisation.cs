@@ -15,7 +15,7 @@ namespace XaiVision.Engine.Metrics;
 public sealed class Randomisation : IMetric
 {
     public string Name => "randomisation";
-    public string Category => "randomisation";
+    public MetricCategory Category => MetricCategory.Randomisation;
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection>
     {
         ["mprt-spearman"] = MetricDirection.LowerIsBetter,

@@ -30,7 +30,13 @@ public sealed record Architecture(
     /// cannot, unless it is VGG-style, whose dense layers run as convolutions (<see cref="ConvolutionalVgg"/>).
     /// </summary>
     public string? WholeImageProblem =>
-        FixedInputSize is { } size && Family != "vgg" ? $"'{Name}' takes {size}×{size} inputs only, so it cannot explain whole images: use preprocess resize-crop." : null;
+        FixedInputSize is { } size && !HeadRunsAsConvolutions ? $"'{Name}' takes {size}×{size} inputs only, so it cannot explain whole images: use preprocess resize-crop." : null;
+
+    /// <summary>VGG-style: the dense head can run as convolutions over a whole image (<see cref="ConvolutionalVgg"/>).</summary>
+    public bool HeadRunsAsConvolutions => Family == "vgg";
+
+    /// <summary>Blocks end where a max-pool follows (VGG); the layer sweep then looks at each block's last activation.</summary>
+    public bool BlocksEndAtMaxPools => Family == "vgg";
 
     /// <summary>Why <paramref name="size"/> does not fit this network (null when it does), in user words.</summary>
     public string? InputSizeProblem(int size, int maxInputSize)

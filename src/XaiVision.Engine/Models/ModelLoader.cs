@@ -54,7 +54,7 @@ public static class ModelLoader
         try
         {
             if (selected is not null) WeightFile.Copy(network, selected.Tensors);
-            if (spec.Preprocess == PreprocessMode.ResizeCrop || architecture.Family != "vgg") return network;
+            if (spec.Preprocess == PreprocessMode.ResizeCrop || !architecture.HeadRunsAsConvolutions) return network;
             var convolutional = ConvolutionalVgg.From(network, spec.ClassScore);
             preprocessing = preprocessing with { MinSide = convolutional.MinSide };
             CheckResizeSide(preprocessing, $"'{architecture.Name}' as convolutions");

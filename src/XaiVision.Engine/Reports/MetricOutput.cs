@@ -3,7 +3,7 @@ using XaiVision.Engine.Metrics;
 namespace XaiVision.Engine.Reports;
 
 /// <summary>What one metric output is: the metric that produced it, its category and which way is better.</summary>
-public sealed record MetricOutput(string Metric, string Category, MetricDirection Direction)
+public sealed record MetricOutput(string Metric, MetricCategory Category, MetricDirection Direction)
 {
     /// <summary>Every output and curve of <paramref name="metrics"/>, by output name.</summary>
     public static (IReadOnlyDictionary<string, MetricOutput> Outputs, IReadOnlyDictionary<string, CurveAxis> Curves) Of(IEnumerable<IMetric> metrics)

@@ -24,7 +24,7 @@ public static class LayerSweep
     public static IReadOnlyList<string> BlockOutputs(ExplainableModel model)
     {
         var featureMaps = model.FeatureMapLayerNames;
-        if (model.Architecture.Family == "vgg")
+        if (model.Architecture.BlocksEndAtMaxPools)
         {
             var leaves = ModuleTree.Leaves(model.Network).Where(l => l.Name.StartsWith("features.", StringComparison.Ordinal)).ToList();
             var ends = leaves.Select((l, i) => (l, i)).Where(x => x.l.Module is MaxPool2d && x.i > 0).Select(x => leaves[x.i - 1].Name).ToList();

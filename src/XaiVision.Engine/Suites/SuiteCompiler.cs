@@ -12,7 +12,7 @@ public sealed record SuiteProblem(string Path, string Message);
 public sealed record CompiledSuite(IReadOnlyList<IExplainer> Explainers, IReadOnlyList<IPerturbation> Perturbations, IReadOnlyList<IMetric> Metrics)
 {
     /// <summary>Localisation metrics score maps against ground-truth masks; without masks they compute nothing.</summary>
-    public IReadOnlyList<IMetric> MetricsNeedingMasks => Metrics.Where(m => m.Category == "localisation").ToList();
+    public IReadOnlyList<IMetric> MetricsNeedingMasks => Metrics.Where(m => m.Category == MetricCategory.Localisation).ToList();
 
     public SuiteSpec ToSpec(TargetSelection target, long seed, bool layerSweep = false) => new(Explainers, target, seed, Perturbations, Metrics) { LayerSweep = layerSweep };
 }

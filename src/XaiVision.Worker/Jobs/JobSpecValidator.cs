@@ -2,6 +2,7 @@ using XaiVision.Contracts;
 using XaiVision.Engine;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Models;
+using XaiVision.Worker.Configuration;
 using XaiVision.Worker.Storage;
 
 namespace XaiVision.Worker.Jobs;
@@ -13,8 +14,6 @@ namespace XaiVision.Worker.Jobs;
 public static class JobSpecValidator
 {
     public const int MaxShardSize = 256;
-    /// <summary>Sanity bounds of a spec's own deadline (a worker's Jobs:MaxJobMinutes caps it further).</summary>
-    public const int MaxJobMinutes = 7 * 24 * 60;
 
     public static IReadOnlyList<ValidationProblem> Validate(AuditJobSpec spec)
     {
@@ -76,7 +75,7 @@ public static class JobSpecValidator
         }
         Check(spec.Series is null || System.Text.RegularExpressions.Regex.IsMatch(spec.Series, "^[a-z0-9][a-z0-9-]{0,62}$"), "series",
             $"'{spec.Series}' must be 1–63 lowercase letters, digits and hyphens.");
-        Check(spec.MaxMinutes is null or (>= 1 and <= MaxJobMinutes), "maxMinutes", $"must be 1–{MaxJobMinutes}.");
+        Check(spec.MaxMinutes is null or (>= 1 and <= JobsOptions.LongestJobMinutes), "maxMinutes", $"must be 1–{JobsOptions.LongestJobMinutes} (a worker's Jobs:MaxJobMinutes caps it further).");
         Check(spec.ShardSize is >= 1 and <= MaxShardSize, "shardSize", $"must be 1–{MaxShardSize} (shards must finish well inside the broker's consumer timeout).");
         return problems;
     }

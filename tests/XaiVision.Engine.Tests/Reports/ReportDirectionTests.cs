@@ -35,7 +35,7 @@ public class ReportDirectionTests
         var outputs = AuditOutputs.Build(new ReportRequest("m", "predicted", 1, [], metrics), records);
 
         Assert.Equal(MetricDirection.LowerIsBetter, outputs.Report.Outputs!["deletion"].Direction);
-        Assert.Equal("faithfulness", outputs.Report.Outputs["deletion"].Category);
+        Assert.Equal(XaiVision.Engine.Metrics.MetricCategory.Faithfulness, outputs.Report.Outputs["deletion"].Category);
         Assert.Equal(["img0", "img1", "img2"], Listed(outputs.Html, "deletion", "best"));
         Assert.Equal(["img7", "img6", "img5"], Listed(outputs.Html, "deletion", "worst"));
         Assert.Equal(["img7", "img6", "img5"], Listed(outputs.Html, "insertion", "best"));
@@ -52,7 +52,7 @@ public class ReportDirectionTests
         {
             var metric = MetricCatalog.Create(Engine.Explainers.MethodSpec.Parse(name));
             Assert.NotEmpty(metric.Outputs);
-            Assert.Contains(metric.Category, new[] { "faithfulness", "robustness", "randomisation", "localisation" });
+            Assert.Matches("^\"[a-z]+\"$", System.Text.Json.JsonSerializer.Serialize(metric.Category, AuditJson.Options)); // report.json names it in a word
             Assert.All(metric.Curves.Keys, curve => Assert.Contains(curve, metric.Outputs.Keys));
         }
     }

@@ -27,10 +27,9 @@ public static class SafetensorsReader
         if (bytes.Length < 8) throw new XaiVisionException($"Weight file '{path}' is too short to be safetensors.");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength > (ulong)bytes.Length - 8) throw new XaiVisionException($"Weight file '{path}' has a header longer than the file.");
-        var data = bytes.AsSpan(8 + (int)headerLength);
-        var result = new StateDict(path);
-        try
+        return StateDict.Read(path, result =>
         {
+            var data = bytes.AsSpan(8 + (int)headerLength);
             using var header = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength));
             foreach (var entry in header.RootElement.EnumerateObject())
             {
@@ -43,17 +42,7 @@ public static class SafetensorsReader
                     throw new XaiVisionException($"Weight file '{path}': '{entry.Name}' has data offsets outside the file.");
                 result.Add(entry.Name, StateDict.FromBytes(data[(int)offsets[0]..(int)offsets[1]], dtype, shape));
             }
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            result.Dispose();
-            throw new XaiVisionException($"Weight file '{path}' has a malformed safetensors header: {e.Message}");
-        }
-        catch
-        {
-            result.Dispose();
-            throw;
-        }
-        return result;
+        }, e => e is JsonException or KeyNotFoundException or InvalidOperationException
+            ? $"Weight file '{path}' has a malformed safetensors header: {e.Message}" : null);
     }
 }

@@ -19,6 +19,30 @@ public sealed class StateDict(string source) : IDisposable
 
     public Tensor this[string key] => _entries.First(e => e.Key == key).Value;
 
+    /// <summary>
+    /// A state dict filled by <paramref name="fill"/>; when it fails, the tensors read so far are freed, and an error that
+    /// <paramref name="malformed"/> recognises as the file's fault becomes one line naming the file (others pass through).
+    /// </summary>
+    internal static StateDict Read(string source, Action<StateDict> fill, Func<Exception, string?> malformed)
+    {
+        var result = new StateDict(source);
+        try
+        {
+            fill(result);
+            return result;
+        }
+        catch (Exception e) when (malformed(e) is { } message)
+        {
+            result.Dispose();
+            throw new XaiVisionException(message);
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
     public void Dispose()
     {
         foreach (var e in _entries) e.Value.Dispose();

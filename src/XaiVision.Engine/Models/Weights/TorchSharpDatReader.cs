@@ -12,8 +12,7 @@ public static class TorchSharpDatReader
     {
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
-        var result = new StateDict(path);
-        try
+        return StateDict.Read(path, result =>
         {
             long count = Decode(reader);
             if (count < 0 || count > 1_000_000) throw new XaiVisionException($"Weight file '{path}' is not a TorchSharp .dat file.");
@@ -29,18 +28,7 @@ public static class TorchSharpDatReader
                 if (bytes > stream.Length - stream.Position) throw new XaiVisionException($"Weight file '{path}' is truncated at '{name}'.");
                 result.Add(name, StateDict.FromBytes(reader.ReadBytes((int)bytes), dtype, shape));
             }
-        }
-        catch (EndOfStreamException)
-        {
-            result.Dispose();
-            throw new XaiVisionException($"Weight file '{path}' is truncated.");
-        }
-        catch
-        {
-            result.Dispose();
-            throw;
-        }
-        return result;
+        }, e => e is EndOfStreamException ? $"Weight file '{path}' is truncated." : null);
     }
 
     static long Decode(BinaryReader reader)

@@ -15,9 +15,3 @@ public interface ILayerGradientMethod : IExplainer
     /// <summary>The map [N,H,W] from the layer's activations and ∂ target / ∂ activations (both as the layer output them).</summary>
     Tensor FromLayer(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images);
 }
-
-/// <summary>A method whose map is a function of the images and ∂ target / ∂ input (saliency, input × gradient).</summary>
-public interface IInputGradientMethod : IExplainer
-{
-    Tensor FromInputGradient(Tensor images, Tensor gradients);
-}
