@@ -78,13 +78,6 @@ public static class ExplainCommand
             var weightsFile = parse.GetValue(weights);
             var named = parse.GetValue(model) is { } modelName ? ArchitectureRegistry.GetOrRecognise(modelName) : weightsFile is null ? ArchitectureRegistry.Get(ArchitectureRegistry.Demo) : null;
             bool demo = named?.Name == ArchitectureRegistry.Demo && weightsFile is null;
-            int size = parse.GetValue(inputSize) ?? named?.DefaultInputSize ?? 224;
-            if (named?.InputSizeProblem(size, parse.GetValue(maxInputSize)) is { } sizeProblem) throw new XaiVisionException($"--input-size: {sizeProblem}");
-            if (size > parse.GetValue(maxInputSize))
-                throw new XaiVisionException($"--input-size: {size} px is over the input-size limit of {parse.GetValue(maxInputSize)} (memory grows with its square).");
-            if (parse.GetValue(resize) is { } resizeTo && (resizeTo < size || resizeTo > 4 * parse.GetValue(maxInputSize)))
-                throw new XaiVisionException($"--resize must be at least the input size ({size}) and at most 4 × --max-input-size.");
-
             // The flags are a job spec: compiled by the same JobCompiler as a job's, so both accept the same suites and preprocess alike.
             var spec = new AuditJobSpec
             {
@@ -110,7 +103,10 @@ public static class ExplainCommand
                     LayerSweep = parse.GetValue(layerSweep),
                 },
             };
-            // Names, parameters and duplicates first (cheap); CAM layers once the architecture is known.
+            // The job validator's rules for how the model is fed, in flag words; then the suite's names, parameters and duplicates (cheap),
+            // and its CAM layers once the architecture is known.
+            if (JobSpecValidator.PreprocessingProblems(spec.Model, named, parse.GetValue(maxInputSize)) is { Count: > 0 } problems)
+                throw new XaiVisionException(string.Join("; ", problems.Select(p => $"{CliFlags.For(p.Path)}: {p.Message}")));
             var job = JobCompiler.CompileOrThrow(spec, named, SuiteCompiler.Paths.Cli, parse.GetValue(layer));
             var inputs = ImageInputs.Images(ImageInputs.Expand(parse.GetValue(images) is { Length: > 0 } given ? given : [DemoAssets.ImagesDirectory]), parse.GetValue(masks));
             if (job.Suite.MetricsNeedingMasks.Count > 0 && inputs.All(i => i.Mask is null))

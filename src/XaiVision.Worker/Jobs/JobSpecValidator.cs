@@ -80,16 +80,38 @@ public static class JobSpecValidator
         return problems;
     }
 
-    /// <summary>A model's own fields: blob references, input size against the architecture, normalisation, device, precision.</summary>
+    /// <summary>A model's own fields: blob references, then <see cref="CheckPreprocessing"/>.</summary>
     static void CheckModel(ModelSource model, string path, Architecture? architecture, Action<bool, string, string> check, Action<string, Action> parse)
     {
         CheckBlobReference(model.Weights, $"{path}.weights", check);
         check(model.Weights is not null || ArchitectureRegistry.GetOrRecognise(model.Architecture) is not null, $"{path}.architecture",
             "is required without weights (with weights it may be left out: the architecture is recognised from them).");
         CheckBlobReference(model.Labels, $"{path}.labels", check);
-        if (model.InputSize is { } size && architecture?.InputSizeProblem(size, ModelLoader.MaxInputSize) is { } sizeProblem)
+        CheckPreprocessing(model, path, architecture, ModelLoader.MaxInputSize, check, parse);
+    }
+
+    /// <summary>
+    /// How a model is fed and run — input size against the architecture and <paramref name="maxInputSize"/>, resize, normalisation,
+    /// device, precision, whole images — as problems with the spec's paths (<c>model.inputSize</c>…): <c>explain</c> runs the same
+    /// rules on its flags.
+    /// </summary>
+    public static IReadOnlyList<ValidationProblem> PreprocessingProblems(ModelSource model, Architecture? architecture, int maxInputSize)
+    {
+        var problems = new List<ValidationProblem>();
+        CheckPreprocessing(model, "model", architecture, maxInputSize, (ok, path, message) => { if (!ok) problems.Add(new(path, message)); }, (path, parse) =>
+        {
+            try { parse(); }
+            catch (XaiVisionException e) { problems.Add(new(path, e.Message)); }
+        });
+        return problems;
+    }
+
+    static void CheckPreprocessing(ModelSource model, string path, Architecture? architecture, int maxInputSize, Action<bool, string, string> check,
+        Action<string, Action> parse)
+    {
+        if (model.InputSize is { } size && architecture?.InputSizeProblem(size, maxInputSize) is { } sizeProblem)
             check(false, $"{path}.inputSize", sizeProblem);
-        check(model.ResizeTo is null || model.ResizeTo >= (model.InputSize ?? architecture?.DefaultInputSize ?? 1) && model.ResizeTo <= 4 * ModelLoader.MaxInputSize,
+        check(model.ResizeTo is null || model.ResizeTo >= (model.InputSize ?? architecture?.DefaultInputSize ?? 1) && model.ResizeTo <= 4 * maxInputSize,
             $"{path}.resizeTo", "must be at least the input size (the centre crop is taken from the resized image) and at most 4 × the input-size limit.");
         check(model.Mean is null || model.Mean.Count == 3, $"{path}.mean", "needs 3 values (R, G, B).");
         check(model.Std is null || (model.Std.Count == 3 && model.Std.All(s => s > 0)), $"{path}.std", "needs 3 positive values (R, G, B).");

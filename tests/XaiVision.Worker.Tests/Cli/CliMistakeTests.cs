@@ -62,6 +62,8 @@ public class CliMistakeTests(ITestOutputHelper log)
     [InlineData("'demo-shapes' takes 64×64 inputs only", "--input-size", "224")]
     [InlineData("layer 'classifier' of 'demo-shapes' belongs to the classifier head", "--methods", "grad-cam(layer=classifier)")]
     [InlineData("20000 px is over the input-size limit of 1024", "--model", "vgg11", "--input-size", "20000")]
+    [InlineData("--resize: must be at least the input size", "--model", "vgg11", "--resize", "100")] // the job validator's rule, in flag words
+    [InlineData("--precision: Precision 'fp16' is not fp32 or bf16", "--precision", "fp16")]
     [InlineData("--metrics localisation needs ground-truth masks, and none of the images has one", "--metrics", "localisation", "--masks-free")]
     [InlineData("perturbation 'noise' is given twice", "--perturb", "noise,noise(sigma=0.2)")]
     [InlineData("Cannot parse argument 'many' for option '--batch-size' as a whole number", "--batch-size", "many")]
