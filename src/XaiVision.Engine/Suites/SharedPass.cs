@@ -19,7 +19,10 @@ namespace XaiVision.Engine.Suites;
 public static class SharedPass
 {
     /// <summary>The logits, the chosen targets per image, and per shared method its maps in rows (image-major, rank-minor).</summary>
-    public sealed record Result(Tensor Logits, long[][] Targets, IReadOnlyDictionary<IExplainer, Tensor> Maps);
+    public sealed record Result(Tensor Logits, TargetRows Rows, IReadOnlyDictionary<IExplainer, Tensor> Maps)
+    {
+        public long[][] Targets => Rows.Targets;
+    }
 
     public static bool Applies(ExplainableModel model, IEnumerable<IExplainer> explainers) =>
         model.Network is not TorchScriptNetwork && explainers.Any(Shares);
@@ -52,17 +55,16 @@ public static class SharedPass
             var logits = model.Forward(x);
             foreach (var name in layers)
                 if (!captured.ContainsKey(name)) throw new XaiVisionException($"Layer '{name}' was not used by the forward pass.");
-            var targets = chooseTargets(logits.detach());
+            var targets = new TargetRows(chooseTargets(logits.detach()));
             var sources = layers.Select(n => captured[n]).Concat(inputMethods.Count > 0 ? [x] : []).ToList();
-            int ranks = targets.Max(t => t.Length);
+            int ranks = targets.Ranks;
             var parts = new Dictionary<IExplainer, List<Tensor>>();
-            var order = new List<(int Image, int Rank, int Part)>(); // where each (image, rank) row sits in the parts
-            for (int rank = 0, offset = 0; rank < ranks; rank++)
+            for (int rank = 0; rank < ranks; rank++)
             {
-                var rows = Enumerable.Range(0, targets.Length).Where(i => targets[i].Length > rank).ToArray();
+                var rows = targets.ImagesAt(rank);
                 var index = tensor(rows.Select(i => (long)i).ToArray(), device: images.device);
-                var classes = tensor(rows.Select(i => targets[i][rank]).ToArray(), device: images.device);
-                bool all = rows.Length == targets.Length;
+                var classes = tensor(rows.Select(i => targets.Targets[i][rank]).ToArray(), device: images.device);
+                bool all = rows.Length == targets.Targets.Length;
                 var score = (all ? logits : logits.index_select(0, index)).gather(1, classes.unsqueeze(1)).sum();
                 var gradients = Backward.Grad([score], sources, retainGraph: rank < ranks - 1);
                 Tensor Rows(Tensor t) => all ? t : t.index_select(0, index);
@@ -71,10 +73,8 @@ public static class SharedPass
                     foreach (var method in layerMethods.Where(m => m.LayerOn(model) == layers[l]))
                         Add(parts, method, method.FromLayer(model, Rows(captured[layers[l]].detach()), Rows(gradients[l]), rowImages));
                 foreach (var method in inputMethods) Add(parts, method, method.FromInputGradient(rowImages, Rows(gradients[^1])));
-                order.AddRange(rows.Select((image, k) => (image, rank, offset + k)));
-                offset += rows.Length;
             }
-            var rowOrder = tensor(order.OrderBy(o => o.Image).ThenBy(o => o.Rank).Select(o => (long)o.Part).ToArray(), device: images.device);
+            var rowOrder = tensor(targets.FromRankMajor(), device: images.device);
             var maps = parts.ToDictionary(kv => kv.Key, kv =>
             {
                 var all = kv.Value.Count == 1 ? kv.Value[0] : cat(kv.Value, 0);

@@ -31,26 +31,25 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
         using var scope = NewDisposeScope();
         var input = Time("predict", () => ImagePreparer.ToBatch(views, model.Preprocessing).to(model.Device));
         Tensor logits;
-        long[][] targets;
+        TargetRows targetRows;
         IReadOnlyDictionary<IExplainer, Tensor>? fromSharedPass = null;
         if (SharedPass.Applies(model, spec.Explainers))
         {
             // The prediction and every CAM / input-gradient method from one forward and one backward per target rank.
             var passModel = spec.Explainers.Where(SharedPass.Shares).All(e => e.KeepsMapInBFloat16) ? model : model.Float32;
             var pass = Time(StageTimes.SharedPass, () => SharedPass.Run(passModel, input, spec.Explainers, l => spec.Target.Choose(l, labels)));
-            (logits, targets, fromSharedPass) = (pass.Logits.cpu(), pass.Targets, pass.Maps);
+            (logits, targetRows, fromSharedPass) = (pass.Logits.cpu(), pass.Rows, pass.Maps);
         }
         else
         {
             using (no_grad()) logits = Time("predict", () => model.Forward(input).cpu());
-            targets = spec.Target.Choose(logits, labels);
+            targetRows = new TargetRows(spec.Target.Choose(logits, labels));
         }
         var probabilities = logits.softmax(1);
-        var rows = targets.SelectMany((classes, image) => classes.Select((c, rank) => (Image: image, Class: c, Rank: rank))).ToList();
-        var rowImage = tensor(rows.Select(r => (long)r.Image).ToArray(), device: model.Device);
-        var rowInput = rows.Count == views.Count ? input : input.index_select(0, rowImage);
-        var rowTargets = tensor(rows.Select(r => r.Class).ToArray(), device: model.Device);
-        var rowMasks = rows.Select(r => masks.Count > r.Image ? masks[r.Image] : null).ToList();
+        var (rows, targets) = (targetRows.Rows, targetRows.Targets);
+        var rowInput = targetRows.PerRow(input);
+        var rowTargets = targetRows.Classes(model.Device);
+        var rowMasks = targetRows.PerRow(views.Select((_, i) => masks.Count > i ? masks[i] : null).ToList());
 
         // Perturbations that ignore the maps are applied and predicted once for all explainers.
         var shared = spec.PerturbationList.Where(p => !p.NeedsMaps)
@@ -95,12 +94,12 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
             }
         }
 
-        var sweep = spec.LayerSweep ? Time("layer-sweep", () => LayerSweep.Run(model.Float32, input, targets.Select(t => t[0]).ToArray(),
+        var sweep = spec.LayerSweep ? Time("layer-sweep", () => LayerSweep.Run(model.Float32, input, targetRows.FirstClasses,
             targets.Select((t, i) => (double)logits[i, t[0]].item<float>()).ToArray(), spec.Explainers)) : null;
         var result = new List<SuiteImage>();
         for (int i = 0; i < views.Count; i++)
         {
-            var imageMaps = rows.Select((row, r) => (row, r)).Where(x => x.row.Image == i).SelectMany(x => maps[x.r]).ToList();
+            var imageMaps = targetRows.RowsOf(i).SelectMany(r => maps[r]).ToList();
             result.Add(new SuiteImage(views[i], Top(logits, probabilities, i, 5), imageMaps, sweep?[i], masks.Count > i ? masks[i] : null));
         }
         return new SuiteBatch(result, new Dictionary<string, double>(_stages));
@@ -114,7 +113,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
     }
 
     List<PerturbedMap> Compare(IPerturbation p, Explainers.IExplainer explainer, Tensor images, Tensor logitsAfter,
-        List<(int Image, long Class, int Rank)> rows, float[][] before, Tensor probabilitiesBefore, Tensor targets)
+        IReadOnlyList<TargetRows.Row> rows, float[][] before, Tensor probabilitiesBefore, Tensor targets)
     {
         using var scope = NewDisposeScope();
         var probabilitiesAfter = logitsAfter.softmax(1);
