@@ -10,7 +10,7 @@ namespace XaiVision.Engine.Metrics;
 /// </summary>
 public static class MetricCatalog
 {
-    static readonly Dictionary<string, Func<MethodSpec, IMetric>> Factories = new()
+    static readonly Catalog<IMetric> Table = new("metric", new Dictionary<string, Func<MethodSpec, IMetric>>
     {
         ["deletion"] = s => new DeletionInsertionMetric(false, s.Int("steps", 28, 1, 100_000), Batch(s)),
         ["insertion"] = s => new DeletionInsertionMetric(true, s.Int("steps", 28, 1, 100_000), Batch(s)),
@@ -22,20 +22,13 @@ public static class MetricCatalog
         ["max-sensitivity"] = s => new MaxSensitivity(s.Int("samples", 8, 1, 10_000), s.Double("radius", 0.02, 0, 1)),
         ["randomisation"] = _ => new Randomisation(),
         ["localisation"] = s => new LocalisationMetric(s.Int("tolerance", 0, 0, 10_000)),
-    };
+    });
 
     static int Batch(MethodSpec s) => s.Int("batch", 128, 1, 1_000_000);
 
-    public static IEnumerable<string> Names => Factories.Keys;
+    public static IEnumerable<string> Names => Table.Names;
 
-    public static IMetric Create(MethodSpec spec)
-    {
-        if (!Factories.TryGetValue(spec.Name, out var factory))
-            throw new XaiVisionException($"Unknown metric '{spec.Name}'. Known: {string.Join(", ", Factories.Keys)}.");
-        var metric = factory(spec);
-        spec.EnsureAllUsed();
-        return metric;
-    }
+    public static IMetric Create(MethodSpec spec) => Table.Create(spec);
 
     public static IReadOnlyList<IMetric> CreateList(string? text) =>
         string.IsNullOrWhiteSpace(text) ? [] : MethodSpec.ParseList(text).Select(Create).ToList();

@@ -5,7 +5,7 @@ namespace XaiVision.Engine.Perturbations;
 /// <summary>Perturbation strings (same grammar as methods): <c>affine(rotate=15)</c>, <c>channel-swap</c>, <c>text(text=DOG)</c>, <c>mask(top=20)</c>…</summary>
 public static class PerturbationCatalog
 {
-    static readonly Dictionary<string, Func<MethodSpec, IPerturbation>> Factories = new()
+    static readonly Catalog<IPerturbation> Table = new("perturbation", new Dictionary<string, Func<MethodSpec, IPerturbation>>
     {
         ["affine"] = s => new Affine(s),
         ["channel-swap"] = s => new ChannelSwap(s),
@@ -15,24 +15,14 @@ public static class PerturbationCatalog
         ["jpeg"] = s => new JpegRecompression(s),
         ["occlusion"] = s => new Occlusion(s),
         ["mask"] = s => new MaskRelevant(s),
-    };
+    }, new Dictionary<string, string> { ["rgb-bgr"] = "channel-swap", ["bgr"] = "channel-swap", ["rotate"] = "affine" });
 
-    static readonly Dictionary<string, string> Aliases = new() { ["rgb-bgr"] = "channel-swap", ["bgr"] = "channel-swap", ["rotate"] = "affine" };
-
-    public static IEnumerable<string> Names => Factories.Keys;
+    public static IEnumerable<string> Names => Table.Names;
 
     /// <summary>The seed project's three transformations plus masking, as in the closing-note robustness table.</summary>
     public const string SeedSet = "affine(rotate=15,scale=1.1),channel-swap,text(text=XAI),mask(top=20)";
 
-    public static IPerturbation Create(MethodSpec spec)
-    {
-        var name = Aliases.GetValueOrDefault(spec.Name, spec.Name);
-        if (!Factories.TryGetValue(name, out var factory))
-            throw new XaiVisionException($"Unknown perturbation '{spec.Name}'. Known: {string.Join(", ", Factories.Keys)}.");
-        var perturbation = factory(spec);
-        spec.EnsureAllUsed();
-        return perturbation;
-    }
+    public static IPerturbation Create(MethodSpec spec) => Table.Create(spec);
 
     public static IReadOnlyList<IPerturbation> CreateList(string? text)
     {

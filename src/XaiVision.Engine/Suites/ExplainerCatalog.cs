@@ -6,7 +6,7 @@ namespace XaiVision.Engine.Suites;
 /// <summary>Method names (and aliases) → explainers. Unknown names fail listing the known ones.</summary>
 public static class ExplainerCatalog
 {
-    static readonly Dictionary<string, Func<MethodSpec, IExplainer>> Factories = new()
+    static readonly Catalog<IExplainer> Table = new("method", new Dictionary<string, Func<MethodSpec, IExplainer>>
     {
         ["grad-cam"] = s => new GradCam(s),
         ["grad-cam++"] = s => new GradCamPlusPlus(s),
@@ -19,9 +19,7 @@ public static class ExplainerCatalog
         ["center"] = s => new CenterBaseline(s),
         ["occlusion"] = s => new Occlusion(s),
         ["rise"] = s => new Rise(s),
-    };
-
-    static readonly Dictionary<string, string> Aliases = new()
+    }, new Dictionary<string, string>
     {
         ["gradcam"] = "grad-cam",
         ["gradcam++"] = "grad-cam++",
@@ -32,19 +30,13 @@ public static class ExplainerCatalog
         ["ig"] = "integrated-gradients",
         ["smooth-grad"] = "smoothgrad",
         ["centre"] = "center",
-    };
+    });
 
-    public static IEnumerable<string> Names => Factories.Keys.Concat(["lrp-epsilon", "lrp-composite", .. Lrp.Composites.CompositePresets.ZennitNames.Select(n => "lrp:" + n)]);
+    public static IEnumerable<string> Names => Table.Names.Concat(["lrp-epsilon", "lrp-composite", .. Lrp.Composites.CompositePresets.ZennitNames.Select(n => "lrp:" + n)]);
 
     public static IExplainer Create(MethodSpec spec)
     {
-        var name = Aliases.GetValueOrDefault(spec.Name, spec.Name);
-        IExplainer explainer;
-        if (LrpMethods.Handles(name)) explainer = LrpMethods.Create(spec);
-        else if (Factories.TryGetValue(name, out var factory)) explainer = factory(spec);
-        else throw new XaiVisionException($"Unknown method '{spec.Name}'. Known: {string.Join(", ", Names)}.");
-        spec.EnsureAllUsed();
-        return explainer;
+        return LrpMethods.Handles(Table.Canonical(spec.Name)) ? Catalog<IExplainer>.Created(spec, LrpMethods.Create(spec)) : Table.Create(spec, Names);
     }
 
     public static IExplainer Create(string text) => Create(MethodSpec.Parse(text));
