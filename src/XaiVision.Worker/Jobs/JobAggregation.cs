@@ -86,6 +86,7 @@ public sealed class JobAggregation(JobStore jobs, JobEnd jobEnd, JobCompletion c
         // The series entry before the commit point: a rerun after a crash adds it if missing (by job id, never twice).
         if (spec.Series is { } name)
             await jobs.AppendHistoryAsync(name, SeriesRun.Of(message.JobId, clock.GetUtcNow(), location.ToString(), report), ct);
+        await jobs.DeleteAttemptMarksAsync(location, ct); // before the commit point: an outage here retries the aggregation
         if (!await jobs.TryCreateReportAsync(location, report, ct)) return null;
 
         log.LogInformation("Job {JobId} complete: {Images} images, {Failed} failed, gates {Verdict}", message.JobId, report.Images,

@@ -20,6 +20,7 @@ public static class JobLayout
     public static string ShardFailuresPrefix(JobLocation job) => BlobNames.Join(job.Prefix, "shard-failures/");
     /// <summary>Where the attempts at a shard that are still running — or whose process died — leave their marks.</summary>
     public static string ShardAttemptsPrefix(JobLocation job, int index) => BlobNames.Join(job.Prefix, $"attempts/{index:D5}/");
+    public static string AttemptsPrefix(JobLocation job) => BlobNames.Join(job.Prefix, "attempts/");
     /// <summary>Which shards have finished and who aggregates (<see cref="CompletionTally"/>).</summary>
     public static string Completion(JobLocation job) => BlobNames.Join(job.Prefix, "completion.json");
     public static string Report(JobLocation job) => BlobNames.Join(job.Prefix, "report.json");

@@ -96,6 +96,14 @@ public sealed class JobStore(IBlobStore store, IOptions<StorageOptions> storage)
             await store.DeleteAsync(job.Container, name, ct);
     }
 
+    /// <summary>Removes every attempt mark of the job: when it is reported no shard runs any more, and a mark whose removal an outage
+    /// prevented would otherwise stay among the outputs.</summary>
+    public async Task DeleteAttemptMarksAsync(JobLocation job, CancellationToken ct)
+    {
+        foreach (var name in await store.ListAsync(job.Container, JobLayout.AttemptsPrefix(job), ct))
+            await store.DeleteAsync(job.Container, name, ct);
+    }
+
     public Task<bool> TryCreateShardFailureAsync(JobLocation job, ShardFailure failure, CancellationToken ct) =>
         CreateAsync(job.Container, JobLayout.ShardFailure(job, failure.Shard), failure, ct);
 

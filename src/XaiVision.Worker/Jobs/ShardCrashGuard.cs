@@ -11,8 +11,9 @@ namespace XaiVision.Worker.Jobs;
 /// its mark when it returns — with a result, an engine fault or a cancellation alike — so a mark that outlives its attempt means
 /// the process died inside it (a native crash such as oneDNN's SIGFPE, the OOM killer, a lost node). A redelivered shard with
 /// <see cref="JobsOptions.ShardCrashLimit"/> such marks is not run again: the caller fails it with <see cref="Check"/>'s reason,
-/// through the same path as any failed shard, so its images are listed as failed and the job ends (the marks stay as evidence).
-/// A shard that completes removes the marks of the attempts that died before it.
+/// through the same path as any failed shard, so its images are listed as failed and the job ends (its reason names the deaths).
+/// A shard that completes removes the marks of the attempts that died before it; the job's aggregation removes any left (a removal
+/// an outage prevented).
 /// </summary>
 public sealed class ShardCrashGuard(JobStore jobs, IOptions<JobsOptions> options, TimeProvider clock)
 {
