@@ -21,7 +21,7 @@ public sealed class Occlusion(MethodSpec spec) : IPerturbation
         ["value"] = F(_value),
     };
 
-    static string F(double v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    static string F(double v) => Invariant.Number(v);
 
     public Tensor Apply(PerturbationInput input) => PixelSpace.Edit(input.Images, input.Preprocessing, pixels =>
     {

@@ -41,7 +41,7 @@ public sealed class TextOverlay : IPerturbation
         ["colour"] = _colourText,
     };
 
-    static string F(double v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    static string F(double v) => Invariant.Number(v);
 
     public Tensor Apply(PerturbationInput input) => PixelSpace.EditImages(input.Images, input.Preprocessing, (_, image) => Draw(image));
 

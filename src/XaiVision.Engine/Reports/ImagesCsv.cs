@@ -26,7 +26,7 @@ public static class ImagesCsv
 
     public static string ErrorRow(ImageRecord r) => $"{Quote(r.Image)},{Quote(r.Error ?? "")}";
 
-    static string F(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    static string F(double v) => Invariant.Number(v, "R");
 
     static string Quote(string s) => s.Contains(',') || s.Contains('"') || s.Contains('\n') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 }

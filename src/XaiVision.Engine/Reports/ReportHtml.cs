@@ -81,7 +81,7 @@ public static class ReportHtml
     }
 
     static string E(string s) => WebUtility.HtmlEncode(s);
-    static string F(double v) => double.IsNaN(v) ? "–" : v.ToString("F3", CultureInfo.InvariantCulture);
+    static string F(double v) => double.IsNaN(v) ? "–" : Invariant.Number(v, "F3");
 
     static bool LowerIsBetter(IReadOnlyDictionary<string, MetricOutput>? outputs, string name) =>
         outputs?.GetValueOrDefault(name)?.Direction == MetricDirection.LowerIsBetter;

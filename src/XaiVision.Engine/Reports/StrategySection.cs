@@ -152,6 +152,6 @@ public static class StrategySection
 
     static string Colour(int cluster) => Colours[(cluster - 1) % Colours.Length];
     static string E(string s) => WebUtility.HtmlEncode(s);
-    static string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
+    static string F(double v) => Invariant.Number(v, "F2");
     static string I(double v) => v.ToString("F1", CultureInfo.InvariantCulture);
 }

@@ -81,5 +81,5 @@ public static class TrendSection
     }
 
     static string E(string s) => WebUtility.HtmlEncode(s);
-    static string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
+    static string F(double v) => Invariant.Number(v, "F3");
 }
