@@ -43,7 +43,8 @@ public static class ServiceCollectionExtensions
         return services.AddSingleton<IBlobStore>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new GuardedBlobStore(o.Kind == StorageKind.FileSystem ? new FileSystemBlobStore(o.Root) : AzureStore(o), TimeSpan.FromSeconds(o.BreakSeconds));
+            return new GuardedBlobStore(o.Kind == StorageKind.FileSystem ? new FileSystemBlobStore(o.Root) : AzureStore(o), TimeSpan.FromSeconds(o.BreakSeconds),
+                sp.GetRequiredService<TimeProvider>());
         }).AddSingleton<JobStore>().AddSingleton<JobCompletion>();
     }
 

@@ -13,7 +13,8 @@ namespace XaiVision.Worker.Hosting;
 /// </summary>
 public static class WorkerHost
 {
-    public static IHost Build(IEnumerable<KeyValuePair<string, string?>> overrides, bool consumers, LogLevel logLevel = LogLevel.Information, ILoggerProvider? extraLogs = null)
+    public static IHost Build(IEnumerable<KeyValuePair<string, string?>> overrides, bool consumers, LogLevel logLevel = LogLevel.Information, ILoggerProvider? extraLogs = null,
+        Action<IServiceCollection>? replace = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration
@@ -36,6 +37,7 @@ public static class WorkerHost
             .AddXaiVisionBus(builder.Configuration, consumers);
         if (consumers) builder.Services.AddAuditWorker().AddXaiVisionTelemetry(builder.Configuration);
         else builder.Services.AddSingleton<IHostLifetime, ClientLifetime>(); // Ctrl+C and SIGTERM go to the verb's cancellation, not to the host
+        replace?.Invoke(builder.Services); // last, so an embedding program (or a test's clock) replaces what is registered above
         return builder.Build();
     }
 

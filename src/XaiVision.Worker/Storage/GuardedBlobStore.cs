@@ -19,10 +19,11 @@ public sealed class GuardedBlobStore : IBlobStore
     readonly IBlobStore _inner;
     readonly ResiliencePipeline _breaker;
 
-    public GuardedBlobStore(IBlobStore inner, TimeSpan breakDuration)
+    /// <param name="clock">The breaker's clock (the host's <see cref="TimeProvider"/>), so a test can pass its break without waiting.</param>
+    public GuardedBlobStore(IBlobStore inner, TimeSpan breakDuration, TimeProvider? clock = null)
     {
         _inner = inner;
-        _breaker = new ResiliencePipelineBuilder().AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        _breaker = new ResiliencePipelineBuilder { TimeProvider = clock ?? TimeProvider.System }.AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
             ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && !args.Context.CancellationToken.IsCancellationRequested && IsTransient(e)),
             FailureRatio = 0.5,

@@ -29,11 +29,12 @@ public sealed class RealServices
     };
 
     public IHost Host(bool consumers, IDictionary<string, string?>? overrides = null,
-        Microsoft.Extensions.Logging.LogLevel logLevel = Microsoft.Extensions.Logging.LogLevel.Warning, Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
+        Microsoft.Extensions.Logging.LogLevel logLevel = Microsoft.Extensions.Logging.LogLevel.Warning, Microsoft.Extensions.Logging.ILoggerProvider? logs = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? replace = null)
     {
         var settings = Settings();
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) settings[k] = v;
-        return Hosting.WorkerHost.Build(settings, consumers, logLevel, logs);
+        return Hosting.WorkerHost.Build(settings, consumers, logLevel, logs, replace);
     }
 
     /// <summary>Azurite's blob port, from the connection string.</summary>

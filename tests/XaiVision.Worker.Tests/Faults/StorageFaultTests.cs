@@ -1,5 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
 using XaiVision.Worker.Tests.Consumers;
@@ -15,6 +17,8 @@ public sealed class StorageFaultTests(ITestOutputHelper log) : IAsyncLifetime
     readonly RealServices _services = new();
     FaultProxy _proxy = null!;
     readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    /// <summary>The breaker's clock: a test passes Storage:BreakSeconds by advancing it, not by sleeping.</summary>
+    readonly FakeTimeProvider _breakerClock = new(DateTimeOffset.UtcNow);
 
     public Task InitializeAsync()
     {
@@ -33,10 +37,21 @@ public sealed class StorageFaultTests(ITestOutputHelper log) : IAsyncLifetime
         ["Storage:OutagePatienceSeconds"] = "120",
     };
 
+    /// <summary>A host whose blob store's breaker runs on <see cref="_breakerClock"/>.</summary>
+    Microsoft.Extensions.Hosting.IHost StoreHost(int maxRetries, Action<Dictionary<string, string?>>? adjust = null)
+    {
+        var settings = ViaProxy(maxRetries);
+        adjust?.Invoke(settings);
+        return _services.Host(consumers: false, settings, replace: s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(_breakerClock)));
+    }
+
+    /// <summary>Passes Storage:BreakSeconds on the breaker's clock: the next call is let through.</summary>
+    void PassTheBreak() => _breakerClock.Advance(TimeSpan.FromSeconds(2.5));
+
     [Fact]
     public async Task A_failing_request_is_retried_by_the_sdk_alone_then_reported_without_secrets()
     {
-        using var host = _services.Host(consumers: false, ViaProxy(maxRetries: 3));
+        using var host = StoreHost(maxRetries: 3);
         var store = host.Services.GetRequiredService<IBlobStore>();
         await store.WriteAsync("faults", $"{_run}/a.txt", "hello"u8.ToArray(), "text/plain");
 
@@ -71,14 +86,15 @@ public sealed class StorageFaultTests(ITestOutputHelper log) : IAsyncLifetime
         Assert.Equal(0, _proxy.Connections);
 
         _proxy.Down = false;
-        await Task.Delay(TimeSpan.FromSeconds(2.5)); // Storage:BreakSeconds
+        Assert.Contains("circuit open", (await Assert.ThrowsAsync<StorageUnavailableException>(() => store.ExistsAsync("faults", $"{_run}/a.txt"))).Message);
+        PassTheBreak();
         Assert.True(await store.ExistsAsync("faults", $"{_run}/a.txt"));
     }
 
     [Fact]
     public async Task Server_errors_are_tried_exactly_one_plus_max_retries_times()
     {
-        using var host = _services.Host(consumers: false, ViaProxy(maxRetries: 3));
+        using var host = StoreHost(maxRetries: 3);
         var store = host.Services.GetRequiredService<IBlobStore>();
         await store.WriteAsync("faults", $"{_run}/busy.txt", "x"u8.ToArray(), "text/plain");
         _proxy.ServerErrors = true;
@@ -93,16 +109,14 @@ public sealed class StorageFaultTests(ITestOutputHelper log) : IAsyncLifetime
             log.WriteLine($"503 on {name}: {_proxy.Requests} requests; {e.Message}");
             Assert.Equal(4, _proxy.Requests); // 1 + Storage:MaxRetries, and not one more: the SDK is the only layer
             Assert.Contains("503", e.Message);
-            await Task.Delay(TimeSpan.FromSeconds(2.5)); // past Storage:BreakSeconds, so the breaker lets the next call through
+            PassTheBreak(); // so the breaker lets the next operation's first call through
         }
     }
 
     [Fact]
     public async Task A_hung_server_times_out_and_is_retried_by_the_sdk_alone()
     {
-        var settings = ViaProxy(maxRetries: 2);
-        settings["Storage:NetworkTimeoutSeconds"] = "1";
-        using var host = _services.Host(consumers: false, settings);
+        using var host = StoreHost(maxRetries: 2, s => s["Storage:NetworkTimeoutSeconds"] = "1");
         var store = host.Services.GetRequiredService<IBlobStore>();
         await store.WriteAsync("faults", $"{_run}/t.txt", "hi"u8.ToArray(), "text/plain");
         _proxy.Stalled = true;
@@ -114,7 +128,7 @@ public sealed class StorageFaultTests(ITestOutputHelper log) : IAsyncLifetime
         Assert.InRange(_proxy.Connections, 1, 4);
         Assert.InRange(clock.Elapsed.TotalSeconds, 2.5, 20);
         _proxy.Stalled = false;
-        await Task.Delay(TimeSpan.FromSeconds(2.5)); // let a breaker opened by other calls close
+        PassTheBreak(); // in case the failures opened the breaker
         Assert.Equal("hi"u8.ToArray(), await store.ReadAsync("faults", $"{_run}/t.txt"));
     }
 
