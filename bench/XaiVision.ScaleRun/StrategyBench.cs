@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Reports;
 using XaiVision.Engine.Strategies;
 using XaiVision.Engine.Suites;
@@ -34,14 +33,13 @@ public static class StrategyBench
 
     public static int RunOne(int images, int classes)
     {
-        var request = new ReportRequest("synthetic", "label", 1, [], Array.Empty<IMetric>(), new StrategyOptions());
         ScaleRun.ResetPeak();
         var clock = Stopwatch.StartNew();
-        var digest = new ReportAccumulator(request);
-        foreach (var record in Records(images, classes)) digest.Add(record);
+        var collector = new StrategyCollector(new StrategyOptions(), seed: 1); // the report fold's strategy part
+        foreach (var record in Records(images, classes)) collector.Add(record);
         double fold = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        var groups = digest.Strategies;
+        var groups = collector.Analyse();
         double analysis = clock.Elapsed.TotalSeconds;
         var json = groups.Sum(g => JsonSerializer.SerializeToUtf8Bytes(g, AuditJson.Options).Length);
         var ari = groups.Select(g => AdjustedRandIndex.Of(g.Points.Select(p => p.Image.EndsWith("_tag", StringComparison.Ordinal)).ToList(),

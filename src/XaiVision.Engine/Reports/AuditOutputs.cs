@@ -3,12 +3,13 @@ namespace XaiVision.Engine.Reports;
 /// <summary>
 /// What an audit publishes beside its maps: <c>report.json</c>, <c>report.html</c>, <c>images.csv</c>, <c>errors.csv</c>, the image
 /// browser (<c>browser.html</c> with its row chunks) and, with strategy analysis, <c>strategies.json</c>. Built in two passes over the records, each a stream: the first folds them
-/// (<see cref="ReportAccumulator"/>) and writes <c>errors.csv</c>; the second writes <c>images.csv</c> and the browser's chunks with the
+/// into the <see cref="ReportModel"/> and writes <c>errors.csv</c>; the second writes <c>images.csv</c> and the browser's chunks with the
 /// columns the first found; then the pages. Memory holds one pass's current records and the fold, whatever the number of images.
 /// <c>report.json</c> is the caller's to write last (a job's commit point).
 /// </summary>
-public sealed record AuditOutputs(JobReport Report, IReadOnlyDictionary<string, string> Files)
+public sealed record AuditOutputs(ReportModel Model, IReadOnlyDictionary<string, string> Files)
 {
+    public JobReport Report => Model.Report;
     public string Html => Files["report.html"];
     public string Csv => Files["images.csv"];
     /// <summary><c>browser.html</c> and its chunks.</summary>
@@ -19,39 +20,46 @@ public sealed record AuditOutputs(JobReport Report, IReadOnlyDictionary<string, 
         IReadOnlyList<Strategies.StrategyGroup>? baselineStrategies = null)
     {
         var sink = new MemorySink();
-        var digest = FoldAsync(request, () => records.ToAsyncEnumerable(), sink, CancellationToken.None).GetAwaiter().GetResult();
         var context = new ReportContext(BaselineStrategies: baselineStrategies);
-        var report = WriteAsync(digest, context, () => records.ToAsyncEnumerable(), failedShards ?? [], sink, CancellationToken.None).GetAwaiter().GetResult();
-        return new AuditOutputs(report, sink.Files);
+        var model = FoldAsync(request, context, failedShards ?? [], () => records.ToAsyncEnumerable(), sink, CancellationToken.None).GetAwaiter().GetResult();
+        WriteAsync(model, () => records.ToAsyncEnumerable(), sink, CancellationToken.None).GetAwaiter().GetResult();
+        return new AuditOutputs(model, sink.Files);
     }
 
-    /// <summary>Pass one: every record folded in order; <c>errors.csv</c> written on the way.</summary>
-    public static async Task<ReportAccumulator> FoldAsync(ReportRequest request, Func<IAsyncEnumerable<ImageRecord>> records, IAuditOutputSink sink, CancellationToken ct)
+    /// <summary>The model of records already in memory, without writing anything.</summary>
+    public static ReportModel ModelOf(ReportRequest request, IEnumerable<ImageRecord> records, IReadOnlyList<ShardFailure>? failedShards = null)
     {
-        var digest = new ReportAccumulator(request);
+        var fold = new ReportAccumulator(request);
+        foreach (var record in records) fold.Add(record);
+        return fold.Model(ReportContext.None, failedShards ?? []);
+    }
+
+    /// <summary>Pass one: every record folded in order into the report's model; <c>errors.csv</c> written on the way.</summary>
+    public static async Task<ReportModel> FoldAsync(ReportRequest request, ReportContext context, IReadOnlyList<ShardFailure> failedShards,
+        Func<IAsyncEnumerable<ImageRecord>> records, IAuditOutputSink sink, CancellationToken ct)
+    {
+        var fold = new ReportAccumulator(request);
         await sink.WriteStreamAsync("errors.csv", async writer =>
         {
             await writer.WriteLineAsync(ImagesCsv.ErrorsHeader);
             await foreach (var record in records().WithCancellation(ct))
             {
-                digest.Add(record);
+                fold.Add(record);
                 if (record.Error is not null) await writer.WriteLineAsync(ImagesCsv.ErrorRow(record));
             }
         }, ct);
-        return digest;
+        return fold.Model(context, failedShards);
     }
 
-    /// <summary>Pass two: <c>images.csv</c> and the browser's chunks, then <c>browser.html</c> and <c>report.html</c>; returns the report.</summary>
-    public static async Task<JobReport> WriteAsync(ReportAccumulator digest, ReportContext context, Func<IAsyncEnumerable<ImageRecord>> records,
-        IReadOnlyList<ShardFailure> failedShards, IAuditOutputSink sink, CancellationToken ct)
+    /// <summary>Pass two: <c>images.csv</c> and the browser's chunks, then <c>browser.html</c>, <c>strategies.json</c> and <c>report.html</c>.</summary>
+    public static async Task WriteAsync(ReportModel model, Func<IAsyncEnumerable<ImageRecord>> records, IAuditOutputSink sink, CancellationToken ct)
     {
-        var report = digest.Report(failedShards, context);
-        var metrics = digest.MetricNames.ToList();
+        var metrics = model.AllMetrics;
         var chunk = new List<object?[]>(ImageBrowser.ChunkRows);
         int chunks = 0;
         await sink.WriteStreamAsync("images.csv", async writer =>
         {
-            bool archive = digest.Archived > 0;
+            bool archive = model.Archived;
             await writer.WriteLineAsync(ImagesCsv.Header(metrics, archive));
             await foreach (var record in records().WithCancellation(ct))
             {
@@ -66,18 +74,17 @@ public sealed record AuditOutputs(JobReport Report, IReadOnlyDictionary<string, 
             }
         }, ct);
         if (chunk.Count > 0 || chunks == 0) await sink.WriteTextAsync(ImageBrowser.ChunkName(chunks), ImageBrowser.Chunk(chunk), ct);
-        await sink.WriteTextAsync("browser.html", ImageBrowser.PageFor(report, digest), ct);
-        if (digest.Strategies.Count > 0)
+        await sink.WriteTextAsync("browser.html", ImageBrowser.PageFor(model), ct);
+        if (model.Strategies.Count > 0)
             await sink.WriteStreamAsync("strategies.json", async writer =>
             {
                 // One group at a time: the file grows with the analysed maps, the text in memory does not.
                 await writer.WriteAsync("[\n");
-                for (int g = 0; g < digest.Strategies.Count; g++)
-                    await writer.WriteAsync((g > 0 ? ",\n" : "") + System.Text.Json.JsonSerializer.Serialize(digest.Strategies[g], AuditJson.Options));
+                for (int g = 0; g < model.Strategies.Count; g++)
+                    await writer.WriteAsync((g > 0 ? ",\n" : "") + System.Text.Json.JsonSerializer.Serialize(model.Strategies[g], AuditJson.Options));
                 await writer.WriteAsync("\n]\n");
             }, ct);
-        await sink.WriteTextAsync("report.html", ReportHtml.Build(report, digest, context), ct);
-        return report;
+        await sink.WriteTextAsync("report.html", ReportHtml.Build(model), ct);
     }
 
     sealed class MemorySink : IAuditOutputSink

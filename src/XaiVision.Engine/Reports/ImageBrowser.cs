@@ -35,17 +35,17 @@ public static class ImageBrowser
     public static string Chunk(IEnumerable<object?[]> rows) => $"XV.add({JsonSerializer.Serialize(rows)});\n";
 
     /// <summary><c>browser.html</c>: its index (metrics, methods, classes, how many rows in how many chunks) comes from the folded records.</summary>
-    public static string PageFor(JobReport report, ReportAccumulator digest)
+    public static string PageFor(ReportModel model)
     {
-        var metrics = digest.MetricNames.ToList();
+        var (report, metrics) = (model.Report, model.AllMetrics);
         var meta = new
         {
             metrics,
             lowerIsBetter = metrics.Where(m => report.Outputs?.GetValueOrDefault(m)?.Direction == MetricDirection.LowerIsBetter).ToList(),
             methods = report.Methods,
-            classes = digest.Classes.ToList(),
-            chunks = Math.Max(1, (digest.Rows + ChunkRows - 1) / ChunkRows),
-            total = digest.Rows,
+            classes = model.Classes,
+            chunks = Math.Max(1, (model.Rows + ChunkRows - 1) / ChunkRows),
+            total = model.Rows,
             model = report.Model,
         };
         return Page.Replace("/*META*/", JsonSerializer.Serialize(meta));

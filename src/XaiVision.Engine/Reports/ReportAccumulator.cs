@@ -8,24 +8,30 @@ namespace XaiVision.Engine.Reports;
 /// exact counts, sums and means; bounded samples (<see cref="ValueSample"/>) for quantiles, curve bands and bootstrap intervals;
 /// bounded best/worst lists (<see cref="Extremes{T}"/>) for the pictures; errors by reason (<see cref="ErrorTally"/>). Memory grows
 /// with the report's contents (methods × metrics × classes), never with the number of images, so a million-image job aggregates
-/// in the memory of a thousand-image one. Records arrive in the job's order; ties in rankings fall by that order.
+/// in the memory of a thousand-image one. Records arrive in the job's order; ties in rankings fall by that order. Internal to the
+/// reports: everything else reads the <see cref="ReportModel"/> made from it once the fold is done.
 /// </summary>
-public sealed class ReportAccumulator
+sealed class ReportAccumulator
 {
     public const int CurveCapacity = 1024;
     const int ChangedRows = 20, DriftedRows = 8, BestWorstRows = 3;
 
-    readonly ReportRequest _request;
     long _seq;
 
     public ReportAccumulator(ReportRequest request)
     {
-        _request = request;
+        Request = request;
         (Outputs, Curves) = MetricOutput.Of(request.Metrics);
         _strategies = request.Strategies is { } options ? new StrategyCollector(options, request.Seed) : null;
     }
 
     readonly StrategyCollector? _strategies;
+
+    /// <summary>What the report says about its audit besides the records.</summary>
+    public ReportRequest Request { get; }
+
+    /// <summary>How the maps are clustered into strategies; null when the analysis is off.</summary>
+    public StrategyOptions? StrategyOptions => _strategies?.Options;
     IReadOnlyList<StrategyGroup>? _strategyGroups;
 
     /// <summary>
@@ -114,7 +120,7 @@ public sealed class ReportAccumulator
         }
     }
 
-    ValueSample NewSample(string key) => new(ValueSample.SeedFor(_request.Seed, key));
+    ValueSample NewSample(string key) => new(ValueSample.SeedFor(Request.Seed, key));
 
     static TValue At<TKey, TValue>(Dictionary<TKey, TValue> map, TKey key, Func<TValue> create) where TKey : notnull
     {
@@ -143,7 +149,7 @@ public sealed class ReportAccumulator
             AddComparison(e);
             foreach (var (curve, values) in e.Curves ?? new Dictionary<string, MetricCurve>())
                 if (values.Points.Count > 0)
-                    At(CurveValues, (e.Method, curve), () => new CurveSample(ValueSample.SeedFor(_request.Seed, $"curve {e.Method} {curve}"))).Add(values.Points.ToArray());
+                    At(CurveValues, (e.Method, curve), () => new CurveSample(ValueSample.SeedFor(Request.Seed, $"curve {e.Method} {curve}"))).Add(values.Points.ToArray());
             if (!PerClass.TryGetValue(e.Target.Name, out var byMethod)) PerClass[e.Target.Name] = byMethod = [];
             var row = At(byMethod, e.Method, () => new ClassRow());
             row.Rows++;
@@ -214,73 +220,12 @@ public sealed class ReportAccumulator
         else Drifted.Add(-drift, -drift, seq, record);
     }
 
-    /// <summary>What the report draws pictures of (<see cref="ReportSelection"/>), from the records folded so far.</summary>
-    public ReportSelection Selection() => new(Methods, ReportedNames(), (method, metric) => SweptBestWorst.ContainsKey((method, metric)));
-
-    /// <summary>Every image the report shows pictures of: best and worst per metric, the layer-sweep strips, the regression rows.</summary>
-    public IEnumerable<ImageRecord> Shown()
-    {
-        var selection = Selection();
-        if (selection.Method is not { } first) return [];
-        var ranked = selection.RankedBy.Select(n => BestWorst.GetValueOrDefault((first, n))).OfType<Extremes<ImageRecord>>()
-            .SelectMany(e => e.Best.Concat(e.Worst));
-        var strip = SweptBestWorst.GetValueOrDefault((first, selection.SweepRankedBy));
-        var swept = strip is null ? [] : strip.Best.Take(1).Concat(strip.Worst.Take(1));
-        return ranked.Concat(swept).Concat(Changed.Best).Concat(Drifted.Best).Concat(StrategyExamples()).Distinct();
-    }
-
-    /// <summary>The typical images of each strategy cluster, as slim records (their one map's pictures).</summary>
-    public IEnumerable<ImageRecord> StrategyExamples() => Strategies.SelectMany(g => g.Summary.Clusters.SelectMany(c => c.Examples)
-        .Select(image => StrategyExample(g.Summary.Method, g.Summary.Class, image))).OfType<ImageRecord>();
+    /// <summary>The report's model of the records folded so far, with what it knows besides them.</summary>
+    public ReportModel Model(ReportContext context, IReadOnlyList<ShardFailure> failedShards) => new(this, context, failedShards);
 
     /// <summary>One analysed image's slim record (its map for that method and class).</summary>
     public ImageRecord? StrategyExample(string method, string className, string image) => _strategies?.Record(method, className, image);
 
-    /// <summary>How the strategies changed since a stored baseline run (<see cref="ReportContext.BaselineStrategies"/>); null without one.</summary>
-    public IReadOnlyList<StrategyComparison.Change>? StrategyChanges(ReportContext context) =>
-        context.BaselineStrategies is { } baseline ? StrategyComparison.Compare(baseline, Strategies) : null;
-
-    /// <summary>report.json's summary of <see cref="Strategies"/>; null when none ran.</summary>
-    public StrategyReport? StrategySummary(ReportContext context) => Strategies.Count == 0 ? null
-        : new StrategyReport(_strategies!.Options.Size, _strategies.Options.MinImages, Strategies.Select(g => g.Summary).ToList(), StrategyChanges(context));
-
     /// <summary>The metric outputs present, in the report's order: its declared outputs first, then the rest by name.</summary>
     public List<string> ReportedNames() => Outputs.Keys.Where(MetricNames.Contains).Concat(MetricNames).Distinct().ToList();
-
-    /// <summary><c>report.json</c>: means, robustness, comparison with bootstrap intervals, the gates' verdict, errors by reason.</summary>
-    public JobReport Report(IReadOnlyList<ShardFailure>? failedShards = null, ReportContext? context = null)
-    {
-        failedShards ??= [];
-        var comparison = ComparisonValues.Count == 0 ? null : ComparisonValues.ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, Interval>)m.Value
-            .OrderBy(f => f.Key.StartsWith("delta-", StringComparison.Ordinal) ? 1 : 0).ThenBy(f => f.Key.StartsWith("delta-", StringComparison.Ordinal) ? f.Key : "", StringComparer.Ordinal)
-            .ToDictionary(f => f.Key, f => f.Value.Bootstrap(_request.Seed)));
-        // Comparison means join the per-method figures, so gates can name them like any metric.
-        var metrics = MetricValues.ToDictionary(m => m.Key, m => m.Value.ToDictionary(v => v.Key, v => v.Value.Mean));
-        foreach (var (method, figures) in comparison ?? new Dictionary<string, IReadOnlyDictionary<string, Interval>>())
-            metrics[method] = (metrics.TryGetValue(method, out var existing) ? existing : [])
-                .Concat(figures.Select(f => KeyValuePair.Create(f.Key, f.Value.Mean))).ToDictionary(kv => kv.Key, kv => kv.Value);
-        var means = metrics.ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, double>)m.Value);
-        var verdict = Gates.WithShardFailures(Gates.Evaluate(_request.Gates, means, Images == 0 ? 0 : (double)Failed / Images), failedShards);
-        return new JobReport(2, _request.Model, _request.Targets ?? "predicted", Images, Failed, Methods.ToList(), means, Robustness(), Errors.Summaries(),
-            verdict, comparison, failedShards.Count > 0 ? failedShards : null, Outputs, Curves, ThroughTheNetwork(), StrategySummary(context ?? ReportContext.None));
-    }
-
-    /// <summary>Per "method / perturbation": mean flip rate, confidence change and map similarities.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Robustness() =>
-        RobustnessSums.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>
-        {
-            ["flip-rate"] = kv.Value.Flips / kv.Value.Count,
-            ["confidence-change"] = kv.Value.ConfidenceChange / kv.Value.Count,
-            ["spearman"] = kv.Value.Spearman / kv.Value.Count,
-            ["ssim"] = kv.Value.Ssim / kv.Value.Count,
-            ["top10-iou"] = kv.Value.TopIou / kv.Value.Count,
-        });
-
-    /// <summary>Per LRP method and layer (forward order): median and p10–p90 of ΣR / logit; null without a layer sweep.</summary>
-    public IReadOnlyList<LayerConservation>? ThroughTheNetwork() => LayerShares.Count == 0 ? null : LayerShares.Select(kv =>
-    {
-        var sorted = kv.Value.Sorted();
-        return new LayerConservation(kv.Key.Method, kv.Key.Layer, ReportBuilder.Quantile(sorted, 0.5), ReportBuilder.Quantile(sorted, 0.1),
-            ReportBuilder.Quantile(sorted, 0.9), (int)kv.Value.Count);
-    }).ToList();
 }

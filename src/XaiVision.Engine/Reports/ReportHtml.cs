@@ -20,11 +20,9 @@ namespace XaiVision.Engine.Reports;
 public static class ReportHtml
 {
     /// <summary>The page from an audit's folded records: nothing here grows with the number of images.</summary>
-    public static string Build(JobReport report, ReportAccumulator digest, ReportContext context)
+    public static string Build(ReportModel model)
     {
-        var methods = report.Methods;
-        var names = digest.ReportedNames();
-        var selection = digest.Selection();
+        var (report, methods, selection) = (model.Report, model.Report.Methods, model.Selection);
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>XaiVision audit report</title><style>")
             .Append("body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1500px}h1{margin-bottom:0}")
@@ -45,20 +43,20 @@ public static class ReportHtml
         html.Append(report.Gates.Passed ? "<p class=\"pass\" id=\"verdict\">Gates passed</p>"
             : "<p class=\"fail\" id=\"verdict\">Gates FAILED</p><ul>" + string.Concat(report.Gates.Failures.Select(f => $"<li>FAILED: {E(f)}</li>")) + "</ul>");
 
-        MetricTable(html, digest, methods, names, report.Outputs);
-        if (report.Comparison is not null) Regression(html, digest, methods);
-        Curves(html, digest, methods, report.Curves ?? new Dictionary<string, CurveAxis>());
-        PerClass(html, digest, methods, selection);
+        MetricTable(html, model, methods, model.MetricColumns, report.Outputs);
+        if (report.Comparison is not null) Regression(html, model, methods);
+        Curves(html, model, methods, report.Curves ?? new Dictionary<string, CurveAxis>());
+        PerClass(html, model);
         if (report.Robustness.Count > 0)
             FigureTable(html, "Robustness (means per method and perturbation)",
                 report.Robustness.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value:F3}")));
         if (report.Comparison is { } comparison)
             FigureTable(html, "Comparison with the baseline model (mean [95 % bootstrap interval])",
                 comparison.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value.Mean:F3} [{v.Value.Low:F3}, {v.Value.High:F3}]")));
-        ThroughTheNetwork(html, report, digest, selection);
-        StrategySection.Append(html, digest, context);
-        TrendSection.Append(html, report, selection, context);
-        BestWorst(html, digest, methods, selection, report.Outputs);
+        ThroughTheNetwork(html, model);
+        StrategySection.Append(html, model);
+        TrendSection.Append(html, model);
+        BestWorst(html, model, methods, report.Outputs);
         Errors(html, report);
         // For automated checks: how many images loaded and how many charts drew.
         html.Append("<script>window.addEventListener('load',()=>{const imgs=[...document.images];document.body.dataset.imagesTotal=imgs.length;")
@@ -121,8 +119,8 @@ public static class ReportHtml
             .Append("signed maps, −q → 0 → +q with q the 98th percentile of |value| (cool–warm). Hover a map for the overlay on the image; ")
             .Append("hover-text gives each map's range.</p>");
 
-    static void MetricTable(StringBuilder html, ReportAccumulator digest, IReadOnlyList<string> methods,
-        List<string> names, IReadOnlyDictionary<string, MetricOutput>? outputs)
+    static void MetricTable(StringBuilder html, ReportModel model, IReadOnlyList<string> methods,
+        IReadOnlyList<string> names, IReadOnlyDictionary<string, MetricOutput>? outputs)
     {
         html.Append("<h2>Metrics per method (mean · median · p10–p90)</h2>");
         if (names.Count == 0) { html.Append("<p>No metrics were asked for.</p>"); return; }
@@ -133,10 +131,8 @@ public static class ReportHtml
             html.Append($"<tr><td>{E(method)}</td>");
             foreach (var name in names)
             {
-                var sample = digest.MetricValues.GetValueOrDefault(method)?.GetValueOrDefault(name);
-                var values = sample?.Sorted() ?? [];
-                html.Append(values.Count == 0 ? "<td>–</td>"
-                    : $"<td>{F(sample!.Mean)} · {F(ReportBuilder.Quantile(values, 0.5))} · {F(ReportBuilder.Quantile(values, 0.1))}–{F(ReportBuilder.Quantile(values, 0.9))}</td>");
+                html.Append(model.Spreads.GetValueOrDefault((method, name)) is not { } s ? "<td>–</td>"
+                    : $"<td>{F(s.Mean)} · {F(s.Median)} · {F(s.P10)}–{F(s.P90)}</td>");
             }
             html.Append("</tr>");
         }
@@ -148,14 +144,13 @@ public static class ReportHtml
     /// models' maps): a row each with both predictions and the drift, and per method the baseline's map, the candidate's
     /// and their difference (candidate − baseline, red where the candidate looks more).
     /// </summary>
-    static void Regression(StringBuilder html, ReportAccumulator digest, IReadOnlyList<string> methods)
+    static void Regression(StringBuilder html, ReportModel model, IReadOnlyList<string> methods)
     {
-        var changed = digest.Changed.Best.ToList();
-        var drifted = digest.Drifted.Best.ToList();
+        var (changed, drifted) = (model.Changed, model.Drifted);
         if (changed.Count + drifted.Count == 0) return;
         double Drift(ImageRecord r) => r.Explanations.Where(e => e.Comparison is not null).Average(e => e.Comparison!.Spearman);
-        html.Append($"<h2 id=\"regression\">Regression: baseline vs candidate ({digest.ChangedCount} prediction changes")
-            .Append(digest.ChangedCount > changed.Count ? $", the {changed.Count} that drifted most shown, every one in the <a href=\"browser.html\">browser</a>" : "")
+        html.Append($"<h2 id=\"regression\">Regression: baseline vs candidate ({model.ChangedCount} prediction changes")
+            .Append(model.ChangedCount > changed.Count ? $", the {changed.Count} that drifted most shown, every one in the <a href=\"browser.html\">browser</a>" : "")
             .Append($"; then the {drifted.Count} largest drifts)</h2>");
         ColourLegend(html);
         html.Append("<table class=\"pictures\" id=\"regression-rows\"><tr><th>image</th><th>predictions and drift</th>");
@@ -185,31 +180,29 @@ public static class ReportHtml
     }
 
     /// <summary>A small line chart: the mean with a p10–p90 band; x from the first to the last point.</summary>
-    static void Chart(StringBuilder html, string title, ReportAccumulator.CurveSample sample, string colour, double yMin, double yMax)
+    static void Chart(StringBuilder html, string title, CurveBand band, string colour, double yMin, double yMax)
     {
         const int w = 280, h = 170, pad = 30;
         html.Append($"<figure><figcaption>{E(title)}</figcaption><svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">");
         html.Append($"<line x1=\"{pad}\" y1=\"{h - pad}\" x2=\"{w - 5}\" y2=\"{h - pad}\" stroke=\"#888\"/><line x1=\"{pad}\" y1=\"5\" x2=\"{pad}\" y2=\"{h - pad}\" stroke=\"#888\"/>");
         html.Append($"<text x=\"2\" y=\"12\" font-size=\"10\">{F(yMax)}</text><text x=\"2\" y=\"{h - pad}\" font-size=\"10\">{F(yMin)}</text>");
-        var curves = sample.Kept;
-        int n = sample.Sums.Length;
+        int n = band.Mean.Count;
         string X(int i) => (pad + (w - pad - 5) * (n <= 1 ? 0 : i / (double)(n - 1))).ToString("F1", CultureInfo.InvariantCulture);
         string Y(double v) => (h - pad - (h - pad - 5) * Math.Clamp((v - yMin) / (yMax - yMin), 0, 1)).ToString("F1", CultureInfo.InvariantCulture);
-        var columns = Enumerable.Range(0, n).Select(i => curves.Select(c => c[i]).Order().ToList()).ToList();
-        var upper = columns.Select((c, i) => $"{X(i)},{Y(ReportBuilder.Quantile(c, 0.9))}");
-        var lower = columns.Select((c, i) => $"{X(i)},{Y(ReportBuilder.Quantile(c, 0.1))}").Reverse();
+        var upper = band.P90.Select((v, i) => $"{X(i)},{Y(v)}");
+        var lower = band.P10.Select((v, i) => $"{X(i)},{Y(v)}").Reverse();
         html.Append($"<polygon points=\"{string.Join(' ', upper.Concat(lower))}\" fill=\"{colour}\" fill-opacity=\"0.18\" stroke=\"none\"/>");
-        html.Append($"<polyline points=\"{string.Join(' ', sample.Sums.Select((sum, i) => $"{X(i)},{Y(sum / sample.Count)}"))}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>");
-        html.Append($"<text x=\"{pad + 4}\" y=\"{h - 8}\" font-size=\"10\">{sample.Count} images · mean, p10–p90</text></svg></figure>");
+        html.Append($"<polyline points=\"{string.Join(' ', band.Mean.Select((mean, i) => $"{X(i)},{Y(mean)}"))}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>");
+        html.Append($"<text x=\"{pad + 4}\" y=\"{h - 8}\" font-size=\"10\">{band.Images} images · mean, p10–p90</text></svg></figure>");
     }
 
     static readonly string[] Palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
 
     /// <summary>Per declared curve, small multiples: one chart per method, side by side on the same axes.</summary>
-    static void Curves(StringBuilder html, ReportAccumulator digest, IReadOnlyList<string> methods, IReadOnlyDictionary<string, CurveAxis> axes)
+    static void Curves(StringBuilder html, ReportModel model, IReadOnlyList<string> methods, IReadOnlyDictionary<string, CurveAxis> axes)
     {
         var charts = axes.Select(axis => (Axis: axis, Series: methods.Select((m, i) => (Method: m, Index: i,
-                Curves: digest.CurveValues.GetValueOrDefault((m, axis.Key)))).Where(s => s.Curves is not null).ToList()))
+                Curves: model.Curves.GetValueOrDefault((m, axis.Key)))).Where(s => s.Curves is not null).ToList()))
             .Where(c => c.Series.Count > 0).ToList();
         if (charts.Count == 0) return;
         html.Append("<h2>Metric curves (one chart per method)</h2>");
@@ -221,21 +214,19 @@ public static class ReportHtml
         }
     }
 
-    static void PerClass(StringBuilder html, ReportAccumulator digest, IReadOnlyList<string> methods, ReportSelection selection)
+    static void PerClass(StringBuilder html, ReportModel model)
     {
-        var names = selection.Metrics;
+        var names = model.Selection.Metrics;
         if (names.Count == 0) return;
         html.Append("<h2>Per class (means by explained class)</h2><table id=\"per-class\"><tr><th>class</th><th>images</th><th>method</th>")
             .Append(string.Concat(names.Select(n => $"<th>{E(n)}</th>"))).Append("</tr>");
-        foreach (var (className, byMethod) in digest.PerClass)
-            foreach (var method in methods)
-            {
-                if (byMethod.GetValueOrDefault(method) is not { } row) continue;
-                html.Append($"<tr><td>{E(className)}</td><td>{row.Rows}</td><td>{E(method)}</td>");
-                foreach (var name in names)
-                    html.Append($"<td>{(row.Metrics.TryGetValue(name, out var v) ? F(v.Sum / v.Count) : "–")}</td>");
-                html.Append("</tr>");
-            }
+        foreach (var row in model.PerClass)
+        {
+            html.Append($"<tr><td>{E(row.Class)}</td><td>{row.Rows}</td><td>{E(row.Method)}</td>");
+            foreach (var name in names)
+                html.Append($"<td>{(row.Means.TryGetValue(name, out var mean) ? F(mean) : "–")}</td>");
+            html.Append("</tr>");
+        }
         html.Append("</table>");
     }
 
@@ -253,10 +244,10 @@ public static class ReportHtml
     /// conserved, less where a rule such as ε·rms absorbs it), then the sweep strips of the best and the worst image by the first
     /// metric of the first method (else by confidence).
     /// </summary>
-    static void ThroughTheNetwork(StringBuilder html, JobReport report, ReportAccumulator digest, ReportSelection selection)
+    static void ThroughTheNetwork(StringBuilder html, ReportModel model)
     {
-        bool swept = selection.Method is { } first && digest.SweptBestWorst.ContainsKey((first, ReportSelection.Confidence));
-        if (report.ThroughTheNetwork is null && !swept) return;
+        var (report, selection) = (model.Report, model.Selection);
+        if (report.ThroughTheNetwork is null && model.Sweep is null) return;
         html.Append("<h2 id=\"through-the-network\">Through the network</h2>");
         if (report.ThroughTheNetwork is { } layers)
         {
@@ -267,9 +258,8 @@ public static class ReportHtml
                     .Append("</tr><tr><td>ΣR / logit</td>")
                     .Append(string.Concat(method.Select(l => $"<td title=\"p10–p90 {F(l.P10)}–{F(l.P90)} over {l.Images} images\">{F(l.Median)}</td>"))).Append("</tr></table>");
         }
-        if (!swept) return;
-        var name = selection.SweepRankedBy;
-        var ranked = digest.SweptBestWorst[(selection.Method!, name)];
+        if (model.Sweep is not { } ranked) return;
+        var name = ranked.Metric;
         var metric = name == ReportSelection.Confidence ? "confidence" : $"{name} of {selection.Method}";
         foreach (var (label, m) in new[] { ("best", ranked.Best.First()), ("worst", ranked.Worst.First()) }.DistinctBy(x => x.Item2.Name))
             html.Append($"<figure data-sweep=\"{label}\"><figcaption>{label} by {E(metric)}: {E(Short(m.Name))} → {E(m.Prediction!.Name)}</figcaption>")
@@ -281,21 +271,20 @@ public static class ReportHtml
     /// Per metric (up to four), the three best and three worst images by the first method — best by the metric's declared
     /// direction — as a table: a row per image, a column per method with its heatmap and value.
     /// </summary>
-    static void BestWorst(StringBuilder html, ReportAccumulator digest, IReadOnlyList<string> methods, ReportSelection selection,
-        IReadOnlyDictionary<string, MetricOutput>? outputs)
+    static void BestWorst(StringBuilder html, ReportModel model, IReadOnlyList<string> methods, IReadOnlyDictionary<string, MetricOutput>? outputs)
     {
         html.Append("<h2>Best and worst images</h2>");
-        if (selection.Method is not { } first || !digest.BestWorst.ContainsKey((first, ReportSelection.Confidence))) return;
+        if (model.Selection.Method is not { } first || model.BestWorst is not { } rankings) return;
         ColourLegend(html);
-        foreach (var name in selection.RankedBy)
+        foreach (var ranked in rankings)
         {
+            var name = ranked.Metric;
             bool lower = LowerIsBetter(outputs, name);
-            if (digest.BestWorst.GetValueOrDefault((first, name)) is not { } ranked) continue;
             var direction = lower ? "↓ lower is better" : "↑ higher is better"; // confidence: higher
             var metric = name == "" ? "confidence" : name;
             html.Append($"<h3>{E(metric)} of {E(first)} ({direction})</h3><table class=\"pictures\"><tr><th>rank</th><th>image</th>")
                 .Append(string.Concat(methods.Select(m => $"<th>{E(m)}</th>"))).Append("</tr>");
-            foreach (var (label, images) in new[] { ("best", ranked.Best.ToList()), ("worst", ranked.Worst.ToList()) })
+            foreach (var (label, images) in new[] { ("best", ranked.Best), ("worst", ranked.Worst) })
             {
                 html.Append($"<tr><td colspan=\"{methods.Count + 2}\" data-rank=\"{label}\" data-metric=\"{E(name)}\">{E(metric)} — {label}</td></tr>");
                 foreach (var record in images)

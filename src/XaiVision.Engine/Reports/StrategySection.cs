@@ -17,9 +17,9 @@ public static class StrategySection
     public const int GroupsShown = 40, PointsShown = 1500;
     static readonly string[] Colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
 
-    public static void Append(StringBuilder html, ReportAccumulator digest, ReportContext context)
+    public static void Append(StringBuilder html, ReportModel model)
     {
-        var groups = digest.Strategies;
+        var groups = model.Strategies;
         if (groups.Count == 0) return;
         var ordered = groups.OrderByDescending(g => g.Summary.Clusters.Any(c => c.Flagged)).ToList();
         int flagged = groups.Count(g => g.Summary.Clusters.Any(c => c.Flagged));
@@ -30,8 +30,8 @@ public static class StrategySection
             .Append("or without masks a quarter of it in one corner or half in one border band. ")
             .Append($"<b>{flagged}</b> of {groups.Count} method/class groups have a flagged cluster. Every cluster's numbers are in <code>report.json</code>, ")
             .Append("the maps and points in <a href=\"strategies.json\">strategies.json</a>.</p>");
-        if (digest.StrategyChanges(context) is { } changes) Changes(html, changes);
-        foreach (var group in ordered.Take(GroupsShown)) Group(html, group, digest);
+        if (model.StrategyChanges is { } changes) Changes(html, changes);
+        foreach (var group in ordered.Take(GroupsShown)) Group(html, group, model);
         if (ordered.Count > GroupsShown)
         {
             html.Append("<table id=\"more-strategies\"><tr><th>method</th><th>class</th><th>maps</th><th>clusters</th><th>flagged</th></tr>");
@@ -60,7 +60,7 @@ public static class StrategySection
         html.Append("</table>");
     }
 
-    static void Group(StringBuilder html, StrategyGroup group, ReportAccumulator digest)
+    static void Group(StringBuilder html, StrategyGroup group, ReportModel model)
     {
         var s = group.Summary;
         var sampled = s.Analysed < s.Images ? $" (a seeded sample of {s.Analysed} of {s.Images})" : "";
@@ -77,7 +77,7 @@ public static class StrategySection
             var band = c.Layout.Bands.MaxBy(b => b.Value);
             var corner = c.Layout.Corners.MaxBy(b => b.Value);
             var off = c.Layout.OffObject is { } o ? $"{o:P0} (object {c.Layout.ObjectArea:P0} of frame)" : "no masks";
-            var examples = c.Examples.Select(image => digest.StrategyExample(s.Method, s.Class, image) is { } r ? Example(r) : E(image));
+            var examples = c.Examples.Select(image => model.StrategyExamples.GetValueOrDefault((s.Method, s.Class, image)) is { } r ? Example(r) : E(image));
             html.Append($"<tr{(c.Flagged ? " class=\"flagged\"" : "")}><td><span style=\"color:{Colour(c.Id)}\">●</span> {c.Id}</td><td>{c.Size} ({c.Share:P0})</td>")
                 .Append($"<td>{MapImage(group.MeanMaps[c.Id - 1], group.MapSize, $"mean map of cluster {c.Id}")}</td>")
                 .Append($"<td>{F(c.Layout.CentreX)}, {F(c.Layout.CentreY)}</td><td>{E(band.Key)} {band.Value:P0} · {E(corner.Key)} {corner.Value:P0}</td><td>{off}</td>")

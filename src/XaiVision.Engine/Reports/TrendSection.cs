@@ -13,8 +13,9 @@ public static class TrendSection
 {
     const int RunsShown = 30;
 
-    public static void Append(StringBuilder html, JobReport report, ReportSelection selection, ReportContext context)
+    public static void Append(StringBuilder html, ReportModel model)
     {
+        var (report, selection, context) = (model.Report, model.Selection, model.Context);
         if (context.History is not { } history) return;
         var current = SeriesRun.Of(Guid.Empty, DateTimeOffset.MinValue, "", report);
         var runs = history.Runs.Where(r => r.JobId != context.JobId).TakeLast(RunsShown - 1).Append(current).ToList();

@@ -28,7 +28,10 @@ public sealed class ValueSample(ulong seed)
     }
 
     /// <summary>The nearest-rank quantile of the kept values (NaN for none).</summary>
-    public double Quantile(double q) => ReportBuilder.Quantile(Sorted(), q);
+    public double Quantile(double q) => NearestRank(Sorted(), q);
+
+    /// <summary>The nearest-rank quantile of sorted values (NaN for none) — the report's medians and p10–p90 bands.</summary>
+    public static double NearestRank(IReadOnlyList<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Round(q * (sorted.Count - 1))];
 
     public List<double> Sorted() => _kept.Order().ToList();
 

@@ -27,14 +27,16 @@ public static class ExplainOutputs
         }
         int explained = result.Records.Count - result.Failed;
         double PerImage(double ms) => explained == 0 ? 0 : ms / explained;
+        var outputs = explained > 0 ? AuditOutputs.Build(job.Report with { Model = model.Description }, result.Records) : null;
         var methods = work.Suite.Explainers.Select(e => e.Name).ToList();
         var summary = new ExplainSummary(model.Description, model.Device.ToString(), work.Suite.Target.ToString(), work.Limits.BatchSize, work.Suite.Seed,
             methods, result.Records, methods.ToDictionary(m => m, m => PerImage(StageTimes.ForMethod(result.StageMilliseconds, m, methods))),
-            watch.Elapsed.TotalSeconds, result.StageMilliseconds.ToDictionary(kv => kv.Key, kv => PerImage(kv.Value)));
+            watch.Elapsed.TotalSeconds, result.StageMilliseconds.ToDictionary(kv => kv.Key, kv => PerImage(kv.Value)),
+            outputs?.Report.Robustness ?? new Dictionary<string, IReadOnlyDictionary<string, double>>(),
+            outputs?.Model.MetricMeans ?? new Dictionary<string, IReadOnlyDictionary<string, double>>());
         await File.WriteAllTextAsync(Path.Combine(outputDirectory, "summary.json"), JsonSerializer.Serialize(summary, AuditJson.Options), ct);
-        if (explained > 0)
+        if (outputs is not null)
         {
-            var outputs = AuditOutputs.Build(job.Report with { Model = model.Description }, result.Records);
             await File.WriteAllTextAsync(Path.Combine(outputDirectory, "report.json"), JsonSerializer.Serialize(outputs.Report, AuditJson.Options), ct);
             foreach (var (relative, text) in outputs.Files)
             {

@@ -13,13 +13,11 @@ public sealed record ExplainSummary(
     IReadOnlyList<ImageRecord> Images,
     IReadOnlyDictionary<string, double> MillisecondsPerImageByMethod,
     double TotalSeconds,
-    IReadOnlyDictionary<string, double>? MillisecondsPerImageByStage = null)
+    IReadOnlyDictionary<string, double>? MillisecondsPerImageByStage,
+    // Per method and perturbation: mean flip rate, confidence change and map similarities (the report's, over the images).
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> RobustnessByMethod,
+    // Per method, the mean of every metric over the images that have it (the report's, without comparison figures).
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> MetricMeansByMethod)
 {
-    /// <summary>Per method and perturbation: mean flip rate, confidence change and map similarities.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> RobustnessByMethod => ReportBuilder.Robustness(Images);
-
-    /// <summary>Per method, the mean of every metric over the images that have it.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> MetricMeansByMethod => ReportBuilder.MetricMeans(Images);
-
     public int Failed => Images.Count(i => i.Error is not null);
 }

@@ -73,16 +73,17 @@ public sealed class JobAggregation(JobStore jobs, JobEnd jobEnd, JobCompletion c
             var records = ShardResults.ReadAsync(jobs, location, message.ShardCount, Progress, ct);
             return stored is null ? records : records.Select(stored.Compare);
         }
-        var digest = await AuditOutputs.FoldAsync(request, Records, sink, ct);
-        if (digest.Failed == digest.Images)
-        {
-            await jobEnd.FailAsync(publish, message.JobId, location, NothingExplained(digest), ct);
-            return null;
-        }
-        if (digest.Archived > 0) await ReportPictures.ExtractAsync(jobs, location, digest, ct);
         var history = spec.Series is { } series ? await jobs.ReadHistoryAsync(series, ct) : null;
         var context = new ReportContext(message.JobId, location.ToString(), history, stored?.Strategies);
-        var report = await AuditOutputs.WriteAsync(digest, context, Records, await jobs.ReadShardFailuresAsync(location, ct), sink, ct);
+        var model = await AuditOutputs.FoldAsync(request, context, await jobs.ReadShardFailuresAsync(location, ct), Records, sink, ct);
+        var report = model.Report;
+        if (report.FailedImages == report.Images)
+        {
+            await jobEnd.FailAsync(publish, message.JobId, location, NothingExplained(report), ct);
+            return null;
+        }
+        if (model.Archived) await ReportPictures.ExtractAsync(jobs, location, model.Shown, ct);
+        await AuditOutputs.WriteAsync(model, Records, sink, ct);
         // The series entry before the commit point: a rerun after a crash adds it if missing (by job id, never twice).
         if (spec.Series is { } name)
             await jobs.AppendHistoryAsync(name, SeriesRun.Of(message.JobId, clock.GetUtcNow(), location.ToString(), report), ct);
@@ -99,8 +100,8 @@ public sealed class JobAggregation(JobStore jobs, JobEnd jobEnd, JobCompletion c
         ?? new ReportRequest(spec.Model.Architecture, spec.Targets, spec.Suite.Seed, [], []);
 
     /// <summary>Why no image was explained: the commonest reasons with their counts.</summary>
-    static string NothingExplained(ReportAccumulator digest) =>
-        $"No image could be explained ({digest.Failed} failed): " + string.Join("; ", digest.Errors.Summaries().Take(3).Select(e => $"{e.Reason} ({e.Count}×)"));
+    static string NothingExplained(JobReport report) =>
+        $"No image could be explained ({report.FailedImages} failed): " + string.Join("; ", report.Errors.Take(3).Select(e => $"{e.Reason} ({e.Count}×)"));
 
     async Task AnnounceAsync(IPublishEndpoint publish, Guid jobId, JobLocation location, JobReport report, CancellationToken ct)
     {

@@ -9,10 +9,11 @@ namespace XaiVision.Worker.Jobs;
 /// </summary>
 public static class ReportPictures
 {
-    public static async Task<int> ExtractAsync(JobStore jobs, JobLocation job, ReportAccumulator digest, CancellationToken ct)
+    /// <param name="shown">The images the report shows pictures of (<see cref="ReportModel.Shown"/>).</param>
+    public static async Task<int> ExtractAsync(JobStore jobs, JobLocation job, IReadOnlyList<ImageRecord> shown, CancellationToken ct)
     {
         int written = 0;
-        foreach (var archive in digest.Shown().Where(r => r.Archive is not null).GroupBy(r => r.Archive!))
+        foreach (var archive in shown.Where(r => r.Archive is not null).GroupBy(r => r.Archive!))
         {
             var wanted = archive.SelectMany(Pictures).ToHashSet(StringComparer.Ordinal);
             var zip = await jobs.ReadArtefactAsync(job, archive.Key, ct);

@@ -93,7 +93,7 @@ public sealed class StreamingReportTests
     public void The_fold_gives_the_figures_of_the_whole_list()
     {
         var records = Records(600, compare: true);
-        var report = ReportBuilder.Build(new ReportRequest("m", "predicted", 4, [], MetricCatalog.CreateList("deletion,insertion")), records);
+        var report = AuditOutputs.ModelOf(new ReportRequest("m", "predicted", 4, [], MetricCatalog.CreateList("deletion,insertion")), records).Report;
         var ok = records.Where(r => r.Error is null).SelectMany(r => r.Explanations).ToList();
         Assert.Equal(600, report.Images);
         Assert.Equal(12, report.FailedImages);

@@ -74,7 +74,7 @@ public class LayerSweepTests
         Assert.Equal(3, record.LayerSweep.Layers.Single(l => l.Method == "lrp-epsilon" && l.Layer == "features.8").RawIndex);
         Assert.Null(record.LayerSweep.Layers.Single(l => l.Method == "lrp-epsilon" && l.Layer == "classifier.0").RawIndex);
 
-        var report = ReportBuilder.ThroughTheNetwork([record, record])!;
+        var report = AuditOutputs.ModelOf(new ReportRequest("", null, 0, [], []), [record, record]).Report.ThroughTheNetwork!;
         Assert.Equal(6, report.Count);
         Assert.All(report, l => Assert.Equal(2, l.Images));
         var html = AuditOutputs.Build(new ReportRequest("demo", "predicted", 0, [], []), [record]).Html;

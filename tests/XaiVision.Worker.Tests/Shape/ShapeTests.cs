@@ -68,18 +68,26 @@ public class ShapeTests
                 Assert.False(consumer.Text.Contains(word, StringComparison.Ordinal), $"{Path.GetFileName(consumer.Path)} uses {word}");
     }
 
-    /// <summary>The report fold's collections are read by the report's own pages only; everything else asks it for the selection or the report.</summary>
+    /// <summary>
+    /// The report fold is the reports' own: everything else — the pages, the picture picker, the CLI's summary, the aggregation — reads
+    /// the immutable <see cref="Engine.Reports.ReportModel"/> made from it once.
+    /// </summary>
     [Fact]
-    public void Nothing_outside_the_reports_reads_the_folds_collections()
+    public void The_report_fold_is_internal_and_everything_reads_the_report_model()
     {
-        var outside = SourceTree.Files.Where(f => f.Namespace != "XaiVision.Engine.Reports").ToList();
-        var internals = typeof(Engine.Reports.ReportAccumulator).GetProperties()
-            .Where(p => p.PropertyType.IsGenericType && p.PropertyType.Name.Contains("Dictionary", StringComparison.Ordinal) || p.PropertyType.Name.StartsWith("Extremes", StringComparison.Ordinal))
-            .Select(p => p.Name).ToList();
-        Assert.Contains("BestWorst", internals);
-        Assert.Contains("RobustnessSums", internals);
-        foreach (var file in outside)
-            foreach (var name in internals)
-                Assert.False(System.Text.RegularExpressions.Regex.IsMatch(file.Text, $@"(digest|accumulator|fold)\.{name}\b"), $"{Path.GetFileName(file.Path)} reads the fold's {name}");
+        var engine = typeof(Engine.Reports.ReportModel).Assembly;
+        var fold = engine.GetType("XaiVision.Engine.Reports.ReportAccumulator", throwOnError: true)!;
+        Assert.False(fold.IsPublic, "the fold is public");
+        var signatures = engine.GetExportedTypes().SelectMany(t => t.GetMethods())
+            .SelectMany(m => m.GetParameters().Select(p => p.ParameterType).Append(m.ReturnType));
+        Assert.DoesNotContain(signatures, t => t == fold);
+        var model = typeof(Engine.Reports.ReportModel);
+        Assert.DoesNotContain(model.GetProperties(), p => p.CanWrite);
+        foreach (var page in new[] { "ReportHtml", "ImageBrowser", "StrategySection", "TrendSection" })
+        {
+            var file = SourceTree.Files.Single(f => f.Path.EndsWith($"/Reports/{page}.cs", StringComparison.Ordinal));
+            Assert.DoesNotContain("ReportAccumulator", file.Text);
+            Assert.Contains("ReportModel", file.Text);
+        }
     }
 }
