@@ -1,4 +1,3 @@
-using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Memory;
 using XaiVision.Engine.Models;
 
@@ -23,54 +22,50 @@ public sealed class AdaptiveSuiteRunner(ExplainableModel model, SuiteSpec spec, 
     /// <summary>How many times a batch was split.</summary>
     public int Splits { get; private set; }
 
-    public SuiteBatch Run(IReadOnlyList<RgbImage> views, IReadOnlyList<bool[]?> masks, IReadOnlyList<int?>? labels = null)
+    public SuiteBatch Run(IReadOnlyList<SuiteInput> inputs)
     {
-        var frames = Enumerable.Range(0, views.Count).GroupBy(i => (views[i].Width, views[i].Height)).Select(g => g.ToList()).ToList();
-        if (frames.Count <= 1) return RunFrame(views, masks, labels);
-        var parts = frames.Select(f => RunFrame(f.Select(i => views[i]).ToList(), f.Select(i => masks.Count > i ? masks[i] : null).ToList(),
-            labels is null ? null : f.Select(i => labels[i]).ToList())).ToList();
-        var images = new SuiteImage[views.Count];
+        var frames = Enumerable.Range(0, inputs.Count).GroupBy(i => (inputs[i].View.Width, inputs[i].View.Height)).Select(g => g.ToList()).ToList();
+        if (frames.Count <= 1) return RunFrame(inputs);
+        var parts = frames.Select(f => RunFrame(f.Select(i => inputs[i]).ToList())).ToList();
+        var images = new SuiteImage[inputs.Count];
         foreach (var (frame, part) in frames.Zip(parts))
             for (int k = 0; k < frame.Count; k++) images[frame[k]] = part.Images[k];
         return Merge(parts) with { Images = images };
     }
 
-    SuiteBatch RunFrame(IReadOnlyList<RgbImage> views, IReadOnlyList<bool[]?> masks, IReadOnlyList<int?>? labels)
+    SuiteBatch RunFrame(IReadOnlyList<SuiteInput> inputs)
     {
         var parts = new List<SuiteBatch>();
-        int step = Math.Min(views.Count, BatchLimit ?? int.MaxValue);
-        if (views.Count > 0)
+        int step = Math.Min(inputs.Count, BatchLimit ?? int.MaxValue);
+        if (inputs.Count > 0)
         {
             // A batch of whole images holds no more pixels than the same batch at the input size: memory grows with the pixel count,
             // and the kernel's out-of-memory killer, unlike an allocation failure, cannot be caught and split.
-            long reference = (long)views.Count * model.Preprocessing.InputSize * model.Preprocessing.InputSize;
-            step = (int)Math.Clamp(reference / ((long)views[0].Width * views[0].Height), 1, step);
+            long reference = (long)inputs.Count * model.Preprocessing.InputSize * model.Preprocessing.InputSize;
+            step = (int)Math.Clamp(reference / ((long)inputs[0].View.Width * inputs[0].View.Height), 1, step);
         }
-        for (int start = 0; start < views.Count; start += step)
-        {
-            int count = Math.Min(step, views.Count - start);
-            parts.Add(RunSplitting(views.Skip(start).Take(count).ToList(), masks.Skip(start).Take(count).ToList(), labels?.Skip(start).Take(count).ToList()));
-        }
+        for (int start = 0; start < inputs.Count; start += step)
+            parts.Add(RunSplitting(inputs.Skip(start).Take(step).ToList()));
         return parts.Count == 1 ? parts[0] : Merge(parts);
     }
 
-    SuiteBatch RunSplitting(List<RgbImage> views, List<bool[]?> masks, List<int?>? labels)
+    SuiteBatch RunSplitting(List<SuiteInput> inputs)
     {
         try
         {
-            budget?.Check(model, views.Count, (long)views[0].Width * views[0].Height);
-            return new SuiteRunner(model, spec) { Cancellation = Cancellation }.Run(views, masks, labels);
+            budget?.Check(model, inputs.Count, (long)inputs[0].View.Width * inputs[0].View.Height);
+            return new SuiteRunner(model, spec) { Cancellation = Cancellation }.Run(inputs);
         }
         catch (Exception e) when (OutOfMemory.Is(e))
         {
-            if (views.Count == 1) throw new XaiVisionException($"Out of memory explaining a single image ({e.Message}); use a smaller model input or a larger device.", e);
+            if (inputs.Count == 1) throw new XaiVisionException($"Out of memory explaining a single image ({e.Message}); use a smaller model input or a larger device.", e);
             GC.Collect(); // release what the failed attempt left to finalizers before trying smaller
-            int half = (views.Count + 1) / 2;
+            int half = (inputs.Count + 1) / 2;
             BatchLimit = Math.Min(BatchLimit ?? int.MaxValue, half);
             Splits++;
             return Merge([
-                RunSplitting(views[..half], masks[..half], labels?[..half]),
-                RunSplitting(views[half..], masks[half..], labels?[half..]),
+                RunSplitting(inputs[..half]),
+                RunSplitting(inputs[half..]),
             ]);
         }
     }

@@ -25,85 +25,95 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
     /// cannot be interrupted), so a stopping worker frees its model within one stage.</summary>
     public CancellationToken Cancellation { get; init; }
 
-    public SuiteBatch Run(IReadOnlyList<RgbImage> views, IReadOnlyList<bool[]?> masks, IReadOnlyList<int?>? labels = null)
+    public SuiteBatch Run(IReadOnlyList<SuiteInput> images)
     {
         _stages.Clear();
         using var scope = NewDisposeScope();
-        var input = Time("predict", () => ImagePreparer.ToBatch(views, model.Preprocessing).to(model.Device));
+        var input = Time("predict", () => ImagePreparer.ToBatch(images.Select(i => i.View).ToList(), model.Preprocessing).to(model.Device));
+        var (batch, fromSharedPass) = Predict(input, images);
+
+        // Perturbations that ignore the maps are applied and predicted once for all explainers.
+        var sharedPerturbations = spec.PerturbationList.Where(p => !p.NeedsMaps)
+            .ToDictionary(p => p.Name, p => Time($"perturb:{p.Name}", () => Perturb(p, batch.Input, null)));
+        var explained = spec.Explainers.Select(explainer => (Explainer: explainer, Maps: fromSharedPass?.GetValueOrDefault(explainer)
+            ?? Time($"explain:{explainer.Name}", () => explainer.Explain(ModelFor(explainer), batch.Input, batch.Classes, spec.Seed).to(ScalarType.Float32)))).ToList();
+        // Metrics whose perturbed inputs do not depend on the map run their forwards once for every method.
+        var sharedMetrics = spec.MetricList.Where(m => m.SharesAcrossMethods)
+            .ToDictionary(m => m, m => Time($"metric:{m.Name}", () => m.EvaluateMany(Context(batch, explained[0].Explainer, explained[0].Maps), explained)));
+
+        var maps = batch.Rows.Rows.Select(_ => new List<SuiteMap>()).ToArray();
+        foreach (var (explainer, map, index) in explained.Select((e, i) => (e.Explainer, e.Maps, i)))
+        {
+            var rowMaps = MapsOf(batch, explainer, map, metric => sharedMetrics.TryGetValue(metric, out var all) ? all[index] : null, sharedPerturbations);
+            for (int r = 0; r < rowMaps.Count; r++) maps[r].Add(rowMaps[r]);
+        }
+        var targets = batch.Rows.Targets;
+        var sweep = spec.LayerSweep ? Time("layer-sweep", () => LayerSweep.Run(model.Float32, input, batch.Rows.FirstClasses,
+            targets.Select((t, i) => (double)batch.Logits[i, t[0]].item<float>()).ToArray(), spec.Explainers)) : null;
+        var result = images.Select((image, i) => new SuiteImage(image.View, Top(batch.Logits, batch.Probabilities, i, 5),
+            batch.Rows.RowsOf(i).SelectMany(r => maps[r]).ToList(), sweep?[i], image.Mask)).ToList();
+        return new SuiteBatch(result, new Dictionary<string, double>(_stages));
+    }
+
+    /// <summary>
+    /// The prediction and the rows to explain; with methods that share one forward and backward (<see cref="SharedPass"/>), their maps
+    /// too: the prediction and every CAM / input-gradient method from one forward and one backward per target rank.
+    /// </summary>
+    (RowBatch Batch, IReadOnlyDictionary<IExplainer, Tensor>? FromSharedPass) Predict(Tensor input, IReadOnlyList<SuiteInput> images)
+    {
+        var labels = images.Select(i => i.Label).ToList();
         Tensor logits;
-        TargetRows targetRows;
-        IReadOnlyDictionary<IExplainer, Tensor>? fromSharedPass = null;
+        TargetRows rows;
+        IReadOnlyDictionary<IExplainer, Tensor>? maps = null;
         if (SharedPass.Applies(model, spec.Explainers))
         {
-            // The prediction and every CAM / input-gradient method from one forward and one backward per target rank.
             var passModel = spec.Explainers.Where(SharedPass.Shares).All(e => e.KeepsMapInBFloat16) ? model : model.Float32;
             var pass = Time(StageTimes.SharedPass, () => SharedPass.Run(passModel, input, spec.Explainers, l => spec.Target.Choose(l, labels)));
-            (logits, targetRows, fromSharedPass) = (pass.Logits.cpu(), pass.Rows, pass.Maps);
+            (logits, rows, maps) = (pass.Logits.cpu(), pass.Rows, pass.Maps);
         }
         else
         {
             using (no_grad()) logits = Time("predict", () => model.Forward(input).cpu());
-            targetRows = new TargetRows(spec.Target.Choose(logits, labels));
+            rows = new TargetRows(spec.Target.Choose(logits, labels));
         }
-        var probabilities = logits.softmax(1);
-        var (rows, targets) = (targetRows.Rows, targetRows.Targets);
-        var rowInput = targetRows.PerRow(input);
-        var rowTargets = targetRows.Classes(model.Device);
-        var rowMasks = targetRows.PerRow(views.Select((_, i) => masks.Count > i ? masks[i] : null).ToList());
+        var batch = new RowBatch(logits, logits.softmax(1), rows, rows.PerRow(input), rows.Classes(model.Device), rows.PerRow(images.Select(i => i.Mask).ToList()));
+        return (batch, maps);
+    }
 
-        // Perturbations that ignore the maps are applied and predicted once for all explainers.
-        var shared = spec.PerturbationList.Where(p => !p.NeedsMaps)
-            .ToDictionary(p => p.Name, p => Time($"perturb:{p.Name}", () => Perturb(p, rowInput, null)));
-
-        var explained = spec.Explainers.Select(explainer => (Explainer: explainer,
-            Maps: fromSharedPass is not null && fromSharedPass.TryGetValue(explainer, out var fromPass) ? fromPass
-                : Time($"explain:{explainer.Name}", () => explainer.Explain(ModelFor(explainer), rowInput, rowTargets, spec.Seed).to(ScalarType.Float32)))).ToList();
-        MetricContext Context(IExplainer explainer, Tensor map) => new(ModelFor(explainer), explainer, rowInput, rowTargets, map, rowMasks, spec.Seed);
-        // Metrics whose perturbed inputs do not depend on the map run their forwards once for every method.
-        var sharedMetrics = spec.MetricList.Where(m => m.SharesAcrossMethods)
-            .ToDictionary(m => m, m => Time($"metric:{m.Name}", () => m.EvaluateMany(Context(explained[0].Explainer, explained[0].Maps), explained)));
-
-        var maps = rows.Select(_ => new List<SuiteMap>()).ToArray();
-        foreach (var (explainer, map, index) in explained.Select((e, i) => (e.Explainer, e.Maps, i)))
+    /// <summary>One method's maps, a <see cref="SuiteMap"/> per row: its metrics' values and curves, and how each perturbation moved it.</summary>
+    List<SuiteMap> MapsOf(RowBatch batch, IExplainer explainer, Tensor map, Func<IMetric, IReadOnlyList<MetricResult>?> sharedMetric,
+        Dictionary<string, (Tensor Images, Tensor Logits)> sharedPerturbations)
+    {
+        var rows = batch.Rows.Rows;
+        var hostMaps = Rows(map);
+        var metricValues = rows.Select(_ => new Dictionary<string, double>()).ToArray();
+        var metricCurves = rows.Select(_ => new Dictionary<string, MetricCurve>()).ToArray();
+        foreach (var metric in spec.MetricList)
         {
-            var hostMaps = Rows(map);
-            var metricValues = rows.Select(_ => new Dictionary<string, double>()).ToArray();
-            var metricCurves = rows.Select(_ => new Dictionary<string, MetricCurve>()).ToArray();
-            foreach (var metric in spec.MetricList)
-            {
-                var values = sharedMetrics.TryGetValue(metric, out var all) ? all[index]
-                    : Time($"metric:{metric.Name}:{explainer.Name}", () => metric.Evaluate(Context(explainer, map)));
-                for (int r = 0; r < rows.Count; r++)
-                {
-                    foreach (var (k, v) in values[r].Values) metricValues[r][k] = v;
-                    foreach (var (k, v) in values[r].Curves) metricCurves[r][k] = v;
-                }
-            }
-            var perturbed = rows.Select(_ => new List<PerturbedMap>()).ToArray();
-            foreach (var p in spec.PerturbationList)
-            {
-                var (images, after) = shared.TryGetValue(p.Name, out var s) ? s : Time($"perturb:{p.Name}", () => Perturb(p, rowInput, map));
-                var results = Time($"perturb:{p.Name}:{explainer.Name}", () => Compare(p, explainer, images, after, rows, hostMaps, probabilities, rowTargets));
-                for (int r = 0; r < rows.Count; r++) perturbed[r].Add(results[r]);
-            }
+            var values = sharedMetric(metric) ?? Time($"metric:{metric.Name}:{explainer.Name}", () => metric.Evaluate(Context(batch, explainer, map)));
             for (int r = 0; r < rows.Count; r++)
             {
-                var (image, cls, rank) = rows[r];
-                maps[r].Add(new SuiteMap(explainer.Name, Describe(explainer), Score(logits, probabilities, image, cls), hostMaps[r],
-                    metricValues[r], perturbed[r], rank, targets[image].Length, metricCurves[r].Count > 0 ? metricCurves[r] : null));
+                foreach (var (k, v) in values[r].Values) metricValues[r][k] = v;
+                foreach (var (k, v) in values[r].Curves) metricCurves[r][k] = v;
             }
         }
-
-        var sweep = spec.LayerSweep ? Time("layer-sweep", () => LayerSweep.Run(model.Float32, input, targetRows.FirstClasses,
-            targets.Select((t, i) => (double)logits[i, t[0]].item<float>()).ToArray(), spec.Explainers)) : null;
-        var result = new List<SuiteImage>();
-        for (int i = 0; i < views.Count; i++)
+        var perturbed = rows.Select(_ => new List<PerturbedMap>()).ToArray();
+        foreach (var p in spec.PerturbationList)
         {
-            var imageMaps = targetRows.RowsOf(i).SelectMany(r => maps[r]).ToList();
-            result.Add(new SuiteImage(views[i], Top(logits, probabilities, i, 5), imageMaps, sweep?[i], masks.Count > i ? masks[i] : null));
+            var (images, after) = sharedPerturbations.TryGetValue(p.Name, out var s) ? s : Time($"perturb:{p.Name}", () => Perturb(p, batch.Input, map));
+            var results = Time($"perturb:{p.Name}:{explainer.Name}", () => Compare(p, explainer, images, after, rows, hostMaps, batch.Probabilities, batch.Classes));
+            for (int r = 0; r < rows.Count; r++) perturbed[r].Add(results[r]);
         }
-        return new SuiteBatch(result, new Dictionary<string, double>(_stages));
+        var description = Describe(explainer);
+        return rows.Select((row, r) => new SuiteMap(explainer.Name, description, Score(batch.Logits, batch.Probabilities, row.Image, row.Class), hostMaps[r],
+            metricValues[r], perturbed[r], row.Rank, batch.Rows.Targets[row.Image].Length, metricCurves[r].Count > 0 ? metricCurves[r] : null)).ToList();
     }
+
+    /// <summary>A batch's prediction and its rows (<see cref="TargetRows"/>) with the per-row input, classes and masks the methods and metrics take.</summary>
+    sealed record RowBatch(Tensor Logits, Tensor Probabilities, TargetRows Rows, Tensor Input, Tensor Classes, IReadOnlyList<bool[]?> Masks);
+
+    MetricContext Context(RowBatch batch, IExplainer explainer, Tensor map) =>
+        new(ModelFor(explainer), explainer, batch.Input, batch.Classes, map, batch.Masks, spec.Seed);
 
     (Tensor Images, Tensor Logits) Perturb(IPerturbation p, Tensor images, Tensor? maps)
     {

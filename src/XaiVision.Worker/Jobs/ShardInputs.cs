@@ -1,13 +1,15 @@
 using XaiVision.Engine;
 using XaiVision.Engine.Imaging;
 using XaiVision.Engine.Reports;
+using XaiVision.Engine.Suites;
 
 namespace XaiVision.Worker.Jobs;
 
 /// <summary>The input step of a run: downloads and decodes a batch's images (and masks) concurrently; an unreadable one becomes an error record.</summary>
 public sealed class ShardInputs(IImageSource source, Preprocessing preprocessing, ShardLimits limits)
 {
-    public sealed record ReadyImage(AuditImage Image, RgbImage View, bool[]? Mask);
+    /// <summary>An image read and decoded: where it came from, and what the suite takes (its view, mask and label).</summary>
+    public sealed record ReadyImage(AuditImage Image, SuiteInput Input);
 
     public sealed record Batch(List<ReadyImage> Ready, List<ImageRecord> Errors);
 
@@ -23,7 +25,7 @@ public sealed class ShardInputs(IImageSource source, Preprocessing preprocessing
                 if (mask is not null && mask.Length != view.Width * view.Height)
                     throw new XaiVisionException($"Mask '{image.Mask}' does not have the image's shape: with preprocess {preprocessing.Mode.Name()} its frame differs from "
                         + $"the image's {view.Width}×{view.Height}; give a mask of the image's own size.");
-                return (image, new ReadyImage(image, view, mask), null);
+                return (image, new ReadyImage(image, new SuiteInput(view, mask, image.Label)), null);
             }
             catch (XaiVisionException e)
             {

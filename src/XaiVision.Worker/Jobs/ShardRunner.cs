@@ -58,9 +58,10 @@ public sealed class ShardRunner(ILogger<ShardRunner> log, TimeProvider clock)
             try
             {
                 var budget = deadline.Left(now);
-                var result = await execution.RunAsync(work.Model, work.Suite, loaded.Ready, loaded.Ready.Select(r => r.Image.Label).ToList(), budget, ct);
+                var suiteInputs = loaded.Ready.Select(r => r.Input).ToList();
+                var result = await execution.RunAsync(work.Model, work.Suite, suiteInputs, budget, ct);
                 foreach (var (stage, ms) in result.StageMilliseconds) stages[stage] = stages.GetValueOrDefault(stage) + ms;
-                var comparisons = work.Baseline is null ? null : await execution.CompareAsync(work.Baseline, work.Suite, loaded.Ready, result, budget, ct);
+                var comparisons = work.Baseline is null ? null : await execution.CompareAsync(work.Baseline, work.Suite, suiteInputs, result, budget, ct);
                 var write = System.Diagnostics.Stopwatch.StartNew();
                 records.AddRange(await outputs.WriteAsync(loaded.Ready, result, comparisons, ct));
                 stages["write"] = stages.GetValueOrDefault("write") + write.Elapsed.TotalMilliseconds;

@@ -16,8 +16,7 @@ namespace XaiVision.Worker.Jobs;
 /// </summary>
 public sealed class SuiteExecution(MemoryBudget? memory, ILogger log)
 {
-    public async Task<SuiteBatch> RunAsync(LoadedModel loaded, SuiteSpec suite, IReadOnlyList<ShardInputs.ReadyImage> images, IReadOnlyList<int?> labels,
-        TimeSpan budget, CancellationToken ct)
+    public async Task<SuiteBatch> RunAsync(LoadedModel loaded, SuiteSpec suite, IReadOnlyList<SuiteInput> inputs, TimeSpan budget, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         TimeSpan Remaining() => budget == Timeout.InfiniteTimeSpan ? budget : budget - started.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
@@ -29,15 +28,13 @@ public sealed class SuiteExecution(MemoryBudget? memory, ILogger log)
         if (budget != Timeout.InfiniteTimeSpan) stop.CancelAfter(Remaining());
         try
         {
-            var views = images.Select(i => i.View).ToList();
-            var masks = images.Select(i => i.Mask).ToList();
             work = Task.Run(() =>
             {
                 var runner = new AdaptiveSuiteRunner(loaded.Model, suite, memory) { BatchLimit = loaded.BatchLimit, Cancellation = stop.Token };
-                var result = runner.Run(views, masks, labels);
+                var result = runner.Run(inputs);
                 if (runner.Splits > 0)
                 {
-                    log.LogWarning("Out of memory at a batch of {Batch}: split {Splits} times; batches of at most {Limit} from now on", views.Count, runner.Splits, runner.BatchLimit);
+                    log.LogWarning("Out of memory at a batch of {Batch}: split {Splits} times; batches of at most {Limit} from now on", inputs.Count, runner.Splits, runner.BatchLimit);
                     WorkerTelemetry.BatchSplits.Add(runner.Splits);
                 }
                 loaded.BatchLimit = runner.BatchLimit;
@@ -62,12 +59,12 @@ public sealed class SuiteExecution(MemoryBudget? memory, ILogger log)
     }
 
     /// <summary>The baseline explains the same images for the candidate's classes (no perturbations), then each map is compared.</summary>
-    public async Task<Comparison> CompareAsync(LoadedModel baseline, SuiteSpec suite, IReadOnlyList<ShardInputs.ReadyImage> images,
+    public async Task<Comparison> CompareAsync(LoadedModel baseline, SuiteSpec suite, IReadOnlyList<SuiteInput> inputs,
         SuiteBatch candidate, TimeSpan budget, CancellationToken ct)
     {
-        var classes = candidate.Images.Select(i => (int?)(int)i.Maps[0].Target.Index).ToList();
+        var asCandidate = inputs.Zip(candidate.Images, (input, image) => input with { Label = (int)image.Maps[0].Target.Index }).ToList();
         var spec = suite with { Target = TargetSelection.Parse("label"), Perturbations = [] };
-        var reference = await RunAsync(baseline, spec, images, classes, budget, ct);
+        var reference = await RunAsync(baseline, spec, asCandidate, budget, ct);
         return new Comparison(candidate.Images.Zip(reference.Images, ModelComparison.Compare).ToList(), reference);
     }
 

@@ -31,11 +31,11 @@ public class AdaptiveSuiteRunnerTests(DemoFixture demo) : IClassFixture<DemoFixt
     {
         var views = Views(6);
         var masks = demo.Masks.Take(6).ToList();
-        var whole = new SuiteRunner(demo.Model, Spec()).Run(views, masks);
+        var whole = new SuiteRunner(demo.Model, Spec()).Run(SuiteInputs.Of(views, masks));
 
         var budget = new MemoryBudget(new MemoryBudget(long.MaxValue).EstimateBytes(demo.Model, 2) + 1); // fits two images, not three
         var adaptive = new AdaptiveSuiteRunner(demo.Model, Spec(), budget);
-        var split = adaptive.Run(views, masks);
+        var split = adaptive.Run(SuiteInputs.Of(views, masks));
 
         Assert.Equal(2, adaptive.BatchLimit);
         Assert.True(adaptive.Splits >= 2, $"{adaptive.Splits} splits");
@@ -52,7 +52,7 @@ public class AdaptiveSuiteRunnerTests(DemoFixture demo) : IClassFixture<DemoFixt
             }
 
         int splitsBefore = adaptive.Splits;
-        adaptive.Run(Views(4), demo.Masks.Take(4).ToList());
+        adaptive.Run(SuiteInputs.Of(Views(4), demo.Masks));
         Assert.Equal(splitsBefore, adaptive.Splits); // the next batch starts at the size that fitted
     }
 
@@ -60,7 +60,7 @@ public class AdaptiveSuiteRunnerTests(DemoFixture demo) : IClassFixture<DemoFixt
     public void A_single_image_over_the_budget_is_a_clear_error()
     {
         var adaptive = new AdaptiveSuiteRunner(demo.Model, Spec(), new MemoryBudget(1024));
-        var e = Assert.Throws<XaiVisionException>(() => adaptive.Run(Views(2), [null, null]));
+        var e = Assert.Throws<XaiVisionException>(() => adaptive.Run(SuiteInputs.Of(Views(2))));
         Assert.Contains("single image", e.Message);
         Assert.Contains("memory budget", e.Message);
     }

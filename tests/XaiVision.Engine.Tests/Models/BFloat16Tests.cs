@@ -82,8 +82,8 @@ public sealed class BFloat16Tests(DemoFixture demo, ITestOutputHelper output) : 
             PerturbationCatalog.CreateList("affine(rotate=90),noise(sigma=0.05),mask(top=20)"),
             MetricCatalog.CreateList("deletion(steps=6),insertion(steps=6),faithfulness-correlation(subsets=8),infidelity,max-sensitivity(samples=2),localisation"));
         var views = demo.Images.Take(3).Select(p => ImageDecoder.DecodeFile(p)).ToList();
-        var batch = new SuiteRunner(_bf16, spec).Run(views, demo.Masks.Take(3).ToList());
-        var reference = new SuiteRunner(demo.Model, spec).Run(views, demo.Masks.Take(3).ToList());
+        var batch = new SuiteRunner(_bf16, spec).Run(SuiteInputs.Of(views, demo.Masks));
+        var reference = new SuiteRunner(demo.Model, spec).Run(SuiteInputs.Of(views, demo.Masks));
         for (int i = 0; i < batch.Images.Count; i++)
             foreach (var (map, fp32) in batch.Images[i].Maps.Zip(reference.Images[i].Maps))
             {

@@ -71,7 +71,7 @@ public class NewArchitectureTests
             ["affine(rotate=10)", "channel-swap", "text(text=Z)", "noise", "blur", "jpeg", "occlusion", "mask(top=20)"],
             ["deletion(steps=4)", "insertion(steps=4)", "localisation", "aopc-morf(steps=4)", "faithfulness-correlation(subsets=4)", "infidelity(patches=4)",
              "max-sensitivity(samples=2)", "randomisation"], XaiVision.Engine.Suites.SuiteCompiler.Paths.JobSpec, arch);
-        var batch = new XaiVision.Engine.Suites.SuiteRunner(model, suite.ToSpec(TargetSelection.Parse("predicted"), 1)).Run([image], [mask]);
+        var batch = new XaiVision.Engine.Suites.SuiteRunner(model, suite.ToSpec(TargetSelection.Parse("predicted"), 1)).Run([new SuiteInput(image, mask)]);
         var maps = batch.Images[0].Maps;
         Assert.Equal(2, maps.Count);
         Assert.All(maps, m => Assert.Contains("mprt-spearman", m.Metrics.Keys));

@@ -1,3 +1,4 @@
+using XaiVision.Engine.Tests.Support;
 using XaiVision.Engine.Demo;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
@@ -29,7 +30,7 @@ public class LayerSweepTests
         var views = Directory.GetFiles(DemoAssets.ImagesDirectory, "*.png").Order().Take(2).Select(f => ImagePreparer.ToModelView(ImageDecoder.DecodeFile(f), model.Preprocessing)).ToList();
         var suite = SuiteCompiler.CompileOrThrow(["grad-cam", "lrp-epsilon"], ["mask(top=20)"], metrics, SuiteCompiler.Paths.Cli, model.Architecture, model.Architecture.DefaultCamLayer)
             .ToSpec(TargetSelection.Parse("predicted"), 0, layerSweep: true);
-        return (new SuiteRunner(model, suite).Run(views, [null, null]), model);
+        return (new SuiteRunner(model, suite).Run(SuiteInputs.Of(views)), model);
     }
 
     [Fact]

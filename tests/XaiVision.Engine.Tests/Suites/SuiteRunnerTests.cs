@@ -16,7 +16,7 @@ public class SuiteRunnerTests(DemoFixture demo) : IClassFixture<DemoFixture>
     SuiteBatch Run(long seed)
     {
         var views = demo.Images.Take(3).Select(p => XaiVision.Engine.Imaging.ImageDecoder.DecodeFile(p)).ToList();
-        return new SuiteRunner(demo.Model, Spec(seed)).Run(views, demo.Masks.Take(3).ToList());
+        return new SuiteRunner(demo.Model, Spec(seed)).Run(SuiteInputs.Of(views, demo.Masks));
     }
 
     [Fact]
@@ -89,9 +89,9 @@ public class SuiteRunnerTests(DemoFixture demo) : IClassFixture<DemoFixture>
         var second = new WatchedExplainer(ExplainerCatalog.Create("occlusion(size=8,stride=8)"));
         var spec = new SuiteSpec([first, second], TargetSelection.Predicted, 1, [], MetricCatalog.CreateList("deletion(steps=8)"));
         var views = demo.Images.Take(2).Select(p => XaiVision.Engine.Imaging.ImageDecoder.DecodeFile(p)).ToList();
-        Assert.Throws<OperationCanceledException>(() => new SuiteRunner(demo.Model, spec) { Cancellation = stop.Token }.Run(views, []));
+        Assert.Throws<OperationCanceledException>(() => new SuiteRunner(demo.Model, spec) { Cancellation = stop.Token }.Run(SuiteInputs.Of(views)));
         Assert.Equal((1, 0), (first.Calls, second.Calls));
-        var uncancelled = new SuiteRunner(demo.Model, spec with { Explainers = [second] }).Run(views, []);
+        var uncancelled = new SuiteRunner(demo.Model, spec with { Explainers = [second] }).Run(SuiteInputs.Of(views));
         Assert.Equal(2, uncancelled.Images.Count); // the same runner type without a token runs to the end
     }
 }

@@ -1,3 +1,4 @@
+using XaiVision.Engine.Tests.Support;
 using XaiVision.Engine.Demo;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
@@ -64,7 +65,7 @@ public class WholeImageTests
         var perturbations = SuiteCompiler.Split(PerturbationCatalog.SeedSet);
         var suite = SuiteCompiler.CompileOrThrow(methods, perturbations, ["deletion(steps=4)"], SuiteCompiler.Paths.Cli, model.Architecture, model.Architecture.DefaultCamLayer)
             .ToSpec(TargetSelection.Parse("predicted"), 0);
-        var batch = new AdaptiveSuiteRunner(model, suite).Run([wide, square, wide], [null, null, null]);
+        var batch = new AdaptiveSuiteRunner(model, suite).Run(SuiteInputs.Of([wide, square, wide]));
         Assert.Equal(3, batch.Images.Count);
         Assert.Same(square, batch.Images[1].View); // order kept across the frame groups
         foreach (var image in batch.Images)
