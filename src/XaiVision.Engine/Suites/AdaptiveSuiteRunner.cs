@@ -11,7 +11,7 @@ namespace XaiVision.Engine.Suites;
 /// frames of different shapes: a batch holds one shape, so images are grouped by frame and the results put back in their order; and
 /// no more pixels than the batch would at the input size.
 /// </summary>
-public sealed class AdaptiveSuiteRunner(ExplainableModel model, SuiteSpec spec, MemoryBudget? budget = null)
+public sealed class AdaptiveSuiteRunner(ExplainableModel model, SuiteRun suite, MemoryBudget? budget = null)
 {
     /// <summary>The largest batch known to fit (null until a batch has run out of memory).</summary>
     public int? BatchLimit { get; set; }
@@ -54,7 +54,7 @@ public sealed class AdaptiveSuiteRunner(ExplainableModel model, SuiteSpec spec, 
         try
         {
             budget?.Check(model, inputs.Count, (long)inputs[0].View.Width * inputs[0].View.Height);
-            return new SuiteRunner(model, spec) { Cancellation = Cancellation }.Run(inputs);
+            return new SuiteRunner(model, suite) { Cancellation = Cancellation }.Run(inputs);
         }
         catch (Exception e) when (OutOfMemory.Is(e))
         {

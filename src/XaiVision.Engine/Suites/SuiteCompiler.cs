@@ -14,7 +14,7 @@ public sealed record CompiledSuite(IReadOnlyList<IExplainer> Explainers, IReadOn
     /// <summary>Localisation metrics score maps against ground-truth masks; without masks they compute nothing.</summary>
     public IReadOnlyList<IMetric> MetricsNeedingMasks => Metrics.Where(m => m.Category == MetricCategory.Localisation).ToList();
 
-    public SuiteSpec ToSpec(TargetSelection target, long seed, bool layerSweep = false) => new(Explainers, target, seed, Perturbations, Metrics) { LayerSweep = layerSweep };
+    public SuiteRun ToSpec(TargetSelection target, long seed, bool layerSweep = false) => new(Explainers, target, seed, Perturbations, Metrics) { LayerSweep = layerSweep };
 }
 
 /// <summary>

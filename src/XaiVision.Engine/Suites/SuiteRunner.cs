@@ -17,7 +17,7 @@ namespace XaiVision.Engine.Suites;
 /// one forward (which is also the prediction) and one backward (<see cref="SharedPass"/>). Stage timings are returned
 /// (keys <c>predict</c> or <c>shared-pass</c>, <c>explain:&lt;method&gt;</c>, <c>metric:&lt;name&gt;</c>, <c>perturb:&lt;name&gt;</c>).
 /// </summary>
-public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
+public sealed class SuiteRunner(ExplainableModel model, SuiteRun suite)
 {
     readonly Dictionary<string, double> _stages = new();
 
@@ -33,12 +33,12 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
         var (batch, fromSharedPass) = Predict(input, images);
 
         // Perturbations that ignore the maps are applied and predicted once for all explainers.
-        var sharedPerturbations = spec.PerturbationList.Where(p => !p.NeedsMaps)
+        var sharedPerturbations = suite.PerturbationList.Where(p => !p.NeedsMaps)
             .ToDictionary(p => p.Name, p => Time($"perturb:{p.Name}", () => Perturb(p, batch.Input, null)));
-        var explained = spec.Explainers.Select(explainer => (Explainer: explainer, Maps: fromSharedPass?.GetValueOrDefault(explainer)
-            ?? Time($"explain:{explainer.Name}", () => explainer.Explain(ModelFor(explainer), batch.Input, batch.Classes, spec.Seed).to(ScalarType.Float32)))).ToList();
+        var explained = suite.Explainers.Select(explainer => (Explainer: explainer, Maps: fromSharedPass?.GetValueOrDefault(explainer)
+            ?? Time($"explain:{explainer.Name}", () => explainer.Explain(ModelFor(explainer), batch.Input, batch.Classes, suite.Seed).to(ScalarType.Float32)))).ToList();
         // Metrics whose perturbed inputs do not depend on the map run their forwards once for every method.
-        var sharedMetrics = spec.MetricList.Where(m => m.SharesAcrossMethods)
+        var sharedMetrics = suite.MetricList.Where(m => m.SharesAcrossMethods)
             .ToDictionary(m => m, m => Time($"metric:{m.Name}", () => m.EvaluateMany(Context(batch, explained[0].Explainer, explained[0].Maps), explained)));
 
         var maps = batch.Rows.Rows.Select(_ => new List<SuiteMap>()).ToArray();
@@ -48,8 +48,8 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
             for (int r = 0; r < rowMaps.Count; r++) maps[r].Add(rowMaps[r]);
         }
         var targets = batch.Rows.Targets;
-        var sweep = spec.LayerSweep ? Time("layer-sweep", () => LayerSweep.Run(model.Float32, input, batch.Rows.FirstClasses,
-            targets.Select((t, i) => (double)batch.Logits[i, t[0]].item<float>()).ToArray(), spec.Explainers)) : null;
+        var sweep = suite.LayerSweep ? Time("layer-sweep", () => LayerSweep.Run(model.Float32, input, batch.Rows.FirstClasses,
+            targets.Select((t, i) => (double)batch.Logits[i, t[0]].item<float>()).ToArray(), suite.Explainers)) : null;
         var result = images.Select((image, i) => new SuiteImage(image.View, Top(batch.Logits, batch.Probabilities, i, 5),
             batch.Rows.RowsOf(i).SelectMany(r => maps[r]).ToList(), sweep?[i], image.Mask)).ToList();
         return new SuiteBatch(result, new Dictionary<string, double>(_stages));
@@ -65,16 +65,16 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
         Tensor logits;
         TargetRows rows;
         IReadOnlyDictionary<IExplainer, Tensor>? maps = null;
-        if (SharedPass.Applies(model, spec.Explainers))
+        if (SharedPass.Applies(model, suite.Explainers))
         {
-            var passModel = spec.Explainers.Where(SharedPass.Shares).All(e => e.KeepsMapInBFloat16) ? model : model.Float32;
-            var pass = Time(StageTimes.SharedPass, () => SharedPass.Run(passModel, input, spec.Explainers, l => spec.Target.Choose(l, labels)));
+            var passModel = suite.Explainers.Where(SharedPass.Shares).All(e => e.KeepsMapInBFloat16) ? model : model.Float32;
+            var pass = Time(StageTimes.SharedPass, () => SharedPass.Run(passModel, input, suite.Explainers, l => suite.Target.Choose(l, labels)));
             (logits, rows, maps) = (pass.Logits.cpu(), pass.Rows, pass.Maps);
         }
         else
         {
             using (no_grad()) logits = Time("predict", () => model.Forward(input).cpu());
-            rows = new TargetRows(spec.Target.Choose(logits, labels));
+            rows = new TargetRows(suite.Target.Choose(logits, labels));
         }
         var batch = new RowBatch(logits, logits.softmax(1), rows, rows.PerRow(input), rows.Classes(model.Device), rows.PerRow(images.Select(i => i.Mask).ToList()));
         return (batch, maps);
@@ -88,7 +88,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
         var hostMaps = Rows(map);
         var metricValues = rows.Select(_ => new Dictionary<string, double>()).ToArray();
         var metricCurves = rows.Select(_ => new Dictionary<string, MetricCurve>()).ToArray();
-        foreach (var metric in spec.MetricList)
+        foreach (var metric in suite.MetricList)
         {
             var values = sharedMetric(metric) ?? Time($"metric:{metric.Name}:{explainer.Name}", () => metric.Evaluate(Context(batch, explainer, map)));
             for (int r = 0; r < rows.Count; r++)
@@ -98,7 +98,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
             }
         }
         var perturbed = rows.Select(_ => new List<PerturbedMap>()).ToArray();
-        foreach (var p in spec.PerturbationList)
+        foreach (var p in suite.PerturbationList)
         {
             var (images, after) = sharedPerturbations.TryGetValue(p.Name, out var s) ? s : Time($"perturb:{p.Name}", () => Perturb(p, batch.Input, map));
             var results = Time($"perturb:{p.Name}:{explainer.Name}", () => Compare(p, explainer, images, after, rows, hostMaps, batch.Probabilities, batch.Classes));
@@ -113,11 +113,11 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
     sealed record RowBatch(Tensor Logits, Tensor Probabilities, TargetRows Rows, Tensor Input, Tensor Classes, IReadOnlyList<bool[]?> Masks);
 
     MetricContext Context(RowBatch batch, IExplainer explainer, Tensor map) =>
-        new(ModelFor(explainer), explainer, batch.Input, batch.Classes, map, batch.Masks, spec.Seed);
+        new(ModelFor(explainer), explainer, batch.Input, batch.Classes, map, batch.Masks, suite.Seed);
 
     (Tensor Images, Tensor Logits) Perturb(IPerturbation p, Tensor images, Tensor? maps)
     {
-        var perturbed = p.Apply(new PerturbationInput(images, model.Preprocessing, spec.Seed, maps));
+        var perturbed = p.Apply(new PerturbationInput(images, model.Preprocessing, suite.Seed, maps));
         using var _ = no_grad();
         return (perturbed, model.Forward(perturbed).cpu());
     }
@@ -127,7 +127,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteSpec spec)
     {
         using var scope = NewDisposeScope();
         var probabilitiesAfter = logitsAfter.softmax(1);
-        var mapsAfter = explainer.Explain(ModelFor(explainer), images, targets, spec.Seed).to(ScalarType.Float32);
+        var mapsAfter = explainer.Explain(ModelFor(explainer), images, targets, suite.Seed).to(ScalarType.Float32);
         var (back, valid) = p.ToOriginalFrame(mapsAfter);
         var after = Rows(mapsAfter);
         var warped = Rows(back);

@@ -28,8 +28,8 @@ public static class ExplainOutputs
         int explained = result.Records.Count - result.Failed;
         double PerImage(double ms) => explained == 0 ? 0 : ms / explained;
         var outputs = explained > 0 ? AuditOutputs.Build(job.Report with { Model = model.Description }, result.Records) : null;
-        var methods = work.Suite.Explainers.Select(e => e.Name).ToList();
-        var summary = new ExplainSummary(model.Description, model.Device.ToString(), work.Suite.Target.ToString(), work.Limits.BatchSize, work.Suite.Seed,
+        var methods = work.Run.Explainers.Select(e => e.Name).ToList();
+        var summary = new ExplainSummary(model.Description, model.Device.ToString(), work.Run.Target.ToString(), work.Limits.BatchSize, work.Run.Seed,
             methods, result.Records, methods.ToDictionary(m => m, m => PerImage(StageTimes.ForMethod(result.StageMilliseconds, m, methods))),
             watch.Elapsed.TotalSeconds, result.StageMilliseconds.ToDictionary(kv => kv.Key, kv => PerImage(kv.Value)),
             outputs?.Report.Robustness ?? new Dictionary<string, IReadOnlyDictionary<string, double>>(),

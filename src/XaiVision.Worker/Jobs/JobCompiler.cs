@@ -11,7 +11,7 @@ using XaiVision.Engine.Suites;
 namespace XaiVision.Worker.Jobs;
 
 /// <summary>A job spec turned into what runs it: the suite for its targets and seed, and what its report says about it.</summary>
-public sealed record CompiledJob(CompiledSuite Suite, SuiteSpec Run, ReportRequest Report);
+public sealed record CompiledJob(CompiledSuite Suite, SuiteRun Run, ReportRequest Report);
 
 /// <summary>
 /// The one place a job spec becomes engine objects — for the validator (which collects the problems), a shard (which runs

@@ -6,7 +6,7 @@ using XaiVision.Engine.Suites;
 namespace XaiVision.Worker.Jobs;
 
 /// <summary>What a run explains with and where it reads and writes; with strategy analysis, the thumbnails' size.</summary>
-public sealed record ShardWork(SuiteSpec Suite, LoadedModel Model, LoadedModel? Baseline, IImageSource Source, IArtefactSink Sink, ShardLimits Limits,
+public sealed record ShardWork(SuiteRun Run, LoadedModel Model, LoadedModel? Baseline, IImageSource Source, IArtefactSink Sink, ShardLimits Limits,
     bool Overlays = true, bool RawMaps = true, bool Timings = false, int? Thumbnails = null);
 
 /// <summary>A run's records (one per image, in input order), how many failed, and the stage timings (milliseconds, summed over batches).</summary>
@@ -59,9 +59,9 @@ public sealed class ShardRunner(ILogger<ShardRunner> log, TimeProvider clock)
             {
                 var budget = deadline.Left(now);
                 var suiteInputs = loaded.Ready.Select(r => r.Input).ToList();
-                var result = await execution.RunAsync(work.Model, work.Suite, suiteInputs, budget, ct);
+                var result = await execution.RunAsync(work.Model, work.Run, suiteInputs, budget, ct);
                 foreach (var (stage, ms) in result.StageMilliseconds) stages[stage] = stages.GetValueOrDefault(stage) + ms;
-                var comparisons = work.Baseline is null ? null : await execution.CompareAsync(work.Baseline, work.Suite, suiteInputs, result, budget, ct);
+                var comparisons = work.Baseline is null ? null : await execution.CompareAsync(work.Baseline, work.Run, suiteInputs, result, budget, ct);
                 var write = System.Diagnostics.Stopwatch.StartNew();
                 records.AddRange(await outputs.WriteAsync(loaded.Ready, result, comparisons, ct));
                 stages["write"] = stages.GetValueOrDefault("write") + write.Elapsed.TotalMilliseconds;

@@ -16,7 +16,7 @@ namespace XaiVision.Worker.Jobs;
 /// </summary>
 public sealed class SuiteExecution(MemoryBudget? memory, ILogger log)
 {
-    public async Task<SuiteBatch> RunAsync(LoadedModel loaded, SuiteSpec suite, IReadOnlyList<SuiteInput> inputs, TimeSpan budget, CancellationToken ct)
+    public async Task<SuiteBatch> RunAsync(LoadedModel loaded, SuiteRun suite, IReadOnlyList<SuiteInput> inputs, TimeSpan budget, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         TimeSpan Remaining() => budget == Timeout.InfiniteTimeSpan ? budget : budget - started.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
@@ -59,7 +59,7 @@ public sealed class SuiteExecution(MemoryBudget? memory, ILogger log)
     }
 
     /// <summary>The baseline explains the same images for the candidate's classes (no perturbations), then each map is compared.</summary>
-    public async Task<Comparison> CompareAsync(LoadedModel baseline, SuiteSpec suite, IReadOnlyList<SuiteInput> inputs,
+    public async Task<Comparison> CompareAsync(LoadedModel baseline, SuiteRun suite, IReadOnlyList<SuiteInput> inputs,
         SuiteBatch candidate, TimeSpan budget, CancellationToken ct)
     {
         var asCandidate = inputs.Zip(candidate.Images, (input, image) => input with { Label = (int)image.Maps[0].Target.Index }).ToList();

@@ -32,7 +32,7 @@ public class DemoExplainTests(DemoFixture demo, ITestOutputHelper output) : ICla
     public void Maps_point_at_the_shape(string method)
     {
         var views = demo.Images.Select(path => ImagePreparer.ToModelView(ImageDecoder.DecodeFile(path), demo.Model.Preprocessing)).ToList();
-        var result = new SuiteRunner(demo.Model, new SuiteSpec(ExplainerCatalog.CreateList(method), TargetSelection.Predicted)).Run(SuiteInputs.Of(views));
+        var result = new SuiteRunner(demo.Model, new SuiteRun(ExplainerCatalog.CreateList(method), TargetSelection.Predicted)).Run(SuiteInputs.Of(views));
         int hits = 0;
         double massInside = 0, area = 0;
         for (int i = 0; i < demo.Images.Count; i++)

@@ -11,7 +11,7 @@ namespace XaiVision.Engine.Tests.Memory;
 /// <summary>Out-of-memory is simulated with a memory budget that only fits part of a batch: the batch is split, nothing changes.</summary>
 public class AdaptiveSuiteRunnerTests(DemoFixture demo) : IClassFixture<DemoFixture>
 {
-    SuiteSpec Spec() => new(
+    SuiteRun Spec() => new(
         ExplainerCatalog.CreateList("grad-cam,smoothgrad(samples=4),random"), TargetSelection.Predicted, 7,
         PerturbationCatalog.CreateList("noise(sigma=0.05)"), MetricCatalog.CreateList("deletion(steps=6),localisation"));
 

@@ -78,7 +78,7 @@ public sealed class BFloat16Tests(DemoFixture demo, ITestOutputHelper output) : 
     [Fact]
     public void A_whole_suite_runs_on_the_bf16_model_and_marks_what_ran_in_float32()
     {
-        var spec = new SuiteSpec(ExplainerCatalog.CreateList("grad-cam,lrp-composite,integrated-gradients(steps=4),occlusion(size=16)"), TargetSelection.Predicted, 1,
+        var spec = new SuiteRun(ExplainerCatalog.CreateList("grad-cam,lrp-composite,integrated-gradients(steps=4),occlusion(size=16)"), TargetSelection.Predicted, 1,
             PerturbationCatalog.CreateList("affine(rotate=90),noise(sigma=0.05),mask(top=20)"),
             MetricCatalog.CreateList("deletion(steps=6),insertion(steps=6),faithfulness-correlation(subsets=8),infidelity,max-sensitivity(samples=2),localisation"));
         var views = demo.Images.Take(3).Select(p => ImageDecoder.DecodeFile(p)).ToList();

@@ -59,7 +59,7 @@ public class SharedPassTests
     {
         using var model = TinyNets.RandomDemo();
         var views = Enumerable.Range(0, 2).Select(i => new RgbImage(64, 64, Enumerable.Range(0, 64 * 64 * 3).Select(p => (byte)((p * (i + 3)) % 251)).ToArray())).ToList();
-        var spec = new SuiteSpec(ExplainerCatalog.CreateList(Methods + ",integrated-gradients(steps=4)"), TargetSelection.Parse("top-k:2"));
+        var spec = new SuiteRun(ExplainerCatalog.CreateList(Methods + ",integrated-gradients(steps=4)"), TargetSelection.Parse("top-k:2"));
         var result = new SuiteRunner(model, spec).Run(SuiteInputs.Of(views));
         Assert.True(result.StageMilliseconds.ContainsKey("shared-pass"));
         Assert.False(result.StageMilliseconds.ContainsKey("explain:grad-cam"), "grad-cam came from the shared pass");

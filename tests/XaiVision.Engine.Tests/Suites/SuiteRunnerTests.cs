@@ -8,7 +8,7 @@ namespace XaiVision.Engine.Tests.Suites;
 
 public class SuiteRunnerTests(DemoFixture demo) : IClassFixture<DemoFixture>
 {
-    SuiteSpec Spec(long seed) => new(
+    SuiteRun Spec(long seed) => new(
         ExplainerCatalog.CreateList("grad-cam,smoothgrad(samples=4),center"), TargetSelection.Predicted, seed,
         PerturbationCatalog.CreateList("affine(rotate=90),noise(sigma=0.05),mask(top=20)"),
         MetricCatalog.CreateList("deletion(steps=8),aopc-morf(steps=8),faithfulness-correlation(subsets=8),localisation"));
@@ -87,7 +87,7 @@ public class SuiteRunnerTests(DemoFixture demo) : IClassFixture<DemoFixture>
         using var stop = new CancellationTokenSource();
         var first = new WatchedExplainer(ExplainerCatalog.Create("center"), stop);
         var second = new WatchedExplainer(ExplainerCatalog.Create("occlusion(size=8,stride=8)"));
-        var spec = new SuiteSpec([first, second], TargetSelection.Predicted, 1, [], MetricCatalog.CreateList("deletion(steps=8)"));
+        var spec = new SuiteRun([first, second], TargetSelection.Predicted, 1, [], MetricCatalog.CreateList("deletion(steps=8)"));
         var views = demo.Images.Take(2).Select(p => XaiVision.Engine.Imaging.ImageDecoder.DecodeFile(p)).ToList();
         Assert.Throws<OperationCanceledException>(() => new SuiteRunner(demo.Model, spec) { Cancellation = stop.Token }.Run(SuiteInputs.Of(views)));
         Assert.Equal((1, 0), (first.Calls, second.Calls));

@@ -4,8 +4,12 @@ using XaiVision.Engine.Perturbations;
 
 namespace XaiVision.Engine.Suites;
 
-/// <summary>What to run on every image: explainers × perturbations × metrics, for which targets, with which seed; and the layer sweep (<see cref="LayerSweep"/>).</summary>
-public sealed record SuiteSpec(
+/// <summary>
+/// What a <see cref="SuiteRunner"/> runs on every image: the compiled explainers × perturbations × metrics (<see cref="CompiledSuite"/>),
+/// for which targets, with which seed; and the layer sweep (<see cref="LayerSweep"/>). The user's own words for it are the job spec's
+/// <c>SuiteDefinition</c>.
+/// </summary>
+public sealed record SuiteRun(
     IReadOnlyList<IExplainer> Explainers,
     TargetSelection Target,
     long Seed = 0,
