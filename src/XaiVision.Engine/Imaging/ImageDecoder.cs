@@ -41,7 +41,7 @@ public static class ImageDecoder
     public static RgbImage Decode(byte[] bytes, string name, DecodeLimits? limits = null)
     {
         limits ??= DecodeLimits.Default;
-        if (bytes.Length == 0) throw new XaiVisionException($"Image '{name}' is empty (0 bytes).");
+        if (bytes.Length == 0) throw new XaiVisionException($"Image '{name}' is empty (0 bytes) or not a regular file.");
         if (bytes.Length > limits.MaxBytes)
             throw new XaiVisionException($"Image '{name}' is {bytes.Length:N0} bytes, over the limit of {limits.MaxBytes:N0}.");
 

@@ -4,7 +4,9 @@ namespace XaiVision.Worker.Storage;
 /// The embedded default: containers are folders under a root, blobs are files. Refuses any name that
 /// would leave the root (<c>..</c>, absolute paths, symbolic links pointing outside). Create-if-absent
 /// uses an exclusive create; overwrites go through a temp file and an atomic rename, so readers never
-/// see a partial blob.
+/// see a partial blob. The folder is hostile input: a listing never follows a folder link (no loops, no walks out of the root),
+/// a FIFO, socket or device reads as empty without being opened (opening a FIFO blocks until a writer comes), and a link to
+/// nothing is the input's fault (<see cref="FileNotFoundException"/>), never an outage.
 /// </summary>
 public sealed class FileSystemBlobStore : IBlobStore
 {
@@ -20,9 +22,14 @@ public sealed class FileSystemBlobStore : IBlobStore
     {
         if (!BlobNames.IsValidContainer(container)) throw new ArgumentException($"'{container}' is not a valid container name.");
         if (!BlobNames.IsSafePath(name)) throw new ArgumentException($"'{name}' is not a safe blob name.");
-        var full = Path.GetFullPath(Path.Combine(_root, container, name));
+        return InsideRoot(Path.GetFullPath(Path.Combine(_root, container, name)), $"{container}/{name}");
+    }
+
+    /// <summary>The path, refused when it or a symbolic link anywhere on the way to it leads out of the root.</summary>
+    string InsideRoot(string full, string what)
+    {
         if (!full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new ArgumentException($"'{container}/{name}' leaves the store's root.");
+            throw new ArgumentException($"'{what}' leaves the store's root.");
         // A symbolic link anywhere on the way could lead outside: resolve every existing segment.
         var current = _root;
         foreach (var segment in Path.GetRelativePath(_root, full).Split(Path.DirectorySeparatorChar))
@@ -36,19 +43,29 @@ public sealed class FileSystemBlobStore : IBlobStore
                 {
                     var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(current)!, target));
                     if (!resolved.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                        throw new ArgumentException($"'{container}/{name}' goes through a link that leaves the store's root.");
+                        throw new ArgumentException($"'{what}' goes through a link that leaves the store's root.");
                 }
             }
         }
         return full;
     }
 
-    public async Task<byte[]?> ReadAsync(string container, string name, CancellationToken cancellationToken = default, long maxBytes = long.MaxValue)
+    public Task<byte[]?> ReadAsync(string container, string name, CancellationToken cancellationToken = default, long maxBytes = long.MaxValue) =>
+        ReadFileAsync(Resolve(container, name), container, name, maxBytes, cancellationToken);
+
+    /// <summary>
+    /// A blob's bytes; null when there is no file. Only a regular file is opened: a FIFO, socket or device has a stat size of 0 and
+    /// reads as empty (what an empty file reads as), and a link to nothing throws <see cref="FileNotFoundException"/> naming the blob.
+    /// </summary>
+    static async Task<byte[]?> ReadFileAsync(string path, string container, string name, long maxBytes, CancellationToken ct)
     {
-        var path = Resolve(container, name);
-        if (!File.Exists(path)) return null;
-        BlobTooLargeException.ThrowIfOver(container, name, new FileInfo(path).Length, maxBytes);
-        return await File.ReadAllBytesAsync(path, cancellationToken);
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is not { Exists: true })
+            throw new FileNotFoundException($"'{container}/{name}' is a link to a file that does not exist.");
+        if (!info.Exists) return null;
+        if (info.Length == 0) return [];
+        BlobTooLargeException.ThrowIfOver(container, name, info.Length, maxBytes);
+        return await File.ReadAllBytesAsync(path, ct);
     }
 
     public async Task WriteAsync(string container, string name, byte[] content, string contentType, CancellationToken cancellationToken = default)
@@ -131,6 +148,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         if (prefix.Length > 0 && !BlobNames.IsSafePath(prefix.TrimEnd('/'))) throw new ArgumentException($"'{prefix}' is not a safe prefix.");
         var root = Path.Combine(_root, container);
         var folder = prefix.LastIndexOf('/') is var slash and >= 0 ? Path.Combine(root, prefix[..slash]) : root;
+        InsideRoot(Path.GetFullPath(folder), $"{container}/{prefix}");
         var page = new List<string>(PageSize);
         foreach (var name in Walk(root, folder))
         {
@@ -147,11 +165,12 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     public const int PageSize = 5000;
 
+    /// <summary>Files below the folder, in order; a link to a folder is not followed (it could loop, or lead out of the root).</summary>
     static IEnumerable<string> Walk(string root, string folder)
     {
         if (!Directory.Exists(folder)) yield break;
         var entries = new DirectoryInfo(folder).EnumerateFileSystemInfos()
-            .Where(e => e is DirectoryInfo || !e.Name.EndsWith(".tmp", StringComparison.Ordinal))
+            .Where(e => e is DirectoryInfo ? e.LinkTarget is null : !e.Name.EndsWith(".tmp", StringComparison.Ordinal))
             .Select(e => (Key: e is DirectoryInfo ? e.Name + "/" : e.Name, Entry: e)).OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
         foreach (var (_, entry) in entries)
         {
@@ -168,12 +187,12 @@ public sealed class FileSystemBlobStore : IBlobStore
         if (!File.Exists(path)) return null;
         try
         {
-            var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-            return new VersionedBlob(bytes, ContentTag(bytes));
+            var bytes = await ReadFileAsync(path, container, name, long.MaxValue, cancellationToken);
+            return bytes is null ? null : new VersionedBlob(bytes, ContentTag(bytes));
         }
-        catch (FileNotFoundException)
+        catch (FileNotFoundException) when (!File.Exists(path))
         {
-            return null;
+            return null; // removed between the check and the read
         }
     }
 

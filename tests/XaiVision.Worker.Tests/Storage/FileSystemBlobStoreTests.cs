@@ -50,6 +50,30 @@ public class FileSystemBlobStoreTests
         Assert.False(File.Exists(Path.Combine(outside, "new.txt")));
     }
 
+    /// <summary>The store's folder is hostile input (issue 36): none of these may hang a worker, loop, or pass for an outage.</summary>
+    [Fact]
+    public async Task Fifos_links_to_nothing_folder_loops_and_links_to_the_root_neither_hang_nor_loop()
+    {
+        var (store, root) = NewStore();
+        var images = Directory.CreateDirectory(Path.Combine(root, "store", "box", "images")).FullName;
+        await File.WriteAllBytesAsync(Path.Combine(images, "good.png"), [1, 2, 3]);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [Path.Combine(images, "fifo.png")])) await mkfifo.WaitForExitAsync();
+        File.CreateSymbolicLink(Path.Combine(images, "dangling.png"), Path.Combine(images, "nowhere.png"));
+        Directory.CreateSymbolicLink(Path.Combine(images, "loop"), "..");
+        Directory.CreateSymbolicLink(Path.Combine(images, "everything"), "/");
+        Directory.CreateSymbolicLink(Path.Combine(root, "store", "box", "inside"), images); // inside the root, still not followed
+
+        var listed = await store.ListAsync("box", "").WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(["images/dangling.png", "images/fifo.png", "images/good.png"], listed);
+        Assert.Equal([1, 2, 3], await store.ReadAsync("box", "images/good.png"));
+        // Opening a FIFO blocks until a writer comes: it is never opened, and reads as an empty blob (a per-image error downstream).
+        Assert.Empty((await store.ReadAsync("box", "images/fifo.png").WaitAsync(TimeSpan.FromSeconds(30)))!);
+        var dangling = await Assert.ThrowsAsync<FileNotFoundException>(() => store.ReadAsync("box", "images/dangling.png"));
+        Assert.Equal("'box/images/dangling.png' is a link to a file that does not exist.", dangling.Message);
+        Assert.True(GuardedBlobStore.IsInputFault(dangling)); // the input's fault: never retried as an outage
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ListAsync("box", "images/everything/"));
+    }
+
     [Fact]
     public async Task Invalid_container_names_are_refused()
     {
