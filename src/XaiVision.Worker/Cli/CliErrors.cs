@@ -35,7 +35,7 @@ public static partial class CliErrors
         catch (Exception e) when (Describe(e, ct) is { } problem)
         {
             if (problem.ExitCode == ExitCodes.Interrupted) Interrupts.ReportInterrupted();
-            else Console.Error.WriteLine($"error: {problem.Message}");
+            else Console.Error.WriteLine($"error: {Echo.Clip(problem.Message)}");
             return problem.ExitCode;
         }
     }

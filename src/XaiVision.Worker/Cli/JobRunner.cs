@@ -52,7 +52,7 @@ public static class JobRunner
         if (outcome.Rejected is { } rejected)
         {
             Console.Error.WriteLine($"job {jobId} rejected:");
-            foreach (var p in rejected.Problems) Console.Error.WriteLine($"  {p.Path}: {p.Message}");
+            foreach (var p in rejected.Problems) Console.Error.WriteLine($"  {p.Path}: {Engine.Echo.Clip(p.Message)}");
             return ExitCodes.JobFailed;
         }
         if (outcome.Failed is { } failed)

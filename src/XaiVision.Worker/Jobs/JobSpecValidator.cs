@@ -77,7 +77,7 @@ public static class JobSpecValidator
             $"'{spec.Series}' must be 1–63 lowercase letters, digits and hyphens.");
         Check(spec.MaxMinutes is null or (>= 1 and <= JobsOptions.LongestJobMinutes), "maxMinutes", $"must be 1–{JobsOptions.LongestJobMinutes} (a worker's Jobs:MaxJobMinutes caps it further).");
         Check(spec.ShardSize is >= 1 and <= MaxShardSize, "shardSize", $"must be 1–{MaxShardSize} (shards must finish well inside the broker's consumer timeout).");
-        return problems;
+        return problems.Select(p => p with { Message = Echo.Clip(p.Message) }).ToList(); // never a 50 MB value back
     }
 
     /// <summary>A model's own fields: blob references, then <see cref="CheckPreprocessing"/>.</summary>

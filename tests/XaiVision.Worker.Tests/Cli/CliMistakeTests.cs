@@ -25,6 +25,23 @@ public class CliMistakeTests(ITestOutputHelper log)
         Assert.DoesNotContain("Unhandled exception", result.Error);
     }
 
+    /// <summary>Issue 36: a rejected 50 MB field used to be echoed whole to stderr.</summary>
+    [Fact]
+    public void A_huge_bad_value_in_a_spec_costs_one_short_line()
+    {
+        var spec = Path.Combine(Temp(), "huge.json");
+        File.WriteAllText(spec, JsonSerializer.Serialize(new
+        {
+            model = new { architecture = "demo-shapes" },
+            images = new { container = "photos" },
+            suite = new { explainers = new[] { new string('x', 5_000_000) } },
+            output = new { container = "audits", prefix = "a" },
+        }));
+        var result = CliRunner.Run("submit", spec);
+        AssertOneLine(result, 1, "(5,000,000 characters)");
+        Assert.True(result.Error.Length < 1000, $"{result.Error.Length:N0} characters on stderr");
+    }
+
     [Fact]
     public void A_dangling_link_and_a_fifo_are_per_image_errors_and_the_other_images_are_explained()
     {

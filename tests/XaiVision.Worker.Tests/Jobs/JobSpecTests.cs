@@ -83,6 +83,26 @@ public class JobSpecTests
     }
 
     [Fact]
+    public void A_huge_bad_value_is_echoed_as_its_first_200_characters_and_its_length()
+    {
+        var huge = new string('x', 50_000);
+        var spec = new AuditJobSpec
+        {
+            Model = new ModelSource { Architecture = "demo-shapes" },
+            Images = new ImageSource { Container = "photos" },
+            Suite = new SuiteDefinition { Explainers = [huge] },
+            Output = new OutputTarget { Container = "audits", Prefix = "a" },
+        };
+        var problem = Assert.Single(JobSpecValidator.Validate(spec));
+        Assert.Equal("suite.explainers[0]", problem.Path);
+        Assert.Contains($"'{huge[..200]}…' (50,000 characters)", problem.Message);
+        Assert.True(problem.Message.Length < 600, problem.Message);
+        Assert.Equal("unknown 'abc' stays", Engine.Echo.Clip("unknown 'abc' stays"));
+        Assert.Equal($"a '{new string('y', 200)}' b", Engine.Echo.Clip($"a '{new string('y', 200)}' b")); // exactly 200: whole
+        Assert.EndsWith("… (3,000 characters in all)", Engine.Echo.Clip(new string('z', 3000))); // unquoted: the message is cut
+    }
+
+    [Fact]
     public void Whole_image_fields_are_read_and_checked()
     {
         var spec = JobSpecReader.ParseYaml("model:\n  architecture: vgg16\n  preprocess: resize\n  classScore: max\nsuite:\n  explainers: [grad-cam]\n  layerSweep: true\n", "job.yaml");
