@@ -19,7 +19,12 @@ public static class BusStart
         {
             var transport = host.Services.GetRequiredService<IOptions<TransportOptions>>().Value;
             var health = host.Services.GetService<IBusControl>()?.CheckHealth();
-            var reason = Innermost(health?.Exception ?? e).Message.Split('\n', 2)[0].Trim();
+            var innermost = Innermost(health?.Exception ?? e);
+            var reason = innermost.Message.Split('\n', 2)[0].Trim();
+            // A refused login is answered at once: saying "within 30 s" of it would send the user looking at the network.
+            if (innermost is RabbitMQ.Client.Exceptions.AuthenticationFailureException || reason.Contains("ACCESS_REFUSED", StringComparison.Ordinal))
+                throw new ServiceUnreachableException($"the broker at {Redacted(transport.RabbitMqUri)} refused the login: check the user and password in " +
+                    $"Transport:RabbitMqUri ({reason})");
             throw new ServiceUnreachableException($"cannot reach the broker at {Redacted(transport.RabbitMqUri)} within {transport.ConnectTimeoutSeconds} s " +
                 $"(Transport:ConnectTimeoutSeconds): {reason}");
         }

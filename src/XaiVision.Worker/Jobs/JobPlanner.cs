@@ -44,7 +44,9 @@ public sealed class JobPlanner(IBlobStore store)
             if (++images > limits.MaxImages) break; // enough to say so
             if (!ids.Add(StableHash(0, JobLayout.ImageId(spec, image.Blob)))) duplicate ??= image.Blob;
         }
-        if (images == 0 && problems.Count == 0) problems.Add(new("images", $"no images found in '{spec.Images.Container}/{spec.Images.Prefix}'."));
+        if (images == 0 && problems.Count == 0)
+            problems.Add(spec.Images.Manifest is { } listed ? new("images.manifest", $"manifest '{spec.Images.Container}/{listed}' lists no images.")
+                : new("images", $"no images found in '{spec.Images.Container}/{spec.Images.Prefix}'."));
         if (images > limits.MaxImages) problems.Add(new("images", $"more than {limits.MaxImages} images: over this worker's limit per job."));
         long shardCount = (images + spec.ShardSize - 1) / spec.ShardSize;
         if (shardCount > limits.MaxShards) problems.Add(new("shardSize", $"{shardCount} shards exceed this worker's limit of {limits.MaxShards} per job; raise shardSize."));

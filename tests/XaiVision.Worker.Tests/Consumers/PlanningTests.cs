@@ -71,6 +71,20 @@ public sealed class PlanningTests
     }
 
     [Fact]
+    public async Task An_empty_listing_and_an_empty_manifest_are_refused_in_their_own_words()
+    {
+        var store = new FileSystemBlobStore(Directory.CreateTempSubdirectory("xaivision-plan-").FullName);
+        await store.WriteAsync("box", "lists/empty.csv", "path\n"u8.ToArray(), "text/csv");
+        var limits = new JobLimits(1_000_000, 100_000, [], "jobs");
+        var listed = new AuditJobSpec { Images = new ImageSource { Container = "box", Prefix = "photos/" }, Output = new OutputTarget { Container = "out" } };
+        var problem = Assert.Single((await new JobPlanner(store).PlanAsync(Guid.NewGuid(), listed, limits, default)).Problems);
+        Assert.Equal(("images", "no images found in 'box/photos/'."), (problem.Path, problem.Message));
+        var manifest = listed with { Images = listed.Images with { Prefix = "", Manifest = "lists/empty.csv" } };
+        problem = Assert.Single((await new JobPlanner(store).PlanAsync(Guid.NewGuid(), manifest, limits, default)).Problems);
+        Assert.Equal(("images.manifest", "manifest 'box/lists/empty.csv' lists no images."), (problem.Path, problem.Message));
+    }
+
+    [Fact]
     public async Task A_redelivered_submission_sends_only_the_shards_not_yet_sent()
     {
         var (provider, harness, store, _) = await WorkerTestServices.StartSeededAsync("resume");

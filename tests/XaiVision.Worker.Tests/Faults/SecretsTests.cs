@@ -54,6 +54,23 @@ public sealed class SecretsTests(ITestOutputHelper log)
         }
     }
 
+    /// <summary>Issue 36: a wrong broker password used to say "cannot reach the broker … within 30 s" after one second.</summary>
+    [Fact]
+    public void A_wrong_broker_password_is_a_refused_login_in_one_line_without_the_password()
+    {
+        var uri = new UriBuilder(_services.RabbitMqUri) { Password = "not-the-password-7d1f" }.Uri.ToString();
+        var spec = Path.Combine(Directory.CreateTempSubdirectory("xaivision-secrets-").FullName, "job.yaml");
+        File.WriteAllText(spec, "model: { architecture: demo-shapes }\nimages: { container: photos }\nsuite: { explainers: [grad-cam] }\noutput: { container: audits, prefix: x }\n");
+        var result = Cli.CliRunner.Run("submit", spec, "--set", "Transport:Kind=RabbitMq", "--set", $"Transport:RabbitMqUri={uri}");
+        log.WriteLine($"exit {result.ExitCode}: {result.Error}");
+        Assert.Equal(5, result.ExitCode);
+        Assert.StartsWith("error: the broker at amqp://", result.Error.Trim());
+        Assert.Contains("refused the login: check the user and password in Transport:RabbitMqUri", result.Error);
+        Assert.DoesNotContain("within", result.Error);
+        Assert.DoesNotContain("not-the-password-7d1f", result.Error + result.Output);
+        Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
     [Fact]
     public async Task Keys_sas_signatures_and_broker_passwords_never_reach_logs_events_or_reports()
     {
