@@ -4,24 +4,25 @@ namespace XaiVision.Worker.Cli;
 
 /// <summary>
 /// A waiting client's job progress on stderr: a bar redrawn in place on a terminal; without one (a CronJob's log, CI) a plain
-/// line at every tenth of the shards or every 30 s, whichever comes first. Counts never pass the totals: a shard
-/// redelivered after a planner or worker restart is announced twice, and shows once.
+/// line at every tenth of the shards or every 30 s, whichever comes first. A shard redelivered after a planner or worker restart is
+/// announced twice and counts once (by its index), so the counts are exact and never pass the totals.
 /// </summary>
 public sealed class JobProgressPrinter(TextWriter error, bool terminal)
 {
     static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(30);
     readonly object _gate = new();
     readonly Stopwatch _sinceLine = Stopwatch.StartNew();
+    readonly HashSet<int> _seen = [];
     int _shards, _images, _lastTenth = -1;
     bool _finished;
 
     public static JobProgressPrinter ForConsole() => new(Console.Error, !Console.IsErrorRedirected);
 
-    public void ShardDone(int imagesInShard, int imagesTotal, int shardCount)
+    public void ShardDone(int shardIndex, int imagesInShard, int imagesTotal, int shardCount)
     {
         lock (_gate)
         {
-            if (_finished) return;
+            if (_finished || !_seen.Add(shardIndex)) return;
             _shards = Math.Min(_shards + 1, shardCount);
             _images = Math.Min(_images + imagesInShard, imagesTotal);
             bool last = _finished = _shards >= shardCount;

@@ -33,7 +33,7 @@ public static class JobRunner
         var bus = host.Services.GetRequiredService<IBus>();
         var progress = JobProgressPrinter.ForConsole();
         await using var watcher = wait is not null
-            ? await JobWatcher.StartAsync(bus, jobId, p => progress.ShardDone(p.ImagesInShard, p.ImagesTotal, p.ShardCount), ct) : null;
+            ? await JobWatcher.StartAsync(bus, jobId, p => progress.ShardDone(p.ShardIndex, p.ImagesInShard, p.ImagesTotal, p.ShardCount), ct) : null;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var queue = await bus.GetSendEndpoint(JobQueues.Submit(host.Services.GetRequiredService<IEndpointNameFormatter>()));
         await queue.Send(new SubmitAuditJob(jobId, spec), ct);

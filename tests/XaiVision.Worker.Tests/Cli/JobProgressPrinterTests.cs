@@ -9,8 +9,11 @@ public class JobProgressPrinterTests
     {
         var error = new StringWriter();
         var printer = new JobProgressPrinter(error, terminal: false);
-        for (int shard = 0; shard < 40; shard++) printer.ShardDone(5, 200, 40);
-        printer.ShardDone(5, 200, 40); // a redelivered shard announced again
+        for (int shard = 0; shard < 40; shard++)
+        {
+            printer.ShardDone(shard, 5, 200, 40);
+            if (shard % 7 == 3) printer.ShardDone(shard, 5, 200, 40); // redelivered after a restart: announced again, counted once
+        }
         var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(11, lines.Length); // one per tenth and the final line
         Assert.DoesNotContain('\r', error.ToString());
@@ -23,7 +26,9 @@ public class JobProgressPrinterTests
     {
         var error = new StringWriter();
         var printer = new JobProgressPrinter(error, terminal: true);
-        for (int shard = 0; shard < 3; shard++) printer.ShardDone(4, 12, 3);
+        printer.ShardDone(0, 4, 12, 3);
+        printer.ShardDone(0, 4, 12, 3); // announced twice: no redraw, no count
+        for (int shard = 1; shard < 3; shard++) printer.ShardDone(shard, 4, 12, 3);
         Assert.Equal("\r[########................] 4/12 images, 1/3 shards\r[################........] 8/12 images, 2/3 shards"
             + "\r[########################] 12/12 images, 3/3 shards" + Environment.NewLine, error.ToString());
     }
