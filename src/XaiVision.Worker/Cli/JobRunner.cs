@@ -30,6 +30,7 @@ public static class JobRunner
     /// </summary>
     public static async Task<int> SubmitAsync(IHost host, Guid jobId, AuditJobSpec spec, TimeSpan? wait, CancellationToken ct)
     {
+        JobSpecReader.CheckSize(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(spec, Engine.Reports.AuditJson.Options).LongLength, "The job spec as a message");
         var bus = host.Services.GetRequiredService<IBus>();
         var progress = JobProgressPrinter.ForConsole();
         await using var watcher = wait is not null

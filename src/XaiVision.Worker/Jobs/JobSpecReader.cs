@@ -15,11 +15,26 @@ public static partial class JobSpecReader
 {
     static JsonSerializerOptions Json => AuditJson.Options; // unknown fields are errors
 
+    /// <summary>
+    /// The largest spec a client sends: a spec names images and models, it does not hold them, and far below RabbitMQ's 128 MiB frame
+    /// limit (a 55 MB spec once made a 160 MB message that a client republished for 15 minutes).
+    /// </summary>
+    public const int MaxSpecBytes = 4 << 20;
+
     public static AuditJobSpec ReadFile(string path)
     {
         if (!File.Exists(path)) throw new XaiVisionException($"Job spec '{path}' does not exist.");
+        CheckSize(new FileInfo(path).Length, $"Job spec '{path}'");
         var text = File.ReadAllText(path);
         return Path.GetExtension(path).ToLowerInvariant() is ".json" ? ParseJson(text, path) : ParseYaml(text, path);
+    }
+
+    /// <summary>Refuses a spec (a file, or the message it becomes) over <see cref="MaxSpecBytes"/>, saying its size.</summary>
+    public static void CheckSize(long bytes, string what)
+    {
+        if (bytes > MaxSpecBytes)
+            throw new XaiVisionException($"{what} is {Invariant.Number(bytes / 1e6, "F1")} MB, over the {MaxSpecBytes >> 20} MiB a job spec may be: a spec names images and "
+                + "models, it does not hold them. Split long lists (gates, images) into fewer entries or several jobs.");
     }
 
     public static AuditJobSpec ParseJson(string text, string source = "spec")

@@ -34,12 +34,24 @@ public class CliMistakeTests(ITestOutputHelper log)
         {
             model = new { architecture = "demo-shapes" },
             images = new { container = "photos" },
-            suite = new { explainers = new[] { new string('x', 5_000_000) } },
+            suite = new { explainers = new[] { new string('x', 1_000_000) } },
             output = new { container = "audits", prefix = "a" },
         }));
         var result = CliRunner.Run("submit", spec);
-        AssertOneLine(result, 1, "(5,000,000 characters)");
+        AssertOneLine(result, 1, "(1,000,000 characters)");
         Assert.True(result.Error.Length < 1000, $"{result.Error.Length:N0} characters on stderr");
+    }
+
+    /// <summary>Issue 36: a 55 MB spec became a 160 MB message, over RabbitMQ's frame limit, republished for 15 minutes in silence.</summary>
+    [Fact]
+    public void A_spec_over_four_mebibytes_is_refused_with_its_size_before_anything_is_sent()
+    {
+        var spec = Path.Combine(Temp(), "big.yaml");
+        var gates = string.Concat(Enumerable.Range(0, 120_000).Select(i => $"  - {{ metric: deletion, method: grad-cam, max: {i} }}\n"));
+        File.WriteAllText(spec, "model: { architecture: demo-shapes }\nimages: { container: photos }\nsuite: { explainers: [grad-cam] }\n"
+            + "output: { container: audits, prefix: x }\ngates:\n" + gates);
+        var result = CliRunner.Run("submit", spec, "--wait", "--set", "Transport:Kind=RabbitMq", "--set", "Transport:RabbitMqUri=amqp://guest:guest@127.0.0.1:1/");
+        AssertOneLine(result, 1, $"is {(new FileInfo(spec).Length / 1e6).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} MB, over the 4 MiB a job spec may be");
     }
 
     [Fact]
