@@ -16,6 +16,8 @@ public sealed class WorkerOptions
     public string ModelCacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "xaivision-models");
     public long MaxImagesPerJob { get; set; } = 1_000_000;
     public int MaxShardsPerJob { get; set; } = 100_000;
+    /// <summary>A manifest over this size is refused before it is read (a job's manifest is read whole when it is planned).</summary>
+    public long MaxManifestBytes { get; set; } = 1L << 30;
     /// <summary>Per image: an image blob over this size is refused before it is downloaded.</summary>
     public long MaxImageBytes { get; set; } = DecodeLimits.Default.MaxBytes;
     /// <summary>Per image: declared width × height above this is refused before decoding (decompression bombs).</summary>
@@ -51,6 +53,7 @@ public sealed class WorkerOptions
         if (MaxImagesPerJob < 1) yield return "Worker:MaxImagesPerJob must be positive.";
         if (MaxShardsPerJob < 1) yield return "Worker:MaxShardsPerJob must be positive.";
         if (MaxImageBytes < 1) yield return "Worker:MaxImageBytes must be positive.";
+        if (MaxManifestBytes is < 1 or > int.MaxValue) yield return "Worker:MaxManifestBytes must be 1–2147483647 (a manifest is read whole).";
         if (MaxImagePixels < 1) yield return "Worker:MaxImagePixels must be positive.";
         if (MaxSecondsPerImage is < 1 or > 86_400) yield return "Worker:MaxSecondsPerImage must be 1–86400.";
         if (MaxShardSeconds is < 1 or > 86_400) yield return "Worker:MaxShardSeconds must be 1–86400.";

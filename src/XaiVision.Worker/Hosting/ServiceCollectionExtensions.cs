@@ -65,7 +65,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ShardRunner>();
         services.AddSingleton<ShardProcessor>();
         services.AddSingleton<JobEnd>();
-        services.AddSingleton<JobPlanner>();
+        services.AddSingleton(sp => new JobPlanner(sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<IOptions<WorkerOptions>>().Value.MaxManifestBytes));
         services.AddSingleton<JobPlanning>();
         services.AddSingleton<JobAggregation>();
         services.AddSingleton<ShardCrashGuard>();

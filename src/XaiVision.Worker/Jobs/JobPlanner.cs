@@ -13,7 +13,7 @@ namespace XaiVision.Worker.Jobs;
 /// (<see cref="ShardsAsync"/>). Neither holds every name: counting keeps a 64-bit hash per image id (duplicate ids), sending one shard
 /// at a time; a sample (<c>images.limit</c>) keeps only its own images.
 /// </summary>
-public sealed class JobPlanner(IBlobStore store)
+public sealed class JobPlanner(IBlobStore store, long maxManifestBytes = 1L << 30)
 {
     /// <summary>
     /// <c>output.layout: auto</c> writes one archive per shard above this many images: measured on Azurite (bench/README.md) a shard's
@@ -109,8 +109,16 @@ public sealed class JobPlanner(IBlobStore store)
 
     async IAsyncEnumerable<ShardImage> ManifestAsync(AuditJobSpec spec, List<ValidationProblem>? problems, [EnumeratorCancellation] CancellationToken ct)
     {
-        var bytes = await store.ReadAsync(spec.Images.Container, spec.Images.Manifest!, ct)
-            ?? throw new XaiVisionException($"The manifest '{spec.Images.Container}/{spec.Images.Manifest}' disappeared while the job was planned.");
+        byte[]? bytes;
+        try
+        {
+            bytes = await store.ReadAsync(spec.Images.Container, spec.Images.Manifest!, ct, maxManifestBytes);
+        }
+        catch (BlobTooLargeException e)
+        {
+            throw new XaiVisionException($"The manifest is too large: {e.Message.TrimEnd('.')} (Worker:MaxManifestBytes).");
+        }
+        if (bytes is null) throw new XaiVisionException($"The manifest '{spec.Images.Container}/{spec.Images.Manifest}' disappeared while the job was planned.");
         foreach (var image in ParseManifest(Encoding.UTF8.GetString(bytes), spec, problems)) yield return image;
     }
 

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using XaiVision.Contracts;
+using XaiVision.Engine;
 using XaiVision.Worker.Configuration;
 using XaiVision.Worker.Storage;
 
@@ -36,9 +37,9 @@ public sealed class JobPlanning(JobPlanner planner, JobStore jobs, JobCompletion
                 return Outcome.Rejected(stored);
             if (plan is null) (plan, problems) = await planner.PlanAsync(jobId, spec, JobLimits.From(worker.Value, storage.Value), ct);
         }
-        catch (StorageAccessException e)
+        catch (XaiVisionException e) // the store refused (StorageAccessException), a blob over its limit, a manifest gone: never a vanished job
         {
-            return Outcome.Rejected([new ValidationProblem("storage", e.Message)]);
+            return Outcome.Rejected([new ValidationProblem(e is StorageAccessException ? "storage" : "images", e.Message)]);
         }
         if (plan is null) return Outcome.Rejected(problems);
 

@@ -84,6 +84,19 @@ public sealed class PlanningTests
         Assert.Equal(("images.manifest", "manifest 'box/lists/empty.csv' lists no images."), (problem.Path, problem.Message));
     }
 
+    /// <summary>Issue 36: a 3 GB manifest made the planner throw, and the job vanished (no record, "No job" from status).</summary>
+    [Fact]
+    public async Task A_manifest_over_the_limit_rejects_its_job_with_the_size_and_the_setting()
+    {
+        var (completed, rejected, _, provider) = await WorkerTestServices.RunJobAsync(DemoJob.Spec("big-manifest"),
+            new Dictionary<string, string?> { ["Worker:MaxManifestBytes"] = "64" });
+        await using var _ = provider;
+        Assert.Null(completed);
+        var problem = Assert.Single(rejected!.Problems);
+        Assert.Equal("images", problem.Path);
+        Assert.Matches(@"^The manifest is too large: Blob 'demo/manifest\.csv' is [0-9,]+ bytes, over the limit of 64 \(Worker:MaxManifestBytes\)\.$", problem.Message);
+    }
+
     [Fact]
     public async Task A_redelivered_submission_sends_only_the_shards_not_yet_sent()
     {
