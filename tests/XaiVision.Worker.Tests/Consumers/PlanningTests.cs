@@ -110,8 +110,8 @@ public sealed class PlanningTests
             await jobs.TryCreatePlanAsync(new JobPlan(jobId, spec, 12, 12, DateTimeOffset.UtcNow.AddHours(1)), default);
             await jobs.MarkSentShardsAsync(spec.Location(), 8, default);
             await harness.Bus.Publish(new SubmitAuditJob(jobId, spec));
-            await WorkerTestServices.Until(() => harness.Published.Select<AuditShard>().Count() >= 4, "the remaining shards");
-            await Task.Delay(500);
+            // Consumed is recorded once the planner has returned: every shard it sends is published by then, so nothing more can come.
+            await WorkerTestServices.Until(() => harness.Consumed.Select<SubmitAuditJob>().Any(), "the planner to finish with the submission");
             Assert.Equal([8, 9, 10, 11], harness.Published.Select<AuditShard>().Select(m => m.Context.Message.ShardIndex).Order());
             Assert.Equal(12, await jobs.ReadSentShardsAsync(spec.Location(), default));
             Assert.Empty(harness.Published.Select<AuditJobRejected>());
