@@ -1,3 +1,4 @@
+using XaiVision.Engine.Memory;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Native;
 using static TorchSharp.torch;
@@ -30,7 +31,7 @@ public abstract class GradientExplainer : IExplainer
 
     /// <summary>
     /// Runs <paramref name="rows"/> = N × <paramref name="perImage"/> gradient evaluations in
-    /// chunks of at most <paramref name="maxBatch"/> rows. <paramref name="makeInputs"/> builds the
+    /// chunks of at most <paramref name="maxBatch"/> rows (fewer where the host cannot hold them: <see cref="RowLimit"/>). <paramref name="makeInputs"/> builds the
     /// inputs for (image indices, sample indices); <paramref name="reduce"/> folds each chunk's
     /// gradients into the per-image accumulator with index_add.
     /// </summary>
@@ -40,6 +41,7 @@ public abstract class GradientExplainer : IExplainer
         using var scope = NewDisposeScope();
         long n = images.shape[0];
         long rows = n * perImage;
+        maxBatch = RowLimit.Rows(model, maxBatch, images.shape[2] * images.shape[3], backward: true);
         var accumulator = zeros_like(images);
         for (long start = 0; start < rows; start += maxBatch)
         {

@@ -33,25 +33,32 @@ public sealed class Occlusion : BlackBoxExplainer
         ["batch"] = _batch.ToString(),
     };
 
-    protected override Tensor Masks(long height, long width, long seed)
+    List<(int Top, int Left)> Positions(long height, long width)
     {
         if (_size > height || _size > width) throw new XaiVisionException($"Occlusion patch size {_size} is larger than the {height}×{width} input.");
-        var positions = (from top in Enumerable.Range(0, (int)((height - _size) / _stride) + 1)
-                         from left in Enumerable.Range(0, (int)((width - _size) / _stride) + 1)
-                         select (Top: top * _stride, Left: left * _stride)).ToList();
-        var masks = ones(positions.Count, height, width);
-        for (int i = 0; i < positions.Count; i++)
-            masks[i].narrow(0, positions[i].Top, _size).narrow(1, positions[i].Left, _size).fill_(0);
+        return (from top in Enumerable.Range(0, (int)((height - _size) / _stride) + 1)
+                from left in Enumerable.Range(0, (int)((width - _size) / _stride) + 1)
+                select (top * _stride, left * _stride)).ToList();
+    }
+
+    public override long MaskCount(long height, long width) => _size > height || _size > width ? 1 : ((height - _size) / _stride + 1) * ((width - _size) / _stride + 1);
+
+    protected override Tensor Masks(long height, long width, long seed, long first, long count)
+    {
+        var positions = Positions(height, width);
+        var masks = ones(count, height, width);
+        for (long i = 0; i < count; i++)
+            masks[i].narrow(0, positions[(int)(first + i)].Top, _size).narrow(1, positions[(int)(first + i)].Left, _size).fill_(0);
         return masks;
     }
 
-    protected override Tensor Combine(Tensor reference, Tensor scores, Tensor masks, long channels)
-    {
-        var occluded = 1 - masks;                                       // [K,H,W]: 1 under the patch
-        var drop = reference.unsqueeze(1) - scores;                     // [N,K]
-        var credit = matmul(drop, occluded.flatten(1));                 // [N,H·W]
-        var covered = occluded.flatten(1).sum(dim: 0);                  // [H·W] (a bare sum(0) would pick the dtype overload)
-        var perChannel = where(covered.gt(0), credit / covered.clamp(min: 1), zeros_like(credit));
-        return (perChannel * channels).view(-1, masks.shape[1], masks.shape[2]);
-    }
+    /// <summary>The drop of the target's logit under the patch, y(x) − y(x_occluded).</summary>
+    protected override Tensor Weights(Tensor reference, Tensor scores) => reference.unsqueeze(1) - scores;
+
+    /// <summary>1 under the patch.</summary>
+    protected override Tensor Footprint(Tensor masks) => 1 - masks;
+
+    /// <summary>Each value's credit averaged over the positions that covered it (0 where none did), the same for every channel.</summary>
+    protected override Tensor Finish(Tensor weighted, Tensor coverage, long masks, long channels) =>
+        where(coverage.gt(0), weighted / coverage.clamp(min: 1), zeros_like(weighted)) * channels;
 }

@@ -38,24 +38,47 @@ public sealed class Rise : BlackBoxExplainer
 
     protected override Tensor Score(Tensor logits, Tensor targets) => logits.softmax(1).gather(1, targets.unsqueeze(1)).squeeze(1);
 
-    /// <summary>The seeded mask set, [masks, H, W] in [0, 1].</summary>
-    public Tensor MaskSet(long height, long width, long seed) => Masks(height, width, seed);
+    /// <summary>Masks are drawn in blocks of this many, each block from its own generator: a mask is the same whatever chunk it is made in.</summary>
+    const int DrawBlock = 64;
 
-    protected override Tensor Masks(long height, long width, long seed)
+    /// <summary>The seeded mask set, [masks, H, W] in [0, 1].</summary>
+    public Tensor MaskSet(long height, long width, long seed) => Masks(height, width, seed, 0, _masks);
+
+    public override long MaskCount(long height, long width) => _masks;
+
+    protected override long BytesPerMask(long height, long width)
+    {
+        var (cellH, cellW) = Cell(height, width);
+        return 4 * ((long)_grid * _grid + (_grid + 1) * cellH * (_grid + 1) * cellW + height * width);
+    }
+
+    (long H, long W) Cell(long height, long width) => ((height + _grid - 1) / _grid, (width + _grid - 1) / _grid);
+
+    protected override Tensor Masks(long height, long width, long seed, long first, long count)
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator((ulong)seed);
-        long cellH = (height + _grid - 1) / _grid, cellW = (width + _grid - 1) / _grid;
-        var grid = rand(new long[] { _masks, 1, _grid, _grid }, generator: generator).lt(_p).to(ScalarType.Float32);
-        var upsampled = nn.functional.interpolate(grid, [(_grid + 1) * cellH, (_grid + 1) * cellW], mode: InterpolationMode.Bilinear, align_corners: false);
-        var shiftY = randint(0, cellH, new long[] { _masks }, generator: generator).data<long>().ToArray();
-        var shiftX = randint(0, cellW, new long[] { _masks }, generator: generator).data<long>().ToArray();
-        var masks = empty(_masks, height, width);
-        for (int i = 0; i < _masks; i++)
-            masks[i].copy_(upsampled[i, 0].narrow(0, shiftY[i], height).narrow(1, shiftX[i], width));
+        var (cellH, cellW) = Cell(height, width);
+        var masks = empty(count, height, width);
+        for (long block = first / DrawBlock; block * DrawBlock < first + count; block++)
+        {
+            using var blockScope = NewDisposeScope();
+            using var generator = new Generator(unchecked((ulong)seed + (ulong)block * 0x9E3779B97F4A7C15UL));
+            var grid = rand(new long[] { DrawBlock, 1, _grid, _grid }, generator: generator).lt(_p).to(ScalarType.Float32);
+            var shiftY = randint(0, cellH, new long[] { DrawBlock }, generator: generator).data<long>().ToArray();
+            var shiftX = randint(0, cellW, new long[] { DrawBlock }, generator: generator).data<long>().ToArray();
+            long from = Math.Max(first, block * DrawBlock), to = Math.Min(first + count, (block + 1) * DrawBlock);
+            var upsampled = nn.functional.interpolate(grid.narrow(0, from - block * DrawBlock, to - from), [(_grid + 1) * cellH, (_grid + 1) * cellW],
+                mode: InterpolationMode.Bilinear, align_corners: false);
+            for (long i = from; i < to; i++)
+            {
+                long inBlock = i - block * DrawBlock;
+                masks[i - first].copy_(upsampled[i - from, 0].narrow(0, shiftY[inBlock], height).narrow(1, shiftX[inBlock], width));
+            }
+        }
         return masks.MoveToOuterDisposeScope();
     }
 
-    protected override Tensor Combine(Tensor reference, Tensor scores, Tensor masks, long channels) =>
-        (matmul(scores, masks.flatten(1)) / (masks.shape[0] * _p)).view(-1, masks.shape[1], masks.shape[2]);
+    protected override Tensor Weights(Tensor reference, Tensor scores) => scores;
+
+    protected override Tensor Finish(Tensor weighted, Tensor coverage, long masks, long channels) => weighted / (masks * _p);
 }

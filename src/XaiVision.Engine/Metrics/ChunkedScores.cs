@@ -1,3 +1,4 @@
+using XaiVision.Engine.Memory;
 using XaiVision.Engine.Models;
 using static TorchSharp.torch;
 
@@ -5,15 +6,17 @@ namespace XaiVision.Engine.Metrics;
 
 /// <summary>
 /// The loop every perturbation metric shares: <paramref name="rows"/> perturbed inputs, built a chunk of
-/// at most <paramref name="maxBatch"/> at a time, each scored by the target's softmax probability (or logit).
+/// at most <paramref name="maxBatch"/> at a time (fewer where the host cannot hold them: <see cref="RowLimit"/>), each scored by the target's softmax probability (or logit).
 /// </summary>
 internal static class ChunkedScores
 {
     /// <param name="build">row indices → (inputs, target classes) for that chunk.</param>
+    /// <param name="pixels">pixels of one input (H·W), for the row limit.</param>
     /// <returns>scores [rows] on the model's device.</returns>
-    public static Tensor Run(ExplainableModel model, long rows, int maxBatch, Device device, Func<Tensor, (Tensor Input, Tensor Targets)> build, bool probability)
+    public static Tensor Run(ExplainableModel model, long rows, int maxBatch, long pixels, Device device, Func<Tensor, (Tensor Input, Tensor Targets)> build, bool probability)
     {
         using var _ = no_grad();
+        maxBatch = RowLimit.Rows(model, maxBatch, pixels, backward: false);
         var scores = empty(rows, device: device);
         for (long first = 0; first < rows; first += maxBatch)
         {

@@ -32,7 +32,7 @@ public sealed class FaithfulnessCorrelation(int subsets, double fraction, int ma
         var chosen = keys.argsort(dim: 2).argsort(dim: 2).lt(size);
         var original = c.Model.Forward(images).softmax(1).gather(1, c.Targets.view(-1, 1)).view(n);
 
-        var probabilities = ChunkedScores.Run(c.Model, n * subsets, maxBatch, images.device, row =>
+        var probabilities = ChunkedScores.Run(c.Model, n * subsets, maxBatch, images.shape[2] * images.shape[3], images.device, row =>
         {
             var image = row.div(subsets, rounding_mode: RoundingMode.floor);
             var mask = chosen.view(n * subsets, pixels).index_select(0, row).view(-1, 1, h, w);

@@ -34,7 +34,7 @@ public sealed class Infidelity(int patches, double size, bool normalise, int max
         // Iᵀφ for every (image, patch): Σ over patch pixels of (Σ_c x_c) · φ
         var dots = (images.sum(1).unsqueeze(1) * c.Maps.unsqueeze(1) * masks.squeeze(1).unsqueeze(0)).sum([2, 3]).cpu().to(ScalarType.Float64);
 
-        var logits = ChunkedScores.Run(c.Model, n * patches, maxBatch, images.device, row =>
+        var logits = ChunkedScores.Run(c.Model, n * patches, maxBatch, images.shape[2] * images.shape[3], images.device, row =>
         {
             var image = row.div(patches, rounding_mode: RoundingMode.floor);
             var patch = row.remainder(patches);

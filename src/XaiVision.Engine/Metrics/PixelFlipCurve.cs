@@ -32,7 +32,7 @@ public static class PixelFlipCurve
 
         long step = (regions + steps - 1) / steps;
         int evaluations = (int)((regions + step - 1) / step) + 1;
-        var scores = ChunkedScores.Run(model, n * evaluations, maxBatch, start.device, row =>
+        var scores = ChunkedScores.Run(model, n * evaluations, maxBatch, h * w, start.device, row =>
         {
             var image = row.div(evaluations, rounding_mode: RoundingMode.floor);
             var moved = (row.remainder(evaluations) * step).view(-1, 1, 1);

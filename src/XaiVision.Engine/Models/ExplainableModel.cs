@@ -56,9 +56,21 @@ public sealed class ExplainableModel : IDisposable
     /// <summary>Logits in float32 for a float32 input, whatever the network's own format (the casts are differentiable).</summary>
     public Tensor Forward(Tensor input)
     {
+        Interruption.ThrowIfStopped(); // a run that was stopped ends here, within one pass, however long its stage
         if (Precision == ModelPrecision.Float32) return Network.call(input);
         using var scope = NewDisposeScope();
         return Network.call(input.to(ScalarType.BFloat16)).to(input.dtype).MoveToOuterDisposeScope();
+    }
+
+    long? _activationBytes;
+
+    /// <summary>Bytes of every layer's output for one image at the input size, measured once (<see cref="Memory.MemoryBudget.MeasureActivationBytes"/>).</summary>
+    public long ActivationBytesPerImage
+    {
+        get
+        {
+            lock (_layers) return _activationBytes ??= Memory.MemoryBudget.MeasureActivationBytes(this);
+        }
     }
 
     public string ClassName(long index) =>

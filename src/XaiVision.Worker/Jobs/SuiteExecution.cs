@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using XaiVision.Engine;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Memory;
 using XaiVision.Engine.Reports;
@@ -12,7 +13,8 @@ namespace XaiVision.Worker.Jobs;
 /// batch that runs out of memory is split, and the size that fitted is kept with the model for later batches. A batch still
 /// running when its <paramref name="budget"/> is spent is abandoned with a <see cref="TimeoutException"/> (native code cannot be
 /// interrupted): it frees the model when it ends, and until then later batches wait for the model only until their own deadline.
-/// Both a stopping worker and a spent budget cancel the batch, which then stops at its next stage and frees the model soon after.
+/// Both a stopping worker and a spent budget cancel the batch, which then stops at its next forward pass (<see cref="Interruption"/>)
+/// and frees the model soon after; a method whose passes cannot end in the budget refuses after its first chunk, with its estimate.
 /// </summary>
 public sealed class SuiteExecution(MemoryBudget? memory, ILogger log)
 {
@@ -28,8 +30,10 @@ public sealed class SuiteExecution(MemoryBudget? memory, ILogger log)
         if (budget != Timeout.InfiniteTimeSpan) stop.CancelAfter(Remaining());
         try
         {
+            var timeLeft = Remaining();
             work = Task.Run(() =>
             {
+                using var limits = Interruption.Enter(stop.Token, timeLeft); // in-stage: every forward checks it, long methods check their pace
                 var runner = new AdaptiveSuiteRunner(loaded.Model, suite, memory) { BatchLimit = loaded.BatchLimit, Cancellation = stop.Token };
                 var result = runner.Run(inputs);
                 if (runner.Splits > 0)
