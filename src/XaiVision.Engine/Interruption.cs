@@ -39,12 +39,13 @@ public static class Interruption
     /// <summary>
     /// After <paramref name="done"/> of <paramref name="total"/> passes took <paramref name="elapsed"/>, refuses (a
     /// <see cref="XaiVisionException"/> naming the work and the estimate) when the rest would take more than
-    /// <see cref="PaceMargin"/> × the time left.
+    /// <see cref="PaceMargin"/> × the time left; judged once the passes so far took a second (or a tenth of the time left).
     /// </summary>
     public static void CheckPace(string work, long done, long total, TimeSpan elapsed)
     {
         ThrowIfStopped();
         if (TimeLeft is not { } left || done <= 0 || done >= total) return;
+        if (elapsed < TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, left.Ticks / 10))) return; // too little seen to judge the pace
         var rest = TimeSpan.FromSeconds(elapsed.TotalSeconds / done * (total - done));
         if (rest.TotalSeconds > PaceMargin * left.TotalSeconds)
             throw new XaiVisionException($"{work} would take about {Words(elapsed + rest)} ({total:N0} forward passes at the pace of the first " +

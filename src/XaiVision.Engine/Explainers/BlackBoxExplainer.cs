@@ -69,17 +69,18 @@ public abstract class BlackBoxExplainer(int batch) : IExplainer
             using var chunk = NewDisposeScope();
             long count = Math.Min(perChunk, k - first);
             var masks = Masks(height, width, seed, first, count).to(images.device);
-            var scores = Scores(model, images, targets, masks.to(images.dtype), rows);
+            var scores = Scores(model, images, targets, masks.to(images.dtype), rows,
+                done => Interruption.CheckPace($"{Name} on {n} image(s)", first * n + done, k * n, watch.Elapsed));
             var footprint = Footprint(masks.to(ScalarType.Float32)).flatten(1);
             weighted.add_(matmul(Weights(reference.to(ScalarType.Float32), scores), footprint));
             coverage.add_(footprint.sum(dim: 0));
-            Interruption.CheckPace($"{Name} on {n} image(s)", (first + count) * n, k * n, watch.Elapsed);
         }
         return Finish(weighted, coverage, k, channels).view(-1, height, width).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Scores [N, K] of every image under every mask of the chunk, at most <paramref name="rows"/> per forward.</summary>
-    Tensor Scores(ExplainableModel model, Tensor images, Tensor targets, Tensor masks, long rows)
+    /// <summary>Scores [N, K] of every image under every mask of the chunk, at most <paramref name="rows"/> per forward; after each,
+    /// <paramref name="scored"/> is told how many of the chunk's N·K are done.</summary>
+    Tensor Scores(ExplainableModel model, Tensor images, Tensor targets, Tensor masks, long rows, Action<long> scored)
     {
         long n = images.shape[0], k = masks.shape[0];
         var scores = empty(n, k, dtype: ScalarType.Float32, device: images.device);
@@ -93,6 +94,7 @@ public abstract class BlackBoxExplainer(int batch) : IExplainer
                 long count = Math.Min(rows, k - start);
                 var m = masks.narrow(0, start, count).unsqueeze(1);
                 scores[image].narrow(0, start, count).copy_(Score(model.Forward(x * m), target.expand(count)).to(ScalarType.Float32));
+                scored(image * k + start + count);
             }
         }
         return scores;

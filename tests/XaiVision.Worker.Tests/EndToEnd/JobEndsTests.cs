@@ -134,7 +134,8 @@ public sealed class JobEndsTests(ITestOutputHelper log) : IAsyncLifetime
     {
         // Deadline 6 s (Jobs:MaxJobMinutes = 0.1), checked every second; the whole job needs ~30 s of integrated gradients.
         var spec = Spec("deadline") with { Suite = new SuiteDefinition { Explainers = ["integrated-gradients(steps=1000)"], Seed = 1 }, ShardSize = 12 };
-        await WorkerAsync(new() { ["Jobs:MaxJobMinutes"] = "0.1", ["Jobs:DeadlineCheckSeconds"] = "1" });
+        var worker = await WorkerAsync(new() { ["Jobs:MaxJobMinutes"] = "0.1", ["Jobs:DeadlineCheckSeconds"] = "1" });
+        var (cached, rows) = await CountRowsAsync(worker, spec);
         var outcome = await RunAsync(spec);
         var failed = Assert.IsType<AuditJobFailed>(outcome.Failed);
         Assert.Contains("passed its deadline", failed.Reason);
@@ -143,5 +144,37 @@ public sealed class JobEndsTests(ITestOutputHelper log) : IAsyncLifetime
         var store = _client.Services.GetRequiredService<IBlobStore>();
         await WorkerTestServices.Until(() => !store.ListAsync("xaivision-jobs", JobLayout.OpenPrefix).Result.Any(n => n.Contains(outcome.Failed!.JobId.ToString())),
             "the open-job entry to go");
+        // The computation stopped inside integrated gradients (issue 36: a worker went on for minutes after its job had ended).
+        await WorkerTestServices.Until(() => cached.Gate.CurrentCount == 1, "the worker to free the model");
+        Assert.True(rows() < 12 * 1000, $"{rows()} of the 12,000 rows of integrated gradients ran after the job had ended");
+    }
+
+    [Fact]
+    public async Task A_method_that_cannot_end_before_the_deadline_refuses_with_its_estimate()
+    {
+        // Occlusion with 1-pixel patches: 4,096 forwards per 64×64 image (16 s here), 49,152 for the job; the job has 30 s.
+        var spec = Spec("pace") with { Suite = new SuiteDefinition { Explainers = ["occlusion(size=1,stride=1)"], Seed = 1 }, ShardSize = 12 };
+        var worker = await WorkerAsync(new() { ["Jobs:MaxJobMinutes"] = "0.5" });
+        var (cached, rows) = await CountRowsAsync(worker, spec);
+        var outcome = await RunAsync(spec);
+        var failed = Assert.IsType<AuditJobFailed>(outcome.Failed);
+        // Each batch (of the test host's Worker:BatchSize) refuses after a second: "occlusion on 4 image(s) would take about 1.6 min
+        // (16,384 forward passes at the pace of the first 192), and only 26.4 s is left of the time limit; ask for fewer passes."
+        Assert.Matches(@"^No image could be explained \(12 failed\): occlusion on \d+ image\(s\) would take about [\d.]+ (min|h) \([\d,]+ forward passes at the pace", failed.Reason);
+        await WorkerTestServices.Until(() => cached.Gate.CurrentCount == 1, "the worker to free the model");
+        Assert.True(rows() < 49_152 / 2, $"{rows()} of the job's 49,152 occluded images were scored");
+    }
+
+    /// <summary>Counts the rows every forward of the worker's cached model for <paramref name="spec"/> takes.</summary>
+    static async Task<(LoadedModel Cached, Func<long> Rows)> CountRowsAsync(IHost worker, AuditJobSpec spec)
+    {
+        var cached = await worker.Services.GetRequiredService<ModelCache>().GetAsync(spec.Model, CancellationToken.None);
+        long rows = 0;
+        cached.Model.Network.register_forward_pre_hook((_, input) =>
+        {
+            Interlocked.Add(ref rows, input.shape[0]);
+            return input;
+        });
+        return (cached, () => Interlocked.Read(ref rows));
     }
 }
