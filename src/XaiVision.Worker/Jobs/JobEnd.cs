@@ -25,7 +25,7 @@ public sealed class JobEnd(JobStore jobs, ILogger<JobEnd> log)
         {
             first = await jobs.TryCreateFailureAsync(job, new JobFailure(jobId, reason), ct);
         }
-        catch (StorageAccessException)
+        catch (Exception e) when (e is StorageAccessException or StorageFullException)
         {
             first = true; // the output cannot be written at all: say so (possibly more than once) rather than not at all
         }

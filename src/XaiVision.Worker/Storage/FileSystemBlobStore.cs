@@ -73,9 +73,16 @@ public sealed class FileSystemBlobStore : IBlobStore
         var path = Resolve(container, name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        await File.WriteAllBytesAsync(temp, content, cancellationToken);
-        LaterThan(path, temp);
-        File.Move(temp, path, overwrite: true);
+        try
+        {
+            await File.WriteAllBytesAsync(temp, content, cancellationToken);
+            LaterThan(path, temp);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp); // gone after the move; left only by a failed write (a full disk keeps no half file)
+        }
     }
 
     /// <summary>
@@ -116,9 +123,9 @@ public sealed class FileSystemBlobStore : IBlobStore
         var path = Resolve(container, name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        await File.WriteAllBytesAsync(temp, content, cancellationToken);
         try
         {
+            await File.WriteAllBytesAsync(temp, content, cancellationToken);
             using var held = await LockAsync(FolderLock(path), cancellationToken);
             if (File.Exists(path)) return false;
             File.Move(temp, path, overwrite: false);
@@ -126,7 +133,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
         finally
         {
-            File.Delete(temp); // gone after the move
+            File.Delete(temp); // gone after the move; left only by a failed write
         }
     }
 

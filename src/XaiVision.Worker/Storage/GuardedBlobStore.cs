@@ -81,6 +81,10 @@ public sealed class GuardedBlobStore : IBlobStore
         {
             throw new StorageUnavailableException($"Blob storage is unavailable (circuit open after repeated failures); could not {operation} '{container}/{name}'.", e);
         }
+        catch (Exception e) when (StorageFullException.Is(e))
+        {
+            throw new StorageFullException($"No space left on the store: could not {operation} '{container}/{name}'.", e);
+        }
         catch (Exception e) when (IsInputFault(e))
         {
             throw new StorageAccessException($"Blob storage refused to {operation} '{container}/{name}': {Describe(e)}");

@@ -5,4 +5,4 @@ namespace XaiVision.Worker.Storage;
 /// not bad input: the consumer holds the message and tries the whole step again later (consumption pauses).
 /// The message names the blob and the status only — never a connection string, key or SAS token.
 /// </summary>
-public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+public class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
