@@ -5,7 +5,9 @@ namespace XaiVision.Engine.Metrics;
 /// <summary>
 /// Metric strings (the method grammar): <c>deletion(steps=28)</c>, <c>insertion</c>, <c>aopc-morf(region=8)</c>,
 /// <c>aopc-lerf</c>, <c>faithfulness-correlation(subsets=64,fraction=0.05)</c>, <c>infidelity(patches=32,size=0.125,normalise=true)</c>,
-/// <c>max-sensitivity(samples=8,radius=0.02)</c>, <c>randomisation</c>, <c>localisation(tolerance=0)</c>.
+/// <c>max-sensitivity(samples=8,radius=0.02)</c>, <c>randomisation</c>, <c>localisation(tolerance=0)</c>; read off the map alone
+/// (Quantus's definitions, <see cref="MapOnlyMetric"/>): <c>sparseness</c>, <c>complexity</c>, <c>effective-complexity(eps=1e-5)</c>,
+/// <c>top-k-intersection(k=1000,concept-influence=false)</c>, <c>auc</c>, <c>attribution-localisation(weighted=false,positive=false,abs=true)</c>.
 /// Every one also takes <c>batch</c> (rows per forward pass) where it runs the model.
 /// </summary>
 public static class MetricCatalog
@@ -18,11 +20,20 @@ public static class MetricCatalog
         ["aopc-lerf"] = s => new AopcMetric(false, s.Int("region", 8, 1, 4096), s.Int("steps", 28, 1, 100_000), Batch(s)),
         ["faithfulness-correlation"] = s => new FaithfulnessCorrelation(s.Int("subsets", 64, 2, 100_000), s.Double("fraction", 0.05, 1e-6, 1), Batch(s)),
         ["infidelity"] = s => new Infidelity(s.Int("patches", 32, 1, 100_000), s.Double("size", 0.125, 1e-3, 1),
-            s.Choice("normalise", true, new Dictionary<string, bool> { ["true"] = true, ["false"] = false }), Batch(s)),
+            Flag(s, "normalise", true), Batch(s)),
         ["max-sensitivity"] = s => new MaxSensitivity(s.Int("samples", 8, 1, 10_000), s.Double("radius", 0.02, 0, 1)),
         ["randomisation"] = _ => new Randomisation(),
         ["localisation"] = s => new LocalisationMetric(s.Int("tolerance", 0, 0, 10_000)),
+        ["sparseness"] = _ => new Sparseness(),
+        ["complexity"] = _ => new Complexity(),
+        ["effective-complexity"] = s => new EffectiveComplexity(s.Double("eps", 1e-5, 0, 1)),
+        ["top-k-intersection"] = s => new TopKIntersection(s.Int("k", 1000, 1, 100_000_000), Flag(s, "concept-influence", false)),
+        ["auc"] = _ => new LocalisationAuc(),
+        ["attribution-localisation"] = s => new AttributionLocalisation(Flag(s, "weighted", false), Flag(s, "positive", false), Flag(s, "abs", true)),
     });
+
+    static bool Flag(MethodSpec s, string name, bool fallback) =>
+        s.Choice(name, fallback, new Dictionary<string, bool> { ["true"] = true, ["false"] = false });
 
     static int Batch(MethodSpec s) => s.Int("batch", 128, 1, 1_000_000);
 
