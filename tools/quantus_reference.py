@@ -1,13 +1,22 @@
-# Quantus itself (v0.6, from its fetched source) on seeded maps and masks: writes the values every map-only metric must match
-# (tests/fixtures/quantus/map_only.json; XaiVision.Engine.Tests.Metrics.QuantusReferenceTests compares to 1e-4).
+# Quantus itself (v0.6, from its fetched source) on seeded maps and masks, and on a seeded tiny CNN (TorchScript, so the engine
+# runs the very same network): writes the values every metric must match into OUT (tests/fixtures/quantus): map_only.json,
+# with_model.json and tinycnn.pt. XaiVision.Engine.Tests.Metrics.QuantusReferenceTests compares to 1e-4.
 # Each image is given to Quantus alone (batch size 1): Quantus normalises attributions by the largest magnitude of the whole
 # batch, so a larger batch would make one image's score depend on the others.
 # Debian: apt-get install python3-torch python3-sklearn python3-skimage python3-matplotlib python3-tqdm python3-pandas python3-opencv
-# Usage: QUANTUS_SRC=/path/to/Quantus /usr/bin/python3 tools/quantus_reference.py tests/fixtures/quantus/map_only.json
+# Usage: QUANTUS_SRC=/path/to/Quantus /usr/bin/python3 tools/quantus_reference.py tests/fixtures/quantus
 import json, os, sys, warnings
 import numpy as np
 sys.path.insert(0, os.environ.get('QUANTUS_SRC', '.'))
 warnings.filterwarnings('ignore')
+import scipy.stats
+if 'axis' not in scipy.stats.pearsonr.__code__.co_varnames:
+    # Debian 12's SciPy 1.10 has no axis argument, which Quantus's batched correlation passes on Python ≥ 3.10: row by row instead.
+    _pearsonr = scipy.stats.pearsonr
+    def _rowwise(a, b, axis=None):
+        if axis is None: return _pearsonr(a, b)
+        return (np.array([_pearsonr(x, y)[0] for x, y in zip(a, b)]), None)
+    scipy.stats.pearsonr = _rowwise
 import quantus
 
 side = 32
@@ -53,4 +62,51 @@ for name, a, s in cases:
     values = {m: run(make(), a.copy(), s) for m, make in metrics.items()}
     out['cases'].append({'name': name, 'map': [float(v) for v in a.reshape(-1)], 'mask': ''.join('1' if m else '0' for m in s.reshape(-1)), 'values': values})
     print(name, {k: (round(v, 5) if v is not None else None) for k, v in values.items()})
-with open(sys.argv[1], 'w') as f: json.dump(out, f)
+outdir = sys.argv[1]
+os.makedirs(outdir, exist_ok=True)
+with open(os.path.join(outdir, 'map_only.json'), 'w') as f: json.dump(out, f)
+
+# --- Metrics that run the model: a seeded tiny CNN on 12×12 inputs (H·W = 144, so Quantus's features_in_step = 3 × our step
+# divides it), scripted so that the engine loads the same network.
+import torch
+torch.manual_seed(36)
+class TinyCnn(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = torch.nn.Sequential(torch.nn.Conv2d(3, 6, 3, padding=1), torch.nn.ReLU(), torch.nn.Conv2d(6, 8, 3, stride=2, padding=1), torch.nn.ReLU())
+        self.classifier = torch.nn.Linear(8, 4)
+    def forward(self, x):
+        return self.classifier(self.features(x).mean([2, 3]))
+net = TinyCnn().eval()
+torch.jit.script(net).save(os.path.join(outdir, 'tinycnn.pt'))
+msize = 12
+mrng = np.random.default_rng(7)
+images = mrng.normal(size=(3, 3, msize, msize)).astype(np.float32)
+with torch.no_grad(): targets = net(torch.from_numpy(images)).argmax(1).numpy()
+my, mx = np.mgrid[0:msize, 0:msize]
+maps = np.stack([np.exp(-((my - 3) ** 2 + (mx - 8) ** 2) / 10.0) + 0.05 * mrng.random((msize, msize)),
+                 mrng.normal(size=(msize, msize)),
+                 np.round(mrng.normal(size=(msize, msize)), 7)]).astype(np.float32)
+model_metrics = {
+    'pixel-flipping': lambda: quantus.PixelFlipping(features_in_step=3, return_auc_per_sample=True, disable_warnings=True),
+    'pixel-flipping(step=4)': lambda: quantus.PixelFlipping(features_in_step=12, return_auc_per_sample=True, disable_warnings=True),
+    'region-perturbation(patch=5)': lambda: quantus.RegionPerturbation(patch_size=5, disable_warnings=True),
+    'region-perturbation(patch=4,order=lerf,regions=5)': lambda: quantus.RegionPerturbation(patch_size=4, order='lerf', regions_evaluation=5, disable_warnings=True),
+    'selectivity(patch=4)': lambda: quantus.Selectivity(patch_size=4, disable_warnings=True),
+    'faithfulness-estimate': lambda: quantus.FaithfulnessEstimate(features_in_step=3, disable_warnings=True),
+    'faithfulness-estimate(step=6)': lambda: quantus.FaithfulnessEstimate(features_in_step=18, disable_warnings=True),
+}
+def area(metric, value):
+    # PixelFlipping returns the area itself (return_auc_per_sample); the others their curve, whose area get_auc_score takes.
+    v = np.asarray(value, dtype=float).reshape(-1)
+    return float(v[0]) if v.size == 1 else float(quantus.helpers.utils.calculate_auc(v))
+with_model = {'quantus': quantus.__version__, 'side': msize, 'images': [float(v) for v in images.reshape(-1)],
+              'targets': [int(t) for t in targets], 'maps': [float(v) for v in maps.reshape(-1)], 'values': {}}
+for name, make in model_metrics.items():
+    values = []
+    for i in range(len(images)):
+        value = make()(model=net, x_batch=images[i:i + 1], y_batch=targets[i:i + 1], a_batch=maps[i:i + 1, None].copy(), channel_first=True, device='cpu')
+        values.append(area(name, value))
+    with_model['values'][name] = values
+    print(name, [round(v, 5) for v in values])
+with open(os.path.join(outdir, 'with_model.json'), 'w') as f: json.dump(with_model, f)

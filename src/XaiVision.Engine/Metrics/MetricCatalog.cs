@@ -5,7 +5,9 @@ namespace XaiVision.Engine.Metrics;
 /// <summary>
 /// Metric strings (the method grammar): <c>deletion(steps=28)</c>, <c>insertion</c>, <c>aopc-morf(region=8)</c>,
 /// <c>aopc-lerf</c>, <c>faithfulness-correlation(subsets=64,fraction=0.05)</c>, <c>infidelity(patches=32,size=0.125,normalise=true)</c>,
-/// <c>max-sensitivity(samples=8,radius=0.02)</c>, <c>randomisation</c>, <c>localisation(tolerance=0)</c>; read off the map alone
+/// <c>max-sensitivity(samples=8,radius=0.02)</c>, <c>randomisation</c>, <c>localisation(tolerance=0)</c>; Quantus's ordered removals
+/// with its black baseline: <c>pixel-flipping(step=1)</c>, <c>region-perturbation(patch=8,order=morf,regions=100)</c>,
+/// <c>selectivity(patch=8)</c>, <c>faithfulness-estimate(step=1)</c>; read off the map alone
 /// (Quantus's definitions, <see cref="MapOnlyMetric"/>): <c>sparseness</c>, <c>complexity</c>, <c>effective-complexity(eps=1e-5)</c>,
 /// <c>top-k-intersection(k=1000,concept-influence=false)</c>, <c>auc</c>, <c>attribution-localisation(weighted=false,positive=false,abs=true)</c>.
 /// Every one also takes <c>batch</c> (rows per forward pass) where it runs the model.
@@ -24,6 +26,11 @@ public static class MetricCatalog
         ["max-sensitivity"] = s => new MaxSensitivity(s.Int("samples", 8, 1, 10_000), s.Double("radius", 0.02, 0, 1)),
         ["randomisation"] = _ => new Randomisation(),
         ["localisation"] = s => new LocalisationMetric(s.Int("tolerance", 0, 0, 10_000)),
+        ["pixel-flipping"] = s => new PixelFlipping(s.Int("step", 1, 1, 1_000_000), Batch(s)),
+        ["region-perturbation"] = s => new RegionPerturbation(s.Int("patch", 8, 1, 4096),
+            s.Choice("order", true, new Dictionary<string, bool> { ["morf"] = true, ["lerf"] = false }), s.Int("regions", 100, 1, 1_000_000), Batch(s)),
+        ["selectivity"] = s => new Selectivity(s.Int("patch", 8, 1, 4096), Batch(s)),
+        ["faithfulness-estimate"] = s => new FaithfulnessEstimate(s.Int("step", 1, 1, 1_000_000), Batch(s)),
         ["sparseness"] = _ => new Sparseness(),
         ["complexity"] = _ => new Complexity(),
         ["effective-complexity"] = s => new EffectiveComplexity(s.Double("eps", 1e-5, 0, 1)),

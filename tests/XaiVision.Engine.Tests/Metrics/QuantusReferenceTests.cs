@@ -51,4 +51,35 @@ public class QuantusReferenceTests
         var sorted = map.OrderDescending().ToArray();
         return k < sorted.Length && sorted[k - 1] == sorted[k];
     }
+
+    sealed record ModelReference(string Quantus, int Side, float[] Images, long[] Targets, float[] Maps, Dictionary<string, double[]> Values);
+
+    static readonly ModelReference WithModel = JsonSerializer.Deserialize<ModelReference>(File.ReadAllText(Fixtures.Path("quantus", "with_model.json")),
+        new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+
+    public static TheoryData<string> ModelMetrics() => new(WithModel.Values.Keys);
+
+    /// <summary>
+    /// The metrics that run the model, on the reference's seeded tiny CNN (its TorchScript, so both run the same network), three
+    /// 12×12 images and maps (smooth, noisy, signed); each image given to Quantus alone.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ModelMetrics))]
+    public void Every_image_agrees_with_quantus_on_the_same_model(string metric)
+    {
+        using var scope = NewDisposeScope();
+        int side = WithModel.Side, n = WithModel.Targets.Length;
+        using var model = XaiVision.Engine.Models.ModelLoader.Load(new XaiVision.Engine.Models.ModelSpec("", Fixtures.Path("quantus", "tinycnn.pt"),
+            Preprocessing: XaiVision.Engine.Imaging.Preprocessing.ImageNet(side, side), AllowTorchScript: true), CPU);
+        var context = new MetricContext(model, null!, tensor(WithModel.Images).view(n, 3, side, side), tensor(WithModel.Targets),
+            tensor(WithModel.Maps).view(n, side, side), [], 0);
+        var created = MetricCatalog.Create(MethodSpec.Parse(metric));
+        var results = created.Evaluate(context);
+        var output = Assert.Single(created.Outputs).Key;
+        for (int i = 0; i < n; i++)
+        {
+            double ours = results[i].Values[output], expected = WithModel.Values[metric][i];
+            Assert.True(Math.Abs(ours - expected) <= 1e-4, $"{metric} on image {i}: ours {ours}, Quantus {expected}");
+        }
+    }
 }
