@@ -35,6 +35,24 @@ public class DeploymentFilesTests
         Assert.Contains(lines, l => l.Contains("Worker__ModelCacheDirectory=/cache/models"));
     }
 
+    /// <summary>
+    /// The first real image build (issue 29) failed here: the line-length check in Directory.Build.targets reads .editorconfig,
+    /// which no COPY brought into the build stage. Every root file the build files name must be copied.
+    /// </summary>
+    [Theory]
+    [InlineData("Dockerfile.cpu")]
+    [InlineData("Dockerfile.gpu")]
+    public void Dockerfile_copies_every_root_file_the_build_reads(string file)
+    {
+        var copied = File.ReadAllLines(Path.Combine(Root, "deploy", "docker", file)).Where(l => l.StartsWith("COPY ") && !l.Contains("--from="))
+            .SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1]).ToHashSet();
+        var read = new[] { "Directory.Build.props", "Directory.Build.targets" }
+            .SelectMany(f => Regex.Matches(File.ReadAllText(Path.Combine(Root, f)), @"\$\(MSBuildThisFileDirectory\)([\w.\-]+)").Select(m => m.Groups[1].Value))
+            .Where(name => File.Exists(Path.Combine(Root, name))).Distinct().ToList();
+        Assert.NotEmpty(read);
+        Assert.All(read, name => Assert.True(copied.Contains(name), $"{file} does not copy {name}, which the build reads"));
+    }
+
     [Fact]
     public void Compose_starts_services_in_order_and_runs_real_verbs()
     {
