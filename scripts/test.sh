@@ -2,8 +2,9 @@
 # Runs the whole test suite from a clean clone: installs what the tests need (fonts, chromium,
 # docker-compose, rabbitmq-server, Azurite, helm/kubectl and the chart schema validators), starts
 # RabbitMQ and Azurite on loopback, builds warning-free,
-# runs every test project, and stops the services. Extra arguments go to `dotnet test`
-# (e.g. --filter FullyQualifiedName~Weights).
+# runs every test project, and stops the services; then the container tests (scripts/containers.sh: images built from the
+# registries, the demo job through the compose stack; XAIVISION_CONTAINER_TESTS=off skips them, and they are skipped when
+# arguments are given). Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~Weights).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/apt.sh
@@ -67,3 +68,4 @@ eval "$services_env"
 dotnet restore XaiVision.sln
 dotnet build XaiVision.sln -c Release --no-restore -warnaserror
 dotnet test XaiVision.sln -c Release --no-build "$@"
+if [ $# -eq 0 ]; then scripts/containers.sh; fi

@@ -22,6 +22,7 @@ timings=()
 timed() { # name, command…
     local name=$1 start=$SECONDS; shift
     local log="$work/${name//[\/:]/_}.log"
+    echo "build-local.sh: building $name…"
     "$@" > "$log" 2>&1 || { echo "build-local.sh: building $name failed; its last lines:" >&2; tail -n 25 "$log" >&2; exit 1; }
     timings+=("$name $((SECONDS - start))")
 }
