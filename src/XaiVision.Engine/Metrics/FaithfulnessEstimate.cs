@@ -24,8 +24,7 @@ public sealed class FaithfulnessEstimate(int step, int maxBatch) : IMetric
         var rank = RegionRemoval.Ranks(flat);
         // Relevance of each group: the map summed over the pixels whose rank falls in it.
         var groupRelevance = zeros(n, steps, device: flat.device).scatter_add_(1, rank.div(step, rounding_mode: RoundingMode.floor), flat).cpu();
-        var reference = ChunkedScores.Run(c.Model, n, maxBatch, pixels, c.Images.device,
-            row => (c.Images.index_select(0, row), c.Targets.index_select(0, row)), probability: false).to(ScalarType.Float32).cpu().data<float>().ToArray();
+        var reference = RegionRemoval.Reference(c, maxBatch, probability: false);
         var scores = RegionRemoval.Scores(c.Model, c.Images, c.Targets, rank, step, steps, cumulative: false, probability: false, maxBatch);
         return scores.Select((curve, i) =>
         {

@@ -27,7 +27,6 @@ public sealed class PixelFlipping(int step, int maxBatch) : IMetric
         int steps = (int)((pixels + step - 1) / step);
         var rank = RegionRemoval.Ranks(c.Maps.reshape(c.Maps.shape[0], -1).to(ScalarType.Float32));
         var curves = RegionRemoval.Scores(c.Model, c.Images, c.Targets, rank, step, steps, cumulative: true, probability: true, maxBatch);
-        return curves.Select(curve => new MetricResult(new Dictionary<string, double> { [Name] = RegionRemoval.Trapezoid(curve) },
-            new Dictionary<string, MetricCurve> { [Name] = RegionRemoval.Curve(curve) })).ToList();
+        return RegionRemoval.AreaResults(Name, curves);
     }
 }

@@ -29,14 +29,8 @@ public sealed class RegionPerturbation(int patch, bool mostRelevantFirst, int re
         var grid = new PatchGrid(c.Maps.shape[1], c.Maps.shape[2], patch);
         var rank = grid.PixelRanks(RegionRemoval.Ranks(grid.Sums(c.Maps.to(ScalarType.Float32)), ascending: !mostRelevantFirst));
         int steps = Math.Min(regions, grid.Count);
-        var reference = ChunkedScores.Run(c.Model, c.Images.shape[0], maxBatch, c.Images.shape[2] * c.Images.shape[3], c.Images.device,
-            row => (c.Images.index_select(0, row), c.Targets.index_select(0, row)), probability: true).to(ScalarType.Float32).cpu().data<float>().ToArray();
+        var reference = RegionRemoval.Reference(c, maxBatch, probability: true);
         var curves = RegionRemoval.Scores(c.Model, c.Images, c.Targets, rank, 1, steps, cumulative: true, probability: true, maxBatch);
-        return curves.Select((curve, i) =>
-        {
-            var drops = curve.Select(s => reference[i] - s).ToArray();
-            return new MetricResult(new Dictionary<string, double> { [Name] = RegionRemoval.Trapezoid(drops) },
-                new Dictionary<string, MetricCurve> { [Name] = RegionRemoval.Curve(drops) });
-        }).ToList();
+        return RegionRemoval.AreaResults(Name, curves.Select((curve, i) => curve.Select(s => reference[i] - s).ToArray()));
     }
 }

@@ -34,6 +34,16 @@ internal static class RegionRemoval
         return Enumerable.Range(0, (int)n).Select(i => cpu[i].data<float>().ToArray()).ToArray();
     }
 
+    /// <summary>The unperturbed scores of the explained classes [N] (softmax probability or logit), on the CPU.</summary>
+    public static float[] Reference(MetricContext c, int maxBatch, bool probability) =>
+        ChunkedScores.Run(c.Model, c.Images.shape[0], maxBatch, c.Images.shape[2] * c.Images.shape[3], c.Images.device,
+            row => (c.Images.index_select(0, row), c.Targets.index_select(0, row)), probability).to(ScalarType.Float32).cpu().data<float>().ToArray();
+
+    /// <summary>One result per curve: its trapezoid area as the metric's value, the curve (sampled) for the charts.</summary>
+    public static IReadOnlyList<MetricResult> AreaResults(string name, IEnumerable<float[]> curves) =>
+        curves.Select(curve => new MetricResult(new Dictionary<string, double> { [name] = Trapezoid(curve) },
+            new Dictionary<string, MetricCurve> { [name] = Curve(curve) })).ToList();
+
     /// <summary>The rank of every element of <paramref name="values"/> [N, K] in descending order (ascending with <paramref name="ascending"/>); ties by index.</summary>
     public static Tensor Ranks(Tensor values, bool ascending = false)
     {

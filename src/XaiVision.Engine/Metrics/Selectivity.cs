@@ -24,7 +24,6 @@ public sealed class Selectivity(int patch, int maxBatch) : IMetric
         var grid = new PatchGrid(c.Maps.shape[1], c.Maps.shape[2], patch);
         var rank = grid.PixelRanks(RegionRemoval.Ranks(grid.Sums(c.Maps.to(ScalarType.Float32))));
         var curves = RegionRemoval.Scores(c.Model, c.Images, c.Targets, rank, 1, grid.Count, cumulative: true, probability: true, maxBatch);
-        return curves.Select(curve => new MetricResult(new Dictionary<string, double> { [Name] = RegionRemoval.Trapezoid(curve) },
-            new Dictionary<string, MetricCurve> { [Name] = RegionRemoval.Curve(curve) })).ToList();
+        return RegionRemoval.AreaResults(Name, curves);
     }
 }
