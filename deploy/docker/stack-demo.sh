@@ -4,11 +4,12 @@
 # image) to a completed report in the Azurite container, prints the job's summary line, tears the stack down (volumes too)
 # and exits 0 only when the job completed. Uses the engine DOCKER_HOST (or the default socket) points to; `docker compose`
 # where the plugin is installed, else `docker-compose`. Public images instead: RABBITMQ_IMAGE=rabbitmq:3.13-management etc.
+# Host ports (35672 AMQP, 35673 management UI, 30000 blob) stay clear of a local RabbitMQ's 5672/25672 and Azurite's 10000.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 export RABBITMQ_IMAGE=${RABBITMQ_IMAGE:-local/rabbitmq:3.13-management} AZURITE_IMAGE=${AZURITE_IMAGE:-local/azurite:3.35.0}
 export WORKER_IMAGE=${WORKER_IMAGE:-xaivision-worker:cpu}
-export RABBITMQ_PORT=${RABBITMQ_PORT:-25672} RABBITMQ_UI_PORT=${RABBITMQ_UI_PORT:-25673} AZURITE_PORT=${AZURITE_PORT:-20000}
+export RABBITMQ_PORT=${RABBITMQ_PORT:-35672} RABBITMQ_UI_PORT=${RABBITMQ_UI_PORT:-35673} AZURITE_PORT=${AZURITE_PORT:-30000}
 project=${COMPOSE_PROJECT:-xaivision-demo}
 compose() {
     if docker compose version >/dev/null 2>&1; then docker compose -p "$project" -f "$root/docker-compose.yml" "$@"
