@@ -72,7 +72,7 @@ public abstract class BlackBoxExplainer(int batch) : IExplainer
             var scores = Scores(model, images, targets, masks.to(images.dtype), rows,
                 done => Interruption.CheckPace($"{Name} on {n} image(s)", first * n + done, k * n, watch.Elapsed));
             var footprint = Footprint(masks.to(ScalarType.Float32)).flatten(1);
-            weighted.add_(matmul(Weights(reference.to(ScalarType.Float32), scores), footprint));
+            weighted.add_(matmul(Weights(reference, scores), footprint));
             coverage.add_(footprint.sum(dim: 0));
         }
         return Finish(weighted, coverage, k, channels).view(-1, height, width).MoveToOuterDisposeScope();

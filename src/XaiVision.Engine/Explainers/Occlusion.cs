@@ -33,22 +33,18 @@ public sealed class Occlusion : BlackBoxExplainer
         ["batch"] = _batch.ToString(),
     };
 
-    List<(int Top, int Left)> Positions(long height, long width)
-    {
-        if (_size > height || _size > width) throw new XaiVisionException($"Occlusion patch size {_size} is larger than the {height}×{width} input.");
-        return (from top in Enumerable.Range(0, (int)((height - _size) / _stride) + 1)
-                from left in Enumerable.Range(0, (int)((width - _size) / _stride) + 1)
-                select (top * _stride, left * _stride)).ToList();
-    }
+    /// <summary>Positions across one row of the input (they run row-major: position i is at row i / across, column i % across).</summary>
+    long Across(long width) => (width - _size) / _stride + 1;
 
-    public override long MaskCount(long height, long width) => _size > height || _size > width ? 1 : ((height - _size) / _stride + 1) * ((width - _size) / _stride + 1);
+    public override long MaskCount(long height, long width) => _size > height || _size > width ? 1 : ((height - _size) / _stride + 1) * Across(width);
 
     protected override Tensor Masks(long height, long width, long seed, long first, long count)
     {
-        var positions = Positions(height, width);
+        if (_size > height || _size > width) throw new XaiVisionException($"Occlusion patch size {_size} is larger than the {height}×{width} input.");
+        long across = Across(width);
         var masks = ones(count, height, width);
         for (long i = 0; i < count; i++)
-            masks[i].narrow(0, positions[(int)(first + i)].Top, _size).narrow(1, positions[(int)(first + i)].Left, _size).fill_(0);
+            masks[i].narrow(0, (first + i) / across * _stride, _size).narrow(1, (first + i) % across * _stride, _size).fill_(0);
         return masks;
     }
 
