@@ -1,11 +1,17 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using XaiVision.Worker.Configuration;
 using XaiVision.Worker.Hosting;
 
 namespace XaiVision.Worker.Cli;
 
-/// <summary><c>run</c>: the worker — planner, shard and aggregator consumers — until SIGTERM/Ctrl+C (graceful: see Worker:ShutdownGraceSeconds).</summary>
+/// <summary>
+/// <c>run</c>: the worker — planner, shard and aggregator consumers — until SIGTERM/Ctrl+C (graceful: see Worker:ShutdownGraceSeconds).
+/// It checks libtorch and its model cache first (<see cref="WorkerPreflight"/>): a broken install exits 1 with the reason.
+/// </summary>
 public static class RunCommand
 {
     public static Command Create()
@@ -17,6 +23,8 @@ public static class RunCommand
             using var host = WorkerHost.Build(WorkerHost.Overrides(parse.GetValue(settings)), consumers: true);
             try
             {
+                var checkedAtStart = WorkerPreflight.Check(host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value);
+                host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("XaiVision.Worker").LogInformation("Preflight: {Checked}.", checkedAtStart);
                 await BusStart.StartAsync(host, ct);
                 await host.WaitForShutdownAsync(ct);
             }

@@ -128,6 +128,26 @@ public class CliMistakeTests(ITestOutputHelper log)
         AssertOneLine(CliRunner.Run("status", Guid.NewGuid().ToString(), "--set", "Storage:Kind=Azure"), 1, "Storage:ConnectionString is required");
     }
 
+    /// <summary>
+    /// A worker whose model cache cannot be written (a read-only root file system with the cache pointed inside it) or whose
+    /// device cannot compute stops at start with the reason, before it takes any shard (WorkerPreflight).
+    /// </summary>
+    [Fact]
+    public void A_worker_that_could_not_do_its_work_stops_at_start_with_the_reason()
+    {
+        var file = Path.GetTempFileName(); // a file where the cache's directory should be: unwritable even for root
+        try
+        {
+            AssertOneLine(CliRunner.Run("run", "--set", $"Worker:ModelCacheDirectory={file}/models"), 1,
+                $"Worker:ModelCacheDirectory '{file}/models' is not writable");
+            AssertOneLine(CliRunner.Run("run", "--set", "Worker:Device=cuda:0"), 1, "Device 'cuda:0' was asked for but CUDA is not available");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("TERM")]
     [InlineData("INT")]
