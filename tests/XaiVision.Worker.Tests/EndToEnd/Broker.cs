@@ -9,9 +9,12 @@ public static class Broker
     public static readonly string[] Endpoints = ["submit-audit-job", "audit-shard", "audit-shard-fault", "shard-completed"];
 
     /// <summary>Messages in the error queues of this run's endpoints (a queue that was never created holds none).</summary>
-    public static async Task<uint> ErrorMessagesAsync(RealServices services)
+    public static Task<uint> ErrorMessagesAsync(RealServices services) => ErrorMessagesAsync(services.RabbitMqUri, services.EndpointPrefix);
+
+    /// <summary>The same on any broker, for endpoints named with <paramref name="prefix"/> ("" = the worker's default names).</summary>
+    public static async Task<uint> ErrorMessagesAsync(string rabbitMqUri, string prefix)
     {
-        var factory = new ConnectionFactory { Uri = new Uri(services.RabbitMqUri) };
+        var factory = new ConnectionFactory { Uri = new Uri(rabbitMqUri) };
         await using var connection = await factory.CreateConnectionAsync();
         uint total = 0;
         foreach (var endpoint in Endpoints)
@@ -19,7 +22,7 @@ public static class Broker
             await using var channel = await connection.CreateChannelAsync(); // a failed passive declare closes its channel
             try
             {
-                total += (await channel.QueueDeclarePassiveAsync($"{services.EndpointPrefix}-{endpoint}_error")).MessageCount;
+                total += (await channel.QueueDeclarePassiveAsync(prefix.Length > 0 ? $"{prefix}-{endpoint}_error" : $"{endpoint}_error")).MessageCount;
             }
             catch (OperationInterruptedException)
             {

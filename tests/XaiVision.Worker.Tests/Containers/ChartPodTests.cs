@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using XaiVision.Contracts;
+using XaiVision.Worker.Jobs;
+using XaiVision.Worker.Tests.Consumers;
+using XaiVision.Worker.Tests.Deploy;
+using Xunit.Abstractions;
+
+namespace XaiVision.Worker.Tests.Containers;
+
+/// <summary>
+/// The Helm chart's pods, run (issue 29): Kubernetes cannot run here, but its containers can — the worker Deployment's container
+/// and the regression CronJob's, exactly as <c>helm template</c> renders them (<see cref="PodRun"/>), against the compose stack's
+/// broker and storage. The worker must pass its probes, take a job and drain on SIGTERM; the CronJob must exit 0 on a passing gate
+/// and 3 on a failing one.
+/// </summary>
+[Trait("Category", "Containers")]
+[Collection(ContainerStackCollection.Name)]
+public sealed class ChartPodTests(StackFixture stack, ITestOutputHelper log)
+{
+    /// <summary>Queues of their own, so the compose workers never take the pod's work.</summary>
+    const string Prefix = "chartpod";
+
+    /// <summary>The regression CronJob's spec: the demo, one cheap method, gated on relevance mass (grad-cam's is about 0.7 here).</summary>
+    static string CronSpec(string gate) => $$"""
+        model: { architecture: demo-shapes, weights: demo/model/shapes-vgg.dat, labels: demo/model/classes.txt }
+        images: { container: demo, prefix: images/, manifest: manifest.csv }
+        suite: { explainers: [grad-cam], metrics: [localisation], seed: 1 }
+        output: { container: audits, prefix: chartpod-cron }
+        gates: [ { metric: relevance-mass, method: grad-cam, {{gate}} } ]
+        """;
+
+    static List<JsonObject> Render(string image, string cronGate)
+    {
+        var (repository, tag) = (image[..image.LastIndexOf(':')], image[(image.LastIndexOf(':') + 1)..]);
+        var values = $$"""
+            image: { repository: "{{repository}}", tag: "{{tag}}" }
+            worker: { endpointPrefix: {{Prefix}}, shutdownGraceSeconds: 20 }
+            regressionAudit:
+              enabled: true
+              jobSpec: |
+            {{string.Join('\n', CronSpec(cronGate).Split('\n').Select(l => "    " + l))}}
+            """;
+        var rendered = ChartTools.Template(ChartTools.ValuesFile(values));
+        Assert.True(rendered.ExitCode == 0, rendered.Error);
+        return ChartTools.Objects(rendered.Output);
+    }
+
+    /// <summary>The chart's Secret, as an operator would fill it: the stack's services by their names on its network.</summary>
+    static readonly Dictionary<string, string> Secrets = new()
+    {
+        ["rabbitmq-uri"] = "amqp://guest:guest@rabbitmq:5672/",
+        ["storage-connection-string"] = ComposeStack.AzuriteConnection("azurite", 10000),
+    };
+
+    static PodRun Worker(List<JsonObject> objects)
+    {
+        var pod = objects.Single(o => (string?)o["kind"] == "Deployment")["spec"]!["template"]!["spec"]!.AsObject();
+        return new PodRun(pod, pod["containers"]![0]!.AsObject(), objects, Secrets);
+    }
+
+    static PodRun CronJob(List<JsonObject> objects)
+    {
+        var pod = objects.Single(o => (string?)o["kind"] == "CronJob")["spec"]!["jobTemplate"]!["spec"]!["template"]!["spec"]!.AsObject();
+        return new PodRun(pod, pod["containers"]![0]!.AsObject(), objects, Secrets);
+    }
+
+    static string Files() => Directory.CreateTempSubdirectory("xaivision-pod-").FullName;
+
+    [Fact]
+    public async Task The_charts_worker_pod_becomes_ready_runs_a_job_and_drains_and_its_CronJob_exits_with_the_gate()
+    {
+        var objects = Render(Docker.WorkerImage, "min: 0.3");
+        var worker = Worker(objects);
+        var name = "xv-chartpod-" + Guid.NewGuid().ToString("N")[..8];
+        var clock = Stopwatch.StartNew();
+        Docker.Must(worker.RunArguments(stack.Stack.Network, Files(), "-d", "--name", name).ToArray());
+        try
+        {
+            foreach (var probe in new[] { "startupProbe", "readinessProbe", "livenessProbe" })
+            {
+                var (path, port) = worker.Probe(probe);
+                await Docker.WaitReadyAsync(name, port, path, Patience.Start);
+            }
+            log.WriteLine($"chart worker pod ready in {clock.Elapsed.TotalSeconds:F1} s: {string.Join(' ', worker.Options(stack.Stack.Network, Files()))}");
+
+            using var client = Hosting.WorkerHost.Build(stack.Stack.ClientSettings(Prefix), consumers: false, Microsoft.Extensions.Logging.LogLevel.Warning);
+            await client.StartAsync();
+            var bus = client.Services.GetRequiredService<IBus>();
+            var jobId = Guid.NewGuid();
+            await using (var watcher = await JobWatcher.StartAsync(bus, jobId, _ => { }, CancellationToken.None))
+            {
+                await bus.Publish(new SubmitAuditJob(jobId, WorkerTestServices.CheapDemoSpec($"chartpod-{jobId:N}")));
+                var outcome = await watcher.Outcome.WaitAsync(Patience.Job);
+                Assert.Equal(12, outcome.Completed?.Images);
+            }
+            Assert.Contains($"of job {jobId} started", Docker.Logs(name, 2000)); // the pod took it, not a compose worker
+            await client.StopAsync();
+
+            var cron = CronJob(objects);
+            var passing = Docker.Exec("docker", cron.RunArguments(stack.Stack.Network, Files(), "--rm"), Patience.Job);
+            log.WriteLine($"CronJob, passing gate: exit {passing.ExitCode}\n{passing.All}");
+            Assert.Equal(0, passing.ExitCode);
+            var failing = Docker.Exec("docker", CronJob(Render(Docker.WorkerImage, "max: 0.05")).RunArguments(stack.Stack.Network, Files(), "--rm"), Patience.Job);
+            log.WriteLine($"CronJob, failing gate: exit {failing.ExitCode}\n{failing.All}");
+            Assert.Equal(3, failing.ExitCode);
+            Assert.Contains("relevance-mass", failing.All);
+
+            clock.Restart();
+            Docker.Must("stop", "-t", worker.TerminationGraceSeconds!.Value.ToString(), name);
+            log.WriteLine($"SIGTERM → exit {Docker.ExitCode(name)} in {clock.Elapsed.TotalSeconds:F1} s (grace {worker.TerminationGraceSeconds} s)");
+            Assert.Equal(0, Docker.ExitCode(name));
+        }
+        finally
+        {
+            log.WriteLine(Docker.Logs(name, 30));
+            Docker.Run("rm", "-f", name);
+        }
+    }
+}
