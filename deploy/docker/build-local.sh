@@ -4,8 +4,8 @@
 #   2. stand-ins for the public base images (deploy/docker/local): local/dotnet-sdk:10.0 and local/dotnet-runtime:10.0 with this
 #      machine's .NET, local/rabbitmq:3.13-management from Debian, local/azurite:3.35.0 from npm;
 #   3. the product's images with the product's own Dockerfiles, the stand-ins passed as build arguments:
-#      xaivision-worker:cpu (Dockerfile.cpu) and xaivision-worker:gpu-stage (Dockerfile.gpu's build stage; its CUDA base cannot
-#      be had here).
+#      xaivision-worker:cpu (Dockerfile.cpu) and xaivision-worker:gpu-standin (Dockerfile.gpu, every stage, its CUDA PyTorch base
+#      replaced by local/pytorch-standin: Debian's python and the CPU libtorch in a torch/lib folder; CUDA is not verified).
 # Starts no engine: it uses the one DOCKER_HOST (or the default socket) points to. Images that exist are kept (the base by its
 # tag; the rest by Docker's layer cache); XAIVISION_REBUILD=1 rebuilds the base. Prints each image's size and build time.
 # Usage: deploy/docker/build-local.sh            (then deploy/docker/stack-demo.sh)
@@ -64,8 +64,10 @@ stand_in local/azurite:3.35.0 Dockerfile.azurite "$work/empty"
 
 timed xaivision-worker:cpu docker build -f "$root/deploy/docker/Dockerfile.cpu" \
     --build-arg SDK_IMAGE=local/dotnet-sdk:10.0 --build-arg RUNTIME_IMAGE=local/dotnet-runtime:10.0 -t xaivision-worker:cpu "$root"
-timed xaivision-worker:gpu-stage docker build -f "$root/deploy/docker/Dockerfile.gpu" --target build \
-    --build-arg SDK_IMAGE=local/dotnet-sdk:10.0 -t xaivision-worker:gpu-stage "$root"
+# The GPU image's every stage, its CUDA base replaced by a CUDA-less stand-in (local/pytorch-standin: CPU libtorch in torch/lib).
+stand_in local/pytorch-standin Dockerfile.pytorch "$work/empty"
+timed xaivision-worker:gpu-standin docker build -f "$root/deploy/docker/Dockerfile.gpu" --build-arg SDK_IMAGE=local/dotnet-sdk:10.0 \
+    --build-arg RUNTIME_IMAGE=local/dotnet-runtime:10.0 --build-arg PYTORCH_IMAGE=local/pytorch-standin -t xaivision-worker:gpu-standin "$root"
 
 printf '%-36s %10s %12s\n' image size "build (s)"
 for entry in "${timings[@]}"; do

@@ -2,8 +2,8 @@
 # Brings the compose stack (docker-compose.yml at the repository root) up with the images build-local.sh made — RabbitMQ,
 # Azurite and WORKERS (2) worker containers —, runs the demo job through it (submit-demo --wait, in a container of the same
 # image) to a completed report in the Azurite container, prints the job's summary line, tears the stack down (volumes too)
-# and exits 0 only when the job completed. Uses the engine DOCKER_HOST (or the default socket) points to; `docker compose`
-# where the plugin is installed, else `docker-compose`. Public images instead: RABBITMQ_IMAGE=rabbitmq:3.13-management etc.
+# and exits 0 only when the job completed and nothing of the project is left. Uses the engine DOCKER_HOST (or the default
+# socket) points to; `docker compose` where the plugin is installed, else `docker-compose`. Public images instead: RABBITMQ_IMAGE=rabbitmq:3.13-management etc.
 # Host ports (35672 AMQP, 35673 management UI, 30000 blob) stay clear of a local RabbitMQ's 5672/25672 and Azurite's 10000.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,4 +30,8 @@ if [[ $status -ne 0 ]]; then
     exit 1
 fi
 grep -E "^job .* complete:" /tmp/xaivision-stack-demo.log | tail -n 1
-echo "stack-demo.sh: demo job completed through the containers in $((SECONDS - start)) s"
+down
+trap - EXIT
+left=$(docker ps -aq --filter "label=com.docker.compose.project=$project"; docker volume ls -q --filter "label=com.docker.compose.project=$project")
+if [[ -n "$left" ]]; then echo "stack-demo.sh: compose down -v left containers or volumes behind: $left" >&2; exit 1; fi
+echo "stack-demo.sh: demo job completed through the containers in $((SECONDS - start)) s; down -v left nothing"

@@ -23,7 +23,8 @@ public static class RunCommand
             using var host = WorkerHost.Build(WorkerHost.Overrides(parse.GetValue(settings)), consumers: true);
             try
             {
-                var checkedAtStart = WorkerPreflight.Check(host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value);
+                var checkedAtStart = WorkerPreflight.Check(host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value,
+                    host.Services.GetRequiredService<IOptions<StorageOptions>>().Value);
                 host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("XaiVision.Worker").LogInformation("Preflight: {Checked}.", checkedAtStart);
                 await BusStart.StartAsync(host, ct);
                 await host.WaitForShutdownAsync(ct);

@@ -8,16 +8,19 @@ namespace XaiVision.Worker.Hosting;
 /// <summary>
 /// What <c>run</c> checks before it takes work, so a broken image or install stops the worker at start with the reason (a
 /// pod that crash-loops and says why) instead of failing every shard it takes later: libtorch loads and computes on the
-/// configured device, and the model cache directory is writable (a read-only root file system with the cache inside it).
+/// configured device, and the model cache directory (and a file-system store's root) is writable — a read-only root file system
+/// with either inside it.
 /// </summary>
 public static class WorkerPreflight
 {
     /// <summary>Returns what was checked, for the start log line; throws <see cref="XaiVisionException"/> with the fix.</summary>
-    public static string Check(WorkerOptions options)
+    public static string Check(WorkerOptions options, StorageOptions storage)
     {
         var device = CheckTorch(options);
         CheckWritable(options.ModelCacheDirectory, $"{WorkerOptions.Section}:ModelCacheDirectory");
-        return $"libtorch computes on {device}; the model cache {options.ModelCacheDirectory} is writable";
+        if (storage.Kind == StorageKind.FileSystem) CheckWritable(storage.Root, $"{StorageOptions.Section}:Root");
+        return $"libtorch computes on {device}; the model cache {options.ModelCacheDirectory}"
+            + (storage.Kind == StorageKind.FileSystem ? $" and the store {storage.Root} are writable" : " is writable");
     }
 
     static string CheckTorch(WorkerOptions options)
@@ -51,7 +54,7 @@ public static class WorkerPreflight
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new XaiVisionException($"{setting} '{directory}' is not writable ({e.Message}); point it at a writable volume "
-                + "(the images mount one at /cache; a read-only root file system allows writes nowhere else but /tmp).");
+                + "(the images have /cache and /data; a read-only root file system allows writes nowhere else but /tmp).");
         }
     }
 }

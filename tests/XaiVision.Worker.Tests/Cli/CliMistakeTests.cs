@@ -140,6 +140,7 @@ public class CliMistakeTests(ITestOutputHelper log)
         {
             AssertOneLine(CliRunner.Run("run", "--set", $"Worker:ModelCacheDirectory={file}/models"), 1,
                 $"Worker:ModelCacheDirectory '{file}/models' is not writable");
+            AssertOneLine(CliRunner.Run("run", "--set", $"Storage:Root={file}/store"), 1, $"Storage:Root '{file}/store' is not writable");
             AssertOneLine(CliRunner.Run("run", "--set", "Worker:Device=cuda:0"), 1, "Device 'cuda:0' was asked for but CUDA is not available");
         }
         finally

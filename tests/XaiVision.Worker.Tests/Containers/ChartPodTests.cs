@@ -23,21 +23,25 @@ public sealed class ChartPodTests(StackFixture stack, ITestOutputHelper log)
     /// <summary>Queues of their own, so the compose workers never take the pod's work.</summary>
     const string Prefix = "chartpod";
 
-    /// <summary>The regression CronJob's spec: the demo, one cheap method, gated on relevance mass (grad-cam's is about 0.7 here).</summary>
+    /// <summary>
+    /// The regression CronJob's spec: the demo, one cheap method, gated on relevance mass (grad-cam's is about 0.7 here). An output
+    /// prefix of its own: --dated-output adds the minute, and a second run in the same minute is refused (that prefix holds a job).
+    /// </summary>
     static string CronSpec(string gate) => $$"""
         model: { architecture: demo-shapes, weights: demo/model/shapes-vgg.dat, labels: demo/model/classes.txt }
         images: { container: demo, prefix: images/, manifest: manifest.csv }
         suite: { explainers: [grad-cam], metrics: [localisation], seed: 1 }
-        output: { container: audits, prefix: chartpod-cron }
+        output: { container: audits, prefix: chartpod-cron-{{Guid.NewGuid():N}} }
         gates: [ { metric: relevance-mass, method: grad-cam, {{gate}} } ]
         """;
 
-    static List<JsonObject> Render(string image, string cronGate)
+    static List<JsonObject> Render(string image, string cronGate, bool gpu = false, string device = "cpu")
     {
         var (repository, tag) = (image[..image.LastIndexOf(':')], image[(image.LastIndexOf(':') + 1)..]);
         var values = $$"""
             image: { repository: "{{repository}}", tag: "{{tag}}" }
-            worker: { endpointPrefix: {{Prefix}}, shutdownGraceSeconds: 20 }
+            worker: { endpointPrefix: {{Prefix}}, shutdownGraceSeconds: 20, device: {{device}} }
+            gpu: { enabled: {{(gpu ? "true" : "false")}} }
             regressionAudit:
               enabled: true
               jobSpec: |
@@ -73,7 +77,43 @@ public sealed class ChartPodTests(StackFixture stack, ITestOutputHelper log)
     public async Task The_charts_worker_pod_becomes_ready_runs_a_job_and_drains_and_its_CronJob_exits_with_the_gate()
     {
         var objects = Render(Docker.WorkerImage, "min: 0.3");
-        var worker = Worker(objects);
+        await RunWorkerPodAsync(Worker(objects), async () =>
+        {
+            var cron = CronJob(objects);
+            var passing = Docker.Exec("docker", cron.RunArguments(stack.Stack.Network, Files(), "--rm"), Patience.Job);
+            log.WriteLine($"CronJob, passing gate: exit {passing.ExitCode}\n{passing.All}");
+            Assert.Equal(0, passing.ExitCode);
+            var failing = Docker.Exec("docker", CronJob(Render(Docker.WorkerImage, "max: 0.05")).RunArguments(stack.Stack.Network, Files(), "--rm"), Patience.Job);
+            log.WriteLine($"CronJob, failing gate: exit {failing.ExitCode}\n{failing.All}");
+            Assert.Equal(3, failing.ExitCode);
+            Assert.Contains("relevance-mass", failing.All);
+        });
+    }
+
+    /// <summary>
+    /// The GPU image — every stage of Dockerfile.gpu, its CUDA PyTorch base replaced by a CUDA-less stand-in (build-local.sh) — as
+    /// the chart runs it with <c>gpu.enabled</c>: on a node without CUDA, the default device refuses at start with the reason, and
+    /// <c>worker.device=auto</c> falls back to the CPU, becomes ready and runs a job (libtorch from the base's torch/lib).
+    /// </summary>
+    [Fact]
+    public async Task The_gpu_image_on_a_cuda_less_stand_in_refuses_cuda_at_start_and_runs_a_job_on_auto()
+    {
+        var image = Environment.GetEnvironmentVariable("GPU_STANDIN_IMAGE") is { Length: > 0 } set ? set : "xaivision-worker:gpu-standin";
+        var cuda = Worker(Render(image, "min: 0.3", gpu: true));
+        var refused = Docker.Exec("docker", cuda.RunArguments(stack.Stack.Network, Files(), "--rm"), Patience.Start);
+        log.WriteLine($"gpu.enabled, device cuda: exit {refused.ExitCode}: {refused.Error.Trim()}");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("Device 'cuda' was asked for but CUDA is not available", refused.Error);
+        var auto = Worker(Render(image, "min: 0.3", gpu: true, device: "auto"));
+        await RunWorkerPodAsync(auto, () => Task.CompletedTask);
+    }
+
+    /// <summary>
+    /// Runs the worker pod, waits for its startup, readiness and liveness probes, sends it a job through its own queues (the compose
+    /// workers cannot take it), runs <paramref name="meanwhile"/>, and stops it as the kubelet would (SIGTERM, its grace period).
+    /// </summary>
+    async Task RunWorkerPodAsync(PodRun worker, Func<Task> meanwhile)
+    {
         var name = "xv-chartpod-" + Guid.NewGuid().ToString("N")[..8];
         var clock = Stopwatch.StartNew();
         Docker.Must(worker.RunArguments(stack.Stack.Network, Files(), "-d", "--name", name).ToArray());
@@ -84,7 +124,7 @@ public sealed class ChartPodTests(StackFixture stack, ITestOutputHelper log)
                 var (path, port) = worker.Probe(probe);
                 await Docker.WaitReadyAsync(name, port, path, Patience.Start);
             }
-            log.WriteLine($"chart worker pod ready in {clock.Elapsed.TotalSeconds:F1} s: {string.Join(' ', worker.Options(stack.Stack.Network, Files()))}");
+            log.WriteLine($"pod of {worker.Image} ready in {clock.Elapsed.TotalSeconds:F1} s: {string.Join(' ', worker.Options(stack.Stack.Network, Files()))}");
 
             using var client = Hosting.WorkerHost.Build(stack.Stack.ClientSettings(Prefix), consumers: false, Microsoft.Extensions.Logging.LogLevel.Warning);
             await client.StartAsync();
@@ -98,15 +138,7 @@ public sealed class ChartPodTests(StackFixture stack, ITestOutputHelper log)
             }
             Assert.Contains($"of job {jobId} started", Docker.Logs(name, 2000)); // the pod took it, not a compose worker
             await client.StopAsync();
-
-            var cron = CronJob(objects);
-            var passing = Docker.Exec("docker", cron.RunArguments(stack.Stack.Network, Files(), "--rm"), Patience.Job);
-            log.WriteLine($"CronJob, passing gate: exit {passing.ExitCode}\n{passing.All}");
-            Assert.Equal(0, passing.ExitCode);
-            var failing = Docker.Exec("docker", CronJob(Render(Docker.WorkerImage, "max: 0.05")).RunArguments(stack.Stack.Network, Files(), "--rm"), Patience.Job);
-            log.WriteLine($"CronJob, failing gate: exit {failing.ExitCode}\n{failing.All}");
-            Assert.Equal(3, failing.ExitCode);
-            Assert.Contains("relevance-mass", failing.All);
+            await meanwhile();
 
             clock.Restart();
             Docker.Must("stop", "-t", worker.TerminationGraceSeconds!.Value.ToString(), name);

@@ -59,8 +59,8 @@ public static class Docker
     public static int ExitCode(string container) => int.Parse(Must("inspect", "-f", "{{.State.ExitCode}}", container));
 
     /// <summary>The container's address on its (first) network: the host reaches a bridge network's containers directly.</summary>
-    public static string Address(string container) =>
-        Must("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", container).Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+    public static string? Address(string container) =>
+        Must("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", container).Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
 
     public static string Logs(string container, int tail = 400) => Run("logs", "--tail", tail.ToString(), container).All;
 
@@ -69,9 +69,10 @@ public static class Docker
     /// <summary>An HTTP GET as a kubelet's httpGet probe makes it: the status code, or null when nothing answers.</summary>
     public static async Task<int?> ProbeAsync(string container, int port, string path)
     {
+        if (Address(container) is not { } address) return null; // not running (any more)
         try
         {
-            using var answer = await Http.GetAsync($"http://{Address(container)}:{port}{path}");
+            using var answer = await Http.GetAsync($"http://{address}:{port}{path}");
             return (int)answer.StatusCode;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

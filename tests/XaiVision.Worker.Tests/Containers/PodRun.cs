@@ -5,7 +5,7 @@ namespace XaiVision.Worker.Tests.Containers;
 /// <summary>
 /// One container of a pod spec that helm rendered, run under Docker with exactly its settings, as a kubelet would: image and
 /// args, env from the ConfigMap and the Secret references, the pod's user and fsGroup, the container's security context (read-only
-/// root, no privilege escalation, capabilities dropped), the memory limit, emptyDir volumes (tmpfs) and ConfigMap volumes
+/// root, no privilege escalation, capabilities dropped), the memory limit, emptyDir volumes (empty 0777 directories) and ConfigMap volumes
 /// (read-only files). What <c>helm lint</c> cannot see — a ConfigMap value the worker refuses, a probe on the wrong port, a
 /// read-only path it writes to — shows here.
 /// </summary>
@@ -56,7 +56,7 @@ public sealed class PodRun(JsonObject pod, JsonObject container, IReadOnlyList<J
         {
             var path = (string)mount!["mountPath"]!;
             var volume = volumes[(string)mount["name"]!];
-            if (volume.ContainsKey("emptyDir")) options.AddRange(["--tmpfs", $"{path}:exec,mode=1777"]);
+            if (volume.ContainsKey("emptyDir")) options.AddRange(["-v", $"{EmptyDirectory(Path.Combine(files, (string)volume["name"]!))}:{path}"]);
             else if (volume["configMap"] is { } map) options.AddRange(["-v", $"{WriteConfigMap(map.AsObject(), Path.Combine(files, (string)volume["name"]!))}:{path}:ro"]);
             else throw new InvalidOperationException($"volume {volume["name"]}: only emptyDir and configMap are translated");
         }
@@ -74,6 +74,17 @@ public sealed class PodRun(JsonObject pod, JsonObject container, IReadOnlyList<J
     {
         var map = objects.Single(o => (string?)o["kind"] == "ConfigMap" && (string?)o["metadata"]!["name"] == name);
         return map["data"]!.AsObject().Select(p => (p.Key, (string?)p.Value ?? ""));
+    }
+
+    /// <summary>
+    /// An emptyDir as a kubelet makes one: an empty node directory, mode 0777, bind-mounted. (Docker's --tmpfs over a path the image
+    /// has takes that directory's mode, 0755 root, which no pod would see.)
+    /// </summary>
+    static string EmptyDirectory(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(directory, (UnixFileMode)0b111_111_111);
+        return directory;
     }
 
     /// <summary>A ConfigMap volume's items as files readable by any user (a kubelet writes them 0644).</summary>

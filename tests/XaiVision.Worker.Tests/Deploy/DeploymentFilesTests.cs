@@ -53,6 +53,23 @@ public class DeploymentFilesTests
         Assert.All(read, name => Assert.True(copied.Contains(name), $"{file} does not copy {name}, which the build reads"));
     }
 
+    /// <summary>
+    /// The real GPU image's ENV lacked Storage__Root=/data (the CPU image's), so on its read-only root a worker with the default
+    /// file-system store failed to start (found by running it on the CUDA-less stand-in). Where the two images write must agree.
+    /// </summary>
+    [Fact]
+    public void The_cpu_and_gpu_images_write_to_the_same_places()
+    {
+        static Dictionary<string, string> Env(string file) => Regex.Matches(File.ReadAllText(Path.Combine(Root, "deploy", "docker", file)), @"(\w+__\w+)=(\S+)")
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        var (cpu, gpu) = (Env("Dockerfile.cpu"), Env("Dockerfile.gpu"));
+        foreach (var key in new[] { "Worker__ModelCacheDirectory", "Storage__Root", "Telemetry__HealthPort", "Telemetry__PrometheusPort", "Logging__Format" })
+        {
+            Assert.True(cpu.ContainsKey(key), $"Dockerfile.cpu sets no {key}");
+            Assert.True(gpu.TryGetValue(key, out var value) && value == cpu[key], $"Dockerfile.gpu's {key} is not the CPU image's {cpu[key]}");
+        }
+    }
+
     [Fact]
     public void Compose_starts_services_in_order_and_runs_real_verbs()
     {

@@ -15,8 +15,15 @@ public static class ServiceSource
     /// <summary>The engine Testcontainers would use: <c>DOCKER_HOST</c>, else the default unix socket.</summary>
     public static string DefaultEngine => Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : "unix:///var/run/docker.sock";
 
-    /// <summary>Asks <paramref name="engine"/> (<c>unix://path</c> or <c>tcp://host:port</c>) for <c>/_ping</c>; Docker answers "OK".</summary>
-    public static async Task<Decision> DecideAsync(string engine, TimeSpan timeout)
+    /// <summary>The Docker API version Testcontainers 4 uses unless <c>DOCKER_API_VERSION</c> names another.</summary>
+    public static readonly Version TestcontainersApi = new(1, 44);
+
+    /// <summary>
+    /// Asks <paramref name="engine"/> (<c>unix://path</c> or <c>tcp://host:port</c>) for <c>/_ping</c> (Docker answers "OK") and
+    /// <c>/version</c>: an engine older than <see cref="TestcontainersApi"/> is used only with the API pinned (<paramref name="pinnedApi"/>,
+    /// else <c>DOCKER_API_VERSION</c>), since Testcontainers would fail every container on it otherwise.
+    /// </summary>
+    public static async Task<Decision> DecideAsync(string engine, TimeSpan timeout, string? pinnedApi = null)
     {
         try
         {
@@ -40,11 +47,17 @@ public static class ServiceSource
             }
             using var client = new HttpClient(handler) { Timeout = timeout };
             var answer = await client.GetStringAsync(ping);
-            return answer.Trim() == "OK"
-                ? new(true, engine, $"a Docker engine answered at {engine}")
-                : new(false, engine, $"{engine} answered '{answer.Trim()}', not a Docker engine's OK");
+            if (answer.Trim() != "OK") return new(false, engine, $"{engine} answered '{answer.Trim()}', not a Docker engine's OK");
+            var version = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri(ping, "/version"))).RootElement;
+            var api = version.TryGetProperty("ApiVersion", out var v) ? v.GetString() ?? "?" : "?";
+            pinnedApi ??= Environment.GetEnvironmentVariable("DOCKER_API_VERSION");
+            // Testcontainers 4 speaks API 1.44 (Docker 25+) unless DOCKER_API_VERSION pins an older one; Debian 12's docker.io is 1.41.
+            return pinnedApi is { Length: > 0 } || (Version.TryParse(api, out var parsed) && parsed >= TestcontainersApi)
+                ? new(true, engine, $"a Docker engine answered at {engine} (API {api}{(pinnedApi is { Length: > 0 } ? $", DOCKER_API_VERSION={pinnedApi}" : "")})")
+                : new(false, engine, $"the Docker engine at {engine} speaks API {api}, older than the {TestcontainersApi} Testcontainers asks for; "
+                    + $"set DOCKER_API_VERSION={api} to use it (scripts/containers.sh does)");
         }
-        catch (Exception e) when (e is HttpRequestException or SocketException or TaskCanceledException or IOException or UriFormatException)
+        catch (Exception e) when (e is HttpRequestException or SocketException or TaskCanceledException or IOException or UriFormatException or System.Text.Json.JsonException)
         {
             return new(false, engine, $"no Docker engine answered at {engine} ({e.Message})");
         }
