@@ -1,0 +1,66 @@
+using System.Text.Json;
+using XaiVision.Engine.Metrics;
+using XaiVision.Engine.Models;
+using XaiVision.Engine.Suites;
+using XaiVision.Engine.Tests.Support;
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Tests.Explainers;
+
+/// <summary>
+/// The CAM family against pytorch-grad-cam itself (tools/cam_reference.py runs it from its fetched source on Debian's PyTorch): a
+/// seeded CNN exported as TorchScript with its CAM layer's activation (a convolution before BatchNorm and ReLU, at the input's
+/// 16×16, so no resize stands between the two), four images, one target class each. pytorch-grad-cam scales each map to [0, 1]
+/// ((m − min) / (max + 1e-7)); ours, scaled the same way, must correlate at r ≥ 0.999 and equal it to 1e-3 — and must not pass
+/// against another method's reference (the fixture's methods differ: at most r = 0.997 between two of them). Measured max |Δ|:
+/// 6.6e-7 (Grad-CAM++) to 3.1e-5 (XGrad-CAM), and 6.1e-4 for Grad-CAM on one image whose channel sum cancels most of itself
+/// (libtorch 2.10 and PyTorch 1.13 round the convolutions differently in float32; the scaling to [0, 1] magnifies it).
+/// </summary>
+public class CamReferenceTests
+{
+    sealed record Reference(int Side, float[] Input, long[] Targets, Dictionary<string, float[][]> Maps);
+
+    static readonly Reference Fixture = JsonSerializer.Deserialize<Reference>(File.ReadAllText(Fixtures.Path("cams", "cams.json")),
+        new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+
+    static float[][] Ours(string method)
+    {
+        using var scope = NewDisposeScope();
+        using var model = ModelLoader.Load(new ModelSpec("", Fixtures.Path("cams", "camnet.pt"),
+            Preprocessing: XaiVision.Engine.Imaging.Preprocessing.ImageNet(Fixture.Side, Fixture.Side), AllowTorchScript: true), CPU);
+        var images = tensor(Fixture.Input).view(Fixture.Targets.Length, 3, Fixture.Side, Fixture.Side);
+        var maps = ExplainerCatalog.Create(method).Explain(model, images, tensor(Fixture.Targets), 1);
+        return Enumerable.Range(0, Fixture.Targets.Length).Select(i => Scaled(maps[i].flatten().data<float>().ToArray())).ToArray();
+    }
+
+    /// <summary>pytorch-grad-cam's <c>scale_cam_image</c>.</summary>
+    static float[] Scaled(float[] map)
+    {
+        var shifted = map.Select(v => v - map.Min()).ToArray();
+        var top = shifted.Max();
+        return shifted.Select(v => v / (1e-7f + top)).ToArray();
+    }
+
+    static double Pearson(float[] a, float[] b) => MapSimilarity.Pearson(a.Select(v => (double)v).ToArray(), b.Select(v => (double)v).ToArray());
+
+    [Theory]
+    [InlineData("grad-cam")]
+    [InlineData("grad-cam++")]
+    [InlineData("layer-cam")]
+    [InlineData("hires-cam")]
+    [InlineData("xgrad-cam")]
+    [InlineData("grad-cam-elementwise")]
+    public void Equals_pytorch_grad_cam_on_the_same_network(string method)
+    {
+        var ours = Ours(method);
+        for (int i = 0; i < ours.Length; i++)
+        {
+            var reference = Fixture.Maps[method][i];
+            Assert.True(Pearson(ours[i], reference) >= 0.999, $"{method}, image {i}: r = {Pearson(ours[i], reference):F5}");
+            Assert.True(ours[i].Zip(reference).Max(p => Math.Abs(p.First - p.Second)) <= 1e-3,
+                $"{method}, image {i}: max |Δ| = {ours[i].Zip(reference).Max(p => Math.Abs(p.First - p.Second)):E2}");
+        }
+        foreach (var other in Fixture.Maps.Keys.Where(o => o != method))
+            Assert.Contains(Enumerable.Range(0, ours.Length), i => Pearson(ours[i], Fixture.Maps[other][i]) < 0.999);
+    }
+}

@@ -1,0 +1,58 @@
+# pytorch-grad-cam itself (from its fetched source, github.com/jacobgil/pytorch-grad-cam) on a seeded small CNN, exported as
+# TorchScript that returns (logits, the CAM layer's activation) so the engine runs the very same network: writes camnet.pt and
+# cams.json (input, targets and every method's maps, as pytorch-grad-cam returns them: min-max scaled, resized) into OUT
+# (tests/fixtures/cams). XaiVision.Engine.Tests.Explainers.CamReferenceTests compares ours at Pearson r >= 0.999 per image.
+# Debian: apt-get install python3-torch python3-opencv python3-sklearn python3-scipy
+# Usage: PGC_SRC=/path/to/pytorch-grad-cam /usr/bin/python3 tools/cam_reference.py tests/fixtures/cams
+import importlib.util, json, os, sys, types
+import numpy as np
+import torch, torch.nn as nn
+sys.path.insert(0, os.environ.get('PGC_SRC', '.'))
+ttach = sys.modules.setdefault('ttach', types.ModuleType('ttach'))  # only aug_smooth uses it, and Debian does not package it
+class _Unused:  # the default augmentations are built in every CAM's constructor, used only by aug_smooth
+    def __init__(self, *args, **kwargs): pass
+ttach.Compose = ttach.HorizontalFlip = ttach.Multiply = _Unused
+from pytorch_grad_cam import GradCAM, GradCAMPlusPlus, LayerCAM, HiResCAM, XGradCAM, GradCAMElementWise
+from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
+
+here = os.path.dirname(os.path.abspath(__file__))
+out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, '..', 'tests', 'fixtures', 'cams')
+os.makedirs(out, exist_ok=True)
+spec = importlib.util.spec_from_file_location('export', os.path.join(here, 'export-torchscript.py'))
+export = importlib.util.module_from_spec(spec); spec.loader.exec_module(export)
+
+side, layer = 16, 'features.2'  # a convolution's output before BatchNorm and ReLU: signed activations with gradients at negative
+# positions too (behind a bare ReLU the gradient is 0 wherever the activation is negative, and element-wise Grad-CAM equals LayerCAM)
+torch.manual_seed(31)
+
+class CamRefNet(nn.Module):
+    """Two convolutions up to the CAM layer (16x16), then BatchNorm (seeded statistics), pooling, a third convolution and a dense
+    head over every position, so the gradient at the CAM layer varies over space (with global pooling it would not)."""
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.Conv2d(8, 8, 3, padding=1), nn.BatchNorm2d(8),
+                                      nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 6, 3, padding=1), nn.ReLU())
+        with torch.no_grad():
+            norm = self.features[3]
+            norm.running_mean.copy_(torch.randn(8) * 0.2); norm.running_var.copy_(torch.rand(8) + 0.5)
+            norm.weight.copy_(torch.rand(8) + 0.5); norm.bias.copy_(torch.randn(8) * 0.5)
+        self.head = nn.Linear(6 * (side // 2) ** 2, 4)
+    def forward(self, x):
+        return self.head(self.features(x).flatten(1))
+
+model = CamRefNet().eval()
+export.export(model, os.path.join(out, 'camnet.pt'), layer=layer, input_size=side)
+x = torch.randn(4, 3, side, side)
+targets = [0, 1, 2, 3]
+methods = {'grad-cam': GradCAM, 'grad-cam++': GradCAMPlusPlus, 'layer-cam': LayerCAM, 'hires-cam': HiResCAM,
+           'xgrad-cam': XGradCAM, 'grad-cam-elementwise': GradCAMElementWise}
+target_layer = dict(model.named_modules())[layer]
+maps = {}
+for name, cam_type in methods.items():
+    with cam_type(model=model, target_layers=[target_layer]) as cam:
+        result = cam(input_tensor=x, targets=[ClassifierOutputTarget(t) for t in targets])
+    assert all(np.ptp(m) > 0 for m in result), f'{name}: a map is constant; change the seed'
+    maps[name] = result.reshape(len(targets), -1).tolist()
+json.dump({'side': side, 'layer': layer, 'input': x.flatten().tolist(), 'targets': targets,
+           'logits': model(x).flatten().tolist(), 'maps': maps}, open(os.path.join(out, 'cams.json'), 'w'))
+print('torch', torch.__version__, '-> pytorch-grad-cam maps for', ', '.join(methods), 'in', out)
