@@ -12,7 +12,7 @@ ttach = sys.modules.setdefault('ttach', types.ModuleType('ttach'))  # only aug_s
 class _Unused:  # the default augmentations are built in every CAM's constructor, used only by aug_smooth
     def __init__(self, *args, **kwargs): pass
 ttach.Compose = ttach.HorizontalFlip = ttach.Multiply = _Unused
-from pytorch_grad_cam import GradCAM, GradCAMPlusPlus, LayerCAM, HiResCAM, XGradCAM, GradCAMElementWise
+from pytorch_grad_cam import GradCAM, GradCAMPlusPlus, LayerCAM, HiResCAM, XGradCAM, GradCAMElementWise, ScoreCAM
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -45,7 +45,7 @@ export.export(model, os.path.join(out, 'camnet.pt'), layer=layer, input_size=sid
 x = torch.randn(4, 3, side, side)
 targets = [0, 1, 2, 3]
 methods = {'grad-cam': GradCAM, 'grad-cam++': GradCAMPlusPlus, 'layer-cam': LayerCAM, 'hires-cam': HiResCAM,
-           'xgrad-cam': XGradCAM, 'grad-cam-elementwise': GradCAMElementWise}
+           'xgrad-cam': XGradCAM, 'grad-cam-elementwise': GradCAMElementWise, 'score-cam': ScoreCAM}
 target_layer = dict(model.named_modules())[layer]
 maps = {}
 for name, cam_type in methods.items():

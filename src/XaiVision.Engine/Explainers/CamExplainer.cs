@@ -40,23 +40,27 @@ public abstract class CamExplainer : ILayerGradientMethod
         var logits = model.Forward(images.detach().requires_grad_(true));
         var activations = script.LastActivation ?? throw new XaiVisionException("The TorchScript model returned no activation.");
         var gradients = Backward.Grad([TargetScores.Sum(logits, targets)], [activations])[0];
-        return Upsample(Combine(activations.detach(), gradients), images).MoveToOuterDisposeScope();
+        return Upsample(Map(model, activations.detach(), gradients, images, targets), images).MoveToOuterDisposeScope();
     }
 
     static Tensor Upsample(Tensor cam, Tensor images) =>
         nn.functional.interpolate(cam.unsqueeze(1), [images.shape[2], images.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
 
-    /// <summary>Combines activations and gradients [N,K,h,w] into a map [N,h,w].</summary>
+    /// <summary>Combines activations and gradients [N,K,h,w] into a map [N,h,w] (the one step most CAM methods override).</summary>
     protected abstract Tensor Combine(Tensor activations, Tensor gradients);
+
+    /// <summary>The coarse map [N,h,w]; a method that needs more than the layer (Score-CAM scores masked images) overrides this.</summary>
+    protected virtual Tensor Map(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images, Tensor targets) =>
+        Combine(activations, gradients);
 
     public string LayerOn(ExplainableModel model) => _layer ?? model.Architecture.DefaultCamLayer;
 
-    public Tensor FromLayer(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images)
+    public Tensor FromLayer(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images, Tensor targets)
     {
         using var scope = NewDisposeScope();
         var (a, g) = (activations, gradients);
         if (model.Architecture.TokensToMap is { } toMap) (a, g) = (toMap(a), toMap(g)); // tokens → [N, C, h, w] (ViT)
-        return Upsample(Combine(a, g), images).MoveToOuterDisposeScope();
+        return Upsample(Map(model, a, g, images, targets), images).MoveToOuterDisposeScope();
     }
 
     public Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed)
@@ -76,9 +80,10 @@ public abstract class CamExplainer : ILayerGradientMethod
         {
             using var grad = enable_grad();
             var logits = model.Forward(images);
+            hook.remove(); // Score-CAM's own forwards must not replace the activation
             if (activations is null) throw new XaiVisionException($"Layer '{_layer ?? model.Architecture.DefaultCamLayer}' was not used by the forward pass.");
             var gradients = Backward.Grad([TargetScores.Sum(logits, targets)], [activations])[0];
-            return FromLayer(model, activations.detach(), gradients, images).MoveToOuterDisposeScope();
+            return FromLayer(model, activations.detach(), gradients, images, targets).MoveToOuterDisposeScope();
         }
         finally
         {

@@ -12,6 +12,9 @@ public interface ILayerGradientMethod : IExplainer
     /// <summary>The layer this method reads on <paramref name="model"/>.</summary>
     string LayerOn(ExplainableModel model);
 
-    /// <summary>The map [N,H,W] from the layer's activations and ∂ target / ∂ activations (both as the layer output them).</summary>
-    Tensor FromLayer(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images);
+    /// <summary>
+    /// The map [N,H,W] from the layer's activations and ∂ target / ∂ activations (both as the layer output them); the images and
+    /// their target classes [N] are there for methods that also score masked inputs (Score-CAM).
+    /// </summary>
+    Tensor FromLayer(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images, Tensor targets);
 }

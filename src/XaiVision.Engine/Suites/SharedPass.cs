@@ -53,6 +53,9 @@ public static class SharedPass
             using var grad = enable_grad();
             var x = inputMethods.Count > 0 ? images.detach().requires_grad_(true) : images;
             var logits = model.Forward(x);
+            // Unhooked before any method runs: one that makes forwards of its own (Score-CAM) must not replace what was captured.
+            foreach (var hook in hooks) hook.remove();
+            hooks.Clear();
             foreach (var name in layers)
                 if (!captured.ContainsKey(name)) throw new XaiVisionException($"Layer '{name}' was not used by the forward pass.");
             var targets = new TargetRows(chooseTargets(logits.detach()));
@@ -71,7 +74,7 @@ public static class SharedPass
                 var rowImages = Rows(images);
                 for (int l = 0; l < layers.Count; l++)
                     foreach (var method in layerMethods.Where(m => m.LayerOn(model) == layers[l]))
-                        Add(parts, method, method.FromLayer(model, Rows(captured[layers[l]].detach()), Rows(gradients[l]), rowImages));
+                        Add(parts, method, method.FromLayer(model, Rows(captured[layers[l]].detach()), Rows(gradients[l]), rowImages, classes));
                 foreach (var method in inputMethods) Add(parts, method, method.FromInputGradient(rowImages, Rows(gradients[^1])));
             }
             var rowOrder = tensor(targets.FromRankMajor(), device: images.device);

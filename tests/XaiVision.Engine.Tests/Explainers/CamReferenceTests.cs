@@ -50,6 +50,7 @@ public class CamReferenceTests
     [InlineData("hires-cam")]
     [InlineData("xgrad-cam")]
     [InlineData("grad-cam-elementwise")]
+    [InlineData("score-cam")]
     public void Equals_pytorch_grad_cam_on_the_same_network(string method)
     {
         var ours = Ours(method);
