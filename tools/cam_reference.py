@@ -12,7 +12,7 @@ ttach = sys.modules.setdefault('ttach', types.ModuleType('ttach'))  # only aug_s
 class _Unused:  # the default augmentations are built in every CAM's constructor, used only by aug_smooth
     def __init__(self, *args, **kwargs): pass
 ttach.Compose = ttach.HorizontalFlip = ttach.Multiply = _Unused
-from pytorch_grad_cam import GradCAM, GradCAMPlusPlus, LayerCAM, HiResCAM, XGradCAM, GradCAMElementWise, ScoreCAM
+from pytorch_grad_cam import GradCAM, GradCAMPlusPlus, LayerCAM, HiResCAM, XGradCAM, GradCAMElementWise, ScoreCAM, EigenCAM, EigenGradCAM
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -45,14 +45,43 @@ export.export(model, os.path.join(out, 'camnet.pt'), layer=layer, input_size=sid
 x = torch.randn(4, 3, side, side)
 targets = [0, 1, 2, 3]
 methods = {'grad-cam': GradCAM, 'grad-cam++': GradCAMPlusPlus, 'layer-cam': LayerCAM, 'hires-cam': HiResCAM,
-           'xgrad-cam': XGradCAM, 'grad-cam-elementwise': GradCAMElementWise, 'score-cam': ScoreCAM}
+           'xgrad-cam': XGradCAM, 'grad-cam-elementwise': GradCAMElementWise, 'score-cam': ScoreCAM,
+           'eigen-cam': EigenCAM, 'eigen-grad-cam': EigenGradCAM}
 target_layer = dict(model.named_modules())[layer]
-maps = {}
+def fixed_sign(result, batch):
+    """Eigen-CAM's maps with the sign convention the engine uses (pytorch-grad-cam leaves it to LAPACK): its own projection, or
+    the negation, whichever correlates positively with the centred channel mean; ReLU'd and scaled as pytorch-grad-cam does."""
+    from pytorch_grad_cam.utils.svd_on_activations import get_2d_projection
+    from pytorch_grad_cam.utils.image import scale_cam_image
+    projection = get_2d_projection(batch)
+    flips = 0
+    for i, (p, a) in enumerate(zip(projection, batch)):
+        positions = a.reshape(a.shape[0], -1).T
+        response = (positions - positions.mean(axis=0)).mean(axis=1)
+        if (p.reshape(-1) * response).sum() < 0:
+            projection[i] = -p; flips += 1
+    return scale_cam_image(np.maximum(projection, 0), (side, side)), flips
+
+maps, notes = {}, {}
 for name, cam_type in methods.items():
     with cam_type(model=model, target_layers=[target_layer]) as cam:
         result = cam(input_tensor=x, targets=[ClassifierOutputTarget(t) for t in targets])
+    if name.startswith('eigen'):
+        captured = {}
+        hook = target_layer.register_forward_hook(lambda module, inputs, output: captured.__setitem__('a', output))
+        logits = model(x)
+        hook.remove()
+        a = captured['a']
+        if name == 'eigen-grad-cam':  # the gradient at the layer of each image's target logit
+            grads, = torch.autograd.grad(logits.gather(1, torch.tensor(targets)[:, None]).sum(), a)
+            batch = (grads * a).detach().numpy()
+        else:
+            batch = a.detach().numpy()
+        fixed, flips = fixed_sign(result, batch)
+        notes[name] = f'pytorch-grad-cam showed the negative component on {flips} of {len(targets)} images'
+        result = fixed
     assert all(np.ptp(m) > 0 for m in result), f'{name}: a map is constant; change the seed'
     maps[name] = result.reshape(len(targets), -1).tolist()
 json.dump({'side': side, 'layer': layer, 'input': x.flatten().tolist(), 'targets': targets,
-           'logits': model(x).flatten().tolist(), 'maps': maps}, open(os.path.join(out, 'cams.json'), 'w'))
+           'logits': model(x).flatten().tolist(), 'maps': maps, 'notes': notes}, open(os.path.join(out, 'cams.json'), 'w'))
 print('torch', torch.__version__, '-> pytorch-grad-cam maps for', ', '.join(methods), 'in', out)

@@ -51,6 +51,8 @@ public class CamReferenceTests
     [InlineData("xgrad-cam")]
     [InlineData("grad-cam-elementwise")]
     [InlineData("score-cam")]
+    [InlineData("eigen-cam")]
+    [InlineData("eigen-grad-cam")]
     public void Equals_pytorch_grad_cam_on_the_same_network(string method)
     {
         var ours = Ours(method);

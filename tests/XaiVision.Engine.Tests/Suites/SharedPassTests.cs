@@ -30,7 +30,7 @@ public class SharedPassTests
         using var model = architecture == "demo" ? TinyNets.RandomDemo() : Torchvision(architecture, 64);
         var layer = architecture == "demo" ? "" : $",grad-cam(layer={(architecture == "vgg11" ? "features.15" : "layer3")})"; // a second CAM layer
         // Score-CAM (first, on the small net: it runs a forward per channel) must leave the later methods the pass's activations.
-        var explainers = ExplainerCatalog.CreateList((architecture == "demo" ? "score-cam," : "") + Methods + ",hires-cam,xgrad-cam" + layer);
+        var explainers = ExplainerCatalog.CreateList((architecture == "demo" ? "score-cam," : "") + Methods + ",hires-cam,xgrad-cam,eigen-grad-cam" + layer);
         random.manual_seed(5);
         using var images = randn(3, 3, model.Preprocessing.InputSize, model.Preprocessing.InputSize);
         var selection = TargetSelection.Parse(target);
