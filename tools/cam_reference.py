@@ -1,6 +1,6 @@
 # pytorch-grad-cam itself (from its fetched source, github.com/jacobgil/pytorch-grad-cam) on a seeded small CNN, exported as
 # TorchScript that returns (logits, the CAM layer's activation) so the engine runs the very same network: writes camnet.pt and
-# cams.json (input, targets and every method's maps, as pytorch-grad-cam returns them: min-max scaled, resized) into OUT
+# cams.json (the weights, for the engine's own twin of the network; input, targets and every method's maps, as pytorch-grad-cam returns them: min-max scaled, resized) into OUT
 # (tests/fixtures/cams). XaiVision.Engine.Tests.Explainers.CamReferenceTests compares ours at Pearson r >= 0.999 per image.
 # Debian: apt-get install python3-torch python3-opencv python3-sklearn python3-scipy
 # Usage: PGC_SRC=/path/to/pytorch-grad-cam /usr/bin/python3 tools/cam_reference.py tests/fixtures/cams
@@ -12,7 +12,7 @@ ttach = sys.modules.setdefault('ttach', types.ModuleType('ttach'))  # only aug_s
 class _Unused:  # the default augmentations are built in every CAM's constructor, used only by aug_smooth
     def __init__(self, *args, **kwargs): pass
 ttach.Compose = ttach.HorizontalFlip = ttach.Multiply = _Unused
-from pytorch_grad_cam import GradCAM, GradCAMPlusPlus, LayerCAM, HiResCAM, XGradCAM, GradCAMElementWise, ScoreCAM, EigenCAM, EigenGradCAM
+from pytorch_grad_cam import GradCAM, GradCAMPlusPlus, LayerCAM, HiResCAM, XGradCAM, GradCAMElementWise, ScoreCAM, EigenCAM, EigenGradCAM, AblationCAM
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -46,8 +46,9 @@ x = torch.randn(4, 3, side, side)
 targets = [0, 1, 2, 3]
 methods = {'grad-cam': GradCAM, 'grad-cam++': GradCAMPlusPlus, 'layer-cam': LayerCAM, 'hires-cam': HiResCAM,
            'xgrad-cam': XGradCAM, 'grad-cam-elementwise': GradCAMElementWise, 'score-cam': ScoreCAM,
-           'eigen-cam': EigenCAM, 'eigen-grad-cam': EigenGradCAM}
-target_layer = dict(model.named_modules())[layer]
+           'eigen-cam': EigenCAM, 'eigen-grad-cam': EigenGradCAM,
+           'ablation-cam(layer=features.4)': AblationCAM}  # after BatchNorm's ReLU: ablation sets a channel to 0 there
+modules = dict(model.named_modules())
 def fixed_sign(result, batch):
     """Eigen-CAM's maps with the sign convention the engine uses (pytorch-grad-cam leaves it to LAPACK): its own projection, or
     the negation, whichever correlates positively with the centred channel mean; ReLU'd and scaled as pytorch-grad-cam does."""
@@ -64,6 +65,7 @@ def fixed_sign(result, batch):
 
 maps, notes = {}, {}
 for name, cam_type in methods.items():
+    target_layer = modules[name.split('layer=')[1].rstrip(')') if 'layer=' in name else layer]
     with cam_type(model=model, target_layers=[target_layer]) as cam:
         result = cam(input_tensor=x, targets=[ClassifierOutputTarget(t) for t in targets])
     if name.startswith('eigen'):
@@ -83,5 +85,6 @@ for name, cam_type in methods.items():
     assert all(np.ptp(m) > 0 for m in result), f'{name}: a map is constant; change the seed'
     maps[name] = result.reshape(len(targets), -1).tolist()
 json.dump({'side': side, 'layer': layer, 'input': x.flatten().tolist(), 'targets': targets,
-           'logits': model(x).flatten().tolist(), 'maps': maps, 'notes': notes}, open(os.path.join(out, 'cams.json'), 'w'))
+           'logits': model(x).flatten().tolist(), 'maps': maps, 'notes': notes,
+           'state': {k: v.flatten().tolist() for k, v in model.state_dict().items() if not k.endswith('num_batches_tracked')}}, open(os.path.join(out, 'cams.json'), 'w'))
 print('torch', torch.__version__, '-> pytorch-grad-cam maps for', ', '.join(methods), 'in', out)

@@ -1,4 +1,4 @@
-using XaiVision.Engine.Metrics;
+using XaiVision.Engine.Memory;
 using XaiVision.Engine.Models;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using XaiVision.Engine.Memory;
 using XaiVision.Engine.Explainers;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using XaiVision.Engine.Memory;
 using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Metrics;

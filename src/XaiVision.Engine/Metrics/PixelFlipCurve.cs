@@ -1,3 +1,4 @@
+using XaiVision.Engine.Memory;
 using XaiVision.Engine.Models;
 using static TorchSharp.torch;
 

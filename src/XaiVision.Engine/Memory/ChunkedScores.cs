@@ -1,11 +1,10 @@
-using XaiVision.Engine.Memory;
 using XaiVision.Engine.Models;
 using static TorchSharp.torch;
 
-namespace XaiVision.Engine.Metrics;
+namespace XaiVision.Engine.Memory;
 
 /// <summary>
-/// The loop every perturbation metric shares: <paramref name="rows"/> perturbed inputs, built a chunk of
+/// The loop every perturbation metric (and Score-CAM, Ablation-CAM) shares: <paramref name="rows"/> perturbed inputs, built a chunk of
 /// at most <paramref name="maxBatch"/> at a time (fewer where the host cannot hold them: <see cref="RowLimit"/>), each scored by the target's softmax probability (or logit).
 /// </summary>
 internal static class ChunkedScores
