@@ -116,7 +116,8 @@ public sealed class ChartPodTests(StackFixture stack, ITestOutputHelper log)
     {
         var name = "xv-chartpod-" + Guid.NewGuid().ToString("N")[..8];
         var clock = Stopwatch.StartNew();
-        Docker.Must(worker.RunArguments(stack.Stack.Network, Files(), "-d", "--name", name).ToArray());
+        var arguments = worker.RunArguments(stack.Stack.Network, Files(), "-d", "--name", name);
+        Docker.Must(arguments.ToArray());
         try
         {
             foreach (var probe in new[] { "startupProbe", "readinessProbe", "livenessProbe" })
@@ -124,7 +125,7 @@ public sealed class ChartPodTests(StackFixture stack, ITestOutputHelper log)
                 var (path, port) = worker.Probe(probe);
                 await Docker.WaitReadyAsync(name, port, path, Patience.Start);
             }
-            log.WriteLine($"pod of {worker.Image} ready in {clock.Elapsed.TotalSeconds:F1} s: {string.Join(' ', worker.Options(stack.Stack.Network, Files()))}");
+            log.WriteLine($"pod of {worker.Image} ready in {clock.Elapsed.TotalSeconds:F1} s: docker {string.Join(' ', arguments)}");
 
             using var client = Hosting.WorkerHost.Build(stack.Stack.ClientSettings(Prefix), consumers: false, Microsoft.Extensions.Logging.LogLevel.Warning);
             await client.StartAsync();

@@ -46,11 +46,12 @@ public static class Docker
         return new Result(process.ExitCode, output.Result, error.Result);
     }
 
+    static readonly Lazy<bool> ComposePlugin = new(() => Exec("docker", ["compose", "version"], TimeSpan.FromSeconds(30)).ExitCode == 0);
+
     /// <summary><c>docker compose</c> where the plugin is installed, else Debian's <c>docker-compose</c> (1.29).</summary>
     public static Result Compose(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var plugin = Exec("docker", ["compose", "version"], TimeSpan.FromSeconds(30)).ExitCode == 0;
-        return plugin ? Exec("docker", ["compose", .. args], TimeSpan.FromMinutes(10), environment)
+        return ComposePlugin.Value ? Exec("docker", ["compose", .. args], TimeSpan.FromMinutes(10), environment)
             : Exec("docker-compose", args, TimeSpan.FromMinutes(10), environment);
     }
 
