@@ -12,7 +12,13 @@ internal static class ChunkedScores
     /// <param name="build">row indices → (inputs, target classes) for that chunk.</param>
     /// <param name="pixels">pixels of one input (H·W), for the row limit.</param>
     /// <returns>scores [rows] on the model's device.</returns>
-    public static Tensor Run(ExplainableModel model, long rows, int maxBatch, long pixels, Device device, Func<Tensor, (Tensor Input, Tensor Targets)> build, bool probability)
+    public static Tensor Run(ExplainableModel model, long rows, int maxBatch, long pixels, Device device, Func<Tensor, (Tensor Input, Tensor Targets)> build, bool probability) =>
+        Run(model, rows, maxBatch, pixels, device, build, (output, targets) =>
+            (probability ? output.softmax(1) : output).gather(1, targets.view(-1, 1)).view(-1));
+
+    /// <param name="score">(outputs [rows, classes], targets [rows]) → one score per row (ROAD: 1 where the target is still predicted).</param>
+    public static Tensor Run(ExplainableModel model, long rows, int maxBatch, long pixels, Device device, Func<Tensor, (Tensor Input, Tensor Targets)> build,
+        Func<Tensor, Tensor, Tensor> score)
     {
         using var _ = no_grad();
         maxBatch = RowLimit.Rows(model, maxBatch, pixels, backward: false);
@@ -22,9 +28,7 @@ internal static class ChunkedScores
             using var chunk = NewDisposeScope();
             var row = arange(first, Math.Min(rows, first + maxBatch), device: device);
             var (input, targets) = build(row);
-            var output = model.Forward(input);
-            if (probability) output = output.softmax(1);
-            scores.index_copy_(0, row, output.gather(1, targets.view(-1, 1)).view(-1).to(scores.dtype));
+            scores.index_copy_(0, row, score(model.Forward(input), targets).to(scores.dtype));
         }
         return scores;
     }
