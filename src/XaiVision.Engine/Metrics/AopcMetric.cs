@@ -12,6 +12,7 @@ public sealed class AopcMetric(bool mostRelevantFirst, int region, int steps, in
 {
     public string Name => mostRelevantFirst ? "aopc-morf" : "aopc-lerf";
     public MetricCategory Category => MetricCategory.Faithfulness;
+    public string Definition => $"Mean drop of the explained class's probability as r×r regions are removed, {(mostRelevantFirst ? "most" : "least")} relevant first (Samek et al. 2017).";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection>
     {
         [Name] = mostRelevantFirst ? MetricDirection.HigherIsBetter : MetricDirection.LowerIsBetter,

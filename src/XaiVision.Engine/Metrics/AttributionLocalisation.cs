@@ -12,6 +12,7 @@ public sealed class AttributionLocalisation(bool weighted, bool positive, bool a
 {
     public override string Name => "attribution-localisation";
     public override MetricCategory Category => MetricCategory.Localisation;
+    public override string Definition => "Share of the positive relevance that falls inside the object mask (Kohlbrenner et al. 2020).";
     public override MetricDirection Direction => MetricDirection.HigherIsBetter;
 
     protected override double? Score(double[] map, bool[]? mask, int width)

@@ -9,6 +9,7 @@ public sealed class Complexity() : MapOnlyMetric(absolute: true)
 {
     public override string Name => "complexity";
     public override MetricCategory Category => MetricCategory.Complexity;
+    public override string Definition => "Entropy of each pixel's share of |relevance|: how spread out the map is (Bhatt et al. 2020).";
     public override MetricDirection Direction => MetricDirection.LowerIsBetter;
 
     protected override double? Score(double[] map, bool[]? mask, int width)

@@ -7,6 +7,8 @@ public sealed class DeletionInsertionMetric(bool insertion, int steps, int maxBa
 
     public string Name => _curve.Name;
     public MetricCategory Category => MetricCategory.Faithfulness;
+    public string Definition => insertion ? "Area under the explained class's probability as pixels are put back into a blurred image, most relevant first (Petsiuk et al. 2018)."
+        : "Area under the explained class's probability as pixels are deleted, most relevant first (Petsiuk et al. 2018).";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = _curve.Direction };
     public IReadOnlyDictionary<string, CurveAxis> Curves => new Dictionary<string, CurveAxis>
     {

@@ -8,6 +8,7 @@ public sealed class EffectiveComplexity(double eps) : MapOnlyMetric(absolute: tr
 {
     public override string Name => "effective-complexity";
     public override MetricCategory Category => MetricCategory.Complexity;
+    public override string Definition => "Number of pixels whose |relevance| exceeds eps (Nguyen & Martínez 2020).";
     public override MetricDirection Direction => MetricDirection.LowerIsBetter;
 
     protected override double? Score(double[] map, bool[]? mask, int width) => map.Count(v => v > eps);

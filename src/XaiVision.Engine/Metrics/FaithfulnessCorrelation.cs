@@ -14,6 +14,7 @@ public sealed class FaithfulnessCorrelation(int subsets, double fraction, int ma
 {
     public string Name => "faithfulness-correlation";
     public MetricCategory Category => MetricCategory.Faithfulness;
+    public string Definition => "Pearson correlation between a random pixel subset's relevance and the drop of the class's logit when it is removed (Bhatt et al. 2020).";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.HigherIsBetter };
 
     public bool SharesAcrossMethods => true;

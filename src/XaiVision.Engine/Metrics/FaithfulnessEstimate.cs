@@ -13,6 +13,7 @@ public sealed class FaithfulnessEstimate(int step, int maxBatch) : IMetric
 {
     public string Name => "faithfulness-estimate";
     public MetricCategory Category => MetricCategory.Faithfulness;
+    public string Definition => "Correlation between a pixel group's relevance and the drop of the class's logit when that group alone turns black (Alvarez-Melis & Jaakkola 2018).";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.HigherIsBetter };
 
     public IReadOnlyList<MetricResult> Evaluate(MetricContext c)

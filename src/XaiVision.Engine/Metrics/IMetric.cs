@@ -21,6 +21,9 @@ public interface IMetric
 {
     string Name { get; }
     MetricCategory Category { get; }
+
+    /// <summary>What the metric measures, in one line with its source, for the report.</summary>
+    string Definition { get; }
     IReadOnlyDictionary<string, MetricDirection> Outputs { get; }
     IReadOnlyDictionary<string, CurveAxis> Curves => new Dictionary<string, CurveAxis>();
     IReadOnlyList<MetricResult> Evaluate(MetricContext context);

@@ -15,6 +15,7 @@ public sealed class Infidelity(int patches, double size, bool normalise, int max
 {
     public string Name => "infidelity";
     public MetricCategory Category => MetricCategory.Faithfulness;
+    public string Definition => "Mean squared gap between map · perturbation and the change of the output it causes (Yeh et al. 2019).";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.LowerIsBetter };
 
     public IReadOnlyList<MetricResult> Evaluate(MetricContext c)

@@ -10,6 +10,7 @@ public sealed class LocalisationAuc() : MapOnlyMetric(absolute: false)
 {
     public override string Name => "auc";
     public override MetricCategory Category => MetricCategory.Localisation;
+    public override string Definition => "ROC AUC of the map as a detector of the object mask (Fawcett 2006).";
     public override MetricDirection Direction => MetricDirection.HigherIsBetter;
 
     protected override double? Score(double[] map, bool[]? mask, int width)

@@ -7,6 +7,7 @@ public sealed class LocalisationMetric(int tolerance) : IMetric
 {
     public string Name => "localisation";
     public MetricCategory Category => MetricCategory.Localisation;
+    public string Definition => "Whether the peak lies on the object, and how much of the relevance does (pointing game, mass, rank, outside fraction).";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => Localisation.Directions;
 
     public IReadOnlyList<MetricResult> Evaluate(MetricContext c)

@@ -13,6 +13,7 @@ public abstract class MapOnlyMetric(bool absolute) : IMetric
 {
     public abstract string Name { get; }
     public abstract MetricCategory Category { get; }
+    public abstract string Definition { get; }
     public abstract MetricDirection Direction { get; }
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = Direction };
 

@@ -12,6 +12,7 @@ public sealed class MaxSensitivity(int samples, double radius) : IMetric
 {
     public string Name => "max-sensitivity";
     public MetricCategory Category => MetricCategory.Robustness;
+    public string Definition => "Largest change of the map when the input moves by small random noise (Yeh et al. 2019).";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.LowerIsBetter };
 
     public IReadOnlyList<MetricResult> Evaluate(MetricContext c)

@@ -14,6 +14,7 @@ public sealed class PixelFlipping(int step, int maxBatch) : IMetric
 {
     public string Name => "pixel-flipping";
     public MetricCategory Category => MetricCategory.Faithfulness;
+    public string Definition => "Area under the explained class's probability as pixels turn black, most relevant first (Bach et al. 2015).";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.LowerIsBetter };
     public IReadOnlyDictionary<string, CurveAxis> Curves => new Dictionary<string, CurveAxis>
     {

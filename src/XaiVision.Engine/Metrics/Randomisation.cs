@@ -16,6 +16,7 @@ public sealed class Randomisation : IMetric
 {
     public string Name => "randomisation";
     public MetricCategory Category => MetricCategory.Randomisation;
+    public string Definition => "How far the map moves from the trained model's as its layers are randomised, top first (Adebayo et al. 2018).";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection>
     {
         ["mprt-spearman"] = MetricDirection.LowerIsBetter,

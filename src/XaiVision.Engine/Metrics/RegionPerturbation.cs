@@ -14,6 +14,7 @@ public sealed class RegionPerturbation(int patch, bool mostRelevantFirst, int re
 {
     public string Name => mostRelevantFirst ? "region-perturbation" : "region-perturbation-lerf";
     public MetricCategory Category => MetricCategory.Faithfulness;
+    public string Definition => $"Area under the drop of the class's probability as patches are replaced, {(mostRelevantFirst ? "most" : "least")} relevant first (Samek et al. 2017).";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection>
     {
         [Name] = mostRelevantFirst ? MetricDirection.HigherIsBetter : MetricDirection.LowerIsBetter,

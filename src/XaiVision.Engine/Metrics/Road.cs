@@ -23,6 +23,7 @@ public sealed class Road(int steps, Road.Order order, double noise, bool probabi
 
     public string Name => "road";
     public MetricCategory Category => MetricCategory.Faithfulness;
+    public string Definition => "Whether the class is still predicted as the most (least) relevant pixels are imputed from their neighbours, not blacked out (Rong et al. 2022).";
 
     IEnumerable<(string Output, bool MostRelevantFirst)> Orders => order switch
     {

@@ -12,6 +12,7 @@ public sealed class Selectivity(int patch, int maxBatch) : IMetric
 {
     public string Name => "selectivity";
     public MetricCategory Category => MetricCategory.Faithfulness;
+    public string Definition => "Area under the explained class's probability as patches are removed, most relevant first (Montavon et al. 2018).";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.LowerIsBetter };
     public IReadOnlyDictionary<string, CurveAxis> Curves => new Dictionary<string, CurveAxis>
     {

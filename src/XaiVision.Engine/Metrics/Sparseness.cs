@@ -9,6 +9,7 @@ public sealed class Sparseness() : MapOnlyMetric(absolute: true)
 {
     public override string Name => "sparseness";
     public override MetricCategory Category => MetricCategory.Complexity;
+    public override string Definition => "Gini index of |relevance|: how concentrated the map is (Chalasani et al. 2020).";
     public override MetricDirection Direction => MetricDirection.HigherIsBetter;
 
     protected override double? Score(double[] map, bool[]? mask, int width)

@@ -11,6 +11,7 @@ public sealed class TopKIntersection(int k, bool conceptInfluence) : MapOnlyMetr
 {
     public override string Name => "top-k-intersection";
     public override MetricCategory Category => MetricCategory.Localisation;
+    public override string Definition => "Share of the k most relevant pixels that lie inside the object mask (Theiner et al. 2021).";
     public override MetricDirection Direction => MetricDirection.HigherIsBetter;
 
     protected override double? Score(double[] map, bool[]? mask, int width)

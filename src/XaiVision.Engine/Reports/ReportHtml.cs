@@ -119,25 +119,50 @@ public static class ReportHtml
             .Append("signed maps, −q → 0 → +q with q the 98th percentile of |value| (cool–warm). Hover a map for the overlay on the image; ")
             .Append("hover-text gives each map's range.</p>");
 
+    /// <summary>
+    /// The means per method, columns grouped by the metrics' categories (faithfulness, robustness, …) under a header row naming
+    /// them; then, per category, each metric's one-line definition with the direction of its outputs.
+    /// </summary>
     static void MetricTable(StringBuilder html, ReportModel model, IReadOnlyList<string> methods,
         IReadOnlyList<string> names, IReadOnlyDictionary<string, MetricOutput>? outputs)
     {
         html.Append("<h2>Metrics per method (mean · median · p10–p90)</h2>");
         if (names.Count == 0) { html.Append("<p>No metrics were asked for.</p>"); return; }
-        html.Append("<table id=\"metrics\"><tr><th>method</th>")
-            .Append(string.Concat(names.Select(n => $"<th>{E(n)}<br><span class=\"dir\">{Direction(outputs, n)}</span></th>"))).Append("</tr>");
+        string Group(string name) => outputs?.GetValueOrDefault(name) is { } o ? Word(o.Category) : "other";
+        var groups = names.Select((name, index) => (name, index)).GroupBy(c => Group(c.name))
+            .OrderBy(g => outputs?.GetValueOrDefault(g.First().name)?.Category ?? (MetricCategory)int.MaxValue).ToList();
+        var columns = groups.SelectMany(g => g.Select(c => c.name)).ToList();
+        html.Append("<table id=\"metrics\"><tr><th rowspan=\"2\">method</th>")
+            .Append(string.Concat(groups.Select(g => $"<th colspan=\"{g.Count()}\" data-category=\"{E(g.Key)}\">{E(g.Key)}</th>"))).Append("</tr><tr>")
+            .Append(string.Concat(columns.Select(n =>
+                $"<th title=\"{E(outputs?.GetValueOrDefault(n)?.Definition ?? "")}\">{E(n)}<br><span class=\"dir\">{Direction(outputs, n)}</span></th>")))
+            .Append("</tr>");
         foreach (var method in methods)
         {
             html.Append($"<tr><td>{E(method)}</td>");
-            foreach (var name in names)
+            foreach (var name in columns)
             {
                 html.Append(model.Spreads.GetValueOrDefault((method, name)) is not { } s ? "<td>–</td>"
                     : $"<td>{F(s.Mean)} · {F(s.Median)} · {F(s.P10)}–{F(s.P90)}</td>");
             }
             html.Append("</tr>");
         }
-        html.Append("</table>");
+        html.Append("</table><dl id=\"metric-definitions\" class=\"legend\">");
+        foreach (var group in groups.Where(g => g.Key != "other"))
+        {
+            html.Append($"<dt><b>{E(group.Key)}</b></dt>");
+            foreach (var metric in group.Select(c => outputs![c.name]).GroupBy(o => o.Metric))
+            {
+                var its = group.Where(c => outputs![c.name].Metric == metric.Key)
+                    .Select(c => $"{E(c.name)} {(LowerIsBetter(outputs, c.name) ? "↓" : "↑")}");
+                html.Append($"<dd><b>{E(metric.Key)}</b> ({string.Join(", ", its)}): {E(metric.First().Definition)}</dd>");
+            }
+        }
+        html.Append("</dl>");
     }
+
+    /// <summary>A category as report.json writes it (one lower-case word).</summary>
+    static string Word(MetricCategory category) => category.ToString().ToLowerInvariant();
 
     /// <summary>
     /// The images whose prediction changed, then those whose attention drifted most (lowest mean Spearman between the two

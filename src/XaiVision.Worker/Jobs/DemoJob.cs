@@ -73,7 +73,7 @@ public static class DemoJob
         {
             Explainers = ["grad-cam", "lrp-composite", "integrated-gradients", "random"],
             Perturbations = ["affine(rotate=15,scale=1.1)", "channel-swap", "text(text=XAI)", "mask(top=20)"],
-            Metrics = ["deletion", "insertion", "localisation", "aopc-morf", "faithfulness-correlation"],
+            Metrics = ["deletion", "insertion", "localisation", "aopc-morf", "faithfulness-correlation", "road(steps=10)", "complexity"],
             Seed = 1,
         },
         Output = new OutputTarget { Container = "audits", Prefix = outputPrefix, Overlays = true, RawMaps = true },

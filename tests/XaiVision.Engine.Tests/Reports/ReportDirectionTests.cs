@@ -56,4 +56,27 @@ public class ReportDirectionTests
             Assert.All(metric.Curves.Keys, curve => Assert.Contains(curve, metric.Outputs.Keys));
         }
     }
+
+    [Fact]
+    public void The_metric_table_groups_columns_by_category_and_defines_every_metric()
+    {
+        var records = Enumerable.Range(0, 4).Select(i => Record(i, i / 10.0, i / 10.0) with
+        {
+            Explanations = [Record(i, i / 10.0, i / 10.0).Explanations[0] with
+            {
+                Metrics = new Dictionary<string, double> { ["complexity"] = 3 + i, ["deletion"] = i / 10.0, ["max-sensitivity"] = 0.1, ["insertion"] = 0.5 },
+            }],
+        }).ToList();
+        var metrics = MetricCatalog.CreateList("complexity,deletion,max-sensitivity,insertion");
+        var html = AuditOutputs.Build(new ReportRequest("m", "predicted", 1, [], metrics), records).Html;
+        var table = html[html.IndexOf("<table id=\"metrics\">", StringComparison.Ordinal)..];
+        table = table[..table.IndexOf("</table>", StringComparison.Ordinal)];
+        // Categories in their declared order, each spanning its outputs; the outputs under them in the same order.
+        Assert.Equal(["faithfulness:2", "robustness:1", "complexity:1"], Regex.Matches(table, "colspan=\"(\\d+)\" data-category=\"([a-z]+)\"")
+            .Select(m => $"{m.Groups[2].Value}:{m.Groups[1].Value}").ToList());
+        Assert.Equal(["deletion", "insertion", "max-sensitivity", "complexity"], Regex.Matches(table, "<th title=\"[^\"]*\">([a-z-]+)<br>").Select(m => m.Groups[1].Value).ToList());
+        var definitions = html[html.IndexOf("id=\"metric-definitions\"", StringComparison.Ordinal)..];
+        Assert.All(metrics, m => Assert.Contains(System.Net.WebUtility.HtmlEncode(m.Definition), definitions));
+        Assert.Contains("<b>complexity</b> (complexity ↓)", definitions);
+    }
 }
