@@ -95,9 +95,29 @@ model_metrics = {
     'selectivity(patch=4)': lambda: quantus.Selectivity(patch_size=4, disable_warnings=True),
     'faithfulness-estimate': lambda: quantus.FaithfulnessEstimate(features_in_step=3, disable_warnings=True),
     'faithfulness-estimate(step=6)': lambda: quantus.FaithfulnessEstimate(features_in_step=18, disable_warnings=True),
+    'monotonicity-correlation(step=4,samples=3)': lambda: quantus.MonotonicityCorrelation(features_in_step=12, nr_samples=3, disable_warnings=True),
+    'monotonicity-correlation(step=12,samples=5)': lambda: quantus.MonotonicityCorrelation(features_in_step=36, nr_samples=5, disable_warnings=True),
 }
+
+class SharedUniform:
+    # Quantus's uniform baselines come from numpy's global generator, one value per image per perturbation, in loop order; the
+    # engine draws U[perturbations] from torch's generator seeded by the job's seed (0 in the tests), the same for every image.
+    # While active, numpy's uniform hands out the engine's values in that order.
+    def __init__(self, seed=0, count=100000):
+        self.values = torch.rand([count], generator=torch.Generator().manual_seed(seed)).numpy().astype(np.float64)
+    def __enter__(self):
+        self.next, self.saved = 0, np.random.uniform
+        def uniform(low=0.0, high=1.0, size=None):
+            n = int(np.prod(size)) if size is not None else 1
+            out = low + (high - low) * self.values[self.next:self.next + n]
+            self.next += n
+            return out.reshape(size) if size is not None else float(out[0])
+        np.random.uniform = uniform
+        return self
+    def __exit__(self, *exc): np.random.uniform = self.saved
 def area(metric, value):
-    # PixelFlipping returns the area itself (return_auc_per_sample); the others their curve, whose area get_auc_score takes.
+    # PixelFlipping returns the area itself (return_auc_per_sample); the others their curve, whose area get_auc_score takes;
+    # monotonicity its verdict (True/False), monotonicity-correlation its correlation.
     v = np.asarray(value, dtype=float).reshape(-1)
     return float(v[0]) if v.size == 1 else float(quantus.helpers.utils.calculate_auc(v))
 with_model = {'quantus': quantus.__version__, 'side': msize, 'images': [float(v) for v in images.reshape(-1)],
@@ -105,7 +125,8 @@ with_model = {'quantus': quantus.__version__, 'side': msize, 'images': [float(v)
 for name, make in model_metrics.items():
     values = []
     for i in range(len(images)):
-        value = make()(model=net, x_batch=images[i:i + 1], y_batch=targets[i:i + 1], a_batch=maps[i:i + 1, None].copy(), channel_first=True, device='cpu')
+        with SharedUniform():
+            value = make()(model=net, x_batch=images[i:i + 1], y_batch=targets[i:i + 1], a_batch=maps[i:i + 1, None].copy(), channel_first=True, device='cpu')
         values.append(area(name, value))
     with_model['values'][name] = values
     print(name, [round(v, 5) for v in values])
@@ -135,14 +156,28 @@ class PixelRoad(quantus.ROAD):
     def custom_postprocess(self, **kwargs):
         self.evaluation_scores = self.evaluation_scores[0].mean(axis=1) # per image: the mean over the percentages
 
+# Quantus 0.6's Monotonicity replaces pixels of its all-black start with the black value (batch_baseline_replacement_by_indices
+# with perturb_baseline='black'), so the image never changes and every explanation is "monotonic". The paper (Arya et al. 2019)
+# puts the image's own pixels back: Quantus's loop runs here with that perturbation, and the engine's monotonicity is ours.
+def monotonicity(features_in_step):
+    def make(x):
+        def put_back(arr, indices, **kwargs):
+            out = arr.copy()
+            rows = np.arange(arr.shape[0])[:, None]
+            out[rows, indices] = x.reshape(arr.shape[0], -1)[rows, indices]
+            return out
+        return quantus.Monotonicity(features_in_step=features_in_step, perturb_func=put_back, disable_warnings=True)
+    return make, False
+
 def road(steps, noise, negate=False, first_key=0):
-    def make():
+    def make(x):
         metric = PixelRoad(percentages=[100 * (2 * s + 1) / (2 * steps) for s in range(steps)], noise=noise, disable_warnings=True)
         metric.first_key = first_key
         return metric
     return make, negate
-# The tiny CNN predicts one class for nearly any input, so ROAD's accuracy would be 1 throughout: ROAD runs on a net that sees where
-# things are (a convolution, then a linear layer over every position), with the same images and maps.
+# The tiny CNN predicts one class for nearly any input, so ROAD's accuracy would be 1 throughout, and its probability rises with
+# every pixel put back (monotonicity 1 throughout): these run on a net that sees where things are (a convolution, then a linear
+# layer over every position), with the same images and maps.
 torch.manual_seed(37)
 road_net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(4 * msize * msize, 4)).eval()
 torch.jit.script(road_net).save(os.path.join(outdir, 'roadnet.pt'))
@@ -152,13 +187,19 @@ road_metrics = {
     'road(order=morf,steps=10)': road(10, 0.01),
     'road(order=morf,steps=25,noise=0.5)': road(25, 0.5),
     'road(order=lerf,steps=10,noise=0.05)': road(10, 0.05, negate=True), # LeRF is MoRF on the map turned upside down (max − map)
+    'monotonicity': monotonicity(3),
+    'monotonicity(step=4)': monotonicity(12),
+    'monotonicity(step=16)': monotonicity(48),
+    'monotonicity(step=24)': monotonicity(72),
+    'monotonicity(step=48)': monotonicity(144),
 }
 with_model['road'] = {'targets': [int(t) for t in road_targets], 'values': {}}
 for name, (make, negate) in road_metrics.items():
     values = []
     for i in range(len(images)):
         a = maps[i:i + 1, None].max() - maps[i:i + 1, None] if negate else maps[i:i + 1, None]
-        values.append(float(make()(model=road_net, x_batch=images[i:i + 1], y_batch=road_targets[i:i + 1], a_batch=a.copy(), channel_first=True, device='cpu')[0]))
+        values.append(float(np.asarray(make(images[i:i + 1])(model=road_net, x_batch=images[i:i + 1], y_batch=road_targets[i:i + 1], a_batch=a.copy(),
+                                              channel_first=True, device='cpu'), dtype=float).reshape(-1)[0]))
     with_model['road']['values'][name] = values
     print(name, [round(v, 5) for v in values])
 

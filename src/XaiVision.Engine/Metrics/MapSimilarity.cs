@@ -40,7 +40,10 @@ public static class MapSimilarity
     }
 
     /// <summary>1-based ranks; tied values share the mean of their ranks.</summary>
-    public static double[] Ranks(float[] values)
+    public static double[] Ranks(float[] values) => Ranks(values.Select(v => (double)v).ToArray());
+
+    /// <summary>1-based ranks; tied values share the mean of their ranks.</summary>
+    public static double[] Ranks(double[] values)
     {
         var order = Enumerable.Range(0, values.Length).OrderBy(i => values[i]).ToArray();
         var ranks = new double[values.Length];

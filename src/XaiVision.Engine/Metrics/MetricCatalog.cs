@@ -8,6 +8,7 @@ namespace XaiVision.Engine.Metrics;
 /// <c>max-sensitivity(samples=8,radius=0.02)</c>, <c>randomisation</c>, <c>localisation(tolerance=0)</c>; Quantus's ordered removals
 /// with its black baseline: <c>pixel-flipping(step=1)</c>, <c>region-perturbation(patch=8,order=morf,regions=100)</c>,
 /// <c>selectivity(patch=8)</c>, <c>faithfulness-estimate(step=1)</c>; ROAD's noisy linear imputation:
+/// <c>monotonicity(step=1)</c>, <c>monotonicity-correlation(step=1,samples=100,eps=1e-5)</c>;
 /// <c>road(steps=50,order=both,noise=0.01,score=accuracy,batch=16)</c> (16 rows keep the solver's working set in a CPU's
 /// cache: 2× faster and a third of the memory of 128 on a 64² image; raise it on a GPU); read off the map alone
 /// (Quantus's definitions, <see cref="MapOnlyMetric"/>): <c>sparseness</c>, <c>complexity</c>, <c>effective-complexity(eps=1e-5)</c>,
@@ -36,6 +37,9 @@ public static class MetricCatalog
         ["road"] = s => new Road(s.Int("steps", 50, 1, 10_000),
             s.Choice("order", Road.Order.Both, new Dictionary<string, Road.Order> { ["morf"] = Road.Order.Morf, ["lerf"] = Road.Order.Lerf, ["both"] = Road.Order.Both }),
             s.Double("noise", 0.01, 0, 10), s.Choice("score", false, new Dictionary<string, bool> { ["accuracy"] = false, ["probability"] = true }), Batch(s, 16)),
+        ["monotonicity"] = s => new Monotonicity(s.Int("step", 1, 1, 1_000_000), Batch(s)),
+        ["monotonicity-correlation"] = s => new MonotonicityCorrelation(s.Int("step", 1, 1, 1_000_000), s.Int("samples", 100, 1, 100_000),
+            s.Double("eps", 1e-5, 0, 1), Batch(s)),
         ["sparseness"] = _ => new Sparseness(),
         ["complexity"] = _ => new Complexity(),
         ["effective-complexity"] = s => new EffectiveComplexity(s.Double("eps", 1e-5, 0, 1)),

@@ -14,8 +14,9 @@ internal static class RegionRemoval
 {
     /// <param name="rank">each pixel's region's rank, [N, H·W] (0 = removed first).</param>
     /// <returns>scores of the explained class [N, steps] (softmax probability or logit), on the CPU.</returns>
+    /// <param name="insert">start from the darkest value everywhere and put the ranked pixels back instead (monotonicity).</param>
     public static float[][] Scores(ExplainableModel model, Tensor images, Tensor targets, Tensor rank, int group, int steps, bool cumulative,
-        bool probability, int maxBatch)
+        bool probability, int maxBatch, bool insert = false)
     {
         using var scope = NewDisposeScope();
         long n = images.shape[0], channels = images.shape[1], h = images.shape[2], w = images.shape[3];
@@ -28,7 +29,8 @@ internal static class RegionRemoval
             var pixelRank = rank.index_select(0, image);
             var removed = cumulative ? pixelRank.lt((step + 1) * group)
                 : pixelRank.ge(step * group).logical_and(pixelRank.lt((step + 1) * group));
-            var input = where(removed.view(-1, 1, h, w).expand(-1, channels, h, w), black.index_select(0, image), images.index_select(0, image));
+            var (moved, others) = insert ? (images.index_select(0, image), black.index_select(0, image)) : (black.index_select(0, image), images.index_select(0, image));
+            var input = where(removed.view(-1, 1, h, w).expand(-1, channels, h, w), moved, others);
             return (input, targets.index_select(0, image));
         }, probability);
         var cpu = scores.view(n, steps).to(ScalarType.Float32).cpu();

@@ -89,13 +89,15 @@ public class QuantusReferenceTests
     public static TheoryData<string> RoadMetrics() => new(WithModel.Road.Values.Keys);
 
     /// <summary>
-    /// ROAD against Quantus's (its per-pixel protocol: Quantus 0.6's own evaluate_batch fails on RGB, see <see cref="Road"/>) on a net
-    /// that sees where things are, MoRF and LeRF, noise-free and noisy: the reference draws its noise from torch's generator seeded as
-    /// the engine seeds it, so even the noisy runs must agree exactly.
+    /// On a net that sees where things are (the tiny CNN predicts one class whatever it is shown): ROAD against Quantus's (its per-pixel
+    /// protocol: Quantus 0.6's own evaluate_batch fails on RGB, see <see cref="Road"/>), MoRF and LeRF, noise-free and noisy — the
+    /// reference draws its noise from torch's generator seeded as the engine seeds it, so even the noisy runs must agree exactly — and
+    /// monotonicity against Quantus's loop with the paper's perturbation (Quantus 0.6's never changes the image, see
+    /// <see cref="Monotonicity"/>).
     /// </summary>
     [Theory]
     [MemberData(nameof(RoadMetrics))]
-    public void Road_agrees_with_quantus_image_by_image(string metric)
+    public void On_a_net_that_sees_where_things_are_every_image_agrees_with_quantus(string metric)
     {
         using var scope = NewDisposeScope();
         int side = WithModel.Side, n = WithModel.Road.Targets.Length;
