@@ -131,6 +131,32 @@ for name, make in model_metrics.items():
     with_model['values'][name] = values
     print(name, [round(v, 5) for v in values])
 
+# Non-sensitivity: Quantus's own class. Completeness: Quantus's verdict is exact equality of the map's sum with the logit's change
+# (no real map meets it), so the reference keeps the change Quantus computes (its output_func sees it) and the gap to the raw map's
+# sum, relative to the change: the engine's completeness.
+model_metrics_more = {
+    'non-sensitivity(features=12,eps=0.05)': lambda: quantus.NonSensitivity(features_in_step=12, eps=0.05, disable_warnings=True),
+    'non-sensitivity(features=36,eps=0.2)': lambda: quantus.NonSensitivity(features_in_step=36, eps=0.2, disable_warnings=True),
+    'non-sensitivity(features=144,eps=0.001)': lambda: quantus.NonSensitivity(features_in_step=144, eps=0.001, disable_warnings=True),
+}
+for name, make in model_metrics_more.items():
+    with_model['values'][name] = [float(np.asarray(make()(model=net, x_batch=images[i:i + 1], y_batch=targets[i:i + 1], a_batch=maps[i:i + 1, None].copy(),
+                                                        channel_first=True, device='cpu'), dtype=float).reshape(-1)[0]) for i in range(len(images))]
+    print(name, with_model['values'][name])
+# Quantus 0.6's Completeness also replaces only the first H·W of the image's C·H·W values (it takes its indices from the map's size:
+# the first colour channel); the reference hands it a baseline that replaces them all.
+def whole_image(baseline):
+    return lambda arr, indices, **kwargs: np.zeros_like(arr) if baseline == 'zero' else np.repeat(arr.min(axis=1, keepdims=True), arr.shape[1], axis=1)
+for name, baseline in [('completeness', 'black'), ('completeness(baseline=zero)', 'zero')]:
+    values = []
+    for i in range(len(images)):
+        seen = []
+        quantus.Completeness(normalise=False, perturb_func=whole_image(baseline), output_func=lambda d: seen.append(float(d[0])) or d, disable_warnings=True)(
+            model=net, x_batch=images[i:i + 1], y_batch=targets[i:i + 1], a_batch=maps[i:i + 1, None].copy(), channel_first=True, device='cpu')
+        values.append(abs(float(maps[i].astype(np.float64).sum()) - seen[0]) / abs(seen[0]))
+    with_model['values'][name] = values
+    print(name, [round(v, 5) for v in values])
+
 # --- ROAD. Quantus 0.6's ROAD.evaluate_batch broadcasts the map over the colour channels and then hands channel-pixel positions to
 # noisy_linear_imputation, which indexes pixels: IndexError on any RGB image. PixelRoad is that method with the map kept per pixel
 # (the paper's protocol); everything else, the imputation included, is Quantus's. Its noise is N(0, 1) from torch's generator seeded

@@ -64,7 +64,8 @@ public class QuantusReferenceTests
 
     /// <summary>
     /// The metrics that run the model, on the reference's seeded tiny CNN (its TorchScript, so both run the same network), three
-    /// 12×12 images and maps (smooth, noisy, signed); each image given to Quantus alone.
+    /// 12×12 images and maps (smooth, noisy, signed); each image given to Quantus alone. To 1e-4, relative above 1 (completeness's
+    /// gaps run to the thousands: these maps are not attributions of this net).
     /// </summary>
     [Theory]
     [MemberData(nameof(ModelMetrics))]
@@ -82,7 +83,7 @@ public class QuantusReferenceTests
         for (int i = 0; i < n; i++)
         {
             double ours = results[i].Values[output], expected = WithModel.Values[metric][i];
-            Assert.True(Math.Abs(ours - expected) <= 1e-4, $"{metric} on image {i}: ours {ours}, Quantus {expected}");
+            Assert.True(Math.Abs(ours - expected) <= 1e-4 * Math.Max(1, Math.Abs(expected)), $"{metric} on image {i}: ours {ours}, Quantus {expected}");
         }
     }
 
