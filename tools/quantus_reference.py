@@ -157,6 +157,45 @@ for name, baseline in [('completeness', 'black'), ('completeness(baseline=zero)'
     with_model['values'][name] = values
     print(name, [round(v, 5) for v in values])
 
+# --- Robustness: the metrics explain noisy copies again, so Quantus is given the engine's saliency (max over channels of
+# |∂ logit / ∂ x|) as its explain_func, and its noise: draw k is torch's U(0, 1) or N(0, 1) [C, H, W] from a generator seeded with
+# job seed · 1000003 + k (seed 0 here), handed out in call order while numpy's uniform or normal is asked.
+def saliency(model, inputs, targets, **kwargs):
+    x = torch.tensor(np.asarray(inputs), dtype=torch.float32, requires_grad=True)
+    model(x)[torch.arange(len(x)), torch.as_tensor(np.asarray(targets)).long()].sum().backward()
+    return x.grad.abs().amax(1, keepdim=True).numpy()
+
+class SharedDraws:
+    def __init__(self, shape, seed=0): self.shape, self.seed = shape, seed
+    def block(self, normal):
+        g = torch.Generator().manual_seed(self.seed * 1000003 + self.k)
+        self.k += 1
+        return (torch.randn if normal else torch.rand)(list(self.shape), generator=g).numpy().astype(np.float64).reshape(-1)
+    def __enter__(self):
+        self.k, self.saved = 0, (np.random.uniform, np.random.normal)
+        np.random.uniform = lambda low=0.0, high=1.0, size=None: (low + (high - low) * self.block(False)).reshape(size)
+        np.random.normal = lambda loc=0.0, scale=1.0, size=None: (loc + scale * self.block(True)).reshape(size)
+        return self
+    def __exit__(self, *exc): np.random.uniform, np.random.normal = self.saved
+
+robustness_metrics = {
+    'avg-sensitivity(samples=6)': lambda: quantus.AvgSensitivity(nr_samples=6, disable_warnings=True),
+    'avg-sensitivity(samples=4,radius=0.5,normalise=true)': lambda: quantus.AvgSensitivity(nr_samples=4, lower_bound=0.5, normalise=True, disable_warnings=True),
+    'local-lipschitz-estimate(samples=6)': lambda: quantus.LocalLipschitzEstimate(nr_samples=6, disable_warnings=True),
+    'local-lipschitz-estimate(samples=4,std=0.3,normalise=false)': lambda: quantus.LocalLipschitzEstimate(nr_samples=4, perturb_std=0.3, normalise=False, disable_warnings=True),
+    'relative-input-stability(samples=6)': lambda: quantus.RelativeInputStability(nr_samples=6, disable_warnings=True),
+    'relative-output-stability(samples=6)': lambda: quantus.RelativeOutputStability(nr_samples=6, disable_warnings=True),
+}
+with_model['robustness'] = {'explainer': 'saliency', 'maps': [float(v) for v in saliency(net, images, targets).reshape(-1)], 'values': {}}
+for name, make in robustness_metrics.items():
+    values = []
+    for i in range(len(images)):
+        with SharedDraws(images.shape[1:]):
+            value = make()(model=net, x_batch=images[i:i + 1], y_batch=targets[i:i + 1], a_batch=None, explain_func=saliency, channel_first=True, device='cpu')
+        values.append(float(np.asarray(value, dtype=float).reshape(-1)[0]))
+    with_model['robustness']['values'][name] = values
+    print(name, [round(v, 5) for v in values])
+
 # --- ROAD. Quantus 0.6's ROAD.evaluate_batch broadcasts the map over the colour channels and then hands channel-pixel positions to
 # noisy_linear_imputation, which indexes pixels: IndexError on any RGB image. PixelRoad is that method with the map kept per pixel
 # (the paper's protocol); everything else, the imputation included, is Quantus's. Its noise is N(0, 1) from torch's generator seeded

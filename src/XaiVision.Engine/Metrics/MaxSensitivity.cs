@@ -12,7 +12,7 @@ public sealed class MaxSensitivity(int samples, double radius) : IMetric
 {
     public string Name => "max-sensitivity";
     public MetricCategory Category => MetricCategory.Robustness;
-    public string Definition => "Largest change of the map when the input moves by small random noise (Yeh et al. 2019).";
+    public string Definition => "Largest relative change of the map under uniform noise in pixel units (Yeh et al. 2019; ours, Quantus's is in input units).";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.LowerIsBetter };
 
     public IReadOnlyList<MetricResult> Evaluate(MetricContext c)

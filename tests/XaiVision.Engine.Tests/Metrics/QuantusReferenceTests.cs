@@ -54,8 +54,9 @@ public class QuantusReferenceTests
 
     sealed record RoadReference(long[] Targets, Dictionary<string, double[]> Values);
     sealed record ImputationReference(long[] Indices, double[] Image);
+    sealed record RobustnessReference(string Explainer, float[] Maps, Dictionary<string, double[]> Values);
     sealed record ModelReference(string Quantus, int Side, float[] Images, long[] Targets, float[] Maps, Dictionary<string, double[]> Values,
-        RoadReference Road, ImputationReference Imputation);
+        RoadReference Road, ImputationReference Imputation, RobustnessReference Robustness);
 
     static readonly ModelReference WithModel = JsonSerializer.Deserialize<ModelReference>(File.ReadAllText(Fixtures.Path("quantus", "with_model.json")),
         new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
@@ -128,5 +129,34 @@ public class QuantusReferenceTests
         for (int i = 0; i < imputed.Length; i++)
             Assert.True(Math.Abs(imputed[i] - WithModel.Imputation.Image[i]) <= 1e-6, $"value {i}: ours {imputed[i]}, Quantus {WithModel.Imputation.Image[i]}");
         Assert.True(Enumerable.Range(0, kept.Length).Count(i => kept[i] != imputed[i]) == 3 * WithModel.Imputation.Indices.Length, "exactly the removed pixels change");
+    }
+
+    public static TheoryData<string> RobustnessMetrics() => new(WithModel.Robustness.Values.Keys);
+
+    /// <summary>
+    /// The robustness metrics explain noisy copies again: Quantus is given the engine's saliency as its explain_func and the engine's
+    /// noise draws (see <c>NoisyExplanations</c>), so the two must agree image by image; the clean maps agree too.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RobustnessMetrics))]
+    public void Robustness_agrees_with_quantus_explaining_with_the_same_saliency(string metric)
+    {
+        using var scope = NewDisposeScope();
+        int side = WithModel.Side, n = WithModel.Targets.Length;
+        using var model = XaiVision.Engine.Models.ModelLoader.Load(new XaiVision.Engine.Models.ModelSpec("", Fixtures.Path("quantus", "tinycnn.pt"),
+            Preprocessing: XaiVision.Engine.Imaging.Preprocessing.ImageNet(side, side), AllowTorchScript: true), CPU);
+        var explainer = XaiVision.Engine.Suites.ExplainerCatalog.Create(WithModel.Robustness.Explainer);
+        var images = tensor(WithModel.Images).view(n, 3, side, side);
+        var targets = tensor(WithModel.Targets);
+        var maps = explainer.Explain(model, images, targets, 0);
+        Assert.True((maps.reshape(-1) - tensor(WithModel.Robustness.Maps)).abs().max().item<float>() < 1e-5, "the saliency maps agree");
+        var created = MetricCatalog.Create(MethodSpec.Parse(metric));
+        var results = created.Evaluate(new MetricContext(model, explainer, images, targets, maps, [], 0));
+        var output = Assert.Single(created.Outputs).Key;
+        for (int i = 0; i < n; i++)
+        {
+            double ours = results[i].Values[output], expected = WithModel.Robustness.Values[metric][i];
+            Assert.True(Math.Abs(ours - expected) <= 1e-4 * Math.Max(1, Math.Abs(expected)), $"{metric} on image {i}: ours {ours}, Quantus {expected}");
+        }
     }
 }
