@@ -172,11 +172,14 @@ class SharedDraws:
         self.k += 1
         return (torch.randn if normal else torch.rand)(list(self.shape), generator=g).numpy().astype(np.float64).reshape(-1)
     def __enter__(self):
-        self.k, self.saved = 0, (np.random.uniform, np.random.normal)
+        self.k, self.saved = 0, (np.random.uniform, np.random.normal, np.random.randint)
         np.random.uniform = lambda low=0.0, high=1.0, size=None: (low + (high - low) * self.block(False)).reshape(size)
         np.random.normal = lambda loc=0.0, scale=1.0, size=None: (loc + scale * self.block(True)).reshape(size)
+        # random-logit's other class: one k for every image, from the generator seeded with job seed · 1000003.
+        np.random.randint = lambda low, high=None, size=None: np.repeat(
+            torch.randint(low, high, [1], generator=torch.Generator().manual_seed(self.seed * 1000003)).numpy(), size if size is not None else 1)
         return self
-    def __exit__(self, *exc): np.random.uniform, np.random.normal = self.saved
+    def __exit__(self, *exc): np.random.uniform, np.random.normal, np.random.randint = self.saved
 
 robustness_metrics = {
     'avg-sensitivity(samples=6)': lambda: quantus.AvgSensitivity(nr_samples=6, disable_warnings=True),
@@ -185,6 +188,7 @@ robustness_metrics = {
     'local-lipschitz-estimate(samples=4,std=0.3,normalise=false)': lambda: quantus.LocalLipschitzEstimate(nr_samples=4, perturb_std=0.3, normalise=False, disable_warnings=True),
     'relative-input-stability(samples=6)': lambda: quantus.RelativeInputStability(nr_samples=6, disable_warnings=True),
     'relative-output-stability(samples=6)': lambda: quantus.RelativeOutputStability(nr_samples=6, disable_warnings=True),
+    'random-logit': lambda: quantus.RandomLogit(num_classes=4, disable_warnings=True),
 }
 with_model['robustness'] = {'explainer': 'saliency', 'maps': [float(v) for v in saliency(net, images, targets).reshape(-1)], 'values': {}}
 for name, make in robustness_metrics.items():
