@@ -43,8 +43,9 @@ public static class MetaEvaluationBench
             using (no_grad()) targets = model.Forward(images).argmax(1);
             var watch = Stopwatch.StartNew();
             var results = MetaEvaluator.Run(model, explainers, metrics, images, targets, masks, 1, perturbations);
-            foreach (var r in results.OrderBy(r => r.Kind).ThenByDescending(r => r.Score))
-                Console.WriteLine($"| {name} | {r.Output} | {r.Kind} | {r.IacNr:F2} | {r.IacAr:F2} | {r.IecNr:F2} | {r.IecAr:F2} | **{r.Score:F2}** |");
+            static string F(double? v) => v is { } x ? x.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "–";
+            foreach (var r in results.OrderBy(r => r.Kind).ThenByDescending(r => r.Score ?? -1))
+                Console.WriteLine($"| {name} | {r.Output} | {r.Kind} | {F(r.IacNr)} | {F(r.IacAr)} | {F(r.IecNr)} | {F(r.IecAr)} | **{F(r.Score)}** |");
             Console.Error.WriteLine($"{name}: {watch.Elapsed.TotalSeconds:F0} s");
         }
         return 0;

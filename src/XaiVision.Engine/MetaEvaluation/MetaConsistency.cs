@@ -8,9 +8,15 @@ namespace XaiVision.Engine.MetaEvaluation;
 /// <item><c>IecNr</c>: after minor ones, the share of (image, rank) places where the methods' ranking is unchanged.</item>
 /// <item><c>IecAr</c>: after disruptive ones, the share of (image, method) scores that got worse by the metric's direction.</item>
 /// </list>
-/// <c>Score</c> is their mean: MetaQuantus's meta-consistency (MC). NaN parts (no image kept its prediction, say) are left out.
+/// <c>Score</c> is their mean: MetaQuantus's meta-consistency (MC). A part with nothing to judge (no image kept its prediction,
+/// say) is null and left out of the mean. <c>Images</c>: the sample's size.
 /// </summary>
-public sealed record MetaConsistency(string Output, string Metric, string Kind, double IacNr, double IacAr, double IecNr, double IecAr, int Images)
+public sealed record MetaConsistency(string Output, string Metric, string Kind, double? IacNr, double? IacAr, double? IecNr, double? IecAr, double? Score, int Images)
 {
-    public double Score => new[] { IacNr, IacAr, IecNr, IecAr }.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
+    public static MetaConsistency Of(string output, string metric, string kind, double iacNr, double iacAr, double iecNr, double iecAr, int images)
+    {
+        double? Part(double v) => double.IsFinite(v) ? v : null;
+        var parts = new[] { iacNr, iacAr, iecNr, iecAr }.Where(double.IsFinite).ToList();
+        return new(output, metric, kind, Part(iacNr), Part(iacAr), Part(iecNr), Part(iecAr), parts.Count == 0 ? null : parts.Average(), images);
+    }
 }

@@ -15,18 +15,23 @@ namespace XaiVision.Engine.MetaEvaluation;
 /// </summary>
 public static class MetaEvaluator
 {
+    /// <summary>Collects the sample's scores and summarises them: <see cref="Collect"/> then <see cref="Summarise"/>.</summary>
     public static IReadOnlyList<MetaConsistency> Run(ExplainableModel model, IReadOnlyList<IExplainer> explainers, IReadOnlyList<IMetric> metrics,
+        Tensor images, Tensor targets, IReadOnlyList<bool[]?> masks, long seed, int perturbations, IReadOnlyList<MetaTest>? tests = null,
+        Action<string>? progress = null) =>
+        Summarise([Collect(model, explainers, metrics, images, targets, masks, seed, perturbations, tests, progress)]);
+
+    /// <summary>Every explainer's maps scored by every metric, clean and under each test's perturbations (the model restored after each).</summary>
+    public static MetaScores Collect(ExplainableModel model, IReadOnlyList<IExplainer> explainers, IReadOnlyList<IMetric> metrics,
         Tensor images, Tensor targets, IReadOnlyList<bool[]?> masks, long seed, int perturbations, IReadOnlyList<MetaTest>? tests = null,
         Action<string>? progress = null)
     {
         tests ??= MetaTest.Defaults;
-        var outputs = metrics.SelectMany(m => m.Outputs.Select(o => (Metric: m.Name, Output: o.Key, Lower: o.Value == MetricDirection.LowerIsBetter))).ToList();
+        var outputs = metrics.SelectMany(m => m.Outputs.Select(o => new MetaOutput(o.Key, m.Name, o.Value == MetricDirection.LowerIsBetter))).ToList();
         var clean = Scores(model, explainers, metrics, images, targets, masks, seed);
         long[] predicted;
         using (no_grad()) using (var p = model.Forward(images).argmax(1).cpu()) predicted = p.data<long>().ToArray();
-        // Per test, per output: the IAC values (one per method and perturbation) and the IEC agreement entries.
-        var iac = tests.ToDictionary(t => t, _ => outputs.ToDictionary(o => o.Output, _ => new List<double>()));
-        var iec = tests.ToDictionary(t => t, _ => outputs.ToDictionary(o => o.Output, _ => new List<double>()));
+        var runs = new List<MetaRun>();
         for (int t = 0; t < tests.Count; t++)
         {
             var test = tests[t];
@@ -41,21 +46,8 @@ public static class MetaEvaluator
                     var inputs = test.OnModel ? images : PerturbInputs(images, test.Strength, generator);
                     long[] now;
                     using (no_grad()) now = model.Forward(inputs).argmax(1).cpu().data<long>().ToArray();
-                    var judged = predicted.Select((p, i) => test.Resilience == (now[i] == p)).ToArray();
-                    var perturbed = Scores(model, explainers, metrics, inputs, targets, masks, seed);
-                    foreach (var (_, output, lower) in outputs)
-                    {
-                        var (q, qHat) = (clean[output], perturbed[output]);
-                        foreach (var method in q.Keys)
-                        {
-                            var pairs = Enumerable.Range(0, judged.Length).Where(i => judged[i] && double.IsFinite(q[method][i]) && double.IsFinite(qHat[method][i])).ToList();
-                            if (pairs.Count == 0) continue;
-                            double p = WilcoxonSignedRank.PValue(pairs.Select(i => q[method][i]).ToList(), pairs.Select(i => qHat[method][i]).ToList());
-                            iac[test][output].Add(test.Resilience ? p : 1 - p);
-                            if (!test.Resilience) iec[test][output].AddRange(pairs.Select(i => (lower ? q[method][i] < qHat[method][i] : q[method][i] > qHat[method][i]) ? 1.0 : 0.0));
-                        }
-                        if (test.Resilience) iec[test][output].AddRange(RankAgreement(q, qHat, judged));
-                    }
+                    runs.Add(new MetaRun(t, k, predicted.Select((p, i) => test.Resilience == (now[i] == p)).ToArray(),
+                        Scores(model, explainers, metrics, inputs, targets, masks, seed)));
                 }
                 finally
                 {
@@ -63,46 +55,83 @@ public static class MetaEvaluator
                 }
             }
         }
-        double Mean(List<double> values) => values.Count == 0 ? double.NaN : values.Average();
-        return outputs.SelectMany(o => new[] { true, false }.Select(onModel =>
+        return new MetaScores(outputs, explainers.Select(e => e.Name).ToList(), tests, clean, runs);
+    }
+
+    /// <summary>
+    /// The criteria per output and perturbation kind, over every sample pooled (samples must share their outputs, methods and tests):
+    /// IAC from the Wilcoxon test per method and draw over the judged images of all samples, IEC from every judged image's entries.
+    /// </summary>
+    public static IReadOnlyList<MetaConsistency> Summarise(IReadOnlyList<MetaScores> samples)
+    {
+        if (samples.Count == 0) return [];
+        var (outputs, methods, tests) = (samples[0].Outputs, samples[0].Methods, samples[0].Tests);
+        var draws = samples.SelectMany(s => s.Runs.Select(r => (r.Test, r.Draw))).Distinct().ToList();
+        var iac = new Dictionary<(string, int), List<double>>();
+        var iec = new Dictionary<(string, int), List<double>>();
+        foreach (var o in outputs)
         {
-            var resilience = tests.First(t => t.OnModel == onModel && t.Resilience);
-            var adversary = tests.First(t => t.OnModel == onModel && !t.Resilience);
-            return new MetaConsistency(o.Output, o.Metric, onModel ? "model" : "input", Mean(iac[resilience][o.Output]), Mean(iac[adversary][o.Output]),
-                Mean(iec[resilience][o.Output]), Mean(iec[adversary][o.Output]), (int)images.shape[0]);
+            for (int t = 0; t < tests.Count; t++)
+            {
+                var (iacValues, iecValues) = (iac[(o.Output, t)] = [], iec[(o.Output, t)] = []);
+                foreach (var (_, draw) in draws.Where(d => d.Test == t))
+                {
+                    // The draw's judged images across the samples: (clean, perturbed) per method.
+                    var judged = samples.SelectMany(s => s.Runs.Where(r => r.Test == t && r.Draw == draw)
+                        .SelectMany(r => Enumerable.Range(0, r.Judged.Length).Where(i => r.Judged[i])
+                            .Select(i => methods.Select((_, m) => (Clean: s.Clean[o.Output][m][i], Perturbed: r.Scores[o.Output][m][i])).ToArray()))).ToList();
+                    for (int m = 0; m < methods.Count; m++)
+                    {
+                        var pairs = judged.Select(j => j[m]).Where(p => p.Clean is { } c && double.IsFinite(c) && p.Perturbed is { } q && double.IsFinite(q))
+                            .Select(p => (Clean: p.Clean!.Value, Perturbed: p.Perturbed!.Value)).ToList();
+                        if (pairs.Count == 0) continue;
+                        double p = WilcoxonSignedRank.PValue(pairs.Select(x => x.Clean).ToList(), pairs.Select(x => x.Perturbed).ToList());
+                        iacValues.Add(tests[t].Resilience ? p : 1 - p);
+                        if (!tests[t].Resilience)
+                            iecValues.AddRange(pairs.Select(x => (o.LowerIsBetter ? x.Clean < x.Perturbed : x.Clean > x.Perturbed) ? 1.0 : 0.0));
+                    }
+                    if (tests[t].Resilience) iecValues.AddRange(judged.SelectMany(RankAgreement));
+                }
+            }
+        }
+        double Mean(List<double> values) => values.Count == 0 ? double.NaN : values.Average();
+        int images = samples.Sum(s => s.Images);
+        return outputs.SelectMany(o => new[] { true, false }.Where(onModel => tests.Any(t => t.OnModel == onModel)).Select(onModel =>
+        {
+            int resilience = tests.ToList().FindIndex(t => t.OnModel == onModel && t.Resilience);
+            int adversary = tests.ToList().FindIndex(t => t.OnModel == onModel && !t.Resilience);
+            double Of(Dictionary<(string, int), List<double>> d, int t) => t < 0 ? double.NaN : Mean(d[(o.Output, t)]);
+            return MetaConsistency.Of(o.Output, o.Metric, onModel ? "model" : "input", Of(iac, resilience), Of(iac, adversary), Of(iec, resilience),
+                Of(iec, adversary), images);
         })).ToList();
     }
 
-    /// <summary>Per judged image scored by every method: 1 for each rank place where the methods' order is unchanged, else 0.</summary>
-    static IEnumerable<double> RankAgreement(Dictionary<string, double[]> q, Dictionary<string, double[]> qHat, bool[] judged)
+    /// <summary>One judged image, (clean, perturbed) per method: 1 for each rank place where the methods' order is unchanged, else 0.</summary>
+    static IEnumerable<double> RankAgreement((double? Clean, double? Perturbed)[] methods)
     {
-        var methods = q.Keys.ToList();
-        for (int i = 0; i < judged.Length; i++)
-        {
-            if (!judged[i] || methods.Any(m => !double.IsFinite(q[m][i]) || !double.IsFinite(qHat[m][i]))) continue;
-            var before = methods.OrderBy(m => q[m][i]).ToList();
-            var after = methods.OrderBy(m => qHat[m][i]).ToList();
-            for (int r = 0; r < methods.Count; r++) yield return before[r] == after[r] ? 1 : 0;
-        }
+        if (methods.Any(m => m.Clean is not { } c || !double.IsFinite(c) || m.Perturbed is not { } p || !double.IsFinite(p))) yield break;
+        var before = Enumerable.Range(0, methods.Length).OrderBy(m => methods[m].Clean).ToList();
+        var after = Enumerable.Range(0, methods.Length).OrderBy(m => methods[m].Perturbed).ToList();
+        for (int r = 0; r < methods.Length; r++) yield return before[r] == after[r] ? 1 : 0;
     }
 
     /// <summary>Every output's scores per method and image (NaN where the metric gave none).</summary>
-    static Dictionary<string, Dictionary<string, double[]>> Scores(ExplainableModel model, IReadOnlyList<IExplainer> explainers, IReadOnlyList<IMetric> metrics,
+    static Dictionary<string, double?[][]> Scores(ExplainableModel model, IReadOnlyList<IExplainer> explainers, IReadOnlyList<IMetric> metrics,
         Tensor images, Tensor targets, IReadOnlyList<bool[]?> masks, long seed)
     {
         int n = (int)images.shape[0];
-        var scores = new Dictionary<string, Dictionary<string, double[]>>();
-        foreach (var explainer in explainers)
+        var scores = new Dictionary<string, double?[][]>();
+        for (int e = 0; e < explainers.Count; e++)
         {
             using var scope = NewDisposeScope();
-            var maps = explainer.Explain(model, images, targets, seed);
+            var maps = explainers[e].Explain(model, images, targets, seed);
             foreach (var metric in metrics)
             {
-                var results = metric.Evaluate(new MetricContext(model, explainer, images, targets, maps, masks, seed));
+                var results = metric.Evaluate(new MetricContext(model, explainers[e], images, targets, maps, masks, seed));
                 foreach (var output in metric.Outputs.Keys)
                 {
-                    var row = scores.TryGetValue(output, out var r) ? r : scores[output] = [];
-                    row[explainer.Name] = Enumerable.Range(0, n).Select(i => results[i].Values.TryGetValue(output, out var v) ? v : double.NaN).ToArray();
+                    var rows = scores.TryGetValue(output, out var r) ? r : scores[output] = new double?[explainers.Count][];
+                    rows[e] = Enumerable.Range(0, n).Select(i => results[i].Values.TryGetValue(output, out var v) && double.IsFinite(v) ? v : (double?)null).ToArray();
                 }
             }
         }

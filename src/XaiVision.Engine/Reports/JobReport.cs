@@ -1,3 +1,4 @@
+using XaiVision.Engine.MetaEvaluation;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Strategies;
 
@@ -8,7 +9,8 @@ namespace XaiVision.Engine.Reports;
 /// robustness figures per perturbation, the per-image errors by reason (counts and first examples; every one in <c>errors.csv</c>), the gate verdict, and what each metric output
 /// is (category, direction) and how each curve is drawn — what the HTML page reads instead of knowing metrics by name; with the layer
 /// sweep, ΣR / logit per LRP method and layer (<see cref="ThroughTheNetwork"/>); the strategy clusters per method and class
-/// (<see cref="Strategies"/>, SpRAy; their pictures' data in <c>strategies.json</c>).
+/// (<see cref="Strategies"/>, SpRAy; their pictures' data in <c>strategies.json</c>); which metrics to trust on this model
+/// (<see cref="MetaEvaluation"/>, MetaQuantus's criteria per output and perturbation kind).
 /// No timings or dates, so the same job gives the same bytes.
 /// </summary>
 public sealed record JobReport(
@@ -27,7 +29,8 @@ public sealed record JobReport(
     IReadOnlyDictionary<string, MetricOutput>? Outputs = null,
     IReadOnlyDictionary<string, CurveAxis>? Curves = null,
     IReadOnlyList<LayerConservation>? ThroughTheNetwork = null,
-    StrategyReport? Strategies = null);
+    StrategyReport? Strategies = null,
+    IReadOnlyList<MetaConsistency>? MetaEvaluation = null);
 
 /// <summary>A mean with its 95 % bootstrap interval (1000 resamples, seeded from the job).</summary>
 public sealed record Interval(double Mean, double Low, double High);

@@ -44,6 +44,7 @@ public static class ReportHtml
             : "<p class=\"fail\" id=\"verdict\">Gates FAILED</p><ul>" + string.Concat(report.Gates.Failures.Select(f => $"<li>FAILED: {E(f)}</li>")) + "</ul>");
 
         MetricTable(html, model, methods, model.MetricColumns, report.Outputs);
+        MetaEvaluationSection.Append(html, report);
         if (report.Comparison is not null) Regression(html, model, methods);
         Curves(html, model, methods, report.Curves ?? new Dictionary<string, CurveAxis>());
         PerClass(html, model);

@@ -20,7 +20,8 @@ public sealed class ReportModel
         StrategyChanges = context.BaselineStrategies is { } baseline ? StrategyComparison.Compare(baseline, Strategies) : null;
         MetricMeans = fold.MetricValues.ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, double>)m.Value.ToDictionary(v => v.Key, v => v.Value.Mean));
         Report = ReportAssembly.Report(fold, MetricMeans, failedShards,
-            Strategies.Count == 0 ? null : new StrategyReport(fold.StrategyOptions!.Size, fold.StrategyOptions.MinImages, Strategies.Select(g => g.Summary).ToList(), StrategyChanges));
+            Strategies.Count == 0 ? null : new StrategyReport(fold.StrategyOptions!.Size, fold.StrategyOptions.MinImages, Strategies.Select(g => g.Summary).ToList(), StrategyChanges))
+            with { MetaEvaluation = context.MetaEvaluation is { Count: > 0 } meta ? meta : null };
         AllMetrics = fold.MetricNames.ToList();
         Classes = fold.Classes.ToList();
         Rows = fold.Rows;

@@ -1,3 +1,4 @@
+using XaiVision.Engine.MetaEvaluation;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Strategies;
 
@@ -8,4 +9,4 @@ namespace XaiVision.Engine.Reports;
 /// whether (and how) it clusters the maps into strategies.
 /// </summary>
 public sealed record ReportRequest(string Model, string? Targets, long Seed, IReadOnlyList<GateRule> Gates, IReadOnlyList<IMetric> Metrics,
-    StrategyOptions? Strategies = null);
+    StrategyOptions? Strategies = null, MetaEvaluationOptions? MetaEvaluation = null);

@@ -19,7 +19,7 @@ public sealed record StrategyOptions(int Size = MapThumbnail.DefaultSize, int Mi
     public static StrategyOptions Parse(string text)
     {
         var spec = MethodSpec.Parse(text);
-        if (spec.Name != Name) throw new XaiVisionException($"Unknown analysis '{spec.Name}'. Known: {Name}.");
+        if (spec.Name != Name) throw new XaiVisionException($"Unknown analysis '{spec.Name}'. Known: {Name}, meta-evaluation.");
         var options = new StrategyOptions(
             spec.Int("size", MapThumbnail.DefaultSize, 4, 128),
             spec.Int("min-images", 20, 3, 1_000_000),
@@ -30,7 +30,4 @@ public sealed record StrategyOptions(int Size = MapThumbnail.DefaultSize, int Mi
         return options;
     }
 
-    /// <summary>The spec's <c>analysis</c> list: null = the default (strategies for classes with ≥ 20 images); empty = none.</summary>
-    public static StrategyOptions? FromSpec(IReadOnlyList<string>? analysis) =>
-        analysis is null ? new StrategyOptions() : analysis.Select(Parse).LastOrDefault();
 }

@@ -74,7 +74,8 @@ public sealed class JobAggregation(JobStore jobs, JobEnd jobEnd, JobCompletion c
             return stored is null ? records : records.Select(stored.Compare);
         }
         var history = spec.Series is { } series ? await jobs.ReadHistoryAsync(series, ct) : null;
-        var context = new ReportContext(message.JobId, location.ToString(), history, stored?.Strategies);
+        var meta = await ShardMetaEvaluation.ReadAsync(jobs, location, message.ShardCount, ct);
+        var context = new ReportContext(message.JobId, location.ToString(), history, stored?.Strategies, meta);
         var model = await AuditOutputs.FoldAsync(request, context, await jobs.ReadShardFailuresAsync(location, ct), Records, sink, ct);
         var report = model.Report;
         if (report.FailedImages == report.Images)

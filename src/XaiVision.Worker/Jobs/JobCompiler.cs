@@ -2,6 +2,7 @@ using XaiVision.Contracts;
 using XaiVision.Engine;
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Imaging;
+using XaiVision.Engine.MetaEvaluation;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Models.Weights;
 using XaiVision.Engine.Reports;
@@ -35,10 +36,10 @@ public static class JobCompiler
         }
         var (suite, suiteProblems) = SuiteCompiler.Compile(spec.Suite.Explainers, spec.Suite.Perturbations, spec.Suite.Metrics, paths, architecture, defaultLayer);
         problems.AddRange(suiteProblems.Select(p => new ValidationProblem(p.Path, p.Message)));
-        var strategies = Analysis(spec.Analysis, problems);
+        var (strategies, meta) = Analysis(spec.Analysis, problems);
         if (suite is null || targets is null || problems.Count > 0) return (null, problems);
         var report = new ReportRequest(Describe(spec.Model, suite.Explainers), spec.Targets, spec.Suite.Seed,
-            spec.Gates.Select(g => new GateRule(g.Metric, g.Method, g.Min, g.Max)).ToList(), suite.Metrics, strategies);
+            spec.Gates.Select(g => new GateRule(g.Metric, g.Method, g.Min, g.Max)).ToList(), suite.Metrics, strategies, meta);
         return (new CompiledJob(suite, suite.ToSpec(targets, spec.Suite.Seed, spec.Suite.LayerSweep), report), problems);
     }
 
@@ -67,23 +68,28 @@ public static class JobCompiler
             Weights: new WeightOptions(source.WeightsKey, source.StripPrefix, source.AllowExtraKeys), AllowTorchScript: allowTorchScript,
             Preprocess: PreprocessModes.Parse(source.Preprocess), ClassScore: ClassScorePoolings.Parse(source.ClassScore), MaxSide: maxSide);
 
-    /// <summary>The spec's <c>analysis</c> entries: null = strategies with defaults; each entry parsed, its mistakes collected.</summary>
-    static StrategyOptions? Analysis(IReadOnlyList<string>? analysis, List<ValidationProblem> problems)
+    /// <summary>
+    /// The spec's <c>analysis</c> entries: null = strategies with defaults; <c>strategies(…)</c> and <c>meta-evaluation(…)</c> each
+    /// parsed, their mistakes collected.
+    /// </summary>
+    static (StrategyOptions? Strategies, MetaEvaluationOptions? Meta) Analysis(IReadOnlyList<string>? analysis, List<ValidationProblem> problems)
     {
-        if (analysis is null) return new StrategyOptions();
+        if (analysis is null) return (new StrategyOptions(), null);
         StrategyOptions? strategies = null;
+        MetaEvaluationOptions? meta = null;
         for (int i = 0; i < analysis.Count; i++)
         {
             try
             {
-                strategies = StrategyOptions.Parse(analysis[i]);
+                if (analysis[i].TrimStart().StartsWith(MetaEvaluationOptions.Name, StringComparison.Ordinal)) meta = MetaEvaluationOptions.Parse(analysis[i]);
+                else strategies = StrategyOptions.Parse(analysis[i]);
             }
             catch (XaiVisionException e)
             {
                 problems.Add(new ValidationProblem($"analysis[{i}]", e.Message));
             }
         }
-        return strategies;
+        return (strategies, meta);
     }
 
     /// <summary>The report's model line; with bf16, which methods ran in float32 (<see cref="ReducedPrecision.Notice"/>).</summary>

@@ -40,6 +40,7 @@ public sealed class ShardProcessor(JobStore jobs, IBlobStore store, ModelCache m
             Thumbnails: job.Report.Strategies?.Size);
         var images = shard.Images.Select(i => new AuditImage(i.Blob, JobLayout.RecordName(spec, i.Blob), i.Label, i.Mask)).ToList();
         var result = await runner.RunAsync(work, images, Deadline(shard, limits), null, ct);
+        await ShardMetaEvaluation.RunAsync(jobs, location, shard, job, model, work.Source, work.Limits, images, ct);
         foreach (var (stage, ms) in result.StageMilliseconds)
             WorkerTelemetry.StageMilliseconds.Record(ms, new KeyValuePair<string, object?>("stage", stage));
         var records = result.Records;
