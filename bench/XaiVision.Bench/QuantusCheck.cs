@@ -18,7 +18,7 @@ public static class QuantusCheck
 {
     public static int Run(string directory)
     {
-        Console.WriteLine("| metric | category | values | ours (first) | Quantus (first) | max |Δ| (relative above 1) |");
+        Console.WriteLine("| metric | category | values | ours (first) | Quantus (first) | largest difference (relative above 1) |");
         Console.WriteLine("|---|---|---|---|---|---|");
         using (var mapOnly = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "map_only.json"))))
         {

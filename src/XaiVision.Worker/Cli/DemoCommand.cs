@@ -24,7 +24,11 @@ public static class DemoCommand
         {
             Description = "Instead: strategy analysis (SpRAy) of the shortcut and the clean model on 200 tagged and clean pictures; prints the ARI per class.",
         };
-        var command = new Command("demo", "Audit the bundled demo images with the bundled model, no services needed.") { output, regression, strategies };
+        var meta = new Option<bool>("--meta-evaluation")
+        {
+            Description = "Also: which of the suite's metrics to trust on this model (MetaQuantus's meta-evaluation on the 12 images, 2 draws per test; adds minutes).",
+        };
+        var command = new Command("demo", "Audit the bundled demo images with the bundled model, no services needed.") { output, regression, strategies, meta };
         command.SetAction(async (parse, ct) => await CliErrors.GuardAsync(async () =>
         {
             var watch = Stopwatch.StartNew();
@@ -52,6 +56,7 @@ public static class DemoCommand
                 var prefix = $"demo-{jobId:N}"[..17];
                 // The regression runs on the shortcut demo's evaluation set: enough pictures per class for its strategy section.
                 var spec = parse.GetValue(regression) ? DemoJob.RegressionSpec(prefix) with { Images = DemoJob.StrategyImages } : DemoJob.Spec(prefix);
+                if (parse.GetValue(meta)) spec = spec with { Analysis = [.. spec.Analysis ?? ["strategies"], "meta-evaluation(images=12,perturbations=2)"] };
                 var code = await JobRunner.SubmitAsync(host, jobId, spec, Timeout.InfiniteTimeSpan, ct);
                 var folder = Path.Combine(root, "audits", $"demo-{jobId:N}"[..17]);
                 Console.WriteLine($"results in {folder} (report.json, images.csv, images/<image>/<method>.png) — {watch.Elapsed.TotalSeconds:F1} s");
