@@ -42,7 +42,8 @@ public static class MetaEvaluationBench
             Tensor targets;
             using (no_grad()) targets = model.Forward(images).argmax(1);
             var watch = Stopwatch.StartNew();
-            var results = MetaEvaluator.Run(model, explainers, metrics, images, targets, masks, 1, perturbations);
+            var results = MetaEvaluator.Run(model, explainers, metrics, images, targets, masks, 1, perturbations,
+                progress: m => Console.Error.WriteLine($"{name} {watch.Elapsed.TotalSeconds:F0} s: {m}"));
             static string F(double? v) => v is { } x ? x.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "–";
             foreach (var r in results.OrderBy(r => r.Kind).ThenByDescending(r => r.Score ?? -1))
                 Console.WriteLine($"| {name} | {r.Output} | {r.Kind} | {F(r.IacNr)} | {F(r.IacAr)} | {F(r.IecNr)} | {F(r.IecAr)} | **{F(r.Score)}** |");

@@ -14,7 +14,8 @@ public sealed class LocalisationMetric(int tolerance) : IMetric
     {
         long n = c.Maps.shape[0];
         int width = (int)c.Maps.shape[2];
-        using var maps = c.Maps.to(ScalarType.Float32).cpu().reshape(n, -1);
+        using var scope = NewDisposeScope(); // the copies and every row read below
+        var maps = c.Maps.to(ScalarType.Float32).cpu().reshape(n, -1);
         return Enumerable.Range(0, (int)n).Select(i =>
         {
             if (c.Masks.Count <= i || c.Masks[i] is not { } mask) return (MetricResult)new Dictionary<string, double>();

@@ -51,6 +51,34 @@ public class ResourceTests
         Assert.Equal(0, Leaked(Run));
     }
 
+    /// <summary>Every catalog metric, with parameters that keep it cheap; a metric added to the catalog must be added here.</summary>
+    static readonly string[] CheapMetrics =
+    [
+        "deletion(steps=4)", "insertion(steps=4)", "aopc-morf(steps=4)", "aopc-lerf(steps=4)", "faithfulness-correlation(subsets=4)", "infidelity(patches=4)",
+        "max-sensitivity(samples=2)", "avg-sensitivity(samples=2)", "local-lipschitz-estimate(samples=2)", "relative-input-stability(samples=2)",
+        "relative-output-stability(samples=2)", "randomisation", "random-logit", "localisation", "pixel-flipping(step=1024)",
+        "region-perturbation(patch=16,regions=4)", "selectivity(patch=16)", "faithfulness-estimate(step=1024)", "road(steps=2)", "monotonicity(step=1024)",
+        "monotonicity-correlation(step=1024,samples=2)", "completeness", "non-sensitivity(features=3072)", "sparseness", "complexity",
+        "effective-complexity", "top-k-intersection(k=100)", "auc", "attribution-localisation",
+    ];
+
+    [Fact]
+    public void Metrics_leak_no_tensors()
+    {
+        Assert.Equal(XaiVision.Engine.Metrics.MetricCatalog.Names.Order(), CheapMetrics.Select(m => Engine.Explainers.MethodSpec.Parse(m).Name).Order());
+        using var model = TinyNets.RandomDemo();
+        using var x = randn(2, 3, 64, 64, generator: new Generator(1));
+        using var targets = tensor(new long[] { 1, 3 });
+        var explainer = ExplainerCatalog.Create("saliency");
+        using var maps = explainer.Explain(model, x, targets, 0);
+        bool[] mask = Enumerable.Range(0, 64 * 64).Select(i => i % 64 < 32).ToArray();
+        var context = new XaiVision.Engine.Metrics.MetricContext(model, explainer, x, targets, maps, [mask, mask], 0);
+        var metrics = XaiVision.Engine.Metrics.MetricCatalog.CreateList(string.Join(",", CheapMetrics));
+        foreach (var metric in metrics) metric.Evaluate(context); // warm-up
+        var leaks = metrics.Select(m => (m.Name, Leaked: Leaked(() => m.Evaluate(context)))).Where(l => l.Leaked != 0).ToList();
+        Assert.True(leaks.Count == 0, "tensors left after 10 runs: " + string.Join(", ", leaks.Select(l => $"{l.Name} {l.Leaked}")));
+    }
+
     [Fact]
     public void Strategy_clustering_leaks_no_tensors()
     {
