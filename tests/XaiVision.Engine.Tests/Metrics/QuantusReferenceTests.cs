@@ -73,17 +73,23 @@ public class QuantusReferenceTests
     public void Every_image_agrees_with_quantus_on_the_same_model(string metric)
     {
         using var scope = NewDisposeScope();
-        int side = WithModel.Side, n = WithModel.Targets.Length;
-        using var model = XaiVision.Engine.Models.ModelLoader.Load(new XaiVision.Engine.Models.ModelSpec("", Fixtures.Path("quantus", "tinycnn.pt"),
-            Preprocessing: XaiVision.Engine.Imaging.Preprocessing.ImageNet(side, side), AllowTorchScript: true), CPU);
-        var context = new MetricContext(model, null!, tensor(WithModel.Images).view(n, 3, side, side), tensor(WithModel.Targets),
-            tensor(WithModel.Maps).view(n, side, side), [], 0);
+        using var model = Network("tinycnn.pt");
+        AgreesImageByImage(metric, model, null, tensor(WithModel.Targets), tensor(WithModel.Maps).view(-1, WithModel.Side, WithModel.Side), WithModel.Values[metric]);
+    }
+
+    static XaiVision.Engine.Models.ExplainableModel Network(string file) => XaiVision.Engine.Models.ModelLoader.Load(new XaiVision.Engine.Models.ModelSpec("",
+        Fixtures.Path("quantus", file), Preprocessing: XaiVision.Engine.Imaging.Preprocessing.ImageNet(WithModel.Side, WithModel.Side), AllowTorchScript: true), CPU);
+
+    /// <summary>The metric's one output on the reference's images against Quantus's values, image by image, to 1e-4 (relative above 1).</summary>
+    static void AgreesImageByImage(string metric, XaiVision.Engine.Models.ExplainableModel model, IExplainer? explainer, Tensor targets, Tensor maps, double[] quantus)
+    {
+        int side = WithModel.Side, n = (int)targets.shape[0];
         var created = MetricCatalog.Create(MethodSpec.Parse(metric));
-        var results = created.Evaluate(context);
+        var results = created.Evaluate(new MetricContext(model, explainer!, tensor(WithModel.Images).view(n, 3, side, side), targets, maps, [], 0));
         var output = Assert.Single(created.Outputs).Key;
         for (int i = 0; i < n; i++)
         {
-            double ours = results[i].Values[output], expected = WithModel.Values[metric][i];
+            double ours = results[i].Values[output], expected = quantus[i];
             Assert.True(Math.Abs(ours - expected) <= 1e-4 * Math.Max(1, Math.Abs(expected)), $"{metric} on image {i}: ours {ours}, Quantus {expected}");
         }
     }
@@ -102,19 +108,9 @@ public class QuantusReferenceTests
     public void On_a_net_that_sees_where_things_are_every_image_agrees_with_quantus(string metric)
     {
         using var scope = NewDisposeScope();
-        int side = WithModel.Side, n = WithModel.Road.Targets.Length;
-        using var model = XaiVision.Engine.Models.ModelLoader.Load(new XaiVision.Engine.Models.ModelSpec("", Fixtures.Path("quantus", "roadnet.pt"),
-            Preprocessing: XaiVision.Engine.Imaging.Preprocessing.ImageNet(side, side), AllowTorchScript: true), CPU);
-        var context = new MetricContext(model, null!, tensor(WithModel.Images).view(n, 3, side, side), tensor(WithModel.Road.Targets),
-            tensor(WithModel.Maps).view(n, side, side), [], 0);
-        var created = MetricCatalog.Create(MethodSpec.Parse(metric));
-        var results = created.Evaluate(context);
-        var output = Assert.Single(created.Outputs).Key;
-        for (int i = 0; i < n; i++)
-        {
-            double ours = results[i].Values[output], expected = WithModel.Road.Values[metric][i];
-            Assert.True(Math.Abs(ours - expected) <= 1e-4, $"{metric} on image {i}: ours {ours}, Quantus {expected}");
-        }
+        using var model = Network("roadnet.pt");
+        AgreesImageByImage(metric, model, null, tensor(WithModel.Road.Targets), tensor(WithModel.Maps).view(-1, WithModel.Side, WithModel.Side),
+            WithModel.Road.Values[metric]);
     }
 
     [Fact]
@@ -142,21 +138,11 @@ public class QuantusReferenceTests
     public void Robustness_agrees_with_quantus_explaining_with_the_same_saliency(string metric)
     {
         using var scope = NewDisposeScope();
-        int side = WithModel.Side, n = WithModel.Targets.Length;
-        using var model = XaiVision.Engine.Models.ModelLoader.Load(new XaiVision.Engine.Models.ModelSpec("", Fixtures.Path("quantus", "tinycnn.pt"),
-            Preprocessing: XaiVision.Engine.Imaging.Preprocessing.ImageNet(side, side), AllowTorchScript: true), CPU);
+        using var model = Network("tinycnn.pt");
         var explainer = XaiVision.Engine.Suites.ExplainerCatalog.Create(WithModel.Robustness.Explainer);
-        var images = tensor(WithModel.Images).view(n, 3, side, side);
         var targets = tensor(WithModel.Targets);
-        var maps = explainer.Explain(model, images, targets, 0);
+        var maps = explainer.Explain(model, tensor(WithModel.Images).view(-1, 3, WithModel.Side, WithModel.Side), targets, 0);
         Assert.True((maps.reshape(-1) - tensor(WithModel.Robustness.Maps)).abs().max().item<float>() < 1e-5, "the saliency maps agree");
-        var created = MetricCatalog.Create(MethodSpec.Parse(metric));
-        var results = created.Evaluate(new MetricContext(model, explainer, images, targets, maps, [], 0));
-        var output = Assert.Single(created.Outputs).Key;
-        for (int i = 0; i < n; i++)
-        {
-            double ours = results[i].Values[output], expected = WithModel.Robustness.Values[metric][i];
-            Assert.True(Math.Abs(ours - expected) <= 1e-4 * Math.Max(1, Math.Abs(expected)), $"{metric} on image {i}: ours {ours}, Quantus {expected}");
-        }
+        AgreesImageByImage(metric, model, explainer, targets, maps, WithModel.Robustness.Values[metric]);
     }
 }
