@@ -4,7 +4,7 @@ namespace XaiVision.Engine.MetaEvaluation;
 
 /// <summary>
 /// The job spec's <c>analysis</c> entry <c>meta-evaluation(images=16,perturbations=3)</c>: about how many of the job's images the
-/// meta-evaluation scores (each shard takes its share, the first of its images), and how many draws of each of the four perturbation
+/// meta-evaluation scores (spread over the first shards, the first of their images), and how many draws of each of the four perturbation
 /// tests. Off unless asked for: it costs (1 + 4 · perturbations) runs of the suite on the sample.
 /// </summary>
 public sealed record MetaEvaluationOptions(int Images = 16, int Perturbations = 3)
@@ -19,6 +19,13 @@ public sealed record MetaEvaluationOptions(int Images = 16, int Perturbations = 
         return options;
     }
 
-    /// <summary>How many of a shard's images it scores: its share of <see cref="Images"/>, at least 2 (a ranking needs company).</summary>
-    public int ShardShare(int shardCount, int shardImages) => Math.Min(shardImages, Math.Max(2, (Images + shardCount - 1) / shardCount));
+    /// <summary>
+    /// How many of a shard's images it scores: the sample is spread over the first shards, at least 2 images each (a ranking needs
+    /// company), so a job of a thousand shards still scores about <see cref="Images"/> images, not two thousand.
+    /// </summary>
+    public int ShardShare(int shardIndex, int shardCount, int shardImages)
+    {
+        int taking = Math.Clamp(Images / 2, 1, shardCount);
+        return shardIndex >= taking ? 0 : Math.Min(shardImages, (Images + taking - 1) / taking);
+    }
 }

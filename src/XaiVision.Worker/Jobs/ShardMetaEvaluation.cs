@@ -22,7 +22,7 @@ public static class ShardMetaEvaluation
         ShardLimits limits, IReadOnlyList<AuditImage> images, CancellationToken ct)
     {
         if (job.Report.MetaEvaluation is not { } options) return;
-        var share = images.Take(options.ShardShare(shard.ShardCount, images.Count)).ToList();
+        var share = images.Take(options.ShardShare(shard.ShardIndex, shard.ShardCount, images.Count)).ToList();
         var batch = await new ShardInputs(source, model.Model.Preprocessing, limits).LoadAsync(share, ct);
         if (batch.Ready.Count < 2) return;
         await model.Gate.WaitAsync(ct);

@@ -64,4 +64,16 @@ public class MetaEvaluatorTests
         Assert.True(onModel.IacNr is not null && onModel.IacAr is not null && onModel.IecNr is not null && onModel.IecAr is not null);
         Assert.InRange(onModel.Score!.Value, 0, 1);
     }
+
+    [Theory]
+    [InlineData(6, 3, 4, new[] { 2, 2, 2 })]        // the demo: 12 images in 3 shards of 4
+    [InlineData(16, 1000, 16, new[] { 2, 2, 2 })]   // a thousand shards: the first 8 take 2 each, the rest none
+    [InlineData(16, 2, 3, new[] { 3, 3 })]          // shards smaller than their share give what they have
+    public void The_sample_is_spread_over_the_first_shards(int images, int shards, int shardImages, int[] firstShares)
+    {
+        var options = new MetaEvaluationOptions(images);
+        Assert.Equal(firstShares, Enumerable.Range(0, firstShares.Length).Select(i => options.ShardShare(i, shards, shardImages)));
+        int total = Enumerable.Range(0, shards).Sum(i => options.ShardShare(i, shards, shardImages));
+        Assert.InRange(total, Math.Min(images, shards * shardImages) - 1, images + 1);
+    }
 }
