@@ -13,6 +13,9 @@ public static class MetaEvaluationSection
     /// <summary>MC at or above this is "consistent"; below <see cref="Weak"/>, "not to be read on this model" (MetaQuantus's figures put good metrics above 0.6).</summary>
     public const double Strong = 0.6, Weak = 0.5;
 
+    /// <summary>IEC AR below this: disrupted explanations mostly score better than the clean ones.</summary>
+    public const double RewardsDamage = 0.25;
+
     public static void Append(StringBuilder html, JobReport report)
     {
         if (report.MetaEvaluation is not { Count: > 0 } rows) return;
@@ -23,10 +26,14 @@ public static class MetaEvaluationSection
             .OrderByDescending(o => double.IsNaN(o.Mean) ? -1 : o.Mean).ToList();
         var trusted = outputs.Where(o => o.Mean >= Strong).Select(o => o.Output).ToList();
         var doubtful = outputs.Where(o => o.Mean < Weak).Select(o => o.Output).ToList();
+        // A high MC can hide one failed criterion: scores that get better when the model is broken reward a broken model.
+        var rewardBroken = outputs.Where(o => new[] { o.Model, o.Input }.Any(r => r?.IecAr < RewardsDamage)).Select(o => o.Output).ToList();
         html.Append($"<h2 id=\"meta-evaluation\">Which metrics to trust on this model (meta-evaluation of {rows[0].Images} images)</h2>")
             .Append("<p id=\"meta-verdict\">")
             .Append(trusted.Count > 0 ? $"These metrics rank the methods consistently on this model: <b>{E(string.Join(", ", trusted))}</b>. " : "")
             .Append(doubtful.Count > 0 ? $"These do not — read them with care: <b>{E(string.Join(", ", doubtful))}</b>. " : "")
+            .Append(rewardBroken.Count > 0 ? $"These score a disrupted model's explanations better, so on their own they reward a broken model (IEC AR below {Invariant.Number(RewardsDamage, "F2")}): "
+                + $"<b id=\"meta-rewards-damage\">{E(string.Join(", ", rewardBroken))}</b>. " : "")
             .Append("MC (meta-consistency, Hedström et al. 2023) is the mean of four criteria, each in [0, 1]: IAC NR, the scores stay put when ")
             .Append("the model's weights or the inputs are nudged slightly; IAC AR, they move when disrupted; IEC NR, the methods' ranking stays put ")
             .Append("when nudged; IEC AR, disrupted explanations score worse.</p>");

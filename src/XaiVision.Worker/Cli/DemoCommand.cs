@@ -26,7 +26,7 @@ public static class DemoCommand
         };
         var meta = new Option<bool>("--meta-evaluation")
         {
-            Description = "Also: which of the suite's metrics to trust on this model (MetaQuantus's meta-evaluation on the 12 images, one draw per test; adds about 4 minutes on 2 cores).",
+            Description = "Also: which of the suite's metrics to trust on this model (MetaQuantus's meta-evaluation on the 12 images, one draw per test; adds about 4½ minutes on 2 cores).",
         };
         var command = new Command("demo", "Audit the bundled demo images with the bundled model, no services needed.") { output, regression, strategies, meta };
         command.SetAction(async (parse, ct) => await CliErrors.GuardAsync(async () =>
