@@ -145,8 +145,8 @@ public static class MetaEvaluator
         foreach (var p in model.Network.parameters())
         {
             saved.Add((p, p.detach().clone().DetachFromDisposeScope()));
-            using var noise = randn(p.shape, generator: generator);
-            p.mul_((noise * strength + 1).to(p.dtype).to(p.device));
+            using var scope = NewDisposeScope();
+            p.mul_((randn(p.shape, generator: generator) * strength + 1).to(p.dtype).to(p.device));
         }
         return saved;
     }

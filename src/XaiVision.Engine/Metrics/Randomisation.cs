@@ -46,6 +46,7 @@ public sealed class Randomisation : IMetric
 
     public IReadOnlyList<MetricResult> Evaluate(MetricContext c)
     {
+        using var outer = NewDisposeScope(); // the draws that re-initialise each layer and the copies read below
         var layers = Stages(c.Model.Network);
         long n = c.Images.shape[0];
         int width = (int)c.Images.shape[3];
