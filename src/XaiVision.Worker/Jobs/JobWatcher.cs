@@ -4,7 +4,14 @@ using XaiVision.Contracts;
 namespace XaiVision.Worker.Jobs;
 
 /// <summary>The end of a job as a client sees it.</summary>
-public sealed record JobOutcome(AuditJobCompleted? Completed, AuditJobRejected? Rejected, AuditJobFailed? Failed);
+public sealed record JobOutcome(AuditJobCompleted? Completed, AuditJobRejected? Rejected, AuditJobFailed? Failed)
+{
+    /// <summary>One line: the images it completed, or why it was rejected or failed.</summary>
+    public string Describe() =>
+        Completed is { } c ? $"completed: {c.Images} images" :
+        Rejected is { } r ? "rejected: " + string.Join("; ", r.Problems.Select(p => $"{p.Path}: {p.Message}")) :
+        Failed is { } f ? "failed: " + f.Reason : "no outcome";
+}
 
 /// <summary>
 /// Listens on a temporary endpoint for one job's events: progress goes to a callback, the first of

@@ -53,8 +53,9 @@ public sealed class ContainerStackTests(StackFixture stack, ITestOutputHelper lo
         var run = Guid.NewGuid().ToString("N")[..8];
         var spec = (string name) => DemoJob.Spec($"stack-{run}-{name}", shardSize: 2); // six shards over three workers: a minute or more here
         var clean = await stack.RunAsync(Guid.NewGuid(), spec("clean"));
-        log.WriteLine($"undisturbed: {clean.Outcome.Completed?.Images} images in {clean.Took.TotalSeconds:F0} s");
-        Assert.NotNull(clean.Outcome.Completed);
+        log.WriteLine($"undisturbed: {clean.Outcome.Describe()} in {clean.Took.TotalSeconds:F0} s");
+        if (clean.Outcome.Completed is null) foreach (var worker in stack.Stack.Workers()) log.WriteLine($"{worker[..12]}:\n{Docker.Logs(worker, 40)}");
+        Assert.True(clean.Outcome.Completed is not null, clean.Outcome.Describe());
 
         var jobId = Guid.NewGuid();
         var since = DateTime.UtcNow.AddSeconds(-1).ToString("o");

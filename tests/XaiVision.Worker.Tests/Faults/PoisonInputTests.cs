@@ -46,9 +46,6 @@ public sealed class PoisonInputTests(ITestOutputHelper log) : IAsyncLifetime
 
     static string Blob(string file) => $"images/{file.Replace('.', '-')}{Path.GetExtension(file)}"; // unique ids: rgb.png and rgb.jpg would share one
 
-    static string Describe(JobOutcome o) => o.Completed is not null ? "completed"
-        : o.Failed is not null ? "failed: " + o.Failed.Reason : "rejected: " + string.Join("; ", o.Rejected!.Problems.Select(p => $"{p.Path}: {p.Message}"));
-
     Task<JobOutcome> RunAsync(AuditJobSpec spec) => JobRuns.RunAsync(_client.Services.GetRequiredService<IBus>(), spec);
 
     AuditJobSpec Spec(string prefix, string? weights = null) => DemoJob.Spec(prefix) with
@@ -79,7 +76,7 @@ public sealed class PoisonInputTests(ITestOutputHelper log) : IAsyncLifetime
 
         var spec = Spec("poison-images") with { Images = new ImageSource { Container = _container, Manifest = "manifest.csv" } };
         var outcome = await RunAsync(spec);
-        Assert.True(outcome.Completed is not null, Describe(outcome));
+        Assert.True(outcome.Completed is not null, outcome.Describe());
         Assert.Equal(Good.Length + Bad.Count, outcome.Completed!.Images);
         Assert.Equal(Bad.Count, outcome.Completed.FailedImages);
 
@@ -119,7 +116,7 @@ public sealed class PoisonInputTests(ITestOutputHelper log) : IAsyncLifetime
         {
             await _store.WriteAsync(_container, "models/" + name, bytes, "application/octet-stream");
             var outcome = await RunAsync(Spec("bad-model-" + Path.GetFileNameWithoutExtension(name), $"{_container}/models/{name}"));
-            Assert.True(outcome.Failed is not null, $"{name}: {Describe(outcome)}");
+            Assert.True(outcome.Failed is not null, $"{name}: {outcome.Describe()}");
             Assert.Contains($"{_container}/models/{name}", outcome.Failed!.Reason); // names the blob, not a cache path
             Assert.DoesNotContain("xaivision-models", outcome.Failed.Reason);
             if (name.StartsWith("bomb")) Assert.Contains("zip bomb", outcome.Failed.Reason);
