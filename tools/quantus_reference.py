@@ -5,7 +5,7 @@
 # batch, so a larger batch would make one image's score depend on the others.
 # Debian: apt-get install python3-torch python3-sklearn python3-skimage python3-matplotlib python3-tqdm python3-pandas python3-opencv
 # Usage: QUANTUS_SRC=/path/to/Quantus /usr/bin/python3 tools/quantus_reference.py tests/fixtures/quantus
-import json, os, sys, warnings
+import contextlib, json, os, sys, warnings
 import numpy as np
 sys.path.insert(0, os.environ.get('QUANTUS_SRC', '.'))
 warnings.filterwarnings('ignore')
@@ -172,14 +172,26 @@ class SharedDraws:
         self.k += 1
         return (torch.randn if normal else torch.rand)(list(self.shape), generator=g).numpy().astype(np.float64).reshape(-1)
     def __enter__(self):
-        self.k, self.saved = 0, (np.random.uniform, np.random.normal, np.random.randint)
+        self.k, self.saved = 0, (np.random.uniform, np.random.normal, np.random.randint, np.random.randn)
         np.random.uniform = lambda low=0.0, high=1.0, size=None: (low + (high - low) * self.block(False)).reshape(size)
         np.random.normal = lambda loc=0.0, scale=1.0, size=None: (loc + scale * self.block(True)).reshape(size)
+        np.random.randn = lambda *shape: self.block(True).reshape(shape)
         # random-logit's other class: one k for every image, from the generator seeded with job seed · 1000003.
         np.random.randint = lambda low, high=None, size=None: np.repeat(
             torch.randint(low, high, [1], generator=torch.Generator().manual_seed(self.seed * 1000003)).numpy(), size if size is not None else 1)
         return self
-    def __exit__(self, *exc): np.random.uniform, np.random.normal, np.random.randint = self.saved
+    def __exit__(self, *exc): np.random.uniform, np.random.normal, np.random.randint, np.random.randn = self.saved
+
+# sMPRT smooths with quantus.explain (not the explain_func it is given): the saliency stands in for it, and each smoothed map takes
+# draws k = 0, 1, … again (the engine uses the same draws at every layer).
+quantus.explain = lambda model, inputs, targets, **kwargs: saliency(model, inputs, targets)
+class CommonDrawsSmoothMPRT(quantus.SmoothMPRT):
+    draws = None
+    def explain_smooth_batch_numpy(self, **kwargs):
+        CommonDrawsSmoothMPRT.draws.k = 0
+        return super().explain_smooth_batch_numpy(**kwargs)
+def smooth_mprt(**kwargs):
+    return lambda: CommonDrawsSmoothMPRT(return_last_correlation=True, seed=0, disable_warnings=True, **kwargs)
 
 robustness_metrics = {
     'avg-sensitivity(samples=6)': lambda: quantus.AvgSensitivity(nr_samples=6, disable_warnings=True),
@@ -189,13 +201,25 @@ robustness_metrics = {
     'relative-input-stability(samples=6)': lambda: quantus.RelativeInputStability(nr_samples=6, disable_warnings=True),
     'relative-output-stability(samples=6)': lambda: quantus.RelativeOutputStability(nr_samples=6, disable_warnings=True),
     'random-logit': lambda: quantus.RandomLogit(num_classes=4, disable_warnings=True),
+    # Continuity: a 12-pixel width moves by ⌊25 / steps⌋ columns a step; Quantus's index runs out past the width (steps=5), and 3
+    # and 6 steps stay inside it.
+    'continuity(steps=3)': lambda: quantus.Continuity(nr_steps=3, disable_warnings=True),
+    'continuity(steps=6)': lambda: quantus.Continuity(nr_steps=6, disable_warnings=True),
+    # The randomisation tests re-initialise the layers as torch's reset_parameters does after torch.manual_seed(seed + 1): Quantus's
+    # seed 0 is the engine's job seed 0.
+    'efficient-mprt': lambda: quantus.EfficientMPRT(seed=0, disable_warnings=True),
+    'smooth-mprt(samples=4)': smooth_mprt(nr_samples=4),
+    'smooth-mprt(samples=3,noise=0.3)': smooth_mprt(nr_samples=3, noise_magnitude=0.3),
 }
 with_model['robustness'] = {'explainer': 'saliency', 'maps': [float(v) for v in saliency(net, images, targets).reshape(-1)], 'values': {}}
 for name, make in robustness_metrics.items():
     values = []
     for i in range(len(images)):
-        with SharedDraws(images.shape[1:]):
-            value = make()(model=net, x_batch=images[i:i + 1], y_batch=targets[i:i + 1], a_batch=None, explain_func=saliency, channel_first=True, device='cpu')
+        # Continuity draws nothing (and Quantus's baseline helper asks numpy for an unused uniform value per image).
+        with (contextlib.nullcontext() if name.startswith('continuity') else SharedDraws(images.shape[1:])) as draws:
+            CommonDrawsSmoothMPRT.draws = draws
+            a = saliency(net, images[i:i + 1], targets[i:i + 1]) if name.startswith('smooth-mprt') else None # sMPRT compares the map it is given
+            value = make()(model=net, x_batch=images[i:i + 1], y_batch=targets[i:i + 1], a_batch=a, explain_func=saliency, channel_first=True, device='cpu')
         values.append(float(np.asarray(value, dtype=float).reshape(-1)[0]))
     with_model['robustness']['values'][name] = values
     print(name, [round(v, 5) for v in values])

@@ -7,7 +7,8 @@ namespace XaiVision.Engine.Metrics;
 /// <c>aopc-lerf</c>, <c>faithfulness-correlation(subsets=64,fraction=0.05)</c>, <c>infidelity(patches=32,size=0.125,normalise=true)</c>,
 /// <c>max-sensitivity(samples=8,radius=0.02)</c> (ours), Quantus's robustness: <c>avg-sensitivity(samples=200,radius=0.2,normalise=false)</c>,
 /// <c>local-lipschitz-estimate(samples=200,std=0.1,normalise=true)</c>, <c>relative-input-stability(samples=200,low=0.02,high=0.2,eps=1e-6)</c>,
-/// <c>relative-output-stability(…)</c>, <c>randomisation</c> (cascading, ours), <c>random-logit</c>, <c>localisation(tolerance=0)</c>; Quantus's ordered removals
+/// <c>relative-output-stability(…)</c>, <c>continuity(steps=28)</c>, <c>randomisation</c> (cascading, ours), <c>random-logit</c>,
+/// <c>efficient-mprt</c>, <c>smooth-mprt(samples=50,noise=0.1)</c>, <c>localisation(tolerance=0)</c>; Quantus's ordered removals
 /// with its black baseline: <c>pixel-flipping(step=1)</c>, <c>region-perturbation(patch=8,order=morf,regions=100)</c>,
 /// <c>selectivity(patch=8)</c>, <c>faithfulness-estimate(step=1)</c>; ROAD's noisy linear imputation:
 /// <c>monotonicity(step=1)</c>, <c>monotonicity-correlation(step=1,samples=100,eps=1e-5)</c>;
@@ -36,6 +37,9 @@ public static class MetricCatalog
         ["relative-output-stability"] = s => Stability(s, output: true),
         ["randomisation"] = _ => new Randomisation(),
         ["random-logit"] = _ => new RandomLogit(),
+        ["efficient-mprt"] = _ => new EfficientMprt(),
+        ["smooth-mprt"] = s => new SmoothMprt(s.Int("samples", 50, 1, 100_000), s.Double("noise", 0.1, 0, 100)),
+        ["continuity"] = s => new Continuity(s.Int("steps", 28, 1, 100_000)),
         ["localisation"] = s => new LocalisationMetric(s.Int("tolerance", 0, 0, 10_000)),
         ["pixel-flipping"] = s => new PixelFlipping(s.Int("step", 1, 1, 1_000_000), Batch(s)),
         ["region-perturbation"] = s => new RegionPerturbation(s.Int("patch", 8, 1, 4096),
