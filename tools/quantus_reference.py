@@ -224,6 +224,31 @@ for name, make in robustness_metrics.items():
     with_model['robustness']['values'][name] = values
     print(name, [round(v, 5) for v in values])
 
+# Relative representation stability: the representation is the last convolution's output before its ReLU (Quantus hooks
+# 'features.2'; after the ReLU, its zeros divide by eps_min and every ratio is ~1e-4); the engine reads it from tinycnn_act.pt,
+# the same network scripted to return (logits, that activation) as tools/export-torchscript.py exports one.
+class TinyCnnWithActivation(TinyCnn):
+    def forward(self, x):
+        z = self.features[2](self.features[1](self.features[0](x)))
+        return self.classifier(self.features[3](z).mean([2, 3])), z
+act = TinyCnnWithActivation().eval()
+act.load_state_dict(net.state_dict())
+torch.jit.script(act).save(os.path.join(outdir, 'tinycnn_act.pt'))
+representation = {
+    'relative-representation-stability(samples=6)': lambda: quantus.RelativeRepresentationStability(nr_samples=6, layer_names=['features.2'], disable_warnings=True),
+    'relative-representation-stability(samples=4,low=0.1,high=0.5)': lambda: quantus.RelativeRepresentationStability(
+        nr_samples=4, layer_names=['features.2'], perturb_func_kwargs={'lower_bound': 0.1, 'upper_bound': 0.5}, disable_warnings=True),
+}
+with_model['representation'] = {'model': 'tinycnn_act.pt', 'values': {}}
+for name, make in representation.items():
+    values = []
+    for i in range(len(images)):
+        with SharedDraws(images.shape[1:]):
+            value = make()(model=net, x_batch=images[i:i + 1], y_batch=targets[i:i + 1], a_batch=None, explain_func=saliency, channel_first=True, device='cpu')
+        values.append(float(np.asarray(value, dtype=float).reshape(-1)[0]))
+    with_model['representation']['values'][name] = values
+    print(name, [round(v, 5) for v in values])
+
 # --- ROAD. Quantus 0.6's ROAD.evaluate_batch broadcasts the map over the colour channels and then hands channel-pixel positions to
 # noisy_linear_imputation, which indexes pixels: IndexError on any RGB image. PixelRoad is that method with the map kept per pixel
 # (the paper's protocol); everything else, the imputation included, is Quantus's. Its noise is N(0, 1) from torch's generator seeded

@@ -7,7 +7,7 @@ namespace XaiVision.Engine.Metrics;
 /// <c>aopc-lerf</c>, <c>faithfulness-correlation(subsets=64,fraction=0.05)</c>, <c>infidelity(patches=32,size=0.125,normalise=true)</c>,
 /// <c>max-sensitivity(samples=8,radius=0.02)</c> (ours), Quantus's robustness: <c>avg-sensitivity(samples=200,radius=0.2,normalise=false)</c>,
 /// <c>local-lipschitz-estimate(samples=200,std=0.1,normalise=true)</c>, <c>relative-input-stability(samples=200,low=0.02,high=0.2,eps=1e-6)</c>,
-/// <c>relative-output-stability(…)</c>, <c>continuity(steps=28)</c>, <c>randomisation</c> (cascading, ours), <c>random-logit</c>,
+/// <c>relative-output-stability(…)</c>, <c>relative-representation-stability(…,layer=the CAM layer)</c>, <c>continuity(steps=28)</c>, <c>randomisation</c> (cascading, ours), <c>random-logit</c>,
 /// <c>efficient-mprt</c>, <c>smooth-mprt(samples=50,noise=0.1)</c>, <c>localisation(tolerance=0)</c>; Quantus's ordered removals
 /// with its black baseline: <c>pixel-flipping(step=1)</c>, <c>region-perturbation(patch=8,order=morf,regions=100)</c>,
 /// <c>selectivity(patch=8)</c>, <c>faithfulness-estimate(step=1)</c>; ROAD's noisy linear imputation:
@@ -33,8 +33,9 @@ public static class MetricCatalog
         ["max-sensitivity"] = s => new MaxSensitivity(s.Int("samples", 8, 1, 10_000), s.Double("radius", 0.02, 0, 1)),
         ["avg-sensitivity"] = s => new AvgSensitivity(s.Int("samples", 200, 1, 100_000), s.Double("radius", 0.2, 0, 100), Flag(s, "normalise", false)),
         ["local-lipschitz-estimate"] = s => new LocalLipschitzEstimate(s.Int("samples", 200, 1, 100_000), s.Double("std", 0.1, 0, 100), Flag(s, "normalise", true)),
-        ["relative-input-stability"] = s => Stability(s, output: false),
-        ["relative-output-stability"] = s => Stability(s, output: true),
+        ["relative-input-stability"] = s => Stability(s, RelativeStability.Against.Input),
+        ["relative-output-stability"] = s => Stability(s, RelativeStability.Against.Output),
+        ["relative-representation-stability"] = s => Stability(s, RelativeStability.Against.Representation, s.String("layer")),
         ["randomisation"] = _ => new Randomisation(),
         ["random-logit"] = _ => new RandomLogit(),
         ["efficient-mprt"] = _ => new EfficientMprt(),
@@ -65,8 +66,8 @@ public static class MetricCatalog
     static bool Flag(MethodSpec s, string name, bool fallback) =>
         s.Choice(name, fallback, new Dictionary<string, bool> { ["true"] = true, ["false"] = false });
 
-    static RelativeStability Stability(MethodSpec s, bool output) =>
-        new(output, s.Int("samples", 200, 1, 100_000), s.Double("low", 0.02, -100, 100), s.Double("high", 0.2, -100, 100), s.Double("eps", 1e-6, 0, 1));
+    static RelativeStability Stability(MethodSpec s, RelativeStability.Against against, string? layer = null) =>
+        new(against, s.Int("samples", 200, 1, 100_000), s.Double("low", 0.02, -100, 100), s.Double("high", 0.2, -100, 100), s.Double("eps", 1e-6, 0, 1), layer);
 
     static int Batch(MethodSpec s, int fallback = 128) => s.Int("batch", fallback, 1, 1_000_000);
 

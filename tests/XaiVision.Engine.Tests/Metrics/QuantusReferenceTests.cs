@@ -55,8 +55,9 @@ public class QuantusReferenceTests
     sealed record RoadReference(long[] Targets, Dictionary<string, double[]> Values);
     sealed record ImputationReference(long[] Indices, double[] Image);
     sealed record RobustnessReference(string Explainer, float[] Maps, Dictionary<string, double[]> Values);
+    sealed record RepresentationReference(string Model, Dictionary<string, double[]> Values);
     sealed record ModelReference(string Quantus, int Side, float[] Images, long[] Targets, float[] Maps, Dictionary<string, double[]> Values,
-        RoadReference Road, ImputationReference Imputation, RobustnessReference Robustness);
+        RoadReference Road, ImputationReference Imputation, RobustnessReference Robustness, RepresentationReference Representation);
 
     static readonly ModelReference WithModel = JsonSerializer.Deserialize<ModelReference>(File.ReadAllText(Fixtures.Path("quantus", "with_model.json")),
         new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
@@ -144,5 +145,23 @@ public class QuantusReferenceTests
         var maps = explainer.Explain(model, tensor(WithModel.Images).view(-1, 3, WithModel.Side, WithModel.Side), targets, 0);
         Assert.True((maps.reshape(-1) - tensor(WithModel.Robustness.Maps)).abs().max().item<float>() < 1e-5, "the saliency maps agree");
         AgreesImageByImage(metric, model, explainer, targets, maps, WithModel.Robustness.Values[metric]);
+    }
+
+    public static TheoryData<string> RepresentationMetrics() => new(WithModel.Representation.Values.Keys);
+
+    /// <summary>
+    /// Relative representation stability against Quantus hooking the last convolution: the engine reads that activation from the
+    /// same network scripted to return it (as tools/export-torchscript.py exports), with the same saliency and noise.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RepresentationMetrics))]
+    public void Representation_stability_agrees_with_quantus_on_the_same_layer(string metric)
+    {
+        using var scope = NewDisposeScope();
+        using var model = Network(WithModel.Representation.Model);
+        var explainer = XaiVision.Engine.Suites.ExplainerCatalog.Create(WithModel.Robustness.Explainer);
+        var targets = tensor(WithModel.Targets);
+        var maps = explainer.Explain(model, tensor(WithModel.Images).view(-1, 3, WithModel.Side, WithModel.Side), targets, 0);
+        AgreesImageByImage(metric, model, explainer, targets, maps, WithModel.Representation.Values[metric]);
     }
 }
