@@ -321,6 +321,31 @@ for name, (make, negate) in road_metrics.items():
     with_model['road']['values'][name] = values
     print(name, [round(v, 5) for v in values])
 
+# Input invariance: Quantus shifts the bias of the model's first submodule, so the nets are Sequentials that start with their
+# convolution: road_net (padded: the borders see the shift) and one without padding (the shift is absorbed everywhere). The
+# engine builds both from their weights in the fixture (a TorchScript model hides its first layer). Saliency should pass where
+# the shift is absorbed; input × gradient (the engine's: summed over the channels) multiplies by the input and cannot.
+# Quantus 0.6's perturb_batch hands the perturbation indices[i][1:], so its shift never reaches the image's first value (channel 0,
+# pixel (0, 0)), and a ReLU that flips there fails a map that is invariant: the reference shifts every value, as the paper does.
+def shift_every_value(arr, indices, indexed_axes, input_shift, **kwargs):
+    return arr + np.float32(input_shift)
+def input_x_gradient(model, inputs, targets, **kwargs):
+    x = torch.tensor(np.asarray(inputs), dtype=torch.float32, requires_grad=True)
+    model(x)[torch.arange(len(x)), torch.as_tensor(np.asarray(targets)).long()].sum().backward()
+    return (x.grad * x).sum(1, keepdim=True).detach().numpy()
+torch.manual_seed(38)
+unpadded_net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(4 * (msize - 2) ** 2, 4)).eval()
+with_model['invariance'] = {'nets': {}, 'values': {}}
+for net_name, invariance_net in [('padded', road_net), ('unpadded', unpadded_net)]:
+    with torch.no_grad(): invariance_targets = invariance_net(torch.from_numpy(images)).argmax(1).numpy()
+    with_model['invariance']['nets'][net_name] = {'targets': [int(t) for t in invariance_targets],
+        'state': {k: [float(v) for v in t.reshape(-1)] for k, t in invariance_net.state_dict().items()}}
+    for explainer_name, explain in [('saliency', saliency), ('input-x-gradient', input_x_gradient)]:
+        values = [float(np.asarray(quantus.InputInvariance(perturb_func=shift_every_value, disable_warnings=True)(model=invariance_net, x_batch=images[i:i + 1], y_batch=invariance_targets[i:i + 1],
+                  a_batch=None, explain_func=explain, channel_first=True, device='cpu'), dtype=float).reshape(-1)[0]) for i in range(len(images))]
+        with_model['invariance']['values'][f'{net_name}/{explainer_name}'] = values
+        print('input-invariance', net_name, explainer_name, values)
+
 # The imputation itself, noise-free: the first image with the top quarter of its first map's pixels imputed.
 quarter = np.argsort(-maps[0].reshape(-1))[: msize * msize // 4]
 with_model['imputation'] = {'indices': [int(i) for i in quarter],

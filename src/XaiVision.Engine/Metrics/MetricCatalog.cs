@@ -12,7 +12,7 @@ namespace XaiVision.Engine.Metrics;
 /// with its black baseline: <c>pixel-flipping(step=1)</c>, <c>region-perturbation(patch=8,order=morf,regions=100)</c>,
 /// <c>selectivity(patch=8)</c>, <c>faithfulness-estimate(step=1)</c>; ROAD's noisy linear imputation:
 /// <c>monotonicity(step=1)</c>, <c>monotonicity-correlation(step=1,samples=100,eps=1e-5)</c>;
-/// axiomatic: <c>completeness(baseline=black)</c>, <c>non-sensitivity(features=1,eps=1e-5)</c>;
+/// axiomatic: <c>completeness(baseline=black)</c>, <c>non-sensitivity(features=1,eps=1e-5)</c>, <c>input-invariance(shift=-1)</c>;
 /// <c>road(steps=50,order=both,noise=0.01,score=accuracy,batch=16)</c> (16 rows keep the solver's working set in a CPU's
 /// cache: 2× faster and a third of the memory of 128 on a 64² image; raise it on a GPU); read off the map alone
 /// (Quantus's definitions, <see cref="MapOnlyMetric"/>): <c>sparseness</c>, <c>complexity</c>, <c>effective-complexity(eps=1e-5)</c>,
@@ -54,6 +54,7 @@ public static class MetricCatalog
         ["monotonicity-correlation"] = s => new MonotonicityCorrelation(s.Int("step", 1, 1, 1_000_000), s.Int("samples", 100, 1, 100_000),
             s.Double("eps", 1e-5, 0, 1), Batch(s)),
         ["completeness"] = s => new Completeness(s.Choice("baseline", false, new Dictionary<string, bool> { ["black"] = false, ["zero"] = true }), Batch(s)),
+        ["input-invariance"] = s => new InputInvariance(s.Double("shift", -1, -1000, 1000)),
         ["non-sensitivity"] = s => new NonSensitivity(s.Int("features", 1, 1, 100_000_000), s.Double("eps", 1e-5, 0, 1), Batch(s)),
         ["sparseness"] = _ => new Sparseness(),
         ["complexity"] = _ => new Complexity(),

@@ -60,7 +60,7 @@ public class ResourceTests
         "region-perturbation(patch=16,regions=4)", "selectivity(patch=16)", "faithfulness-estimate(step=1024)", "road(steps=2)", "monotonicity(step=1024)",
         "monotonicity-correlation(step=1024,samples=2)", "completeness", "non-sensitivity(features=3072)", "sparseness", "complexity",
         "effective-complexity", "top-k-intersection(k=100)", "auc", "attribution-localisation", "continuity(steps=2)", "efficient-mprt",
-        "smooth-mprt(samples=2)", "relative-representation-stability(samples=2)",
+        "smooth-mprt(samples=2)", "relative-representation-stability(samples=2)", "input-invariance",
     ];
 
     [Fact]

@@ -3,6 +3,7 @@ using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Metrics;
 using XaiVision.Engine.Tests.Support;
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
 
 namespace XaiVision.Engine.Tests.Metrics;
 
@@ -56,8 +57,11 @@ public class QuantusReferenceTests
     sealed record ImputationReference(long[] Indices, double[] Image);
     sealed record RobustnessReference(string Explainer, float[] Maps, Dictionary<string, double[]> Values);
     sealed record RepresentationReference(string Model, Dictionary<string, double[]> Values);
+    sealed record InvarianceNet(long[] Targets, Dictionary<string, float[]> State);
+    sealed record InvarianceReference(Dictionary<string, InvarianceNet> Nets, Dictionary<string, double[]> Values);
     sealed record ModelReference(string Quantus, int Side, float[] Images, long[] Targets, float[] Maps, Dictionary<string, double[]> Values,
-        RoadReference Road, ImputationReference Imputation, RobustnessReference Robustness, RepresentationReference Representation);
+        RoadReference Road, ImputationReference Imputation, RobustnessReference Robustness, RepresentationReference Representation,
+        InvarianceReference Invariance);
 
     static readonly ModelReference WithModel = JsonSerializer.Deserialize<ModelReference>(File.ReadAllText(Fixtures.Path("quantus", "with_model.json")),
         new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
@@ -163,5 +167,30 @@ public class QuantusReferenceTests
         var targets = tensor(WithModel.Targets);
         var maps = explainer.Explain(model, tensor(WithModel.Images).view(-1, 3, WithModel.Side, WithModel.Side), targets, 0);
         AgreesImageByImage(metric, model, explainer, targets, maps, WithModel.Representation.Values[metric]);
+    }
+
+    public static TheoryData<string> InvarianceCases() => new(WithModel.Invariance.Values.Keys);
+
+    /// <summary>
+    /// Input invariance against Quantus's, on two Sequentials that start with their convolution (Quantus shifts the first submodule):
+    /// padded (the borders see the shift) and unpadded; explained by saliency and by input × gradient.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(InvarianceCases))]
+    public void Input_invariance_agrees_with_quantus(string netAndExplainer)
+    {
+        using var scope = NewDisposeScope();
+        var (netName, explainerName) = (netAndExplainer.Split('/')[0], netAndExplainer.Split('/')[1]);
+        var reference = WithModel.Invariance.Nets[netName];
+        int side = WithModel.Side, inner = netName == "padded" ? side : side - 2;
+        var net = Sequential(("0", Conv2d(3, 4, 3, padding: netName == "padded" ? 1 : 0)), ("1", ReLU()), ("2", Flatten()), ("3", Linear(4 * inner * inner, 4)));
+        using (no_grad())
+            foreach (var (key, values) in reference.State) net.state_dict()[key].copy_(tensor(values).view(net.state_dict()[key].shape));
+        net.eval();
+        using var model = TinyNets.Wrap(net, "1", side);
+        var explainer = XaiVision.Engine.Suites.ExplainerCatalog.Create(explainerName);
+        var targets = tensor(reference.Targets);
+        var maps = explainer.Explain(model, tensor(WithModel.Images).view(-1, 3, side, side), targets, 0);
+        AgreesImageByImage("input-invariance", model, explainer, targets, maps, WithModel.Invariance.Values[netAndExplainer]);
     }
 }
