@@ -346,6 +346,30 @@ for net_name, invariance_net in [('padded', road_net), ('unpadded', unpadded_net
         with_model['invariance']['values'][f'{net_name}/{explainer_name}'] = values
         print('input-invariance', net_name, explainer_name, values)
 
+# IROF: Quantus cuts each image with scikit-image's slic(start_label=0) on the model's input values. The segments themselves on
+# smooth and noisy images of a few sizes (the engine's SLIC must cut the same), and IROF on road_net with the test maps.
+from skimage.segmentation import slic
+srng = np.random.default_rng(40)
+def smooth_image(side):
+    yy, xx = np.mgrid[0:side, 0:side] / side
+    return np.stack([np.sin(6 * xx + c) * np.cos(4 * yy - c) + 0.3 * srng.normal(size=(side, side)) for c in range(3)]).astype(np.float32)
+slic_cases = [(images[0], 100, 10.0), (smooth_image(32), 100, 10.0), (smooth_image(48), 50, 20.0), (smooth_image(64), 100, 10.0),
+              (srng.normal(size=(3, 40, 56)).astype(np.float32), 64, 5.0)]
+with_model['slic'] = [{'height': int(x.shape[1]), 'width': int(x.shape[2]), 'segments': n, 'compactness': m, 'image': [float(v) for v in x.reshape(-1)],
+                       'labels': [int(l) for l in slic(np.moveaxis(x, 0, -1).astype('double'), n_segments=n, compactness=m, start_label=0).reshape(-1)]}
+                      for x, n, m in slic_cases]
+print('slic segments', [max(case['labels']) + 1 for case in with_model['slic']])
+# Quantus 0.6's IROF hands baseline_replacement_by_mask a one-channel mask for a three-channel image, which its shape assertion
+# refuses on any RGB input: the reference broadcasts the mask over the channels, and the rest is Quantus's.
+def mask_every_channel(arr, mask, **kwargs):
+    return perturb_module.baseline_replacement_by_mask(arr=arr, mask=np.broadcast_to(mask, arr.shape), **kwargs)
+irof_values = []
+for i in range(len(images)):
+    irof_values.append(float(np.asarray(quantus.IROF(perturb_func=mask_every_channel, disable_warnings=True)(model=road_net, x_batch=images[i:i + 1], y_batch=road_targets[i:i + 1],
+        a_batch=maps[i:i + 1, None].copy(), channel_first=True, device='cpu'), dtype=float).reshape(-1)[0]))
+with_model['road']['values']['irof'] = irof_values
+print('irof', irof_values)
+
 # The imputation itself, noise-free: the first image with the top quarter of its first map's pixels imputed.
 quarter = np.argsort(-maps[0].reshape(-1))[: msize * msize // 4]
 with_model['imputation'] = {'indices': [int(i) for i in quarter],
