@@ -370,6 +370,37 @@ for i in range(len(images)):
 with_model['road']['values']['irof'] = irof_values
 print('irof', irof_values)
 
+# Sufficiency and consistency score an image against the others of its batch: one batch of ten images on road_net, maps made
+# from three prototypes plus noise (so that some lie near each other). Consistency gets the engine's discretisation (the set of
+# the n most relevant cells of a grid×grid pooling, or pixels at grid 0): Quantus's top_n_sign reads the first five values.
+brng = np.random.default_rng(41)
+# Images and maps come in three groups around prototypes, with noise growing along the batch, so that near maps, shared labels and
+# shared predictions all occur, and not always together.
+image_prototypes, prototypes = brng.normal(size=(3, 3, msize, msize)), brng.normal(size=(3, msize, msize))
+batch_images = np.stack([image_prototypes[i % 3] + 0.15 * i * brng.normal(size=(3, msize, msize)) for i in range(10)]).astype(np.float32)
+with torch.no_grad(): batch_targets = road_net(torch.from_numpy(batch_images)).argmax(1).numpy()
+batch_maps = np.round(np.stack([prototypes[i % 3] + 0.08 * i * brng.normal(size=(msize, msize)) for i in range(10)]), 7).astype(np.float32)
+def top_cells(n, grid):
+    def discretise(a, **kwargs):
+        m = np.asarray(a, dtype=np.float64).reshape(msize, msize)
+        cells = m.reshape(grid, msize // grid, grid, msize // grid).mean(axis=(1, 3)).reshape(-1) if grid > 0 else m.reshape(-1)
+        return hash(tuple(sorted(np.argsort(-cells, kind='stable')[:n].tolist())))
+    return discretise
+batch_metrics = {
+    'sufficiency': lambda: quantus.Sufficiency(disable_warnings=True),
+    'sufficiency(threshold=0.8)': lambda: quantus.Sufficiency(threshold=0.8, disable_warnings=True),
+    'consistency(n=1,grid=3)': lambda: quantus.Consistency(discretise_func=top_cells(1, 3), disable_warnings=True),
+    'consistency(n=2,grid=2)': lambda: quantus.Consistency(discretise_func=top_cells(2, 2), disable_warnings=True),
+    'consistency(n=1,grid=0)': lambda: quantus.Consistency(discretise_func=top_cells(1, 0), disable_warnings=True),
+}
+with_model['batch'] = {'images': [float(v) for v in batch_images.reshape(-1)], 'targets': [int(t) for t in batch_targets],
+                       'maps': [float(v) for v in batch_maps.reshape(-1)], 'values': {}}
+for name, make in batch_metrics.items():
+    values = [float(v) for v in np.asarray(make()(model=road_net, x_batch=batch_images, y_batch=batch_targets, a_batch=batch_maps[:, None].copy(),
+                                                  channel_first=True, device='cpu', batch_size=10), dtype=float).reshape(-1)]
+    with_model['batch']['values'][name] = values
+    print(name, [round(v, 3) for v in values])
+
 # The imputation itself, noise-free: the first image with the top quarter of its first map's pixels imputed.
 quarter = np.argsort(-maps[0].reshape(-1))[: msize * msize // 4]
 with_model['imputation'] = {'indices': [int(i) for i in quarter],

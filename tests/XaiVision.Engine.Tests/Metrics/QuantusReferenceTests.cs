@@ -57,12 +57,13 @@ public class QuantusReferenceTests
     sealed record ImputationReference(long[] Indices, double[] Image);
     sealed record RobustnessReference(string Explainer, float[] Maps, Dictionary<string, double[]> Values);
     sealed record RepresentationReference(string Model, Dictionary<string, double[]> Values);
+    sealed record BatchReference(float[] Images, long[] Targets, float[] Maps, Dictionary<string, double[]> Values);
     sealed record SlicCase(int Height, int Width, int Segments, double Compactness, float[] Image, int[] Labels);
     sealed record InvarianceNet(long[] Targets, Dictionary<string, float[]> State);
     sealed record InvarianceReference(Dictionary<string, InvarianceNet> Nets, Dictionary<string, double[]> Values);
     sealed record ModelReference(string Quantus, int Side, float[] Images, long[] Targets, float[] Maps, Dictionary<string, double[]> Values,
         RoadReference Road, ImputationReference Imputation, RobustnessReference Robustness, RepresentationReference Representation,
-        InvarianceReference Invariance, SlicCase[] Slic);
+        InvarianceReference Invariance, SlicCase[] Slic, BatchReference Batch);
 
     static readonly ModelReference WithModel = JsonSerializer.Deserialize<ModelReference>(File.ReadAllText(Fixtures.Path("quantus", "with_model.json")),
         new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
@@ -209,5 +210,27 @@ public class QuantusReferenceTests
             var differ = Enumerable.Range(0, labels.Length).Count(i => labels[i] != c.Labels[i]);
             Assert.True(differ == 0, $"{c.Height}×{c.Width}, {c.Segments} segments, compactness {c.Compactness}: {differ} pixels labelled otherwise");
         }
+    }
+
+    public static TheoryData<string> BatchMetrics() => new(WithModel.Batch.Values.Keys);
+
+    /// <summary>
+    /// Sufficiency and consistency score an image against the rest of its batch: one batch of ten images on the net that sees where
+    /// things are, in three groups (near maps, shared labels and shared predictions occur, not always together), given to Quantus
+    /// whole; consistency with the engine's discretisation (Quantus's default reads the first five values, see <see cref="Consistency"/>).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BatchMetrics))]
+    public void Batch_level_metrics_agree_with_quantus_on_the_same_batch(string metric)
+    {
+        using var scope = NewDisposeScope();
+        using var model = Network("roadnet.pt");
+        int side = WithModel.Side, n = WithModel.Batch.Targets.Length;
+        var created = MetricCatalog.Create(MethodSpec.Parse(metric));
+        var results = created.Evaluate(new MetricContext(model, null!, tensor(WithModel.Batch.Images).view(n, 3, side, side), tensor(WithModel.Batch.Targets),
+            tensor(WithModel.Batch.Maps).view(n, side, side), [], 0));
+        var ours = results.Select(r => r.Values[created.Name]).ToArray();
+        Assert.True(ours.Zip(WithModel.Batch.Values[metric]).All(p => Math.Abs(p.First - p.Second) <= 1e-4),
+            $"{metric}: ours [{string.Join(", ", ours.Select(v => v.ToString("F3")))}], Quantus [{string.Join(", ", WithModel.Batch.Values[metric].Select(v => v.ToString("F3")))}]");
     }
 }
