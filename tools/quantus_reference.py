@@ -196,6 +196,8 @@ def smooth_mprt(**kwargs):
 robustness_metrics = {
     'avg-sensitivity(samples=6)': lambda: quantus.AvgSensitivity(nr_samples=6, disable_warnings=True),
     'avg-sensitivity(samples=4,radius=0.5,normalise=true)': lambda: quantus.AvgSensitivity(nr_samples=4, lower_bound=0.5, normalise=True, disable_warnings=True),
+    'max-sensitivity(units=input,samples=6)': lambda: quantus.MaxSensitivity(nr_samples=6, disable_warnings=True),
+    'max-sensitivity(units=input,samples=4,radius=0.5,normalise=true)': lambda: quantus.MaxSensitivity(nr_samples=4, lower_bound=0.5, normalise=True, disable_warnings=True),
     'local-lipschitz-estimate(samples=6)': lambda: quantus.LocalLipschitzEstimate(nr_samples=6, disable_warnings=True),
     'local-lipschitz-estimate(samples=4,std=0.3,normalise=false)': lambda: quantus.LocalLipschitzEstimate(nr_samples=4, perturb_std=0.3, normalise=False, disable_warnings=True),
     'relative-input-stability(samples=6)': lambda: quantus.RelativeInputStability(nr_samples=6, disable_warnings=True),

@@ -6,14 +6,17 @@ namespace XaiVision.Engine.Metrics;
 /// Average sensitivity (Yeh et al. 2019, "On the (in)fidelity and sensitivity of explanations", NeurIPS; Quantus
 /// <c>AvgSensitivity</c>): the mean over <c>samples</c> draws of ‖φ(x + δ) − φ(x)‖ / ‖φ(x)‖, δ ~ U(−radius, radius) per input value
 /// in the model's (normalised) input units, the maps compared as they are (Quantus: no normalisation, no abs; <c>normalise=true</c>
-/// divides each by its largest magnitude first). Lower is better. Our <c>max-sensitivity</c> is the maximum with the radius in pixel
-/// units. Cost: <c>samples</c> explanations per image.
+/// divides each by its largest magnitude first). Lower is better. With <paramref name="maximum"/>, the largest over the draws instead:
+/// Quantus's <c>MaxSensitivity</c>, <c>max-sensitivity(units=input)</c>; our default <c>max-sensitivity</c> puts the radius in pixel
+/// units (<see cref="MaxSensitivity"/>). Cost: <c>samples</c> explanations per image.
 /// </summary>
-public sealed class AvgSensitivity(int samples, double radius, bool normalise) : IMetric
+public sealed class AvgSensitivity(int samples, double radius, bool normalise, bool maximum = false) : IMetric
 {
-    public string Name => "avg-sensitivity";
+    public string Name => maximum ? "max-sensitivity" : "avg-sensitivity";
     public MetricCategory Category => MetricCategory.Robustness;
-    public string Definition => "Mean relative change of the map when the input moves by small uniform noise (Yeh et al. 2019).";
+    public string Definition => maximum
+        ? "Largest relative change of the map when the input moves by small uniform noise in input units (Yeh et al. 2019)."
+        : "Mean relative change of the map when the input moves by small uniform noise (Yeh et al. 2019).";
     public IReadOnlyDictionary<string, MetricDirection> Outputs => new Dictionary<string, MetricDirection> { [Name] = MetricDirection.LowerIsBetter };
 
     public IReadOnlyList<MetricResult> Evaluate(MetricContext c)
@@ -26,8 +29,8 @@ public sealed class AvgSensitivity(int samples, double radius, bool normalise) :
             ((normalise ? NoisyExplanations.NormaliseByMax(draw.Maps) : draw.Maps) - original).square().sum(1).sqrt() / norm);
         return Enumerable.Range(0, (int)c.Maps.shape[0]).Select(i =>
         {
-            var mean = changes.Average(s => s[i]);
-            return double.IsFinite(mean) ? new Dictionary<string, double> { [Name] = mean } : MetricResult.Empty;
+            var value = maximum ? changes.Max(s => s[i]) : changes.Average(s => s[i]);
+            return double.IsFinite(value) ? new Dictionary<string, double> { [Name] = value } : MetricResult.Empty;
         }).ToList();
     }
 }

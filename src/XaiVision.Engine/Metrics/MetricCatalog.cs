@@ -5,7 +5,8 @@ namespace XaiVision.Engine.Metrics;
 /// <summary>
 /// Metric strings (the method grammar): <c>deletion(steps=28)</c>, <c>insertion</c>, <c>aopc-morf(region=8)</c>,
 /// <c>aopc-lerf</c>, <c>faithfulness-correlation(subsets=64,fraction=0.05)</c>, <c>infidelity(patches=32,size=0.125,normalise=true)</c>,
-/// <c>max-sensitivity(samples=8,radius=0.02)</c> (ours), Quantus's robustness: <c>avg-sensitivity(samples=200,radius=0.2,normalise=false)</c>,
+/// <c>max-sensitivity(samples=8,radius=0.02)</c> (ours: pixel units; <c>units=input</c> is Quantus's, samples=200, radius=0.2),
+/// Quantus's robustness: <c>avg-sensitivity(samples=200,radius=0.2,normalise=false)</c>,
 /// <c>local-lipschitz-estimate(samples=200,std=0.1,normalise=true)</c>, <c>relative-input-stability(samples=200,low=0.02,high=0.2,eps=1e-6)</c>,
 /// <c>relative-output-stability(…)</c>, <c>relative-representation-stability(…,layer=the CAM layer)</c>, <c>continuity(steps=28)</c>, <c>randomisation</c> (cascading, ours), <c>random-logit</c>,
 /// <c>efficient-mprt</c>, <c>smooth-mprt(samples=50,noise=0.1)</c>, <c>localisation(tolerance=0)</c>; Quantus's ordered removals
@@ -31,7 +32,9 @@ public static class MetricCatalog
         ["faithfulness-correlation"] = s => new FaithfulnessCorrelation(s.Int("subsets", 64, 2, 100_000), s.Double("fraction", 0.05, 1e-6, 1), Batch(s)),
         ["infidelity"] = s => new Infidelity(s.Int("patches", 32, 1, 100_000), s.Double("size", 0.125, 1e-3, 1),
             Flag(s, "normalise", true), Batch(s)),
-        ["max-sensitivity"] = s => new MaxSensitivity(s.Int("samples", 8, 1, 10_000), s.Double("radius", 0.02, 0, 1)),
+        ["max-sensitivity"] = s => s.Choice("units", false, new Dictionary<string, bool> { ["pixel"] = false, ["input"] = true })
+            ? new AvgSensitivity(s.Int("samples", 200, 1, 100_000), s.Double("radius", 0.2, 0, 100), Flag(s, "normalise", false), maximum: true)
+            : new MaxSensitivity(s.Int("samples", 8, 1, 10_000), s.Double("radius", 0.02, 0, 1)),
         ["avg-sensitivity"] = s => new AvgSensitivity(s.Int("samples", 200, 1, 100_000), s.Double("radius", 0.2, 0, 100), Flag(s, "normalise", false)),
         ["local-lipschitz-estimate"] = s => new LocalLipschitzEstimate(s.Int("samples", 200, 1, 100_000), s.Double("std", 0.1, 0, 100), Flag(s, "normalise", true)),
         ["relative-input-stability"] = s => Stability(s, RelativeStability.Against.Input),
