@@ -395,6 +395,39 @@ batch_metrics = {
     'consistency(n=2,grid=2)': lambda: quantus.Consistency(discretise_func=top_cells(2, 2), disable_warnings=True),
     'consistency(n=1,grid=0)': lambda: quantus.Consistency(discretise_func=top_cells(1, 0), disable_warnings=True),
 }
+# Focus: each image in a 2×2 mosaic with the batch's next image of its class and the next two of other classes, its class's
+# quadrants rotating over the six pairs with its place in the batch, each image shrunk by area averaging (the engine's layout,
+# see Focus.cs); the mosaics explained by the saliency for the image's class and given to Quantus with their layout.
+layouts = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+def focus_plan(targets):
+    plans = []
+    for i in range(len(targets)):
+        after = [(i + k) % len(targets) for k in range(1, len(targets))]
+        partner = next((j for j in after if targets[j] == targets[i]), None)
+        others = [j for j in after if targets[j] != targets[i]][:2]
+        if partner is None or len(others) < 2: plans.append(None); continue
+        first, second = layouts[i % 6]
+        quadrants, of_class = [None] * 4, [False] * 4
+        quadrants[first], quadrants[second], of_class[first], of_class[second] = i, partner, True, True
+        rest = [q for q in range(4) if not of_class[q]]
+        quadrants[rest[0]], quadrants[rest[1]] = others
+        plans.append((quadrants, of_class))
+    return plans
+def mosaic(four):
+    h, w = four.shape[2], four.shape[3]
+    top, left = h // 2, w // 2
+    shrink = lambda q, hh, ww: torch.nn.functional.adaptive_avg_pool2d(four[q:q + 1], [hh, ww])[0]
+    return torch.cat([torch.cat([shrink(0, top, left), shrink(1, top, w - left)], 2), torch.cat([shrink(2, h - top, left), shrink(3, h - top, w - left)], 2)], 1)
+focus_plans = focus_plan(batch_targets)
+planned = [i for i, p in enumerate(focus_plans) if p is not None]
+mosaics = torch.stack([mosaic(torch.from_numpy(batch_images[focus_plans[i][0]])) for i in planned]).numpy()
+focus_maps = saliency(road_net, mosaics, batch_targets[planned])
+focus_values = [None] * len(batch_targets)
+for k, i in enumerate(planned):
+    focus_values[i] = float(np.asarray(quantus.Focus(disable_warnings=True)(model=road_net, x_batch=mosaics[k:k + 1], y_batch=batch_targets[i:i + 1],
+        a_batch=focus_maps[k:k + 1], custom_batch=[[int(f) for f in focus_plans[i][1]]], channel_first=True, device='cpu'), dtype=float).reshape(-1)[0])
+print('focus', focus_values)
+
 with_model['batch'] = {'images': [float(v) for v in batch_images.reshape(-1)], 'targets': [int(t) for t in batch_targets],
                        'maps': [float(v) for v in batch_maps.reshape(-1)], 'values': {}}
 for name, make in batch_metrics.items():
@@ -402,6 +435,7 @@ for name, make in batch_metrics.items():
                                                   channel_first=True, device='cpu', batch_size=10), dtype=float).reshape(-1)]
     with_model['batch']['values'][name] = values
     print(name, [round(v, 3) for v in values])
+with_model['batch']['focus'] = focus_values
 
 # The imputation itself, noise-free: the first image with the top quarter of its first map's pixels imputed.
 quarter = np.argsort(-maps[0].reshape(-1))[: msize * msize // 4]

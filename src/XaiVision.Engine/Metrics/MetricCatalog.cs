@@ -18,7 +18,7 @@ namespace XaiVision.Engine.Metrics;
 /// <c>road(steps=50,order=both,noise=0.01,score=accuracy,batch=16)</c> (16 rows keep the solver's working set in a CPU's
 /// cache: 2× faster and a third of the memory of 128 on a 64² image; raise it on a GPU); read off the map alone
 /// (Quantus's definitions, <see cref="MapOnlyMetric"/>): <c>sparseness</c>, <c>complexity</c>, <c>effective-complexity(eps=1e-5)</c>,
-/// <c>top-k-intersection(k=1000,concept-influence=false)</c>, <c>auc</c>, <c>attribution-localisation(weighted=false,positive=false,abs=true)</c>.
+/// <c>top-k-intersection(k=1000,concept-influence=false)</c>, <c>auc</c>, <c>focus</c> (mosaics of the batch's images), <c>attribution-localisation(weighted=false,positive=false,abs=true)</c>.
 /// Every one also takes <c>batch</c> (rows per forward pass) where it runs the model.
 /// </summary>
 public static class MetricCatalog
@@ -68,6 +68,7 @@ public static class MetricCatalog
         ["effective-complexity"] = s => new EffectiveComplexity(s.Double("eps", 1e-5, 0, 1)),
         ["top-k-intersection"] = s => new TopKIntersection(s.Int("k", 1000, 1, 100_000_000), Flag(s, "concept-influence", false)),
         ["auc"] = _ => new LocalisationAuc(),
+        ["focus"] = _ => new Focus(),
         ["attribution-localisation"] = s => new AttributionLocalisation(Flag(s, "weighted", false), Flag(s, "positive", false), Flag(s, "abs", true)),
     });
 

@@ -29,4 +29,20 @@ public sealed class BatchRelativeMetricTests
         var consistency = new Consistency(1, 4).Evaluate(context).Select(r => r.Values["consistency"]).ToArray();
         Assert.Equal(expected, consistency);
     }
+
+    [Fact]
+    public void Focus_pairs_each_image_with_its_class_and_rotates_the_class_quadrants()
+    {
+        long[] targets = [7, 3, 7, 3, 5, 7];
+        var plan = Focus.Plan(targets);
+        Assert.Equal([0, 2, 1, 3], plan[0]!.Value.Images); // its class at (0, 1): itself and image 2; then the next two of others
+        Assert.Equal([true, true, false, false], plan[0]!.Value.OfClass);
+        Assert.Equal([2, 3, 4, 5], plan[2]!.Value.Images); // image 2: its class at the third layout, (0, 3), with image 5
+        Assert.Equal([true, false, false, true], plan[2]!.Value.OfClass);
+        Assert.Null(plan[4]); // class 5 has no partner
+        // A map that is all on the top row scores by what its layout puts there: 1 for (0, 1), 0.5 for (0, 2).
+        var top = Enumerable.Range(0, 16).Select(i => i < 8 ? 1f : 0f).ToArray();
+        Assert.Equal(1, Focus.Score(top, 4, 4, [true, true, false, false]), 6);
+        Assert.Equal(0.5, Focus.Score(top, 4, 4, [true, false, true, false]), 6);
+    }
 }

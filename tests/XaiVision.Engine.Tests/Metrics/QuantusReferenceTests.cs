@@ -57,7 +57,7 @@ public class QuantusReferenceTests
     sealed record ImputationReference(long[] Indices, double[] Image);
     sealed record RobustnessReference(string Explainer, float[] Maps, Dictionary<string, double[]> Values);
     sealed record RepresentationReference(string Model, Dictionary<string, double[]> Values);
-    sealed record BatchReference(float[] Images, long[] Targets, float[] Maps, Dictionary<string, double[]> Values);
+    sealed record BatchReference(float[] Images, long[] Targets, float[] Maps, Dictionary<string, double[]> Values, double?[] Focus);
     sealed record SlicCase(int Height, int Width, int Segments, double Compactness, float[] Image, int[] Labels);
     sealed record InvarianceNet(long[] Targets, Dictionary<string, float[]> State);
     sealed record InvarianceReference(Dictionary<string, InvarianceNet> Nets, Dictionary<string, double[]> Values);
@@ -232,5 +232,25 @@ public class QuantusReferenceTests
         var ours = results.Select(r => r.Values[created.Name]).ToArray();
         Assert.True(ours.Zip(WithModel.Batch.Values[metric]).All(p => Math.Abs(p.First - p.Second) <= 1e-4),
             $"{metric}: ours [{string.Join(", ", ours.Select(v => v.ToString("F3")))}], Quantus [{string.Join(", ", WithModel.Batch.Values[metric].Select(v => v.ToString("F3")))}]");
+    }
+
+    /// <summary>
+    /// Focus on mosaics of the batch's own images: the reference builds the engine's mosaics (same partners, same rotating layout, same
+    /// area shrinking) and hands them to Quantus with their layout; the image whose class has no partner gets no score on either side.
+    /// </summary>
+    [Fact]
+    public void Focus_agrees_with_quantus_on_the_same_mosaics()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Network("roadnet.pt");
+        int side = WithModel.Side, n = WithModel.Batch.Targets.Length;
+        var explainer = XaiVision.Engine.Suites.ExplainerCatalog.Create("saliency");
+        var results = new Focus().Evaluate(new MetricContext(model, explainer, tensor(WithModel.Batch.Images).view(n, 3, side, side), tensor(WithModel.Batch.Targets),
+            tensor(WithModel.Batch.Maps).view(n, side, side), [], 0));
+        for (int i = 0; i < n; i++)
+        {
+            double? ours = results[i].Values.TryGetValue("focus", out var v) ? v : null, expected = WithModel.Batch.Focus[i];
+            Assert.True(ours is null == expected is null && (ours is null || Math.Abs(ours.Value - expected!.Value) <= 1e-4), $"focus on image {i}: ours {ours}, Quantus {expected}");
+        }
     }
 }
