@@ -395,6 +395,16 @@ batch_metrics = {
     'consistency(n=2,grid=2)': lambda: quantus.Consistency(discretise_func=top_cells(2, 2), disable_warnings=True),
     'consistency(n=1,grid=0)': lambda: quantus.Consistency(discretise_func=top_cells(1, 0), disable_warnings=True),
 }
+# Sensitivity-n: Quantus's loop (removal in steps of 3·step channel values: a pixel's three copies of its relevance sort together),
+# with the relevance removed so far (Quantus's att_sums hold the last step's alone) up to 80 % of the pixels (Quantus stops at
+# 80 % of H·W channel values), correlated across the batch per n and averaged.
+class CumulativeSensitivityN(quantus.SensitivityN):
+    def custom_postprocess(self, x_batch, **kwargs):
+        steps = int(0.8 * np.prod(x_batch.shape[2:]) // (self.features_in_step // x_batch.shape[1]))
+        deltas, sums = self.evaluation_scores[0]['pred_deltas'], np.cumsum(self.evaluation_scores[0]['att_sums'], axis=1)
+        self.evaluation_scores = [float(np.mean([np.corrcoef(deltas[:, k], sums[:, k])[0, 1] for k in range(steps)]))]
+sensitivity_n = {'sensitivity-n(step=4)': 4, 'sensitivity-n(step=12)': 12}
+
 # Focus: each image in a 2×2 mosaic with the batch's next image of its class and the next two of other classes, its class's
 # quadrants rotating over the six pairs with its place in the batch, each image shrunk by area averaging (the engine's layout,
 # see Focus.cs); the mosaics explained by the saliency for the image's class and given to Quantus with their layout.
@@ -436,6 +446,11 @@ for name, make in batch_metrics.items():
     with_model['batch']['values'][name] = values
     print(name, [round(v, 3) for v in values])
 with_model['batch']['focus'] = focus_values
+for name, step in sensitivity_n.items():
+    metric = CumulativeSensitivityN(features_in_step=3 * step, return_aggregate=False, disable_warnings=True)
+    metric(model=road_net, x_batch=batch_images, y_batch=batch_targets, a_batch=batch_maps[:, None].copy(), channel_first=True, device='cpu', batch_size=10)
+    with_model['batch']['values'][name] = [metric.evaluation_scores[0]] * len(batch_targets)
+    print(name, metric.evaluation_scores)
 
 # The imputation itself, noise-free: the first image with the top quarter of its first map's pixels imputed.
 quarter = np.argsort(-maps[0].reshape(-1))[: msize * msize // 4]

@@ -13,7 +13,7 @@ namespace XaiVision.Engine.Metrics;
 /// with its black baseline: <c>pixel-flipping(step=1)</c>, <c>region-perturbation(patch=8,order=morf,regions=100)</c>,
 /// <c>selectivity(patch=8)</c>, <c>faithfulness-estimate(step=1)</c>; ROAD's noisy linear imputation:
 /// <c>irof(segments=100,compactness=10)</c> (SLIC superpixels, as scikit-image cuts them), <c>monotonicity(step=1)</c>, <c>monotonicity-correlation(step=1,samples=100,eps=1e-5)</c>;
-/// relative to the batch (Quantus's batch-level pair): <c>sufficiency(threshold=0.6)</c>, <c>consistency(n=1,grid=4)</c>;
+/// relative to the batch (Quantus's batch-level metrics): <c>sensitivity-n(step=1)</c>, <c>sufficiency(threshold=0.6)</c>, <c>consistency(n=1,grid=4)</c>;
 /// axiomatic: <c>completeness(baseline=black)</c>, <c>non-sensitivity(features=1,eps=1e-5)</c>, <c>input-invariance(shift=-1)</c>;
 /// <c>road(steps=50,order=both,noise=0.01,score=accuracy,batch=16)</c> (16 rows keep the solver's working set in a CPU's
 /// cache: 2× faster and a third of the memory of 128 on a 64² image; raise it on a GPU); read off the map alone
@@ -55,6 +55,7 @@ public static class MetricCatalog
             s.Choice("order", Road.Order.Both, new Dictionary<string, Road.Order> { ["morf"] = Road.Order.Morf, ["lerf"] = Road.Order.Lerf, ["both"] = Road.Order.Both }),
             s.Double("noise", 0.01, 0, 10), s.Choice("score", false, new Dictionary<string, bool> { ["accuracy"] = false, ["probability"] = true }), Batch(s, 16)),
         ["irof"] = s => new Irof(s.Int("segments", 100, 1, 1_000_000), s.Double("compactness", 10, 1e-6, 1e6), Batch(s)),
+        ["sensitivity-n"] = s => new SensitivityN(s.Int("step", 1, 1, 1_000_000), Batch(s)),
         ["sufficiency"] = s => new Sufficiency(s.Double("threshold", 0.6, 0, 1)),
         ["consistency"] = s => new Consistency(s.Int("n", 1, 1, 1_000_000), s.Int("grid", 4, 0, 4096)),
         ["monotonicity"] = s => new Monotonicity(s.Int("step", 1, 1, 1_000_000), Batch(s)),

@@ -61,7 +61,7 @@ public class ResourceTests
         "monotonicity-correlation(step=1024,samples=2)", "completeness", "non-sensitivity(features=3072)", "sparseness", "complexity",
         "effective-complexity", "top-k-intersection(k=100)", "auc", "attribution-localisation", "continuity(steps=2)", "efficient-mprt",
         "smooth-mprt(samples=2)", "relative-representation-stability(samples=2)", "input-invariance",
-        "irof(segments=16)", "sufficiency", "consistency", "focus",
+        "irof(segments=16)", "sufficiency", "consistency", "focus", "sensitivity-n(step=256)",
     ];
 
     [Fact]
