@@ -355,8 +355,11 @@ srng = np.random.default_rng(40)
 def smooth_image(side):
     yy, xx = np.mgrid[0:side, 0:side] / side
     return np.stack([np.sin(6 * xx + c) * np.cos(4 * yy - c) + 0.3 * srng.normal(size=(side, side)) for c in range(3)]).astype(np.float32)
+from skimage.io import imread
+demo_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'assets', 'demo', 'images')
+demo_images = [np.moveaxis(imread(os.path.join(demo_dir, f))[..., :3], -1, 0).astype(np.float32) / 255 for f in ('02_triangle.png', '08_star.png')]
 slic_cases = [(images[0], 100, 10.0), (smooth_image(32), 100, 10.0), (smooth_image(48), 50, 20.0), (smooth_image(64), 100, 10.0),
-              (srng.normal(size=(3, 40, 56)).astype(np.float32), 64, 5.0)]
+              (srng.normal(size=(3, 40, 56)).astype(np.float32), 64, 5.0), (demo_images[0], 100, 10.0), (demo_images[1], 40, 10.0)]
 with_model['slic'] = [{'height': int(x.shape[1]), 'width': int(x.shape[2]), 'segments': n, 'compactness': m, 'image': [float(v) for v in x.reshape(-1)],
                        'labels': [int(l) for l in slic(np.moveaxis(x, 0, -1).astype('double'), n_segments=n, compactness=m, start_label=0).reshape(-1)]}
                       for x, n, m in slic_cases]
