@@ -28,6 +28,9 @@ public interface IMetric
     IReadOnlyDictionary<string, CurveAxis> Curves => new Dictionary<string, CurveAxis>();
     IReadOnlyList<MetricResult> Evaluate(MetricContext context);
 
+    /// <summary>Why the metric cannot run on models of <paramref name="architecture"/>, in one line (the job is refused with it); null when it can.</summary>
+    string? Refusal(Architecture architecture) => null;
+
     /// <summary>Whether <see cref="EvaluateMany"/> does less than one <see cref="Evaluate"/> per method (the suite runner then calls it once).</summary>
     bool SharesAcrossMethods => false;
 

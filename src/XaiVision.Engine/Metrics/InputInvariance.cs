@@ -50,13 +50,25 @@ public sealed class InputInvariance(double shift) : IMetric
         return same.Select(s => (MetricResult)new Dictionary<string, double> { [Name] = s ? 1 : 0 }).ToList();
     }
 
+    public string? Refusal(Architecture architecture)
+    {
+        if (architecture == ArchitectureRegistry.TorchScript) return Problem(null, architecture.Name);
+        using var network = architecture.Create(2);
+        return Problem(network, architecture.Name);
+    }
+
+    static string? Problem(nn.Module? network, string architecture)
+    {
+        if (network is null or TorchScriptNetwork)
+            return "input-invariance shifts the first convolution's bias, which a TorchScript model does not expose; load the model's weights instead.";
+        var (name, module) = ModuleTree.Leaves(network).FirstOrDefault(l => l.Module is Conv2d);
+        if (module is not Conv2d conv) return $"input-invariance shifts the first convolution's bias; '{architecture}' has no convolution.";
+        return conv.bias is null ? $"input-invariance shifts the first convolution's bias; '{name}' of '{architecture}' has none." : null;
+    }
+
     static Conv2d FirstConvolution(ExplainableModel model)
     {
-        if (model.Network is TorchScriptNetwork)
-            throw new XaiVisionException("input-invariance shifts the first convolution's bias, which a TorchScript model does not expose; load the model's weights instead.");
-        var (name, module) = ModuleTree.Leaves(model.Network).FirstOrDefault(l => l.Module is Conv2d);
-        if (module is not Conv2d conv) throw new XaiVisionException($"input-invariance shifts the first convolution's bias; '{model.Architecture.Name}' has no convolution.");
-        if (conv.bias is null) throw new XaiVisionException($"input-invariance shifts the first convolution's bias; '{name}' of '{model.Architecture.Name}' has none.");
-        return conv;
+        if (Problem(model.Network, model.Architecture.Name) is { } problem) throw new XaiVisionException(problem);
+        return (Conv2d)ModuleTree.Leaves(model.Network).First(l => l.Module is Conv2d).Module;
     }
 }

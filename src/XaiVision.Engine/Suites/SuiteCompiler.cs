@@ -48,6 +48,9 @@ public static class SuiteCompiler
                     problems.Add(new($"{paths.Explainers}[{i}]", refusal));
                 else if (compiledExplainers[i] is CamExplainer { LayerName: { } layer } && !featureMaps.Contains(layer))
                     problems.Add(new($"{paths.Explainers}[{i}]", FeatureMapLayers.Problem(architecture, featureMaps, AllLayers(architecture), layer)!));
+            for (int i = 0; i < compiledMetrics.Count; i++)
+                if (compiledMetrics[i].Refusal(architecture) is { } refusal)
+                    problems.Add(new($"{paths.Metrics}[{i}]", refusal));
         }
         return problems.Count > 0 ? (null, problems) : (new CompiledSuite(compiledExplainers, compiledPerturbations, compiledMetrics), problems);
     }
