@@ -27,19 +27,23 @@ internal static class Representation
         }
         Tensor? caught = null;
         var name = layer ?? model.Architecture.DefaultCamLayer;
+        // A network's forward may free what it made in a scope of its own (ResNet's blocks do): the copy leaves every scope, and
+        // an alias made here takes it into ours.
         var hook = model.Layer(name).register_forward_hook((_, _, output) =>
         {
-            caught = output.detach().reshape(n, -1).to(ScalarType.Float64); // the scope below frees it, or hands it out
+            caught?.Dispose();
+            caught = output.detach().reshape(n, -1).to(ScalarType.Float64).DetachFromDisposeScope();
             return output;
         });
         try
         {
             model.Forward(images);
+            return caught?.alias().MoveToOuterDisposeScope() ?? throw new XaiVisionException($"Layer '{name}' was not used by the forward pass.");
         }
         finally
         {
             hook.remove();
+            caught?.Dispose();
         }
-        return caught?.MoveToOuterDisposeScope() ?? throw new XaiVisionException($"Layer '{name}' was not used by the forward pass.");
     }
 }

@@ -70,13 +70,32 @@ public class NewArchitectureTests
         var suite = XaiVision.Engine.Suites.SuiteCompiler.CompileOrThrow(["grad-cam", "saliency"],
             ["affine(rotate=10)", "channel-swap", "text(text=Z)", "noise", "blur", "jpeg", "occlusion", "mask(top=20)"],
             ["deletion(steps=4)", "insertion(steps=4)", "localisation", "aopc-morf(steps=4)", "faithfulness-correlation(subsets=4)", "infidelity(patches=4)",
-             "max-sensitivity(samples=2)", "randomisation"], XaiVision.Engine.Suites.SuiteCompiler.Paths.JobSpec, arch);
+             "max-sensitivity(samples=2)", "randomisation", "relative-representation-stability(samples=1)", "efficient-mprt", "smooth-mprt(samples=1)",
+             "continuity(steps=2)"], XaiVision.Engine.Suites.SuiteCompiler.Paths.JobSpec, arch);
         var batch = new XaiVision.Engine.Suites.SuiteRunner(model, suite.ToSpec(TargetSelection.Parse("predicted"), 1)).Run([new SuiteInput(image, mask)]);
         var maps = batch.Images[0].Maps;
         Assert.Equal(2, maps.Count);
         Assert.All(maps, m => Assert.Contains("mprt-spearman", m.Metrics.Keys));
         Assert.All(maps, m => Assert.Contains("relevance-mass", m.Metrics.Keys));
+        Assert.All(maps, m => Assert.Contains("relative-representation-stability", m.Metrics.Keys)); // a hook inside the network's own scopes
         Assert.All(maps, m => Assert.Equal(8, m.Perturbed.Count));
         Assert.All(maps.SelectMany(m => m.Metrics.Values.Where(v => !double.IsNaN(v))), v => Assert.True(double.IsFinite(v)));
+    }
+
+    /// <summary>TorchSharp's ResNet frees what its forward makes in a scope of its own: a layer's representation caught by a hook survives it.</summary>
+    [Fact]
+    public void A_layer_representation_outlives_the_networks_own_dispose_scope()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(6);
+        var arch = ArchitectureRegistry.Get("resnet18");
+        using var model = new ExplainableModel(arch.Create(3), arch, XaiVision.Engine.Imaging.Preprocessing.ImageNet(32, 32), null, CPU, "resnet18");
+        var images = randn(2, 3, 32, 32);
+        var targets = tensor(new long[] { 0, 1 });
+        var explainer = ExplainerCatalog.Create("saliency");
+        var maps = explainer.Explain(model, images, targets, 0);
+        var results = XaiVision.Engine.Metrics.MetricCatalog.Create(MethodSpec.Parse("relative-representation-stability(samples=2)"))
+            .Evaluate(new XaiVision.Engine.Metrics.MetricContext(model, explainer, images, targets, maps, [], 0));
+        Assert.All(results, r => Assert.True(double.IsFinite(r.Values["relative-representation-stability"])));
     }
 }
