@@ -35,14 +35,15 @@ public abstract class GradientExplainer : IExplainer
     /// inputs for (image indices, sample indices); <paramref name="reduce"/> folds each chunk's
     /// gradients into the per-image accumulator with index_add.
     /// </summary>
+    /// <param name="folds">how many images' worth of channels <paramref name="reduce"/> returns per row (a quantity and its square: 2).</param>
     protected static Tensor AccumulateGradients(ExplainableModel model, Tensor images, Tensor targets, int perImage, int maxBatch,
-        Func<Tensor, Tensor, Tensor> makeInputs, Func<Tensor, Tensor, Tensor, Tensor> reduce)
+        Func<Tensor, Tensor, Tensor> makeInputs, Func<Tensor, Tensor, Tensor, Tensor> reduce, int folds = 1)
     {
         using var scope = NewDisposeScope();
         long n = images.shape[0];
         long rows = n * perImage;
         maxBatch = RowLimit.Rows(model, maxBatch, images.shape[2] * images.shape[3], backward: true);
-        var accumulator = zeros_like(images);
+        var accumulator = folds == 1 ? zeros_like(images) : zeros([n, images.shape[1] * folds, images.shape[2], images.shape[3]], images.dtype, images.device);
         for (long start = 0; start < rows; start += maxBatch)
         {
             using var chunkScope = NewDisposeScope();

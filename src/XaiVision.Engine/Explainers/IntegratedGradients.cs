@@ -35,9 +35,12 @@ public sealed class IntegratedGradients : GradientExplainer
         ["rule"] = "midpoint",
     };
 
-    public Tensor Baseline(ExplainableModel model, Tensor images)
+    public Tensor Baseline(ExplainableModel model, Tensor images) => Baseline(model, images, _baseline);
+
+    /// <summary>The baseline images: <c>zero</c> (zeros in normalised space) or <c>black</c> (black pixels, normalised).</summary>
+    public static Tensor Baseline(ExplainableModel model, Tensor images, string kind)
     {
-        if (_baseline == "zero") return zeros_like(images);
+        if (kind == "zero") return zeros_like(images);
         var p = model.Preprocessing;
         var black = tensor(Enumerable.Range(0, 3).Select(c => p.Normalise(c, 0f)).ToArray(), device: images.device).view(1, 3, 1, 1).to(images.dtype);
         return black.expand_as(images).contiguous();

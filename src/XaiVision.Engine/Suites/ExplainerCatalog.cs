@@ -22,6 +22,8 @@ public static class ExplainerCatalog
         ["input-x-gradient"] = _ => new InputXGradient(),
         ["integrated-gradients"] = s => new IntegratedGradients(s),
         ["smoothgrad"] = s => new SmoothGrad(s),
+        ["noise-tunnel"] = s => new NoiseTunnel(s),
+        ["gradient-shap"] = s => new GradientShap(s),
         ["random"] = _ => new RandomBaseline(),
         ["center"] = s => new CenterBaseline(s),
         ["occlusion"] = s => new Occlusion(s),

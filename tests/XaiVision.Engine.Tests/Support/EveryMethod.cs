@@ -14,6 +14,8 @@ public static class EveryMethod
         ["smoothgrad"] = "smoothgrad(samples=3)",
         ["occlusion"] = "occlusion(size=16)",
         ["rise"] = "rise(masks=16)",
+        ["noise-tunnel"] = "noise-tunnel(samples=2)",
+        ["gradient-shap"] = "gradient-shap(samples=2)",
     };
 
     public static IReadOnlyList<string> Strings => ExplainerCatalog.Names.Select(n => Cheap.GetValueOrDefault(n, n)).ToList();

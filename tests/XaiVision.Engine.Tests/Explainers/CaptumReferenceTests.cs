@@ -1,0 +1,43 @@
+using System.Text.Json;
+using XaiVision.Engine.Metrics;
+using XaiVision.Engine.Models;
+using XaiVision.Engine.Suites;
+using XaiVision.Engine.Tests.Support;
+using static TorchSharp.torch;
+
+namespace XaiVision.Engine.Tests.Explainers;
+
+/// <summary>
+/// The Captum-named methods against Captum itself (tools/captum_reference.py: its fetched source on Debian's torch 1.13), on the
+/// reference's seeded CNN as TorchScript (both sides run the same network), three images, each given to Captum alone with the
+/// engine's own draws: the maps must agree value for value (to 1e-4 of the map's largest magnitude) and at r ≥ 0.999.
+/// </summary>
+public class CaptumReferenceTests
+{
+    sealed record Reference(int Side, float[] Images, long[] Targets, Dictionary<string, float[]> Maps);
+
+    static readonly Reference Fixture = JsonSerializer.Deserialize<Reference>(File.ReadAllText(Fixtures.Path("captum", "maps.json")),
+        new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+
+    public static TheoryData<string> Methods() => new(Fixture.Maps.Keys);
+
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void Agrees_with_captum_on_the_same_network_and_draws(string method)
+    {
+        using var scope = NewDisposeScope();
+        using var model = ModelLoader.Load(new ModelSpec("", Fixtures.Path("captum", "net.pt"),
+            Preprocessing: XaiVision.Engine.Imaging.Preprocessing.ImageNet(Fixture.Side, Fixture.Side), AllowTorchScript: true), CPU);
+        int n = Fixture.Targets.Length, pixels = Fixture.Side * Fixture.Side;
+        var maps = ExplainerCatalog.Create(method).Explain(model, tensor(Fixture.Images).view(n, 3, Fixture.Side, Fixture.Side), tensor(Fixture.Targets), 0)
+            .reshape(-1).data<float>().ToArray();
+        var expected = Fixture.Maps[method];
+        for (int i = 0; i < n; i++)
+        {
+            var (ours, theirs) = (maps[(i * pixels)..((i + 1) * pixels)], expected[(i * pixels)..((i + 1) * pixels)]);
+            double scale = theirs.Max(v => Math.Abs(v)), worst = ours.Zip(theirs).Max(p => Math.Abs(p.First - p.Second));
+            double r = MapSimilarity.Pearson(ours.Select(v => (double)v).ToArray(), theirs.Select(v => (double)v).ToArray());
+            Assert.True(worst <= 1e-4 * scale && r >= 0.999, $"{method}, image {i}: largest difference {worst:G3} of {scale:G3}, r = {r:F6}");
+        }
+    }
+}

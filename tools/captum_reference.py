@@ -1,0 +1,67 @@
+# Captum itself (from its fetched source: it imports on Debian's python3-torch 1.13) on a seeded small CNN, scripted so that the
+# engine runs the very same network: writes the maps every Captum-named method of ours must reproduce into OUT
+# (tests/fixtures/captum): net.pt and maps.json. XaiVision.Engine.Tests.Explainers.CaptumReferenceTests compares.
+# The stochastic methods get the engine's draws: torch's generator seeded as the engine seeds it (SeededNoise: one block
+# [1, samples, C, H, W] from the job's seed, the same for every image; GradientSHAP's α from seed + 1), handed out while Captum asks
+# torch.normal and np.random.uniform. Each image is explained alone (the engine's draws are the same for every image).
+# Usage: CAPTUM_SRC=/path/to/captum /usr/bin/python3 tools/captum_reference.py tests/fixtures/captum
+import json, os, sys
+import numpy as np
+sys.path.insert(0, os.environ.get('CAPTUM_SRC', '.'))
+import torch
+from captum.attr import NoiseTunnel, Saliency, InputXGradient, GradientShap
+
+torch.manual_seed(51)
+side = 16
+net = torch.nn.Sequential(torch.nn.Conv2d(3, 6, 3, padding=1), torch.nn.ReLU(), torch.nn.Conv2d(6, 8, 3, stride=2, padding=1), torch.nn.ReLU(),
+                          torch.nn.Flatten(), torch.nn.Linear(8 * (side // 2) ** 2, 4)).eval()
+outdir = sys.argv[1]
+os.makedirs(outdir, exist_ok=True)
+torch.jit.script(net).save(os.path.join(outdir, 'net.pt'))
+rng = np.random.default_rng(52)
+images = torch.from_numpy(rng.normal(size=(3, 3, side, side)).astype(np.float32))
+with torch.no_grad(): targets = net(images).argmax(1)
+mean, std = torch.tensor([0.485, 0.456, 0.406]), torch.tensor([0.229, 0.224, 0.225])
+baselines = {'zero': torch.zeros(1, 3, side, side), 'black': ((0 - mean) / std).view(1, 3, 1, 1).expand(1, 3, side, side).contiguous()}
+
+class EngineDraws:
+    def __init__(self, samples, seed=0): self.samples, self.seed = samples, seed
+    def __enter__(self):
+        self.saved = (torch.normal, np.random.uniform)
+        draw = torch.randn([1, self.samples, 3, side, side], generator=torch.Generator().manual_seed(self.seed)).view(self.samples, 3, side, side)
+        normal = self.saved[0]
+        torch.normal = lambda mean, std, *a, **k: draw * std if torch.is_tensor(std) and std.shape == draw.shape else normal(mean, std, *a, **k)
+        alphas = torch.rand([1, self.samples], generator=torch.Generator().manual_seed(self.seed + 1)).view(-1).double().numpy()
+        np.random.uniform = lambda low=0.0, high=1.0, size=None: low + (high - low) * alphas[:size]
+        return self
+    def __exit__(self, *exc): torch.normal, np.random.uniform = self.saved
+
+def noise_tunnel(method, kind, samples=5, stdev=1.0):
+    def run(x, t):
+        base = Saliency(net) if method == 'saliency' else InputXGradient(net)
+        with EngineDraws(samples):
+            a = NoiseTunnel(base).attribute(x, nt_type=kind.replace('-', '_'), nt_samples=samples, stdevs=stdev, target=t)
+        return a.amax(1) if method == 'saliency' else a.sum(1) # the engine's channel reductions
+    return run
+
+def gradient_shap(samples=5, stdev=0.0, baseline='zero'):
+    def run(x, t):
+        with EngineDraws(samples):
+            a = GradientShap(net).attribute(x, baselines=baselines[baseline], n_samples=samples, stdevs=stdev, target=t)
+        return a.sum(1)
+    return run
+
+methods = {
+    'noise-tunnel': noise_tunnel('saliency', 'smoothgrad'),
+    'noise-tunnel(type=smoothgrad-sq,samples=4,stdev=0.5)': noise_tunnel('saliency', 'smoothgrad-sq', 4, 0.5),
+    'noise-tunnel(method=input-x-gradient,type=vargrad,samples=6,stdev=0.3)': noise_tunnel('input-x-gradient', 'vargrad', 6, 0.3),
+    'noise-tunnel(method=input-x-gradient,samples=3,stdev=0.2)': noise_tunnel('input-x-gradient', 'smoothgrad', 3, 0.2),
+    'gradient-shap': gradient_shap(),
+    'gradient-shap(samples=8,stdev=0.2,baseline=black)': gradient_shap(8, 0.2, 'black'),
+}
+out = {'side': side, 'images': [float(v) for v in images.reshape(-1)], 'targets': [int(t) for t in targets], 'maps': {}}
+for name, run in methods.items():
+    maps = torch.cat([run(images[i:i + 1], int(targets[i])) for i in range(len(images))]).detach()
+    out['maps'][name] = [float(v) for v in maps.reshape(-1)]
+    print(name, [round(float(m.abs().max()), 5) for m in maps])
+with open(os.path.join(outdir, 'maps.json'), 'w') as f: json.dump(out, f)
