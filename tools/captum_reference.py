@@ -9,7 +9,7 @@ import json, os, sys
 import numpy as np
 sys.path.insert(0, os.environ.get('CAPTUM_SRC', '.'))
 import torch
-from captum.attr import NoiseTunnel, Saliency, InputXGradient, GradientShap
+from captum.attr import NoiseTunnel, Saliency, InputXGradient, GradientShap, GuidedBackprop, Deconvolution, GuidedGradCam
 
 torch.manual_seed(51)
 side = 16
@@ -51,6 +51,14 @@ def gradient_shap(samples=5, stdev=0.0, baseline='zero'):
         return a.sum(1)
     return run
 
+# Guided backpropagation, deconvolution and guided Grad-CAM replace the ReLU modules' backward: the engine runs them on its own
+# modules holding the net's weights (a TorchScript model hides its ReLUs), named as the Sequential names them; guided Grad-CAM at
+# the second convolution's ReLU ('3').
+def modified(cls):
+    return lambda x, t: cls(net).attribute(x, target=t).abs().amax(1)
+def guided_grad_cam(x, t):
+    return GuidedGradCam(net, net[3]).attribute(x, target=t).abs().amax(1)
+
 methods = {
     'noise-tunnel': noise_tunnel('saliency', 'smoothgrad'),
     'noise-tunnel(type=smoothgrad-sq,samples=4,stdev=0.5)': noise_tunnel('saliency', 'smoothgrad-sq', 4, 0.5),
@@ -58,8 +66,12 @@ methods = {
     'noise-tunnel(method=input-x-gradient,samples=3,stdev=0.2)': noise_tunnel('input-x-gradient', 'smoothgrad', 3, 0.2),
     'gradient-shap': gradient_shap(),
     'gradient-shap(samples=8,stdev=0.2,baseline=black)': gradient_shap(8, 0.2, 'black'),
+    'guided-backprop': modified(GuidedBackprop),
+    'deconvolution': modified(Deconvolution),
+    'guided-grad-cam(layer=3)': guided_grad_cam,
 }
-out = {'side': side, 'images': [float(v) for v in images.reshape(-1)], 'targets': [int(t) for t in targets], 'maps': {}}
+out = {'side': side, 'images': [float(v) for v in images.reshape(-1)], 'targets': [int(t) for t in targets], 'maps': {},
+       'state': {k: [float(v) for v in t.reshape(-1)] for k, t in net.state_dict().items()}}
 for name, run in methods.items():
     maps = torch.cat([run(images[i:i + 1], int(targets[i])) for i in range(len(images))]).detach()
     out['maps'][name] = [float(v) for v in maps.reshape(-1)]

@@ -29,7 +29,7 @@ public abstract class CamExplainer : ILayerGradientMethod
         new Dictionary<string, string> { ["layer"] = _layer ?? model.Architecture.DefaultCamLayer };
 
     /// <summary>A TorchScript model hands the activation over as its second output; the input needs a gradient so the activation is in the graph.</summary>
-    Tensor ExplainScript(ExplainableModel model, TorchScriptNetwork script, Tensor images, Tensor targets)
+    Tensor ExplainScript(ExplainableModel model, TorchScriptNetwork script, Tensor images, Tensor targets, bool upsample)
     {
         using var scope = NewDisposeScope();
         if (!script.ReturnsActivation)
@@ -40,7 +40,8 @@ public abstract class CamExplainer : ILayerGradientMethod
         var logits = model.Forward(images.detach().requires_grad_(true));
         var activations = script.LastActivation ?? throw new XaiVisionException("The TorchScript model returned no activation.");
         var gradients = Backward.Grad([TargetScores.Sum(logits, targets)], [activations])[0];
-        return Upsample(Map(model, activations.detach(), gradients, images, targets), images).MoveToOuterDisposeScope();
+        var coarse = Map(model, activations.detach(), gradients, images, targets);
+        return (upsample ? Upsample(coarse, images) : coarse).MoveToOuterDisposeScope();
     }
 
     static Tensor Upsample(Tensor cam, Tensor images) =>
@@ -55,17 +56,26 @@ public abstract class CamExplainer : ILayerGradientMethod
 
     public string LayerOn(ExplainableModel model) => _layer ?? model.Architecture.DefaultCamLayer;
 
-    public Tensor FromLayer(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images, Tensor targets)
+    public Tensor FromLayer(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images, Tensor targets) =>
+        FromLayer(model, activations, gradients, images, targets, upsample: true);
+
+    Tensor FromLayer(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images, Tensor targets, bool upsample)
     {
         using var scope = NewDisposeScope();
         var (a, g) = (activations, gradients);
         if (model.Architecture.TokensToMap is { } toMap) (a, g) = (toMap(a), toMap(g)); // tokens → [N, C, h, w] (ViT)
-        return Upsample(Map(model, a, g, images, targets), images).MoveToOuterDisposeScope();
+        var coarse = Map(model, a, g, images, targets);
+        return (upsample ? Upsample(coarse, images) : coarse).MoveToOuterDisposeScope();
     }
 
-    public Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed)
+    public Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed) => Explain(model, images, targets, upsample: true);
+
+    /// <summary>The coarse map at the layer's resolution [N, h, w], before upsampling (Captum's <c>LayerGradCam</c> for Grad-CAM).</summary>
+    public Tensor Coarse(ExplainableModel model, Tensor images, Tensor targets) => Explain(model, images, targets, upsample: false);
+
+    Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, bool upsample)
     {
-        if (model.Network is TorchScriptNetwork script) return ExplainScript(model, script, images, targets);
+        if (model.Network is TorchScriptNetwork script) return ExplainScript(model, script, images, targets, upsample);
         using var scope = NewDisposeScope();
         var layer = model.FeatureMapLayer(_layer ?? model.Architecture.DefaultCamLayer);
         Tensor? activations = null;
@@ -83,7 +93,7 @@ public abstract class CamExplainer : ILayerGradientMethod
             hook.remove(); // Score-CAM's own forwards must not replace the activation
             if (activations is null) throw new XaiVisionException($"Layer '{_layer ?? model.Architecture.DefaultCamLayer}' was not used by the forward pass.");
             var gradients = Backward.Grad([TargetScores.Sum(logits, targets)], [activations])[0];
-            return FromLayer(model, activations.detach(), gradients, images, targets).MoveToOuterDisposeScope();
+            return FromLayer(model, activations.detach(), gradients, images, targets, upsample).MoveToOuterDisposeScope();
         }
         finally
         {
