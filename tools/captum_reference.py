@@ -9,7 +9,8 @@ import json, os, sys
 import numpy as np
 sys.path.insert(0, os.environ.get('CAPTUM_SRC', '.'))
 import torch
-from captum.attr import NoiseTunnel, Saliency, InputXGradient, GradientShap, GuidedBackprop, Deconvolution, GuidedGradCam
+from captum.attr import NoiseTunnel, Saliency, InputXGradient, GradientShap, GuidedBackprop, Deconvolution, GuidedGradCam, FeatureAblation
+from skimage.segmentation import slic
 
 torch.manual_seed(51)
 side = 16
@@ -59,6 +60,16 @@ def modified(cls):
 def guided_grad_cam(x, t):
     return GuidedGradCam(net, net[3]).attribute(x, target=t).abs().amax(1)
 
+# The superpixel methods take Captum's feature_mask: scikit-image's SLIC of the image (the engine's SLIC cuts the same segments,
+# QuantusReferenceTests), or grid×grid cells; Captum's values are equal over the channels, the map is one of them.
+def feature_mask(x, segments=100, compactness=10.0, grid=None):
+    if grid is not None:
+        yy, xx = np.mgrid[0:side, 0:side]
+        return torch.from_numpy((yy * grid // side) * grid + xx * grid // side).view(1, 1, side, side)
+    return torch.from_numpy(slic(np.moveaxis(x[0].numpy(), 0, -1).astype('double'), n_segments=segments, compactness=compactness, start_label=0)).view(1, 1, side, side)
+def feature_ablation(**kwargs):
+    return lambda x, t: FeatureAblation(net).attribute(x, target=t, feature_mask=feature_mask(x, **kwargs))[:, 0]
+
 methods = {
     'noise-tunnel': noise_tunnel('saliency', 'smoothgrad'),
     'noise-tunnel(type=smoothgrad-sq,samples=4,stdev=0.5)': noise_tunnel('saliency', 'smoothgrad-sq', 4, 0.5),
@@ -69,6 +80,9 @@ methods = {
     'guided-backprop': modified(GuidedBackprop),
     'deconvolution': modified(Deconvolution),
     'guided-grad-cam(layer=3)': guided_grad_cam,
+    'feature-ablation': feature_ablation(),
+    'feature-ablation(segments=20,compactness=50)': feature_ablation(segments=20, compactness=50.0),
+    'feature-ablation(segmenter=grid,grid=4)': feature_ablation(grid=4),
 }
 out = {'side': side, 'images': [float(v) for v in images.reshape(-1)], 'targets': [int(t) for t in targets], 'maps': {},
        'state': {k: [float(v) for v in t.reshape(-1)] for k, t in net.state_dict().items()}}

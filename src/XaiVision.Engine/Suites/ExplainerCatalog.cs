@@ -27,6 +27,7 @@ public static class ExplainerCatalog
         ["guided-backprop"] = _ => new GuidedBackprop(deconvolution: false),
         ["deconvolution"] = _ => new GuidedBackprop(deconvolution: true),
         ["guided-grad-cam"] = s => new GuidedGradCam(s),
+        ["feature-ablation"] = s => new FeatureAblation(s),
         ["random"] = _ => new RandomBaseline(),
         ["center"] = s => new CenterBaseline(s),
         ["occlusion"] = s => new Occlusion(s),

@@ -38,8 +38,8 @@ public class CaptumReferenceTests
             var (ours, theirs) = (maps[(i * pixels)..((i + 1) * pixels)], expected[(i * pixels)..((i + 1) * pixels)]);
             double scale = theirs.Max(v => Math.Abs(v)), worst = ours.Zip(theirs).Max(p => Math.Abs(p.First - p.Second));
             double r = MapSimilarity.Pearson(ours.Select(v => (double)v).ToArray(), theirs.Select(v => (double)v).ToArray());
-            // A map Captum leaves all zero (guided Grad-CAM where the ReLU'd Grad-CAM is zero) must be all zero here too.
-            Assert.True(worst <= 1e-4 * scale && (scale == 0 || r >= 0.999), $"{method}, image {i}: largest difference {worst:G3} of {scale:G3}, r = {r:F6}");
+            // A map Captum leaves flat (guided Grad-CAM where the ReLU'd Grad-CAM is zero; one superpixel: SLIC on noise) has no r.
+            Assert.True(worst <= 1e-4 * scale && (theirs.Distinct().Count() == 1 || r >= 0.999), $"{method}, image {i}: largest difference {worst:G3} of {scale:G3}, r = {r:F6}");
         }
     }
 
