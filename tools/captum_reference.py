@@ -9,7 +9,7 @@ import json, os, sys
 import numpy as np
 sys.path.insert(0, os.environ.get('CAPTUM_SRC', '.'))
 import torch
-from captum.attr import NoiseTunnel, Saliency, InputXGradient, GradientShap, GuidedBackprop, Deconvolution, GuidedGradCam, FeatureAblation
+from captum.attr import NoiseTunnel, Saliency, InputXGradient, GradientShap, GuidedBackprop, Deconvolution, GuidedGradCam, FeatureAblation, ShapleyValueSampling
 from skimage.segmentation import slic
 
 torch.manual_seed(51)
@@ -70,6 +70,20 @@ def feature_mask(x, segments=100, compactness=10.0, grid=None):
 def feature_ablation(**kwargs):
     return lambda x, t: FeatureAblation(net).attribute(x, target=t, feature_mask=feature_mask(x, **kwargs))[:, 0]
 
+# Shapley value sampling: Captum asks torch.randperm for each order; order k (counted per image) is the engine's, the features
+# sorted by draws of U(0, 1) from the generator job seed · 1000003 + k (seed 0).
+def shapley(samples, **kwargs):
+    def run(x, t):
+        saved, calls = torch.randperm, [0]
+        def randperm(count, *a, **k):
+            draws = torch.rand([count], generator=torch.Generator().manual_seed(calls[0]))
+            calls[0] += 1
+            return torch.argsort(draws)
+        torch.randperm = randperm
+        try: return ShapleyValueSampling(net).attribute(x, target=t, feature_mask=feature_mask(x, **kwargs), n_samples=samples)[:, 0]
+        finally: torch.randperm = saved
+    return run
+
 methods = {
     'noise-tunnel': noise_tunnel('saliency', 'smoothgrad'),
     'noise-tunnel(type=smoothgrad-sq,samples=4,stdev=0.5)': noise_tunnel('saliency', 'smoothgrad-sq', 4, 0.5),
@@ -83,6 +97,8 @@ methods = {
     'feature-ablation': feature_ablation(),
     'feature-ablation(segments=20,compactness=50)': feature_ablation(segments=20, compactness=50.0),
     'feature-ablation(segmenter=grid,grid=4)': feature_ablation(grid=4),
+    'shapley-value-sampling(samples=3,segments=20,compactness=50)': shapley(3, segments=20, compactness=50.0),
+    'shapley-value-sampling(samples=5,segmenter=grid,grid=4)': shapley(5, grid=4),
 }
 out = {'side': side, 'images': [float(v) for v in images.reshape(-1)], 'targets': [int(t) for t in targets], 'maps': {},
        'state': {k: [float(v) for v in t.reshape(-1)] for k, t in net.state_dict().items()}}

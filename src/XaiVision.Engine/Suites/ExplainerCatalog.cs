@@ -28,6 +28,7 @@ public static class ExplainerCatalog
         ["deconvolution"] = _ => new GuidedBackprop(deconvolution: true),
         ["guided-grad-cam"] = s => new GuidedGradCam(s),
         ["feature-ablation"] = s => new FeatureAblation(s),
+        ["shapley-value-sampling"] = s => new ShapleyValueSampling(s),
         ["random"] = _ => new RandomBaseline(),
         ["center"] = s => new CenterBaseline(s),
         ["occlusion"] = s => new Occlusion(s),
