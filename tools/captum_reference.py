@@ -9,7 +9,7 @@ import json, os, sys
 import numpy as np
 sys.path.insert(0, os.environ.get('CAPTUM_SRC', '.'))
 import torch
-from captum.attr import NoiseTunnel, Saliency, InputXGradient, GradientShap, GuidedBackprop, Deconvolution, GuidedGradCam, FeatureAblation, ShapleyValueSampling
+from captum.attr import NoiseTunnel, Saliency, InputXGradient, GradientShap, GuidedBackprop, Deconvolution, GuidedGradCam, FeatureAblation, ShapleyValueSampling, KernelShap
 from skimage.segmentation import slic
 
 torch.manual_seed(51)
@@ -84,6 +84,29 @@ def shapley(samples, **kwargs):
         finally: torch.randperm = saved
     return run
 
+# KernelSHAP: Captum samples each coalition's size from its Categorical and its members as the largest of torch.randn(1, K);
+# coalition k (counted per image from 2, after all and none) takes the engine's draws: U(0, 1) for the size (inverse CDF of the
+# same weights), then the K normals, from the generator job seed · 1000003 + k.
+def kernel_shap(samples, **kwargs):
+    def run(x, t):
+        saved = (torch.distributions.Categorical.sample, torch.randn)
+        state = {'k': 2, 'gen': None}
+        def sample(self, *a, **k):
+            count = self.probs.shape[0]
+            state['gen'] = torch.Generator().manual_seed(state['k'])
+            state['k'] += 1
+            u = float(torch.rand([1], generator=state['gen'])[0])
+            weights = np.array([(count - 1.0) / (m * (count - m)) for m in range(1, count)])
+            cdf = np.cumsum(weights / weights.sum())
+            return torch.tensor(next((m for m in range(1, count) if u < cdf[m - 1]), count - 1))
+        def randn(*shape, **k):
+            if state['gen'] is not None and len(shape) == 2 and shape[0] == 1: return saved[1](*shape, generator=state['gen'])
+            return saved[1](*shape, **k)
+        torch.distributions.Categorical.sample, torch.randn = sample, randn
+        try: return KernelShap(net).attribute(x, target=t, feature_mask=feature_mask(x, **kwargs), n_samples=samples)[:, 0]
+        finally: torch.distributions.Categorical.sample, torch.randn = saved
+    return run
+
 methods = {
     'noise-tunnel': noise_tunnel('saliency', 'smoothgrad'),
     'noise-tunnel(type=smoothgrad-sq,samples=4,stdev=0.5)': noise_tunnel('saliency', 'smoothgrad-sq', 4, 0.5),
@@ -99,6 +122,9 @@ methods = {
     'feature-ablation(segmenter=grid,grid=4)': feature_ablation(grid=4),
     'shapley-value-sampling(samples=3,segments=20,compactness=50)': shapley(3, segments=20, compactness=50.0),
     'shapley-value-sampling(samples=5,segmenter=grid,grid=4)': shapley(5, grid=4),
+    'kernel-shap(segmenter=grid,grid=4)': kernel_shap(25, grid=4),
+    'kernel-shap(samples=60,segments=20,compactness=50)': kernel_shap(60, segments=20, compactness=50.0),
+    'kernel-shap(samples=8,segmenter=grid,grid=3)': kernel_shap(8, grid=3),
 }
 out = {'side': side, 'images': [float(v) for v in images.reshape(-1)], 'targets': [int(t) for t in targets], 'maps': {},
        'state': {k: [float(v) for v in t.reshape(-1)] for k, t in net.state_dict().items()}}

@@ -29,6 +29,7 @@ public static class ExplainerCatalog
         ["guided-grad-cam"] = s => new GuidedGradCam(s),
         ["feature-ablation"] = s => new FeatureAblation(s),
         ["shapley-value-sampling"] = s => new ShapleyValueSampling(s),
+        ["kernel-shap"] = s => new KernelShap(s),
         ["random"] = _ => new RandomBaseline(),
         ["center"] = s => new CenterBaseline(s),
         ["occlusion"] = s => new Occlusion(s),
