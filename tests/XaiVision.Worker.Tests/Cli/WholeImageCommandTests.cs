@@ -14,6 +14,10 @@ public class WholeImageCommandTests(ITestOutputHelper log)
         ["smoothgrad"] = "smoothgrad(samples=3)",
         ["occlusion"] = "occlusion(size=16)",
         ["rise"] = "rise(masks=16)",
+        ["noise-tunnel"] = "noise-tunnel(samples=2)",
+        ["gradient-shap"] = "gradient-shap(samples=2)",
+        ["shapley-value-sampling"] = "shapley-value-sampling(samples=2,segments=16)",
+        ["kernel-shap"] = "kernel-shap(samples=6,segments=16)",
     };
 
     /// <summary>A 320×240 photo: a disc in the middle, a red tag at the left border (outside a centre crop).</summary>
