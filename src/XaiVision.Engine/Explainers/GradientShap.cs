@@ -43,8 +43,7 @@ public sealed class GradientShap : GradientExplainer
         using var scope = NewDisposeScope();
         long n = images.shape[0];
         var baseline = IntegratedGradients.Baseline(model, images, _baseline);
-        var noise = SeededNoise.Normal(seed, n, [_samples, images.shape[1], images.shape[2], images.shape[3]], images.device)
-            .view(n * _samples, images.shape[1], images.shape[2], images.shape[3]).to(images.dtype) * _stdev;
+        var noise = SeededNoise.NormalCopies(seed, images, _samples) * _stdev;
         var alphas = SeededNoise.Uniform(seed + 1, n, [_samples], images.device).view(n * _samples, 1, 1, 1).to(images.dtype);
         Tensor Noisy(Tensor image, Tensor sample) => images.index_select(0, image) + noise.index_select(0, image * _samples + sample);
         Tensor? chunk = null; // the chunk's image indices, for its (x̃ − b): the reduction runs right after the inputs are made

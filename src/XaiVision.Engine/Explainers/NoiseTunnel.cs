@@ -49,9 +49,7 @@ public sealed class NoiseTunnel : GradientExplainer
     public override Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed)
     {
         using var scope = NewDisposeScope();
-        long n = images.shape[0];
-        var noise = SeededNoise.Normal(seed, n, [_samples, images.shape[1], images.shape[2], images.shape[3]], images.device)
-            .view(n * _samples, images.shape[1], images.shape[2], images.shape[3]).to(images.dtype) * _stdev;
+        var noise = SeededNoise.NormalCopies(seed, images, _samples) * _stdev;
         Tensor Attribution(Tensor gradients, Tensor inputs) => _inputTimesGradient ? inputs * gradients : gradients.abs();
         // One pass sums each copy's attribution and its square side by side (channels 0 … C−1 and C … 2C−1).
         var sums = AccumulateGradients(model, images, targets, _samples, _batch,

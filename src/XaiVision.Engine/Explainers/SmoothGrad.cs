@@ -37,8 +37,7 @@ public sealed class SmoothGrad : GradientExplainer
         var flat = images.view(n, -1);
         var sigma = ((flat.amax([1]) - flat.amin([1])) * _noise).view(n, 1, 1, 1);
         // Noise is drawn on the CPU from the seed, so maps match across devices and batch sizes.
-        var noise = SeededNoise.Normal(seed, n, [_samples, images.shape[1], images.shape[2], images.shape[3]], images.device)
-            .view(n * _samples, images.shape[1], images.shape[2], images.shape[3]).to(images.dtype);
+        var noise = SeededNoise.NormalCopies(seed, images, _samples);
         var gradientSum = AccumulateGradients(model, images, targets, _samples, _batch,
             (image, sample) => images.index_select(0, image) + sigma.index_select(0, image) * noise.index_select(0, image * _samples + sample),
             (gradients, _, _) => gradients.abs());

@@ -22,17 +22,23 @@ internal sealed class LayerReset : IDisposable
     {
         _seed = seed;
         _layers = network is TorchScriptNetwork
-            ? network.named_parameters()
-                .GroupBy(p => p.name.Contains('.') ? p.name[..p.name.LastIndexOf('.')] : p.name)
-                .Where(g => g.Any(p => p.parameter.dim() > 1))
-                .Select(g => (g.Key.StartsWith("script.") ? g.Key["script.".Length..] : g.Key,
-                    (IReadOnlyList<Tensor>)g.Select(p => (Tensor)p.parameter).ToList(), (IReadOnlyList<Tensor>)[]))
-                .ToList()
+            ? ScriptLayers(network).Select(l => (l.Name, l.Parameters, (IReadOnlyList<Tensor>)[])).ToList()
             : ModuleTree.Leaves(network).Where(l => l.Module is Conv2d or Linear or BatchNorm2d)
                 .Select(l => (l.Name, (IReadOnlyList<Tensor>)l.Module.parameters().Select(p => (Tensor)p).ToList(),
                     (IReadOnlyList<Tensor>)l.Module.buffers().ToList()))
                 .ToList();
     }
+
+    /// <summary>
+    /// A TorchScript model's layers in forward order, as far as its parameters tell (no layer types to see): the groups of named
+    /// parameters that hold a weight matrix or kernel, by the module path in their names.
+    /// </summary>
+    public static List<(string Name, IReadOnlyList<Tensor> Parameters)> ScriptLayers(nn.Module network) =>
+        network.named_parameters()
+            .GroupBy(p => p.name.Contains('.') ? p.name[..p.name.LastIndexOf('.')] : p.name)
+            .Where(g => g.Any(p => p.parameter.dim() > 1))
+            .Select(g => (g.Key.StartsWith("script.") ? g.Key["script.".Length..] : g.Key, (IReadOnlyList<Tensor>)g.Select(p => (Tensor)p.parameter).ToList()))
+            .ToList();
 
     /// <summary>The layers, in the order <see cref="Reset"/> takes them.</summary>
     public IReadOnlyList<string> Layers => _layers.Select(l => l.Name).ToList();

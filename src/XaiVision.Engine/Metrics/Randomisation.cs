@@ -34,12 +34,7 @@ public sealed class Randomisation : IMetric
     /// </summary>
     static List<(string Name, IReadOnlyList<Tensor> Parameters)> Stages(TorchSharp.torch.nn.Module network)
     {
-        if (network is TorchScriptNetwork)
-            return network.named_parameters()
-                .GroupBy(p => p.name.Contains('.') ? p.name[..p.name.LastIndexOf('.')] : p.name)
-                .Where(g => g.Any(p => p.parameter.dim() > 1))
-                .Select(g => (g.Key.StartsWith("script.") ? g.Key["script.".Length..] : g.Key, (IReadOnlyList<Tensor>)g.Select(p => (Tensor)p.parameter).ToList()))
-                .Reverse().ToList();
+        if (network is TorchScriptNetwork) return Enumerable.Reverse(LayerReset.ScriptLayers(network)).ToList();
         return ModuleTree.Leaves(network).Where(l => l.Module is Conv2d or Linear)
             .Select(l => (l.Name, (IReadOnlyList<Tensor>)l.Module.parameters().Select(p => (Tensor)p).ToList())).Reverse().ToList();
     }

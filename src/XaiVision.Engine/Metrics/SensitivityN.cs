@@ -40,25 +40,13 @@ public sealed class SensitivityN(int step, int maxBatch) : IMetric
         {
             var drop = Enumerable.Range(0, n).Select(i => (double)clean[i] - lost[i][k]).ToArray();
             var relevance = Enumerable.Range(0, n).Select(i => removedRows[i][(k + 1) * step - 1]).ToArray();
-            correlations.Add(Pearson(drop, relevance));
+            // SciPy's answer for a constant side is NaN (left out of the mean), where MapSimilarity's is 0.
+            correlations.Add(drop.Distinct().Count() < 2 || relevance.Distinct().Count() < 2 ? double.NaN : MapSimilarity.Pearson(drop, relevance));
         }
         var finite = correlations.Where(double.IsFinite).ToList();
         if (finite.Count == 0) return Enumerable.Repeat(MetricResult.Empty, n).ToList();
         var result = new MetricResult(new Dictionary<string, double> { [Name] = finite.Average() },
             new Dictionary<string, MetricCurve> { [Name] = RegionRemoval.Curve(correlations.Select(v => double.IsFinite(v) ? (float)v : 0f).ToList()) });
         return Enumerable.Repeat(result, n).ToList();
-    }
-
-    /// <summary>Pearson's r; NaN when either side is constant (SciPy's answer too).</summary>
-    static double Pearson(double[] x, double[] y)
-    {
-        double mx = x.Average(), my = y.Average(), sxy = 0, sxx = 0, syy = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-            syy += (y[i] - my) * (y[i] - my);
-        }
-        return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
     }
 }
