@@ -152,14 +152,16 @@ public sealed class JobEndsTests(ITestOutputHelper log) : IAsyncLifetime
     [Fact]
     public async Task A_method_that_cannot_end_before_the_deadline_refuses_with_its_estimate()
     {
-        // Occlusion with 1-pixel patches: 4,096 forwards per 64×64 image (16 s here), 49,152 for the job; the job has 30 s.
+        // Occlusion with 1-pixel patches: 4,096 forwards per 64×64 image (16 s here), 49,152 for the job; the job has 45 s. One batch
+        // of all 12 images, so the one refusal comes after a second of measured pace, well before the deadline even on a busy machine,
+        // and its estimate (about 3 min here) stays above the time left on a machine four times faster.
         var spec = Spec("pace") with { Suite = new SuiteDefinition { Explainers = ["occlusion(size=1,stride=1)"], Seed = 1 }, ShardSize = 12 };
-        var worker = await WorkerAsync(new() { ["Jobs:MaxJobMinutes"] = "0.5" });
+        var worker = await WorkerAsync(new() { ["Jobs:MaxJobMinutes"] = "0.75", ["Worker:BatchSize"] = "12" });
         var (cached, rows) = await CountRowsAsync(worker, spec);
         var outcome = await RunAsync(spec);
         var failed = Assert.IsType<AuditJobFailed>(outcome.Failed);
-        // Each batch (of the test host's Worker:BatchSize) refuses after a second: "occlusion on 4 image(s) would take about 1.6 min
-        // (16,384 forward passes at the pace of the first 192), and only 26.4 s is left of the time limit; ask for fewer passes."
+        // The batch refuses after a second: "occlusion on 12 image(s) would take about 3.2 min (49,152 forward passes at the pace of
+        // the first 192), and only 41.4 s is left of the time limit; ask for fewer passes."
         Assert.Matches(@"^No image could be explained \(12 failed\): occlusion on \d+ image\(s\) would take about [\d.]+ (min|h) \([\d,]+ forward passes at the pace", failed.Reason);
         await WorkerTestServices.Until(() => cached.Gate.CurrentCount == 1, "the worker to free the model");
         Assert.True(rows() < 49_152 / 2, $"{rows()} of the job's 49,152 occluded images were scored");
