@@ -9,19 +9,26 @@ import json, os, sys
 import numpy as np
 sys.path.insert(0, os.environ.get('CAPTUM_SRC', '.'))
 import torch
-from captum.attr import NoiseTunnel, Saliency, InputXGradient, GradientShap, GuidedBackprop, Deconvolution, GuidedGradCam, FeatureAblation, ShapleyValueSampling, KernelShap
+from captum.attr import DeepLift, DeepLiftShap, NoiseTunnel, Saliency, InputXGradient, GradientShap, GuidedBackprop, Deconvolution, GuidedGradCam, FeatureAblation, ShapleyValueSampling, KernelShap
 from skimage.segmentation import slic
 
 torch.manual_seed(51)
 side = 16
 net = torch.nn.Sequential(torch.nn.Conv2d(3, 6, 3, padding=1), torch.nn.ReLU(), torch.nn.Conv2d(6, 8, 3, stride=2, padding=1), torch.nn.ReLU(),
                           torch.nn.Flatten(), torch.nn.Linear(8 * (side // 2) ** 2, 4)).eval()
+# DeepLIFT's rules act on activation and max-pool modules: a second net with both kinds, a 1×1 convolution between each activation
+# and its pool. Captum's rules misfire where one rule module feeds another directly (ReLU → MaxPool2d): the activation's hook reads
+# the gradient its output had before the pool's hook replaced it, so the attributions no longer sum to y(x) − y(x′) (Captum's own
+# convergence delta says so); the engine's sum to it there too (DeepLiftTests).
+deep = torch.nn.Sequential(torch.nn.Conv2d(3, 6, 3, padding=1), torch.nn.ReLU(), torch.nn.Conv2d(6, 6, 1), torch.nn.MaxPool2d(2),
+                           torch.nn.Conv2d(6, 8, 3, padding=1), torch.nn.Tanh(), torch.nn.Conv2d(8, 8, 1), torch.nn.MaxPool2d(2),
+                           torch.nn.Flatten(), torch.nn.Linear(8 * (side // 4) ** 2, 4)).eval()
 outdir = sys.argv[1]
 os.makedirs(outdir, exist_ok=True)
 torch.jit.script(net).save(os.path.join(outdir, 'net.pt'))
 rng = np.random.default_rng(52)
 images = torch.from_numpy(rng.normal(size=(3, 3, side, side)).astype(np.float32))
-with torch.no_grad(): targets = net(images).argmax(1)
+with torch.no_grad(): targets, deep_targets = net(images).argmax(1), deep(images).argmax(1)
 mean, std = torch.tensor([0.485, 0.456, 0.406]), torch.tensor([0.229, 0.224, 0.225])
 baselines = {'zero': torch.zeros(1, 3, side, side), 'black': ((0 - mean) / std).view(1, 3, 1, 1).expand(1, 3, side, side).contiguous()}
 
@@ -107,6 +114,20 @@ def kernel_shap(samples, **kwargs):
         finally: torch.distributions.Categorical.sample, torch.randn = saved
     return run
 
+# DeepLIFT on the second net (the engine holds its weights in its own modules); DeepLIFT SHAP's references are the engine's: U(0, 1)
+# pixels [1, samples, C, H, W] from the job's seed (0), normalised.
+def deep_lift(baseline='zero'):
+    return lambda x, t: DeepLift(deep).attribute(x, baselines=baselines[baseline], target=t).sum(1)
+def deep_lift_shap(samples):
+    pixels = torch.rand([1, samples, 3, side, side], generator=torch.Generator().manual_seed(0))[0]
+    references = (pixels - mean.view(1, 3, 1, 1)) / std.view(1, 3, 1, 1)
+    return lambda x, t: DeepLiftShap(deep).attribute(x, baselines=references, target=t).sum(1)
+deep_methods = {
+    'deep-lift': deep_lift(),
+    'deep-lift(baseline=black)': deep_lift('black'),
+    'deep-lift-shap(samples=4)': deep_lift_shap(4),
+}
+
 methods = {
     'noise-tunnel': noise_tunnel('saliency', 'smoothgrad'),
     'noise-tunnel(type=smoothgrad-sq,samples=4,stdev=0.5)': noise_tunnel('saliency', 'smoothgrad-sq', 4, 0.5),
@@ -127,9 +148,11 @@ methods = {
     'kernel-shap(samples=8,segmenter=grid,grid=3)': kernel_shap(8, grid=3),
 }
 out = {'side': side, 'images': [float(v) for v in images.reshape(-1)], 'targets': [int(t) for t in targets], 'maps': {},
-       'state': {k: [float(v) for v in t.reshape(-1)] for k, t in net.state_dict().items()}}
-for name, run in methods.items():
-    maps = torch.cat([run(images[i:i + 1], int(targets[i])) for i in range(len(images))]).detach()
+       'state': {k: [float(v) for v in t.reshape(-1)] for k, t in net.state_dict().items()},
+       'deepTargets': [int(t) for t in deep_targets], 'deepState': {k: [float(v) for v in t.reshape(-1)] for k, t in deep.state_dict().items()}}
+for name, run in list(methods.items()) + list(deep_methods.items()):
+    labels = deep_targets if name in deep_methods else targets
+    maps = torch.cat([run(images[i:i + 1], int(labels[i])) for i in range(len(images))]).detach()
     out['maps'][name] = [float(v) for v in maps.reshape(-1)]
     print(name, [round(float(m.abs().max()), 5) for m in maps])
 with open(os.path.join(outdir, 'maps.json'), 'w') as f: json.dump(out, f)

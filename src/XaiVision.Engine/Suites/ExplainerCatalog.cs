@@ -24,6 +24,8 @@ public static class ExplainerCatalog
         ["smoothgrad"] = s => new SmoothGrad(s),
         ["noise-tunnel"] = s => new NoiseTunnel(s),
         ["gradient-shap"] = s => new GradientShap(s),
+        ["deep-lift"] = s => new DeepLift(s),
+        ["deep-lift-shap"] = s => new DeepLiftShap(s),
         ["guided-backprop"] = _ => new GuidedBackprop(deconvolution: false),
         ["deconvolution"] = _ => new GuidedBackprop(deconvolution: true),
         ["guided-grad-cam"] = s => new GuidedGradCam(s),
@@ -50,6 +52,8 @@ public static class ExplainerCatalog
         ["ixg"] = "input-x-gradient",
         ["inputxgradient"] = "input-x-gradient",
         ["ig"] = "integrated-gradients",
+        ["deeplift"] = "deep-lift",
+        ["deepliftshap"] = "deep-lift-shap",
         ["smooth-grad"] = "smoothgrad",
         ["centre"] = "center",
     });

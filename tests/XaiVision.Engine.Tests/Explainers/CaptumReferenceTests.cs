@@ -14,7 +14,8 @@ namespace XaiVision.Engine.Tests.Explainers;
 /// </summary>
 public class CaptumReferenceTests
 {
-    sealed record Reference(int Side, float[] Images, long[] Targets, Dictionary<string, float[]> Maps, Dictionary<string, float[]> State);
+    sealed record Reference(int Side, float[] Images, long[] Targets, Dictionary<string, float[]> Maps, Dictionary<string, float[]> State,
+        long[] DeepTargets, Dictionary<string, float[]> DeepState);
 
     static readonly Reference Fixture = JsonSerializer.Deserialize<Reference>(File.ReadAllText(Fixtures.Path("captum", "maps.json")),
         new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
@@ -26,11 +27,14 @@ public class CaptumReferenceTests
     public void Agrees_with_captum_on_the_same_network_and_draws(string method)
     {
         using var scope = NewDisposeScope();
-        // The ReLU-rewriting methods need the network's own modules (a TorchScript model hides its ReLUs): ours, holding its weights.
-        using var model = method.StartsWith("guided") || method == "deconvolution" ? OwnModules() : ModelLoader.Load(new ModelSpec("",
+        // The ReLU-rewriting methods need the network's own modules (a TorchScript model hides its ReLUs): ours, holding its weights;
+        // DeepLIFT runs on the reference's second net, with max-pools.
+        bool deep = method.StartsWith("deep-lift");
+        using var model = deep ? DeepModules() : method.StartsWith("guided") || method == "deconvolution" ? OwnModules() : ModelLoader.Load(new ModelSpec("",
             Fixtures.Path("captum", "net.pt"), Preprocessing: XaiVision.Engine.Imaging.Preprocessing.ImageNet(Fixture.Side, Fixture.Side), AllowTorchScript: true), CPU);
         int n = Fixture.Targets.Length, pixels = Fixture.Side * Fixture.Side;
-        var maps = ExplainerCatalog.Create(method).Explain(model, tensor(Fixture.Images).view(n, 3, Fixture.Side, Fixture.Side), tensor(Fixture.Targets), 0)
+        var targets = tensor(deep ? Fixture.DeepTargets : Fixture.Targets);
+        var maps = ExplainerCatalog.Create(method).Explain(model, tensor(Fixture.Images).view(n, 3, Fixture.Side, Fixture.Side), targets, 0)
             .reshape(-1).data<float>().ToArray();
         var expected = Fixture.Maps[method];
         for (int i = 0; i < n; i++)
@@ -47,12 +51,25 @@ public class CaptumReferenceTests
     static ExplainableModel OwnModules()
     {
         int side = Fixture.Side;
-        var net = TorchSharp.torch.nn.Sequential(("0", TorchSharp.torch.nn.Conv2d(3, 6, 3, padding: 1)), ("1", TorchSharp.torch.nn.ReLU()),
-            ("2", TorchSharp.torch.nn.Conv2d(6, 8, 3, stride: 2, padding: 1)), ("3", TorchSharp.torch.nn.ReLU()), ("4", TorchSharp.torch.nn.Flatten()),
-            ("5", TorchSharp.torch.nn.Linear(8 * (side / 2) * (side / 2), 4)));
+        return Holding(Fixture.State, nn.Conv2d(3, 6, 3, padding: 1), nn.ReLU(), nn.Conv2d(6, 8, 3, stride: 2, padding: 1), nn.ReLU(), nn.Flatten(),
+            nn.Linear(8 * (side / 2) * (side / 2), 4));
+    }
+
+    /// <summary>The reference's second net (DeepLIFT's: ReLU, 1×1 conv, max-pool, Tanh, 1×1 conv, max-pool) as our modules.</summary>
+    static ExplainableModel DeepModules()
+    {
+        int side = Fixture.Side;
+        return Holding(Fixture.DeepState, nn.Conv2d(3, 6, 3, padding: 1), nn.ReLU(), nn.Conv2d(6, 6, 1), nn.MaxPool2d(2), nn.Conv2d(6, 8, 3, padding: 1),
+            nn.Tanh(), nn.Conv2d(8, 8, 1), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8 * (side / 4) * (side / 4), 4));
+    }
+
+    /// <summary>A Sequential of <paramref name="layers"/> named "0", "1", … as PyTorch names them, holding <paramref name="state"/>.</summary>
+    static ExplainableModel Holding(Dictionary<string, float[]> state, params nn.Module<Tensor, Tensor>[] layers)
+    {
+        var net = nn.Sequential(layers.Select((layer, i) => (i.ToString(), layer)).ToArray());
         using (no_grad())
-            foreach (var (key, values) in Fixture.State) net.state_dict()[key].copy_(tensor(values).view(net.state_dict()[key].shape));
+            foreach (var (key, values) in state) net.state_dict()[key].copy_(tensor(values).view(net.state_dict()[key].shape));
         net.eval();
-        return TinyNets.Wrap(net, "3", side);
+        return TinyNets.Wrap(net, "3", Fixture.Side);
     }
 }

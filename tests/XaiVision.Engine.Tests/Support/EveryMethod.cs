@@ -16,6 +16,7 @@ public static class EveryMethod
         ["rise"] = "rise(masks=16)",
         ["noise-tunnel"] = "noise-tunnel(samples=2)",
         ["gradient-shap"] = "gradient-shap(samples=2)",
+        ["deep-lift-shap"] = "deep-lift-shap(samples=2)",
         ["kernel-shap"] = "kernel-shap(samples=6,segmenter=grid,grid=4)",
         ["shapley-value-sampling"] = "shapley-value-sampling(samples=2,segmenter=grid,grid=4)",
     };

@@ -16,6 +16,7 @@ public class WholeImageCommandTests(ITestOutputHelper log)
         ["rise"] = "rise(masks=16)",
         ["noise-tunnel"] = "noise-tunnel(samples=2)",
         ["gradient-shap"] = "gradient-shap(samples=2)",
+        ["deep-lift-shap"] = "deep-lift-shap(samples=2)",
         ["shapley-value-sampling"] = "shapley-value-sampling(samples=2,segments=16)",
         ["kernel-shap"] = "kernel-shap(samples=6,segments=16)",
     };
