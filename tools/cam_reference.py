@@ -12,7 +12,7 @@ ttach = sys.modules.setdefault('ttach', types.ModuleType('ttach'))  # only aug_s
 class _Unused:  # the default augmentations are built in every CAM's constructor, used only by aug_smooth
     def __init__(self, *args, **kwargs): pass
 ttach.Compose = ttach.HorizontalFlip = ttach.Multiply = _Unused
-from pytorch_grad_cam import GradCAM, GradCAMPlusPlus, LayerCAM, HiResCAM, XGradCAM, GradCAMElementWise, ScoreCAM, EigenCAM, EigenGradCAM, AblationCAM
+from pytorch_grad_cam import FullGrad, GradCAM, GradCAMPlusPlus, LayerCAM, HiResCAM, XGradCAM, GradCAMElementWise, ScoreCAM, EigenCAM, EigenGradCAM, AblationCAM
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -47,7 +47,8 @@ targets = [0, 1, 2, 3]
 methods = {'grad-cam': GradCAM, 'grad-cam++': GradCAMPlusPlus, 'layer-cam': LayerCAM, 'hires-cam': HiResCAM,
            'xgrad-cam': XGradCAM, 'grad-cam-elementwise': GradCAMElementWise, 'score-cam': ScoreCAM,
            'eigen-cam': EigenCAM, 'eigen-grad-cam': EigenGradCAM,
-           'ablation-cam(layer=features.4)': AblationCAM}  # after BatchNorm's ReLU: ablation sets a channel to 0 there
+           'ablation-cam(layer=features.4)': AblationCAM,  # after BatchNorm's ReLU: ablation sets a channel to 0 there
+           'full-grad': FullGrad}  # every convolution's and BatchNorm's bias; no layer
 modules = dict(model.named_modules())
 def fixed_sign(result, batch):
     """Eigen-CAM's maps with the sign convention the engine uses (pytorch-grad-cam leaves it to LAPACK): its own projection, or
@@ -66,7 +67,7 @@ def fixed_sign(result, batch):
 maps, notes = {}, {}
 for name, cam_type in methods.items():
     target_layer = modules[name.split('layer=')[1].rstrip(')') if 'layer=' in name else layer]
-    with cam_type(model=model, target_layers=[target_layer]) as cam:
+    with cam_type(model=model, target_layers=[] if cam_type is FullGrad else [target_layer]) as cam:
         result = cam(input_tensor=x, targets=[ClassifierOutputTarget(t) for t in targets])
     if name.startswith('eigen'):
         captured = {}
