@@ -10,7 +10,8 @@ namespace XaiVision.Worker.Tests.EndToEnd;
 
 /// <summary>
 /// The user's own model through a job on the real RabbitMQ and Azurite: a Lightning checkpoint with a fine-tuned 10-class head
-/// and no architecture in the spec (recognised from the weights), and a checkpoint with two state dicts picked by weightsKey.
+/// and no architecture in the spec (recognised from the weights), a checkpoint with two state dicts picked by weightsKey, a
+/// TorchScript model, and resnet18 with Score-CAM, KernelSHAP and HiResCAM.
 /// </summary>
 [Collection(RealServicesCollection.Name)]
 public sealed class OwnModelTests : IAsyncLifetime
@@ -80,5 +81,26 @@ public sealed class OwnModelTests : IAsyncLifetime
         var completed = Assert.IsType<AuditJobCompleted>(outcome.Completed);
         Assert.Equal(0, completed.FailedImages);
         Assert.True(completed.Summary["grad-cam"].ContainsKey("mprt-spearman"));
+    }
+
+    [Fact]
+    public async Task A_resnet_job_with_score_cam_kernel_shap_and_hires_cam_runs_through_the_workers()
+    {
+        // torchvision's resnet18 with its initial weights (the architecture is under test, not a training) at 64²: Score-CAM masks
+        // layer4's 512 channels, one forward each; KernelSHAP scores 25 coalitions of SLIC superpixels; HiResCAM is the shared pass.
+        var spec = Spec("resnet", new ModelSource { Architecture = "resnet18", InputSize = 64 }) with
+        {
+            Images = DemoJob.Spec("").Images with { Limit = 3 },
+            Suite = new SuiteDefinition { Explainers = ["score-cam", "kernel-shap", "hires-cam"], Metrics = ["deletion(steps=4)"], Seed = 1 },
+        };
+        Assert.Empty(JobSpecValidator.Validate(spec));
+        var outcome = await JobRuns.RunAsync(_client.Services.GetRequiredService<IBus>(), spec);
+        var completed = Assert.IsType<AuditJobCompleted>(outcome.Completed);
+        Assert.Equal((3, 0), (completed.Images, completed.FailedImages));
+        Assert.All(new[] { "score-cam", "kernel-shap", "hires-cam" }, method => Assert.True(completed.Summary[method].ContainsKey("deletion")));
+        var report = System.Text.Json.JsonSerializer.Deserialize<Engine.Reports.JobReport>((await _client.Services.GetRequiredService<IBlobStore>()
+            .ReadAsync("audits", JobLayout.Report(spec.Location())))!, Engine.Reports.AuditJson.Options)!;
+        Assert.Contains("resnet18", report.Model);
+        Assert.Equal(["hires-cam", "kernel-shap", "score-cam"], report.Methods.Order());
     }
 }
