@@ -48,7 +48,9 @@ methods = {'grad-cam': GradCAM, 'grad-cam++': GradCAMPlusPlus, 'layer-cam': Laye
            'xgrad-cam': XGradCAM, 'grad-cam-elementwise': GradCAMElementWise, 'score-cam': ScoreCAM,
            'eigen-cam': EigenCAM, 'eigen-grad-cam': EigenGradCAM,
            'ablation-cam(layer=features.4)': AblationCAM,  # after BatchNorm's ReLU: ablation sets a channel to 0 there
-           'full-grad': FullGrad}  # every convolution's and BatchNorm's bias; no layer
+           'full-grad': FullGrad,  # every convolution's and BatchNorm's bias; no layer
+           # several target layers, fused (each ReLU'd, scaled, resized, then averaged); features.6 is at 8×8, so the resize counts
+           'grad-cam(layers=features.2+features.6)': GradCAM, 'layer-cam(layers=features.0+features.2+features.6)': LayerCAM}
 modules = dict(model.named_modules())
 def fixed_sign(result, batch):
     """Eigen-CAM's maps with the sign convention the engine uses (pytorch-grad-cam leaves it to LAPACK): its own projection, or
@@ -67,7 +69,8 @@ def fixed_sign(result, batch):
 maps, notes = {}, {}
 for name, cam_type in methods.items():
     target_layer = modules[name.split('layer=')[1].rstrip(')') if 'layer=' in name else layer]
-    with cam_type(model=model, target_layers=[] if cam_type is FullGrad else [target_layer]) as cam:
+    target_layers = [modules[l] for l in name.split('layers=')[1].rstrip(')').split('+')] if 'layers=' in name else [target_layer]
+    with cam_type(model=model, target_layers=[] if cam_type is FullGrad else target_layers) as cam:
         result = cam(input_tensor=x, targets=[ClassifierOutputTarget(t) for t in targets])
     if name.startswith('eigen'):
         captured = {}

@@ -59,6 +59,10 @@ public abstract class CamExplainer : ILayerGradientMethod
     public Tensor FromLayer(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images, Tensor targets) =>
         FromLayer(model, activations, gradients, images, targets, upsample: true);
 
+    /// <summary><see cref="FromLayer(ExplainableModel, Tensor, Tensor, Tensor, Tensor)"/> at the layer's resolution [N, h, w].</summary>
+    public Tensor CoarseFromLayer(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images, Tensor targets) =>
+        FromLayer(model, activations, gradients, images, targets, upsample: false);
+
     Tensor FromLayer(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images, Tensor targets, bool upsample)
     {
         using var scope = NewDisposeScope();
@@ -82,9 +86,10 @@ public abstract class CamExplainer : ILayerGradientMethod
         var hook = layer.register_forward_hook((_, _, output) =>
         {
             activations?.Dispose();
-            // Sequential disposes what flows through it; keep our own handle, pass on an alias.
+            // Sequential disposes what flows through it; keep our own handle, pass on a copy (an in-place activation after the
+            // layer must not write into the leaf).
             activations = output.detach().requires_grad_(true).DetachFromDisposeScope();
-            return activations.alias();
+            return activations.clone();
         });
         try
         {

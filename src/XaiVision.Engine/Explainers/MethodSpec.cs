@@ -70,6 +70,14 @@ public sealed class MethodSpec
 
     public MethodSpec WithDefaultLayer(string? layer) => new(Name, _parameters, Text) { DefaultLayer = layer };
 
+    /// <summary>The same method at one <paramref name="layer"/>, its other parameters kept, <c>layers</c> dropped.</summary>
+    public MethodSpec AtLayer(string layer)
+    {
+        var parameters = new Dictionary<string, string>(_parameters, StringComparer.OrdinalIgnoreCase) { ["layer"] = layer };
+        parameters.Remove("layers");
+        return new(Name, parameters, Text);
+    }
+
     public string? String(string key)
     {
         _accepted.Add(key);

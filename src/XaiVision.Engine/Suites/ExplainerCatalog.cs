@@ -64,7 +64,23 @@ public static class ExplainerCatalog
 
     public static IExplainer Create(MethodSpec spec)
     {
-        return LrpMethods.Handles(Table.Canonical(spec.Name)) ? Catalog<IExplainer>.Created(spec, LrpMethods.Create(spec)) : Table.Create(spec, Names);
+        if (LrpMethods.Handles(Table.Canonical(spec.Name))) return Catalog<IExplainer>.Created(spec, LrpMethods.Create(spec));
+        return spec.String("layers") is { } layers ? Fused(spec, layers) : Table.Create(spec, Names);
+    }
+
+    /// <summary>A CAM method at several layers (<c>layers=a+b</c>), fused (<see cref="FusedCam"/>).</summary>
+    static FusedCam Fused(MethodSpec spec, string layers)
+    {
+        var names = layers.Split('+', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (spec.String("layer") is not null)
+            throw new XaiVisionException($"Method '{spec.Text}': give layer (one) or layers (several, joined by '+'), not both.");
+        if (names.Length < 2 || names.Distinct().Count() != names.Length)
+            throw new XaiVisionException($"Method '{spec.Text}': layers must name two or more different layers joined by '+', e.g. layers=layer3+layer4.");
+        if (Table.Create(MethodSpec.Parse(spec.Name), Names) is not CamExplainer)
+            throw new XaiVisionException($"Method '{spec.Text}': only CAM methods take layers; {spec.Name} reads no layer.");
+        var perLayer = names.Select(name => Table.Create(spec.AtLayer(name), Names)).ToList();
+        spec.EnsureAllUsed();
+        return new FusedCam(perLayer.Cast<CamExplainer>().ToList());
     }
 
     public static IExplainer Create(string text) => Create(MethodSpec.Parse(text));

@@ -28,25 +28,27 @@ public static class SharedPass
         model.Network is not TorchScriptNetwork && explainers.Any(Shares);
 
     /// <summary>Whether the pass computes this method's map.</summary>
-    public static bool Shares(IExplainer explainer) => explainer is ILayerGradientMethod or IInputGradientMethod;
+    public static bool Shares(IExplainer explainer) => explainer is ILayerGradientMethod or IMultiLayerGradientMethod or IInputGradientMethod;
 
     public static Result Run(ExplainableModel model, Tensor images, IReadOnlyList<IExplainer> explainers, Func<Tensor, long[][]> chooseTargets)
     {
         using var scope = NewDisposeScope();
         var layerMethods = explainers.OfType<ILayerGradientMethod>().ToList();
         var inputMethods = explainers.OfType<IInputGradientMethod>().ToList();
-        var layers = layerMethods.Select(m => m.LayerOn(model)).Distinct().ToList();
+        var multiLayerMethods = explainers.OfType<IMultiLayerGradientMethod>().ToList();
+        var layers = layerMethods.Select(m => m.LayerOn(model)).Concat(multiLayerMethods.SelectMany(m => m.LayersOn(model))).Distinct().ToList();
         var captured = new Dictionary<string, Tensor>();
         bool graphStarted = inputMethods.Count > 0;
         var hooks = layers.Select(name => model.FeatureMapLayer(name).register_forward_hook((_, _, output) =>
         {
             // The lowest hooked layer starts the graph when the input need not; the others stay in it. Sequential disposes
-            // what flows through it: keep our own handle, pass on an alias.
+            // what flows through it: keep our own handle, and pass on a copy, so an in-place activation after the layer (VGG's
+            // ReLUs after a convolution) changes neither the tensor whose gradient we read nor a leaf.
             var kept = graphStarted ? output.alias() : output.detach().requires_grad_(true);
             graphStarted = true;
             if (captured.Remove(name, out var previous)) previous.Dispose();
             captured[name] = kept.DetachFromDisposeScope();
-            return kept.alias();
+            return kept.clone();
         })).ToList();
         try
         {
@@ -75,6 +77,11 @@ public static class SharedPass
                 for (int l = 0; l < layers.Count; l++)
                     foreach (var method in layerMethods.Where(m => m.LayerOn(model) == layers[l]))
                         Add(parts, method, method.FromLayer(model, Rows(captured[layers[l]].detach()), Rows(gradients[l]), rowImages, classes));
+                foreach (var method in multiLayerMethods)
+                {
+                    var at = method.LayersOn(model).Select(name => layers.IndexOf(name)).ToList();
+                    Add(parts, method, method.FromLayers(model, at.Select(l => Rows(captured[layers[l]].detach())).ToList(), at.Select(l => Rows(gradients[l])).ToList(), rowImages, classes));
+                }
                 foreach (var method in inputMethods) Add(parts, method, method.FromInputGradient(rowImages, Rows(gradients[^1])));
             }
             var rowOrder = tensor(targets.FromRankMajor(), device: images.device);

@@ -46,14 +46,23 @@ public static class SuiteCompiler
             for (int i = 0; i < compiledExplainers.Count; i++)
                 if (compiledExplainers[i] is Lrp.LrpExplainer && architecture.LrpRefusal is { } refusal)
                     problems.Add(new($"{paths.Explainers}[{i}]", refusal));
-                else if (compiledExplainers[i] is CamExplainer { LayerName: { } layer } && !featureMaps.Contains(layer))
-                    problems.Add(new($"{paths.Explainers}[{i}]", FeatureMapLayers.Problem(architecture, featureMaps, AllLayers(architecture), layer)!));
+                else
+                    foreach (var layer in NamedLayers(compiledExplainers[i]).Where(l => !featureMaps.Contains(l)))
+                        problems.Add(new($"{paths.Explainers}[{i}]", FeatureMapLayers.Problem(architecture, featureMaps, AllLayers(architecture), layer)!));
             for (int i = 0; i < compiledMetrics.Count; i++)
                 if (compiledMetrics[i].Refusal(architecture) is { } refusal)
                     problems.Add(new($"{paths.Metrics}[{i}]", refusal));
         }
         return problems.Count > 0 ? (null, problems) : (new CompiledSuite(compiledExplainers, compiledPerturbations, compiledMetrics), problems);
     }
+
+    /// <summary>The layers a method string names (a CAM's <c>layer</c>, a fused CAM's <c>layers</c>).</summary>
+    static IEnumerable<string> NamedLayers(IExplainer explainer) => explainer switch
+    {
+        CamExplainer { LayerName: { } layer } => [layer],
+        FusedCam fused => fused.Layers.Select(m => m.LayerName).OfType<string>(),
+        _ => [],
+    };
 
     /// <summary><see cref="Compile"/>, failing with every problem in one message.</summary>
     public static CompiledSuite CompileOrThrow(IReadOnlyList<string> explainers, IReadOnlyList<string> perturbations, IReadOnlyList<string> metrics,

@@ -26,8 +26,21 @@ public class MethodSpecTests
     [InlineData("gradcam-pp", "Unknown method 'gradcam-pp'. Known: grad-cam")]
     [InlineData("grad-cam(layer", "missing ')'")]
     [InlineData("smoothgrad(samples)", "is not name=value")]
+    [InlineData("grad-cam(layers=features.9)", "layers must name two or more different layers joined by '+'")]
+    [InlineData("grad-cam(layers=features.9+features.9)", "layers must name two or more different layers")]
+    [InlineData("grad-cam(layer=features.4,layers=features.4+features.9)", "give layer (one) or layers (several, joined by '+'), not both")]
+    [InlineData("saliency(layers=features.4+features.9)", "only CAM methods take layers; saliency reads no layer")]
+    [InlineData("grad-cam(layers=features.4+features.9,steps=3)", "has no parameter 'steps'")]
     public void Mistakes_are_named(string text, string message) =>
         Assert.Contains(message, Assert.Throws<XaiVisionException>(() => ExplainerCatalog.Create(text)).Message);
+
+    [Fact]
+    public void A_cam_over_several_layers_is_named_for_them()
+    {
+        var fused = Assert.IsType<FusedCam>(ExplainerCatalog.Create("layercam(layers=features.4+features.9)"));
+        Assert.Equal("layer-cam-fused", fused.Name);
+        Assert.Equal(["features.4", "features.9"], fused.Layers.Select(l => l.LayerName));
+    }
 
     [Fact]
     public void Aliases_resolve() => Assert.Equal("integrated-gradients", ExplainerCatalog.Create("ig").Name);

@@ -28,7 +28,9 @@ public class SharedPassTests
     public void Every_shared_map_equals_the_methods_own(string architecture, string target)
     {
         using var model = architecture == "demo" ? TinyNets.RandomDemo() : Torchvision(architecture, 64);
-        var layer = architecture == "demo" ? "" : $",grad-cam(layer={(architecture == "vgg11" ? "features.15" : "layer3")})"; // a second CAM layer
+        // A second CAM layer (VGG: a convolution an in-place ReLU follows) and a CAM fused over layers.
+        var layer = architecture == "demo" ? ",layer-cam(layers=features.4+features.9)"
+            : $",grad-cam(layer={(architecture == "vgg11" ? "features.13" : "layer3")}),hires-cam(layers={(architecture == "vgg11" ? "features.8+features.15" : "layer2+layer4")})";
         // Score-CAM (first, on the small net: it runs a forward per channel) must leave the later methods the pass's activations.
         var explainers = ExplainerCatalog.CreateList((architecture == "demo" ? "score-cam," : "") + Methods + ",hires-cam,xgrad-cam,eigen-grad-cam" + layer);
         random.manual_seed(5);

@@ -19,6 +19,7 @@ public class ExecutableSpecTests
     [InlineData("vgg16", "grad-cam(layer=classifier.3)", "suite.explainers[0]: layer 'classifier.3' of 'vgg16' belongs to the classifier head")]
     [InlineData("demo-shapes", "grad-cam(layer=classifier)", "suite.explainers[0]: layer 'classifier' of 'demo-shapes' belongs to the classifier head")]
     [InlineData("resnet18", "layer-cam(layer=fc)", "suite.explainers[0]: layer 'fc' of 'resnet18' belongs to the classifier head")]
+    [InlineData("resnet18", "grad-cam(layers=layer3+fc)", "suite.explainers[0]: layer 'fc' of 'resnet18' belongs to the classifier head")]
     [InlineData("vgg11", "grad-cam++(layer=features.99)", "suite.explainers[0]: 'vgg11' has no layer 'features.99'; CAM layers are features … avgpool")]
     [InlineData("convnext_tiny", "grad-cam(layer=features.1.0.block.3)", "suite.explainers[0]: layer 'features.1.0.block.3' of 'convnext_tiny' is inside a block whose tensors are not feature maps")]
     [InlineData("convnext_tiny", "grad-cam(layer=classifier.0)", "belongs to the classifier head")]
