@@ -9,7 +9,8 @@ import json, os, sys
 import numpy as np
 sys.path.insert(0, os.environ.get('CAPTUM_SRC', '.'))
 import torch
-from captum.attr import DeepLift, DeepLiftShap, NoiseTunnel, Saliency, InputXGradient, GradientShap, GuidedBackprop, Deconvolution, GuidedGradCam, FeatureAblation, ShapleyValueSampling, KernelShap
+from captum.attr import DeepLift, DeepLiftShap, Lime, NoiseTunnel, Saliency, InputXGradient, GradientShap, GuidedBackprop, Deconvolution, GuidedGradCam, FeatureAblation, ShapleyValueSampling, KernelShap
+from captum._utils.models.linear_model import SkLearnLasso
 from skimage.segmentation import slic
 
 torch.manual_seed(51)
@@ -114,6 +115,21 @@ def kernel_shap(samples, **kwargs):
         finally: torch.distributions.Categorical.sample, torch.randn = saved
     return run
 
+# LIME: Captum asks torch.bernoulli for each coalition's [1, K] bits; coalition k (counted per image from 0) is the engine's: U(0, 1)
+# per superpixel from the generator job seed · 1000003 + k, in where below ½. Its defaults otherwise: cosine-distance exponential
+# kernel of width 1, scikit-learn's Lasso(alpha=0.01).
+def lime(samples, alpha=0.01, **kwargs):
+    def run(x, t):
+        saved, calls = torch.bernoulli, [0]
+        def bernoulli(probs, *a, **k):
+            draws = torch.rand([probs.shape[-1]], generator=torch.Generator().manual_seed(calls[0]))
+            calls[0] += 1
+            return (draws < 0.5).float().view(probs.shape)
+        torch.bernoulli = bernoulli
+        try: return Lime(net, interpretable_model=SkLearnLasso(alpha=alpha)).attribute(x, target=t, feature_mask=feature_mask(x, **kwargs), n_samples=samples)[:, 0]
+        finally: torch.bernoulli = saved
+    return run
+
 # DeepLIFT on the second net (the engine holds its weights in its own modules); DeepLIFT SHAP's references are the engine's: U(0, 1)
 # pixels [1, samples, C, H, W] from the job's seed (0), normalised.
 def deep_lift(baseline='zero'):
@@ -146,6 +162,10 @@ methods = {
     'kernel-shap(segmenter=grid,grid=4)': kernel_shap(25, grid=4),
     'kernel-shap(samples=60,segments=20,compactness=50)': kernel_shap(60, segments=20, compactness=50.0),
     'kernel-shap(samples=8,segmenter=grid,grid=3)': kernel_shap(8, grid=3),
+    'lime(segmenter=grid,grid=4)': lime(50, grid=4),
+    'lime(samples=80,segments=20,compactness=50)': lime(80, segments=20, compactness=50.0),
+    'lime(samples=30,segmenter=grid,grid=3)': lime(30, grid=3),
+    'lime(alpha=0.0005,segmenter=grid,grid=4)': lime(50, alpha=0.0005, grid=4),  # the tiny net's logits move little: a smaller alpha keeps more
 }
 out = {'side': side, 'images': [float(v) for v in images.reshape(-1)], 'targets': [int(t) for t in targets], 'maps': {},
        'state': {k: [float(v) for v in t.reshape(-1)] for k, t in net.state_dict().items()},

@@ -33,6 +33,7 @@ public static class ExplainerCatalog
         ["feature-ablation"] = s => new FeatureAblation(s),
         ["shapley-value-sampling"] = s => new ShapleyValueSampling(s),
         ["kernel-shap"] = s => new KernelShap(s),
+        ["lime"] = s => new Lime(s),
         ["random"] = _ => new RandomBaseline(),
         ["center"] = s => new CenterBaseline(s),
         ["occlusion"] = s => new Occlusion(s),

@@ -18,6 +18,7 @@ public static class EveryMethod
         ["gradient-shap"] = "gradient-shap(samples=2)",
         ["deep-lift-shap"] = "deep-lift-shap(samples=2)",
         ["kernel-shap"] = "kernel-shap(samples=6,segmenter=grid,grid=4)",
+        ["lime"] = "lime(samples=6,segmenter=grid,grid=4)",
         ["shapley-value-sampling"] = "shapley-value-sampling(samples=2,segmenter=grid,grid=4)",
     };
 
