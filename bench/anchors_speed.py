@@ -15,7 +15,7 @@ class _Unused:
 ttach.Compose = ttach.HorizontalFlip = ttach.Multiply = _Unused
 import torch
 from torchvision import models
-from captum.attr import Saliency, NoiseTunnel, GradientShap, DeepLift, GuidedBackprop, IntegratedGradients, FeatureAblation, KernelShap
+from captum.attr import Lime, Saliency, NoiseTunnel, GradientShap, DeepLift, GuidedBackprop, IntegratedGradients, FeatureAblation, KernelShap
 from pytorch_grad_cam import GradCAM, HiResCAM, XGradCAM, EigenCAM, FullGrad, ScoreCAM
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 
@@ -50,6 +50,7 @@ methods = {  # our name -> the anchor's call
     'guided-backprop': lambda: GuidedBackprop(net).attribute(x, target=targets),
     'feature-ablation(segmenter=grid,grid=8)': lambda: FeatureAblation(net).attribute(x, target=targets, feature_mask=grid, perturbations_per_eval=32),
     'kernel-shap(segmenter=grid,grid=8)': lambda: torch.cat([KernelShap(net).attribute(x[i:i + 1], target=int(targets[i]), feature_mask=grid, n_samples=25, perturbations_per_eval=25) for i in range(a.batch)]),
+    'lime(segmenter=grid,grid=8)': lambda: torch.cat([Lime(net).attribute(x[i:i + 1], target=int(targets[i]), feature_mask=grid, n_samples=50, perturbations_per_eval=50) for i in range(a.batch)]),
     'grad-cam': cam(GradCAM),
     'hires-cam': cam(HiResCAM),
     'xgrad-cam': cam(XGradCAM),
