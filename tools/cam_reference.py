@@ -50,7 +50,9 @@ methods = {'grad-cam': GradCAM, 'grad-cam++': GradCAMPlusPlus, 'layer-cam': Laye
            'ablation-cam(layer=features.4)': AblationCAM,  # after BatchNorm's ReLU: ablation sets a channel to 0 there
            'full-grad': FullGrad,  # every convolution's and BatchNorm's bias; no layer
            # several target layers, fused (each ReLU'd, scaled, resized, then averaged); features.6 is at 8×8, so the resize counts
-           'grad-cam(layers=features.2+features.6)': GradCAM, 'layer-cam(layers=features.0+features.2+features.6)': LayerCAM}
+           'grad-cam(layers=features.2+features.6)': GradCAM, 'layer-cam(layers=features.0+features.2+features.6)': LayerCAM,
+           # eigen_smooth: the first principal component of the weighted activations instead of their sum
+           'grad-cam(eigen-smooth=true)': GradCAM, 'layer-cam(eigen-smooth=true)': LayerCAM}
 modules = dict(model.named_modules())
 def fixed_sign(result, batch):
     """Eigen-CAM's maps with the sign convention the engine uses (pytorch-grad-cam leaves it to LAPACK): its own projection, or
@@ -70,20 +72,24 @@ maps, notes = {}, {}
 for name, cam_type in methods.items():
     target_layer = modules[name.split('layer=')[1].rstrip(')') if 'layer=' in name else layer]
     target_layers = [modules[l] for l in name.split('layers=')[1].rstrip(')').split('+')] if 'layers=' in name else [target_layer]
+    smooth = 'eigen-smooth=true' in name
     with cam_type(model=model, target_layers=[] if cam_type is FullGrad else target_layers) as cam:
-        result = cam(input_tensor=x, targets=[ClassifierOutputTarget(t) for t in targets])
-    if name.startswith('eigen'):
+        result = cam(input_tensor=x, targets=[ClassifierOutputTarget(t) for t in targets], eigen_smooth=smooth)
+    if name.startswith('eigen') or smooth:
         captured = {}
         hook = target_layer.register_forward_hook(lambda module, inputs, output: captured.__setitem__('a', output))
         logits = model(x)
         hook.remove()
         a = captured['a']
-        if name == 'eigen-grad-cam':  # the gradient at the layer of each image's target logit
-            grads, = torch.autograd.grad(logits.gather(1, torch.tensor(targets)[:, None]).sum(), a)
-            batch = (grads * a).detach().numpy()
-        else:
-            batch = a.detach().numpy()
-        fixed, flips = fixed_sign(result, batch)
+        grads, = torch.autograd.grad(logits.gather(1, torch.tensor(targets)[:, None]).sum(), a)  # each image's target logit
+        weighted = {'eigen-cam': a, 'eigen-grad-cam': grads * a, 'grad-cam': grads.mean((2, 3), keepdim=True) * a,
+                    'layer-cam': torch.relu(grads) * a}[name.split('(')[0]]
+        from pytorch_grad_cam.utils.svd_on_activations import get_2d_projection
+        from pytorch_grad_cam.utils.image import scale_cam_image
+        as_is = scale_cam_image(np.maximum(get_2d_projection(weighted.detach().numpy()), 0), (side, side))
+        # float32 rounding of the weights (numpy's mean here, torch's there) moves a principal component by up to 1e-3 of its range
+        assert np.allclose(result, as_is, atol=2e-3), f'{name}: the weighted activations here are not pytorch-grad-cam\'s'
+        fixed, flips = fixed_sign(result, weighted.detach().numpy())
         notes[name] = f'pytorch-grad-cam showed the negative component on {flips} of {len(targets)} images'
         result = fixed
     assert all(np.ptp(m) > 0 for m in result), f'{name}: a map is constant; change the seed'

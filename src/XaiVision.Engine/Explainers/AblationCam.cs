@@ -19,7 +19,7 @@ public sealed class AblationCam(MethodSpec spec) : CamExplainer(spec)
 
     public override string Name => "ablation-cam";
 
-    protected override Tensor Combine(Tensor activations, Tensor gradients) =>
+    protected override Tensor Weighted(Tensor activations, Tensor gradients) =>
         throw new NotSupportedException("Ablation-CAM weighs the channels by ablating them: see Map.");
 
     protected override Tensor Map(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images, Tensor targets)
@@ -55,6 +55,6 @@ public sealed class AblationCam(MethodSpec spec) : CamExplainer(spec)
             hook.remove();
         }
         var weights = (original.view(n, 1) - scores.view(n, channels).to(activations.dtype)) / original.view(n, 1);
-        return nn.functional.relu((weights.view(n, channels, 1, 1) * activations).sum(1));
+        return Finish(weights.view(n, channels, 1, 1) * activations);
     }
 }

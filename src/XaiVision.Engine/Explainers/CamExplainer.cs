@@ -5,19 +5,22 @@ using static TorchSharp.torch;
 namespace XaiVision.Engine.Explainers;
 
 /// <summary>
-/// Class-activation-map methods: capture a layer's output A, take d(target logit)/dA, combine
-/// them into a coarse map (the one step subclasses override), upsample bilinearly
-/// (align_corners = false) to the input size.
+/// Class-activation-map methods: capture a layer's output A, take d(target logit)/dA, weigh the
+/// activations (the one step subclasses override), sum them over the channels — or, with <c>eigen-smooth=true</c>
+/// (pytorch-grad-cam's <c>eigen_smooth</c>), take their first principal component (<see cref="EigenProjection"/>) —, ReLU, and
+/// upsample bilinearly (align_corners = false) to the input size.
 /// The layer output is detached and marked as requiring grad inside a forward hook, so autograd
 /// records only the network above the layer (parameters are frozen and the input needs no grad).
 /// </summary>
 public abstract class CamExplainer : ILayerGradientMethod
 {
     readonly string? _layer;
+    readonly bool _eigenSmooth;
 
     protected CamExplainer(MethodSpec spec)
     {
         _layer = spec.String("layer") ?? spec.DefaultLayer;
+        _eigenSmooth = spec.Choice("eigen-smooth", false, new Dictionary<string, bool> { ["true"] = true, ["false"] = false });
     }
 
     public abstract string Name { get; }
@@ -25,8 +28,9 @@ public abstract class CamExplainer : ILayerGradientMethod
     /// <summary>The layer the method string names (null: the architecture's default).</summary>
     public string? LayerName => _layer;
 
-    public IReadOnlyDictionary<string, string> Describe(ExplainableModel model) =>
-        new Dictionary<string, string> { ["layer"] = _layer ?? model.Architecture.DefaultCamLayer };
+    public IReadOnlyDictionary<string, string> Describe(ExplainableModel model) => _eigenSmooth
+        ? new Dictionary<string, string> { ["layer"] = _layer ?? model.Architecture.DefaultCamLayer, ["eigen-smooth"] = "true" }
+        : new Dictionary<string, string> { ["layer"] = _layer ?? model.Architecture.DefaultCamLayer };
 
     /// <summary>A TorchScript model hands the activation over as its second output; the input needs a gradient so the activation is in the graph.</summary>
     Tensor ExplainScript(ExplainableModel model, TorchScriptNetwork script, Tensor images, Tensor targets, bool upsample)
@@ -47,8 +51,17 @@ public abstract class CamExplainer : ILayerGradientMethod
     static Tensor Upsample(Tensor cam, Tensor images) =>
         nn.functional.interpolate(cam.unsqueeze(1), [images.shape[2], images.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
 
-    /// <summary>Combines activations and gradients [N,K,h,w] into a map [N,h,w] (the one step most CAM methods override).</summary>
-    protected abstract Tensor Combine(Tensor activations, Tensor gradients);
+    /// <summary>
+    /// The weighted activations [N,K,h,w] whose channel sum is the map (pytorch-grad-cam's <c>get_cam_image</c> before its sum): the
+    /// one step most CAM methods override.
+    /// </summary>
+    protected abstract Tensor Weighted(Tensor activations, Tensor gradients);
+
+    /// <summary>The coarse map [N,h,w] from weighted activations: ReLU of their channel sum, or of their first principal component.</summary>
+    protected Tensor Finish(Tensor weighted) => nn.functional.relu(_eigenSmooth ? EigenProjection.Of(weighted) : weighted.sum(1));
+
+    /// <summary>Combines activations and gradients [N,K,h,w] into a map [N,h,w].</summary>
+    protected virtual Tensor Combine(Tensor activations, Tensor gradients) => Finish(Weighted(activations, gradients));
 
     /// <summary>The coarse map [N,h,w]; a method that needs more than the layer (Score-CAM scores masked images) overrides this.</summary>
     protected virtual Tensor Map(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images, Tensor targets) =>

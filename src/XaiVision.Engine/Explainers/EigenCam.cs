@@ -10,5 +10,7 @@ public sealed class EigenCam(MethodSpec spec) : CamExplainer(spec)
 {
     public override string Name => "eigen-cam";
 
-    protected override Tensor Combine(Tensor activations, Tensor gradients) => nn.functional.relu(EigenProjection.Of(activations));
+    protected override Tensor Weighted(Tensor activations, Tensor gradients) => activations;
+
+    protected override Tensor Combine(Tensor activations, Tensor gradients) => nn.functional.relu(EigenProjection.Of(Weighted(activations, gradients)));
 }

@@ -10,5 +10,7 @@ public sealed class EigenGradCam(MethodSpec spec) : CamExplainer(spec)
 {
     public override string Name => "eigen-grad-cam";
 
-    protected override Tensor Combine(Tensor activations, Tensor gradients) => nn.functional.relu(EigenProjection.Of(gradients * activations));
+    protected override Tensor Weighted(Tensor activations, Tensor gradients) => gradients * activations;
+
+    protected override Tensor Combine(Tensor activations, Tensor gradients) => nn.functional.relu(EigenProjection.Of(Weighted(activations, gradients)));
 }

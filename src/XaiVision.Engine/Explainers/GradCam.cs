@@ -9,9 +9,5 @@ public sealed class GradCam(MethodSpec spec) : CamExplainer(spec)
 {
     public override string Name => "grad-cam";
 
-    protected override Tensor Combine(Tensor activations, Tensor gradients)
-    {
-        var weights = gradients.mean([2, 3], keepdim: true);
-        return nn.functional.relu((weights * activations).sum(1));
-    }
+    protected override Tensor Weighted(Tensor activations, Tensor gradients) => gradients.mean([2, 3], keepdim: true) * activations;
 }

@@ -11,5 +11,5 @@ public sealed class GradCamElementWise(MethodSpec spec) : CamExplainer(spec)
 {
     public override string Name => "grad-cam-elementwise";
 
-    protected override Tensor Combine(Tensor activations, Tensor gradients) => nn.functional.relu(gradients * activations).sum(1);
+    protected override Tensor Weighted(Tensor activations, Tensor gradients) => nn.functional.relu(gradients * activations);
 }

@@ -12,7 +12,7 @@ public sealed class GradCamPlusPlus(MethodSpec spec) : CamExplainer(spec)
 
     public override string Name => "grad-cam++";
 
-    protected override Tensor Combine(Tensor activations, Tensor gradients)
+    protected override Tensor Weighted(Tensor activations, Tensor gradients)
     {
         var g2 = gradients.pow(2);
         var g3 = g2 * gradients;
@@ -20,6 +20,6 @@ public sealed class GradCamPlusPlus(MethodSpec spec) : CamExplainer(spec)
         var alpha = g2 / (2 * g2 + sumActivations * g3 + Epsilon);
         alpha = where(gradients.ne(0), alpha, zeros_like(alpha));
         var weights = (alpha * nn.functional.relu(gradients)).sum([2, 3], keepdim: true);
-        return nn.functional.relu((weights * activations).sum(1));
+        return weights * activations;
     }
 }

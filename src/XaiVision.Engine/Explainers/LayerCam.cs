@@ -10,6 +10,5 @@ public sealed class LayerCam(MethodSpec spec) : CamExplainer(spec)
 {
     public override string Name => "layer-cam";
 
-    protected override Tensor Combine(Tensor activations, Tensor gradients) =>
-        nn.functional.relu((nn.functional.relu(gradients) * activations).sum(1));
+    protected override Tensor Weighted(Tensor activations, Tensor gradients) => nn.functional.relu(gradients) * activations;
 }

@@ -17,7 +17,7 @@ public sealed class ScoreCam(MethodSpec spec) : CamExplainer(spec)
 
     public override string Name => "score-cam";
 
-    protected override Tensor Combine(Tensor activations, Tensor gradients) =>
+    protected override Tensor Weighted(Tensor activations, Tensor gradients) =>
         throw new NotSupportedException("Score-CAM weighs the channels by scoring masked images: see Map.");
 
     protected override Tensor Map(ExplainableModel model, Tensor activations, Tensor gradients, Tensor images, Tensor targets)
@@ -36,6 +36,6 @@ public sealed class ScoreCam(MethodSpec spec) : CamExplainer(spec)
             return (images.index_select(0, image) * mask, targets.index_select(0, image));
         }, probability: false);
         var weights = scores.view(n, channels).to(activations.dtype).softmax(1);
-        return nn.functional.relu((weights.view(n, channels, 1, 1) * activations).sum(1));
+        return Finish(weights.view(n, channels, 1, 1) * activations);
     }
 }

@@ -13,9 +13,6 @@ public sealed class XGradCam(MethodSpec spec) : CamExplainer(spec)
 
     public override string Name => "xgrad-cam";
 
-    protected override Tensor Combine(Tensor activations, Tensor gradients)
-    {
-        var weights = (gradients * activations).sum([2, 3], keepdim: true) / (activations.sum([2, 3], keepdim: true) + Epsilon);
-        return nn.functional.relu((weights * activations).sum(1));
-    }
+    protected override Tensor Weighted(Tensor activations, Tensor gradients) =>
+        (gradients * activations).sum([2, 3], keepdim: true) / (activations.sum([2, 3], keepdim: true) + Epsilon) * activations;
 }
