@@ -12,7 +12,7 @@ ttach = sys.modules.setdefault('ttach', types.ModuleType('ttach'))  # only aug_s
 class _Unused:  # the default augmentations are built in every CAM's constructor, used only by aug_smooth
     def __init__(self, *args, **kwargs): pass
 ttach.Compose = ttach.HorizontalFlip = ttach.Multiply = _Unused
-from pytorch_grad_cam import FullGrad, GradCAM, GradCAMPlusPlus, LayerCAM, HiResCAM, XGradCAM, GradCAMElementWise, ScoreCAM, EigenCAM, EigenGradCAM, AblationCAM
+from pytorch_grad_cam import KPCA_CAM, FullGrad, GradCAM, GradCAMPlusPlus, LayerCAM, HiResCAM, XGradCAM, GradCAMElementWise, ScoreCAM, EigenCAM, EigenGradCAM, AblationCAM
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -52,7 +52,10 @@ methods = {'grad-cam': GradCAM, 'grad-cam++': GradCAMPlusPlus, 'layer-cam': Laye
            # several target layers, fused (each ReLU'd, scaled, resized, then averaged); features.6 is at 8×8, so the resize counts
            'grad-cam(layers=features.2+features.6)': GradCAM, 'layer-cam(layers=features.0+features.2+features.6)': LayerCAM,
            # eigen_smooth: the first principal component of the weighted activations instead of their sum
-           'grad-cam(eigen-smooth=true)': GradCAM, 'layer-cam(eigen-smooth=true)': LayerCAM}
+           'grad-cam(eigen-smooth=true)': GradCAM, 'layer-cam(eigen-smooth=true)': LayerCAM,
+           # kernel PCA of the activations (scikit-learn's KernelPCA; its arpack start is random, its sign fixed by svd_flip)
+           # (the default γ = 1/channels keeps tanh nearly linear on this layer: KPCA-CAM ≈ Eigen-CAM there, so the fixture's γ are larger)
+           'kpca-cam(gamma=1)': KPCA_CAM, 'kpca-cam(kernel=rbf,gamma=0.05)': KPCA_CAM, 'kpca-cam(kernel=poly,gamma=0.5)': KPCA_CAM}
 modules = dict(model.named_modules())
 def fixed_sign(result, batch):
     """Eigen-CAM's maps with the sign convention the engine uses (pytorch-grad-cam leaves it to LAPACK): its own projection, or
@@ -73,7 +76,9 @@ for name, cam_type in methods.items():
     target_layer = modules[name.split('layer=')[1].rstrip(')') if 'layer=' in name else layer]
     target_layers = [modules[l] for l in name.split('layers=')[1].rstrip(')').split('+')] if 'layers=' in name else [target_layer]
     smooth = 'eigen-smooth=true' in name
-    with cam_type(model=model, target_layers=[] if cam_type is FullGrad else target_layers) as cam:
+    options = {'kernel': name.split('kernel=')[1].split(',')[0].rstrip(')')} if 'kernel=' in name else {}
+    if 'gamma=' in name: options['gamma'] = float(name.split('gamma=')[1].split(',')[0].rstrip(')'))
+    with cam_type(model=model, target_layers=[] if cam_type is FullGrad else target_layers, **options) as cam:
         result = cam(input_tensor=x, targets=[ClassifierOutputTarget(t) for t in targets], eigen_smooth=smooth)
     if name.startswith('eigen') or smooth:
         captured = {}
