@@ -3,15 +3,19 @@
 # cams.json (the weights, for the engine's own twin of the network; input, targets and every method's maps, as pytorch-grad-cam returns them: min-max scaled, resized) into OUT
 # (tests/fixtures/cams). XaiVision.Engine.Tests.Explainers.CamReferenceTests compares ours at Pearson r >= 0.999 per image.
 # Debian: apt-get install python3-torch python3-opencv python3-sklearn python3-scipy
-# Usage: PGC_SRC=/path/to/pytorch-grad-cam /usr/bin/python3 tools/cam_reference.py tests/fixtures/cams
+# Usage: PGC_SRC=/path/to/pytorch-grad-cam TTACH_SRC=/path/to/ttach /usr/bin/python3 tools/cam_reference.py tests/fixtures/cams
 import importlib.util, json, os, sys, types
 import numpy as np
 import torch, torch.nn as nn
 sys.path.insert(0, os.environ.get('PGC_SRC', '.'))
-ttach = sys.modules.setdefault('ttach', types.ModuleType('ttach'))  # only aug_smooth uses it, and Debian does not package it
-class _Unused:  # the default augmentations are built in every CAM's constructor, used only by aug_smooth
-    def __init__(self, *args, **kwargs): pass
-ttach.Compose = ttach.HorizontalFlip = ttach.Multiply = _Unused
+sys.path.insert(0, os.environ.get('TTACH_SRC', '.'))  # ttach (github.com/qubvel/ttach, pure Python): aug_smooth's augmentations
+try:
+    import ttach
+except ImportError:  # Debian does not package it: without TTACH_SRC the aug_smooth rows are left out
+    ttach = sys.modules.setdefault('ttach', types.ModuleType('ttach'))
+    class _Unused:  # the default augmentations are built in every CAM's constructor, used only by aug_smooth
+        def __init__(self, *args, **kwargs): pass
+    ttach.Compose = ttach.HorizontalFlip = ttach.Multiply = _Unused
 from pytorch_grad_cam import KPCA_CAM, FullGrad, GradCAM, GradCAMPlusPlus, LayerCAM, HiResCAM, XGradCAM, GradCAMElementWise, ScoreCAM, EigenCAM, EigenGradCAM, AblationCAM
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 
@@ -56,6 +60,8 @@ methods = {'grad-cam': GradCAM, 'grad-cam++': GradCAMPlusPlus, 'layer-cam': Laye
            # kernel PCA of the activations (scikit-learn's KernelPCA; its arpack start is random, its sign fixed by svd_flip)
            # (the default γ = 1/channels keeps tanh nearly linear on this layer: KPCA-CAM ≈ Eigen-CAM there, so the fixture's γ are larger)
            'kpca-cam(gamma=1)': KPCA_CAM, 'kpca-cam(kernel=rbf,gamma=0.05)': KPCA_CAM, 'kpca-cam(kernel=poly,gamma=0.5)': KPCA_CAM}
+if hasattr(ttach, 'Rotate90'):  # the real ttach: aug_smooth (mirrored or not, × 0.9, 1, 1.1), on one layer and on two fused
+    methods.update({'grad-cam(aug-smooth=true)': GradCAM, 'layer-cam(layers=features.2+features.6,aug-smooth=true)': LayerCAM})
 modules = dict(model.named_modules())
 def fixed_sign(result, batch):
     """Eigen-CAM's maps with the sign convention the engine uses (pytorch-grad-cam leaves it to LAPACK): its own projection, or
@@ -74,12 +80,12 @@ def fixed_sign(result, batch):
 maps, notes = {}, {}
 for name, cam_type in methods.items():
     target_layer = modules[name.split('layer=')[1].rstrip(')') if 'layer=' in name else layer]
-    target_layers = [modules[l] for l in name.split('layers=')[1].rstrip(')').split('+')] if 'layers=' in name else [target_layer]
+    target_layers = [modules[l] for l in name.split('layers=')[1].split(',')[0].rstrip(')').split('+')] if 'layers=' in name else [target_layer]
     smooth = 'eigen-smooth=true' in name
     options = {'kernel': name.split('kernel=')[1].split(',')[0].rstrip(')')} if 'kernel=' in name else {}
     if 'gamma=' in name: options['gamma'] = float(name.split('gamma=')[1].split(',')[0].rstrip(')'))
     with cam_type(model=model, target_layers=[] if cam_type is FullGrad else target_layers, **options) as cam:
-        result = cam(input_tensor=x, targets=[ClassifierOutputTarget(t) for t in targets], eigen_smooth=smooth)
+        result = cam(input_tensor=x, targets=[ClassifierOutputTarget(t) for t in targets], eigen_smooth=smooth, aug_smooth='aug-smooth=true' in name)
     if name.startswith('eigen') or smooth:
         captured = {}
         hook = target_layer.register_forward_hook(lambda module, inputs, output: captured.__setitem__('a', output))
@@ -97,6 +103,9 @@ for name, cam_type in methods.items():
         fixed, flips = fixed_sign(result, weighted.detach().numpy())
         notes[name] = f'pytorch-grad-cam showed the negative component on {flips} of {len(targets)} images'
         result = fixed
+    if 'aug-smooth=true' in name:  # aug_smooth returns the mean of six [0, 1] maps; scaled here, as the test scales ours
+        from pytorch_grad_cam.utils.image import scale_cam_image
+        result = scale_cam_image(result)
     assert all(np.ptp(m) > 0 for m in result), f'{name}: a map is constant; change the seed'
     maps[name] = result.reshape(len(targets), -1).tolist()
 json.dump({'side': side, 'layer': layer, 'input': x.flatten().tolist(), 'targets': targets,

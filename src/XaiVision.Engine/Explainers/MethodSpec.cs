@@ -70,13 +70,17 @@ public sealed class MethodSpec
 
     public MethodSpec WithDefaultLayer(string? layer) => new(Name, _parameters, Text) { DefaultLayer = layer };
 
-    /// <summary>The same method at one <paramref name="layer"/>, its other parameters kept, <c>layers</c> dropped.</summary>
+    /// <summary>The same method at one <paramref name="layer"/>, its other parameters kept, <c>layers</c> and <c>aug-smooth</c> (the wrappers') dropped.</summary>
     public MethodSpec AtLayer(string layer)
     {
         var parameters = new Dictionary<string, string>(_parameters, StringComparer.OrdinalIgnoreCase) { ["layer"] = layer };
         parameters.Remove("layers");
+        parameters.Remove("aug-smooth");
         return new(Name, parameters, Text);
     }
+
+    /// <summary>Whether the string gives <paramref name="key"/> (not counted as accepted: for parameters only some methods take).</summary>
+    public bool Has(string key) => _parameters.ContainsKey(key);
 
     public string? String(string key)
     {

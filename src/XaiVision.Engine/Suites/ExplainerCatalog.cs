@@ -68,7 +68,13 @@ public static class ExplainerCatalog
     public static IExplainer Create(MethodSpec spec)
     {
         if (LrpMethods.Handles(Table.Canonical(spec.Name))) return Catalog<IExplainer>.Created(spec, LrpMethods.Create(spec));
-        return spec.String("layers") is { } layers ? Fused(spec, layers) : Table.Create(spec, Names);
+        // layers and aug-smooth wrap a CAM method; read only when given, so other methods do not list them as accepted.
+        bool augmented = spec.Has("aug-smooth") && spec.Choice("aug-smooth", false, new Dictionary<string, bool> { ["true"] = true, ["false"] = false });
+        IExplainer method = spec.Has("layers") ? Fused(spec, spec.String("layers")!) : Table.Create(spec, Names);
+        if (!augmented) return method;
+        return method is CamExplainer or FusedCam
+            ? new AugmentedCam(method)
+            : throw new XaiVisionException($"Method '{spec.Text}': only CAM methods take aug-smooth; {spec.Name} is not one.");
     }
 
     /// <summary>A CAM method at several layers (<c>layers=a+b</c>), fused (<see cref="FusedCam"/>).</summary>

@@ -61,6 +61,7 @@ public static class SuiteCompiler
     {
         CamExplainer { LayerName: { } layer } => [layer],
         FusedCam fused => fused.Layers.Select(m => m.LayerName).OfType<string>(),
+        AugmentedCam augmented => NamedLayers(augmented.Inner),
         _ => [],
     };
 

@@ -1,14 +1,15 @@
+using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Models;
-using XaiVision.Engine.Suites;
 using static TorchSharp.torch;
 
-namespace XaiVision.Engine.Explainers;
+namespace XaiVision.Engine.Suites;
 
 /// <summary>
 /// One CAM method over several layers (<c>layers=a+b+…</c>), fused as pytorch-grad-cam fuses its <c>target_layers</c>: each layer's
 /// map ReLU'd, scaled to [0, 1] per image ((m − min) / (max + 10⁻⁷)) at the layer's resolution, resized bilinearly to the input,
 /// and the layers averaged. A deep layer says which object, a shallow one where exactly: fused, a small cue (the shortcut
-/// demo's 6-pixel tag) keeps its shape. Named <c>{method}-fused</c>; one shared forward and backward for every layer.
+/// demo's 6-pixel tag) keeps its shape. Named <c>{method}-fused</c>; one shared forward and backward for every layer (here, beside
+/// the shared pass it runs in, rather than among the methods).
 /// </summary>
 public sealed class FusedCam(IReadOnlyList<CamExplainer> perLayer) : IMultiLayerGradientMethod
 {
@@ -38,9 +39,8 @@ public sealed class FusedCam(IReadOnlyList<CamExplainer> perLayer) : IMultiLayer
         for (int l = 0; l < perLayer.Count; l++)
         {
             var coarse = perLayer[l].CoarseFromLayer(model, activations[l], gradients[l], images, targets).relu();
-            var shifted = coarse - coarse.amin([1, 2], keepdim: true);
-            var scaled = shifted / (shifted.amax([1, 2], keepdim: true) + 1e-7);
-            var resized = nn.functional.interpolate(scaled.unsqueeze(1), [images.shape[2], images.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
+            var resized = nn.functional.interpolate(AugmentedCam.ScaledPerImage(coarse).unsqueeze(1), [images.shape[2], images.shape[3]],
+                mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
             sum = sum is null ? resized : sum + resized;
         }
         return (sum! / perLayer.Count).MoveToOuterDisposeScope();
