@@ -13,6 +13,9 @@ namespace XaiVision.Engine.Explainers;
 /// </summary>
 public sealed class KpcaCam : CamExplainer
 {
+    /// <summary>The most layer positions one image's kernel may have: 4,096² doubles are 128 MiB and their eigendecomposition seconds.</summary>
+    public const long MaxPositions = 4096;
+
     static readonly Dictionary<string, string> Kernels = new()
     {
         ["sigmoid"] = "sigmoid", ["rbf"] = "rbf", ["poly"] = "poly", ["linear"] = "linear", ["cosine"] = "cosine",
@@ -35,6 +38,9 @@ public sealed class KpcaCam : CamExplainer
     {
         using var scope = NewDisposeScope();
         var (n, k, h, w) = (activations.shape[0], activations.shape[1], activations.shape[2], activations.shape[3]);
+        if (h * w > MaxPositions)
+            throw new XaiVisionException($"kpca-cam builds a kernel over every pair of the layer's positions: {h}×{w} = {h * w:N0} is more than " +
+                $"{MaxPositions:N0} ({h * w * h * w * 8 / (1 << 20):N0} MiB and minutes per image); choose a deeper layer or a smaller input.");
         var x = nan_to_num(activations.to(ScalarType.Float64), 0).reshape(n, k, h * w).transpose(1, 2); // [N, hw, K]
         x = x - x.mean([1], keepdim: true);
         double gamma = _gamma ?? 1.0 / k;

@@ -69,6 +69,18 @@ public class CamReferenceTests(Xunit.Abstractions.ITestOutputHelper log)
         Assert.Contains("a TorchScript model hands over one", Assert.Throws<XaiVisionException>(() => Ours("grad-cam(layers=features.2+features.6)", torchScript: true)).Message);
     }
 
+    [Fact]
+    public void Kpca_cam_refuses_a_layer_whose_kernel_would_not_fit()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(3);
+        using var model = ModelLoader.Load(new ModelSpec("resnet18", null, NumClasses: 4,
+            Preprocessing: XaiVision.Engine.Imaging.Preprocessing.ImageNet(272, 272)), CPU); // layer1: 68×68 = 4,624 positions
+        var error = Assert.Throws<XaiVisionException>(() =>
+            ExplainerCatalog.Create("kpca-cam(layer=layer1)").Explain(model, randn(1, 3, 272, 272), tensor(new long[] { 0 }), 0));
+        Assert.Contains("68×68 = 4,624 is more than 4,096", error.Message);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Equals_pytorch_grad_cam_on_the_same_network(string method, bool torchScript)

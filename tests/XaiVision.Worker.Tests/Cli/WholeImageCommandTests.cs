@@ -19,6 +19,8 @@ public class WholeImageCommandTests(ITestOutputHelper log)
         ["deep-lift-shap"] = "deep-lift-shap(samples=2)",
         ["shapley-value-sampling"] = "shapley-value-sampling(samples=2,segments=16)",
         ["kernel-shap"] = "kernel-shap(samples=6,segments=16)",
+        ["lime"] = "lime(samples=6,segments=16)",
+        ["kpca-cam"] = "kpca-cam(layer=features.10)", // the last layer's 80×60 positions are more than its kernel allows
     };
 
     /// <summary>A 320×240 photo: a disc in the middle, a red tag at the left border (outside a centre crop).</summary>
