@@ -9,7 +9,7 @@ public sealed record AuditJobSpec
     public ModelSource Model { get; init; } = new();
     public ModelSource? Baseline { get; init; }
     public ImageSource Images { get; init; } = new();
-    /// <summary>predicted | label | class:K | top-k:K</summary>
+    /// <summary>predicted | label | class:K | top-k:K | contrast:A-B (logit A − logit B)</summary>
     public string Targets { get; init; } = "predicted";
     public SuiteDefinition Suite { get; init; } = new();
     public OutputTarget Output { get; init; } = new();

@@ -37,6 +37,35 @@ public sealed class ExplainableModel : IDisposable
         FeatureMapLayerNames = FeatureMapLayers.Of(network, architecture);
     }
 
+    /// <summary>
+    /// This model explaining the difference between classes (a contrastive target: logit A − logit <paramref name="versus"/>): the
+    /// same network, with every forward's logits less the logit of class <paramref name="versus"/>, so every method's target score
+    /// (a gradient, a perturbation's score, LRP's output relevance) is the difference. Softmax probabilities do not change. It
+    /// does not own the network: disposing it leaves this model as it is.
+    /// </summary>
+    public ExplainableModel Contrasted(long versus) => new(this, versus);
+
+    ExplainableModel(ExplainableModel model, long versus)
+    {
+        Network = model.Network;
+        Architecture = model.Architecture;
+        Preprocessing = model.Preprocessing;
+        ClassNames = model.ClassNames;
+        Device = model.Device;
+        Description = $"{model.Description}, contrasted with class {versus}";
+        Precision = model.Precision;
+        Float32 = model.Float32 == model ? this : model.Float32.Contrasted(versus);
+        _layers = model._layers;
+        FeatureMapLayerNames = model.FeatureMapLayerNames;
+        Versus = versus;
+        _ownsNetwork = false;
+    }
+
+    readonly bool _ownsNetwork = true;
+
+    /// <summary>The class whose logit every forward subtracts (<see cref="Contrasted"/>); null for the model itself.</summary>
+    public long? Versus { get; }
+
     /// <summary>Layers whose output is a feature map (what a CAM method can use), in forward order.</summary>
     public IReadOnlyList<string> FeatureMapLayerNames { get; }
 
@@ -57,9 +86,16 @@ public sealed class ExplainableModel : IDisposable
     public Tensor Forward(Tensor input)
     {
         Interruption.ThrowIfStopped(); // a run that was stopped ends here, within one pass, however long its stage
-        if (Precision == ModelPrecision.Float32) return Network.call(input);
+        if (Precision == ModelPrecision.Float32 && Versus is null) return Network.call(input);
         using var scope = NewDisposeScope();
-        return Network.call(input.to(ScalarType.BFloat16)).to(input.dtype).MoveToOuterDisposeScope();
+        var logits = Precision == ModelPrecision.Float32 ? Network.call(input) : Network.call(input.to(ScalarType.BFloat16)).to(input.dtype);
+        if (Versus is { } versus)
+        {
+            if (versus >= logits.shape[1])
+                throw new XaiVisionException($"Contrast class {versus} does not exist: the model has {logits.shape[1]} classes (0–{logits.shape[1] - 1}).");
+            logits = logits - logits.narrow(1, versus, 1);
+        }
+        return logits.MoveToOuterDisposeScope();
     }
 
     long? _activationBytes;
@@ -93,6 +129,7 @@ public sealed class ExplainableModel : IDisposable
 
     public void Dispose()
     {
+        if (!_ownsNetwork) return;
         Network.Dispose();
         if (Float32 != this) Float32.Dispose();
     }

@@ -19,6 +19,9 @@ namespace XaiVision.Engine.Suites;
 /// </summary>
 public sealed class SuiteRunner(ExplainableModel model, SuiteRun suite)
 {
+    /// <summary>The model the methods and metrics run on (contrasted for a contrast target; it does not own the network).</summary>
+    readonly ExplainableModel model = suite.Target.On(model);
+
     readonly Dictionary<string, double> _stages = new();
 
     /// <summary>Checked before every stage: a cancelled batch stops at the next stage instead of running to its end (native code

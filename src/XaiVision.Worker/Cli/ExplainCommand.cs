@@ -36,7 +36,7 @@ public static class ExplainCommand
         var methods = new Option<string>("--methods") {
             Description = "Comma list; parameters in parentheses, e.g. integrated-gradients(steps=64,baseline=black). " +
                 $"Known: {string.Join(", ", ExplainerCatalog.Names)}.", DefaultValueFactory = _ => DefaultMethods };
-        var target = new Option<string>("--target") { Description = "predicted | class:K | top-k:K.", DefaultValueFactory = _ => "predicted" };
+        var target = new Option<string>("--target") { Description = "predicted | class:K | top-k:K | label | contrast:A-B.", DefaultValueFactory = _ => "predicted" };
         var layer = new Option<string?>("--layer") { Description = "Layer for CAM methods, by torchvision name (features.29, layer4). Default: the architecture's." };
         var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "cpu" };
         var precision = new Option<string>("--precision") {

@@ -39,6 +39,7 @@ public class ExplainCommandTests(ITestOutputHelper log)
     [InlineData("error: 'missing.png' is neither an image file nor a folder.", "explain", "missing.png")]
     [InlineData("error: Unknown architecture 'vgg17'", "explain", "--model", "vgg17")]
     [InlineData("error: --target: Target 'best' is not one of", "explain", "--target", "best")]
+    [InlineData("error: --target: Target 'contrast:2-2' contrasts class 2 with itself", "explain", "--target", "contrast:2-2")]
     [InlineData("error: Device 'cuda' was asked for but CUDA is not available", "explain", "--device", "cuda")]
     [InlineData("error: --batch-size must be 1–1024.", "explain", "--batch-size", "0")]
     public void User_mistakes_exit_1_with_one_line(string message, params string[] args)
@@ -83,6 +84,20 @@ public class ExplainCommandTests(ITestOutputHelper log)
         Assert.Equal(224, image.GetProperty("width").GetInt32());
         Assert.Equal(4, image.GetProperty("explanations").GetArrayLength());
         Assert.Equal("features.19", image.GetProperty("explanations")[0].GetProperty("parameters").GetProperty("layer").GetString());
+    }
+
+    /// <summary>A contrast target on the demo: each image explained for class 1 against class 3, logit and all.</summary>
+    [Fact]
+    public void A_contrast_target_explains_one_class_against_another()
+    {
+        var output = TempDirectory();
+        var result = CliRunner.Run("explain", "--out", output, "--no-overlay", "--no-raw", "--methods", "grad-cam,lrp-epsilon", "--target", "contrast:1-3");
+        log.WriteLine(result.Output + result.Error);
+        Assert.Equal(0, result.ExitCode);
+        var explanations = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json"))).RootElement.GetProperty("images")
+            .EnumerateArray().SelectMany(i => i.GetProperty("explanations").EnumerateArray()).ToList();
+        Assert.NotEmpty(explanations);
+        Assert.All(explanations, e => Assert.Equal(1, e.GetProperty("target").GetProperty("index").GetInt32()));
     }
 
     /// <summary>The demo with metrics: masks come from labels.csv; Grad-CAM and LRP beat both baselines on every metric.</summary>
