@@ -39,16 +39,8 @@ public sealed class AugmentedCam(IExplainer inner) : IExplainer
     Tensor Scaled(ExplainableModel model, Tensor images, Tensor targets, long seed)
     {
         var map = inner is CamExplainer cam
-            ? nn.functional.interpolate(ScaledPerImage(cam.Coarse(model, images, targets).relu()).unsqueeze(1), [images.shape[2], images.shape[3]],
-                mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1)
+            ? CamExplainer.Upsample(CamExplainer.ScaledToUnit(cam.Coarse(model, images, targets).relu()), images)
             : inner.Explain(model, images, targets, seed);
-        return ScaledPerImage(map.to(ScalarType.Float32));
-    }
-
-    /// <summary>pytorch-grad-cam's <c>scale_cam_image</c> on each image of [N, h, w].</summary>
-    internal static Tensor ScaledPerImage(Tensor maps)
-    {
-        var shifted = maps - maps.amin([1, 2], keepdim: true);
-        return shifted / (shifted.amax([1, 2], keepdim: true) + 1e-7);
+        return CamExplainer.ScaledToUnit(map.to(ScalarType.Float32));
     }
 }

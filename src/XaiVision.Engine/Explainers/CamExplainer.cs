@@ -48,8 +48,16 @@ public abstract class CamExplainer : ILayerGradientMethod
         return (upsample ? Upsample(coarse, images) : coarse).MoveToOuterDisposeScope();
     }
 
-    static Tensor Upsample(Tensor cam, Tensor images) =>
+    /// <summary>Maps [N,h,w] resized to the images' size, bilinearly (align_corners = false: OpenCV's <c>resize</c>, as pytorch-grad-cam's).</summary>
+    internal static Tensor Upsample(Tensor cam, Tensor images) =>
         nn.functional.interpolate(cam.unsqueeze(1), [images.shape[2], images.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
+
+    /// <summary>pytorch-grad-cam's <c>scale_cam_image</c> on every map (the last two dimensions): (m − min) / (max + 10⁻⁷).</summary>
+    internal static Tensor ScaledToUnit(Tensor maps)
+    {
+        var shifted = maps - maps.amin([-2, -1], keepdim: true);
+        return shifted / (shifted.amax([-2, -1], keepdim: true) + 1e-7);
+    }
 
     /// <summary>
     /// The weighted activations [N,K,h,w] whose channel sum is the map (pytorch-grad-cam's <c>get_cam_image</c> before its sum): the

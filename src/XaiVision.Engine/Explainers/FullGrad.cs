@@ -44,12 +44,9 @@ public sealed class FullGrad : GradientExplainer
             var x = images.detach().requires_grad_(true);
             var logits = model.Forward(x);
             var gradients = Backward.Grad([TargetScores.Sum(logits, targets)], [x, .. outputs.Select(o => o.Output)]);
-            var map = Scaled((x * gradients[0]).abs()).sum(1);
+            var map = CamExplainer.ScaledToUnit((x * gradients[0]).abs()).sum(1);
             foreach (var ((_, bias), gradient) in outputs.Zip(gradients.Skip(1)))
-            {
-                var part = Scaled((bias.to(gradient.dtype).view(1, -1, 1, 1) * gradient).abs()).sum(1, keepdim: true);
-                map += nn.functional.interpolate(part, [images.shape[2], images.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
-            }
+                map += CamExplainer.Upsample(CamExplainer.ScaledToUnit((bias.to(gradient.dtype).view(1, -1, 1, 1) * gradient).abs()).sum(1), images);
             return map.detach().MoveToOuterDisposeScope();
         }
         finally
@@ -70,12 +67,5 @@ public sealed class FullGrad : GradientExplainer
                 (beta - mean * gamma / (variance + norm.eps).sqrt()).DetachFromDisposeScope(),
             _ => null,
         };
-    }
-
-    /// <summary>pytorch-grad-cam's <c>scale_cam_image</c> on every (image, channel) map of [N, C, h, w].</summary>
-    static Tensor Scaled(Tensor maps)
-    {
-        var shifted = maps - maps.amin([2, 3], keepdim: true);
-        return shifted / (shifted.amax([2, 3], keepdim: true) + 1e-7);
     }
 }

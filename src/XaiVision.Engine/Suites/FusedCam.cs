@@ -39,8 +39,7 @@ public sealed class FusedCam(IReadOnlyList<CamExplainer> perLayer) : IMultiLayer
         for (int l = 0; l < perLayer.Count; l++)
         {
             var coarse = perLayer[l].CoarseFromLayer(model, activations[l], gradients[l], images, targets).relu();
-            var resized = nn.functional.interpolate(AugmentedCam.ScaledPerImage(coarse).unsqueeze(1), [images.shape[2], images.shape[3]],
-                mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
+            var resized = CamExplainer.Upsample(CamExplainer.ScaledToUnit(coarse), images);
             sum = sum is null ? resized : sum + resized;
         }
         return (sum! / perLayer.Count).MoveToOuterDisposeScope();
