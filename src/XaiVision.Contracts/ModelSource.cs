@@ -9,6 +9,8 @@ namespace XaiVision.Contracts;
 /// <c>preprocess</c>: <c>resize-crop</c> (default: shorter side to <c>resizeTo</c>, centre crop of <c>inputSize</c>), <c>resize</c> (shorter
 /// side to <c>inputSize</c>, aspect kept, nothing cropped) or <c>none</c> (native size) — the last two explain whole images; VGG then runs
 /// its classifier as convolutions and <c>classScore</c> (<c>mean</c>, the default, or <c>max</c>) pools its class-score map.
+/// <c>head</c>: how logits become probabilities, <c>softmax</c> (the default) or <c>sigmoid</c> (a multi-label model; with the target
+/// <c>positive</c>, every label above the threshold is explained).
 /// </summary>
 public sealed record ModelSource
 {
@@ -26,6 +28,7 @@ public sealed record ModelSource
     public bool AllowExtraKeys { get; init; }
     public string? Preprocess { get; init; }
     public string? ClassScore { get; init; }
+    public string? Head { get; init; }
     /// <summary>
     /// As a baseline only: an earlier job's id. Its stored maps (thumbnails), predictions and metric values are the baseline — no
     /// model runs; the other fields stay empty.

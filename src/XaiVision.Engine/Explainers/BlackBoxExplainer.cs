@@ -37,7 +37,7 @@ public abstract class BlackBoxExplainer(int batch) : IExplainer
     protected abstract Tensor Masks(long height, long width, long seed, long first, long count);
 
     /// <summary>The target's score under a perturbation (default: the pre-softmax logit, our target convention).</summary>
-    protected virtual Tensor Score(Tensor logits, Tensor targets) => logits.gather(1, targets.unsqueeze(1)).squeeze(1);
+    protected virtual Tensor Score(ExplainableModel model, Tensor logits, Tensor targets) => logits.gather(1, targets.unsqueeze(1)).squeeze(1);
 
     /// <summary>Each mask's weight in the sum, [N, K], from the unperturbed scores [N] and the scores under the masks [N, K].</summary>
     protected abstract Tensor Weights(Tensor reference, Tensor scores);
@@ -60,7 +60,7 @@ public abstract class BlackBoxExplainer(int batch) : IExplainer
         long k = MaskCount(height, width), perChunk = MasksPerChunk(height, width);
         // A row is an image under a mask: 3·H·W input plus the model's activations.
         long rows = Math.Min(perChunk, RowLimit.Rows(model, batch, height * width, backward: false));
-        var reference = Score(model.Forward(images), targets).to(ScalarType.Float32);
+        var reference = Score(model, model.Forward(images), targets).to(ScalarType.Float32);
         var weighted = zeros(n, height * width, dtype: ScalarType.Float32, device: images.device);
         var coverage = zeros(height * width, dtype: ScalarType.Float32, device: images.device);
         var watch = Stopwatch.StartNew();
@@ -93,7 +93,7 @@ public abstract class BlackBoxExplainer(int batch) : IExplainer
                 using var pass = NewDisposeScope();
                 long count = Math.Min(rows, k - start);
                 var m = masks.narrow(0, start, count).unsqueeze(1);
-                scores[image].narrow(0, start, count).copy_(Score(model.Forward(x * m), target.expand(count)).to(ScalarType.Float32));
+                scores[image].narrow(0, start, count).copy_(Score(model, model.Forward(x * m), target.expand(count)).to(ScalarType.Float32));
                 scored(image * k + start + count);
             }
         }

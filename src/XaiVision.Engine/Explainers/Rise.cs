@@ -7,7 +7,7 @@ namespace XaiVision.Engine.Explainers;
 /// RISE (Petsiuk et al. 2018, "RISE: Randomized Input Sampling for Explanation of Black-box Models"): <c>masks</c> random
 /// binary <c>grid</c>×<c>grid</c> masks (each cell kept with probability <c>p</c>), upsampled bilinearly to
 /// (grid + 1)·cell and cropped at a random shift, as the paper's code does; the saliency is
-/// S = 1/(N·p) Σ_i P(target | x ⊙ M_i) · M_i, with P the softmax probability. Masks are drawn on the CPU from the seed (the
+/// S = 1/(N·p) Σ_i P(target | x ⊙ M_i) · M_i, with P the target's probability (softmax, or sigmoid for a multi-label model). Masks are drawn on the CPU from the seed (the
 /// same set for every image, so a result does not depend on batching). Cost: one forward per mask per image.
 /// </summary>
 public sealed class Rise : BlackBoxExplainer
@@ -32,11 +32,11 @@ public sealed class Rise : BlackBoxExplainer
         ["masks"] = _masks.ToString(),
         ["grid"] = _grid.ToString(),
         ["p"] = _p.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["score"] = "softmax probability",
+        ["score"] = $"{model.Head.Name()} probability",
         ["batch"] = _batch.ToString(),
     };
 
-    protected override Tensor Score(Tensor logits, Tensor targets) => logits.softmax(1).gather(1, targets.unsqueeze(1)).squeeze(1);
+    protected override Tensor Score(ExplainableModel model, Tensor logits, Tensor targets) => model.Probabilities(logits).gather(1, targets.unsqueeze(1)).squeeze(1);
 
     /// <summary>Masks are drawn in blocks of this many, each block from its own generator: a mask is the same whatever chunk it is made in.</summary>
     const int DrawBlock = 64;

@@ -5,7 +5,7 @@ namespace XaiVision.Engine.Memory;
 
 /// <summary>
 /// The loop every perturbation metric (and Score-CAM, Ablation-CAM) shares: <paramref name="rows"/> perturbed inputs, built a chunk of
-/// at most <paramref name="maxBatch"/> at a time (fewer where the host cannot hold them: <see cref="RowLimit"/>), each scored by the target's softmax probability (or logit).
+/// at most <paramref name="maxBatch"/> at a time (fewer where the host cannot hold them: <see cref="RowLimit"/>), each scored by the target's probability under the model's head (or logit).
 /// </summary>
 internal static class ChunkedScores
 {
@@ -14,7 +14,7 @@ internal static class ChunkedScores
     /// <returns>scores [rows] on the model's device.</returns>
     public static Tensor Run(ExplainableModel model, long rows, int maxBatch, long pixels, Device device, Func<Tensor, (Tensor Input, Tensor Targets)> build, bool probability) =>
         Run(model, rows, maxBatch, pixels, device, build, (output, targets) =>
-            (probability ? output.softmax(1) : output).gather(1, targets.view(-1, 1)).view(-1));
+            (probability ? model.Probabilities(output) : output).gather(1, targets.view(-1, 1)).view(-1));
 
     /// <param name="score">(outputs [rows, classes], targets [rows]) → one score per row (ROAD: 1 where the target is still predicted).</param>
     public static Tensor Run(ExplainableModel model, long rows, int maxBatch, long pixels, Device device, Func<Tensor, (Tensor Input, Tensor Targets)> build,

@@ -6,7 +6,7 @@ namespace XaiVision.Engine.Metrics;
 /// Pixel flipping with MoRF / LeRF order and AOPC (Samek et al., IEEE TNNLS 2017):
 /// regions of <c>region</c>×<c>region</c> pixels, ranked by summed relevance, are replaced by uniform
 /// noise in pixel space (seeded) a step at a time; AOPC = 1/(L+1) Σ_{k=0..L} (f(x) − f(x⁽ᵏ⁾)) with f the
-/// target's softmax probability. MoRF (most relevant first): higher is better. LeRF: lower is better.
+/// target's probability. MoRF (most relevant first): higher is better. LeRF: lower is better.
 /// </summary>
 public sealed class AopcMetric(bool mostRelevantFirst, int region, int steps, int maxBatch) : IMetric
 {

@@ -9,7 +9,7 @@ public sealed record FaithfulnessCurve(float[] Scores, double Auc);
 /// <summary>
 /// Deletion and insertion (Petsiuk et al., "RISE", BMVC 2018, and its official code): pixels are
 /// ranked by relevance (most relevant first) and changed <c>step</c> at a time; the score is the
-/// softmax probability of the class the model originally predicted; AUC by the trapezoid rule on [0, 1].
+/// probability of the class the model originally predicted; AUC by the trapezoid rule on [0, 1].
 /// Deletion replaces pixels by the substrate (zeros in normalised space) — lower is better.
 /// Insertion starts from the substrate (the image blurred with an 11-tap Gaussian, σ = 5) and puts
 /// the original pixels back — higher is better. All steps of a batch run in chunks of at most

@@ -8,7 +8,7 @@ namespace XaiVision.Engine.Metrics;
 /// Faithfulness correlation (Bhatt et al., IJCAI 2020): over <c>subsets</c> random pixel subsets S of
 /// <c>fraction</c> of the image (seeded), Pearson correlation between Σ_{i∈S} R_i and
 /// f(x) − f(x with S set to the baseline: zeros in normalised space, the mean colour); f is the target's
-/// softmax probability. Higher is better.
+/// probability. Higher is better.
 /// </summary>
 public sealed class FaithfulnessCorrelation(int subsets, double fraction, int maxBatch) : IMetric
 {
@@ -32,7 +32,7 @@ public sealed class FaithfulnessCorrelation(int subsets, double fraction, int ma
         // subset masks [n, subsets, pixels]: the first `size` of a random permutation per subset
         var keys = SeededNoise.Uniform(c.Seed, n, [subsets, pixels], images.device);
         var chosen = keys.argsort(dim: 2).argsort(dim: 2).lt(size);
-        var original = c.Model.Forward(images).softmax(1).gather(1, c.Targets.view(-1, 1)).view(n);
+        var original = c.Model.Probabilities(c.Model.Forward(images)).gather(1, c.Targets.view(-1, 1)).view(n);
 
         var probabilities = ChunkedScores.Run(c.Model, n * subsets, maxBatch, images.shape[2] * images.shape[3], images.device, row =>
         {

@@ -9,7 +9,7 @@ namespace XaiVision.Engine.Metrics;
 /// methods", ICLR workshop; Quantus <c>IROF</c>): the image is cut into SLIC superpixels (<see cref="Slic"/>, as scikit-image cuts
 /// them: <c>segments</c> = 100, <c>compactness</c> = 10), ranked by their mean relevance, and removed most relevant first, one
 /// more per step, each filled with the mean of the image as it stands before that step (Quantus's <c>mean</c> baseline, read
-/// from the array being perturbed). The curve is the explained class's softmax probability after each step over the clean one;
+/// from the array being perturbed). The curve is the explained class's probability after each step over the clean one;
 /// the score is K − its trapezoid area (K segments): the area above the curve. Higher is better (a quick fall). Quantus takes
 /// the mean over the whole batch's array; ours over the image's, which is what Quantus gives an image explained alone.
 /// Cost: one forward pass per segment per image, batched.

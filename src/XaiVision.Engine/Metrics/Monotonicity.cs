@@ -5,7 +5,7 @@ namespace XaiVision.Engine.Metrics;
 /// <summary>
 /// Monotonicity (Arya et al. 2019, "One explanation does not fit all", arXiv 1909.03012; Quantus <c>Monotonicity</c>): starting from
 /// an image set entirely to its darkest value (Quantus's <c>black</c>), pixels are put back <c>step</c> at a time, least relevant
-/// (by |relevance|) first; the explanation is monotonic — 1, else 0 — when the explained class's softmax probability never falls
+/// (by |relevance|) first; the explanation is monotonic — 1, else 0 — when the explained class's probability never falls
 /// from one step to the next. Higher is better (the mean over images is the share of monotonic explanations). This is ours, the
 /// paper's: Quantus 0.6's Monotonicity replaces pixels of its black start with the black value, so its image never changes and every
 /// explanation passes; the reference run (tools/quantus_reference.py) gives Quantus's loop the paper's perturbation. Quantus counts

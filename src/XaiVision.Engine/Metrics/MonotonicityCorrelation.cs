@@ -7,7 +7,7 @@ namespace XaiVision.Engine.Metrics;
 /// Monotonicity correlation (Nguyen &amp; Martínez 2020, "On quantitative aspects of model interpretability", arXiv 2007.07584;
 /// Quantus <c>MonotonicityCorrelation</c>): pixels are taken <c>step</c> at a time, least relevant (by |relevance|) first, and each
 /// group alone is set, in every channel, to a value drawn from U(0, 1) — <c>samples</c> times; the group's effect is the mean
-/// squared change of the explained class's softmax probability p over the draws, divided by p² (by 1 where |p| &lt; <c>eps</c>).
+/// squared change of the explained class's probability p over the draws, divided by p² (by 1 where |p| &lt; <c>eps</c>).
 /// The score is the Spearman correlation, over the groups, between a group's total |relevance| and its effect. Higher is better.
 /// The draws are U[steps, samples] from the job's seed, the same for every image (Quantus draws from numpy's global generator; the
 /// reference run hands it these). Quantus's <c>features_in_step</c> is 3 × our <c>step</c> on an RGB image. Cost: ⌈H·W / step⌉ ×

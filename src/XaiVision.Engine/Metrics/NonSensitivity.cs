@@ -8,7 +8,7 @@ namespace XaiVision.Engine.Metrics;
 /// <c>NonSensitivity</c>): a feature the map calls irrelevant (|relevance| / max |relevance| &lt; <c>eps</c>) should not move the
 /// output, and a relevant one should. Features are colour values, as in Quantus (the map repeated over the channels); they are
 /// taken <c>features</c> at a time, in channel-major order, irrelevant ones and relevant ones apart, each group set alone to the
-/// image's darkest value. The score counts the features whose verdict is wrong: irrelevant but the class's softmax probability
+/// image's darkest value. The score counts the features whose verdict is wrong: irrelevant but the class's probability
 /// moved by <c>eps</c> or more, or relevant but it did not. Lower is better. Cost: ⌈C·H·W / features⌉ forward passes per image
 /// (Quantus's default of 1 is 12,288 on a 64² RGB image).
 /// </summary>

@@ -7,7 +7,7 @@ namespace XaiVision.Engine.Metrics;
 /// <summary>
 /// The shared engine of deletion, insertion and MoRF/LeRF pixel flipping: regions (r×r squares;
 /// r = 1 for pixels) are ranked by summed relevance and moved from <c>start</c> to <c>finish</c>
-/// a step at a time; the curve is the softmax probability of each image's target after each step
+/// a step at a time; the curve is the probability of each image's target after each step
 /// (the untouched start included). Every step of every image runs through the model in chunks of
 /// at most <c>maxBatch</c> rows.
 /// </summary>

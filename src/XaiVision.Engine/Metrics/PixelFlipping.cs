@@ -5,7 +5,7 @@ namespace XaiVision.Engine.Metrics;
 /// <summary>
 /// Pixel-flipping (Bach et al. 2015, "On pixel-wise explanations for non-linear classifier decisions by layer-wise relevance
 /// propagation"; Quantus <c>PixelFlipping</c>): pixels, most relevant first, are set to the image's darkest value (<c>black</c>),
-/// <c>step</c> pixels more at each step until none is left; the curve is the softmax probability of the explained class after each
+/// <c>step</c> pixels more at each step until none is left; the curve is the probability of the explained class after each
 /// step, the score its trapezoid area with spacing 1 (Quantus's <c>get_auc_score</c>). Lower is better. Quantus counts features
 /// per colour channel, so its <c>features_in_step</c> is 3 × our <c>step</c> on an RGB image (our maps are per pixel). Cost:
 /// ⌈H·W / step⌉ forward passes per image.

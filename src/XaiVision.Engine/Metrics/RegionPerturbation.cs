@@ -6,7 +6,7 @@ namespace XaiVision.Engine.Metrics;
 /// Region perturbation (Samek et al. 2017, "Evaluating the visualization of what a deep neural network has learned"; Quantus
 /// <c>RegionPerturbation</c>): <c>patch</c>×<c>patch</c> blocks (<see cref="PatchGrid"/>) ranked by their relevance, most relevant
 /// first (<c>order=morf</c>) or least (<c>lerf</c>), set to the image's darkest value one more per step for <c>regions</c> (100)
-/// steps; the curve is the drop of the explained class's softmax probability, f(x) − f(x̃), after each step, the score its
+/// steps; the curve is the drop of the explained class's probability, f(x) − f(x̃), after each step, the score its
 /// trapezoid area with spacing 1. Higher is better for MoRF, lower for LeRF. Unlike our <c>aopc-morf</c> (uniform-noise fill,
 /// averaged), this is Quantus's definition. Cost: <c>regions</c> forward passes per image.
 /// </summary>

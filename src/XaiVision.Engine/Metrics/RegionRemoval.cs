@@ -13,7 +13,7 @@ namespace XaiVision.Engine.Metrics;
 internal static class RegionRemoval
 {
     /// <param name="rank">each pixel's region's rank, [N, H·W] (0 = removed first).</param>
-    /// <returns>scores of the explained class [N, steps] (softmax probability or logit), on the CPU.</returns>
+    /// <returns>scores of the explained class [N, steps] (probability or logit), on the CPU.</returns>
     /// <param name="insert">start from the darkest value everywhere and put the ranked pixels back instead (monotonicity).</param>
     public static float[][] Scores(ExplainableModel model, Tensor images, Tensor targets, Tensor rank, int group, int steps, bool cumulative,
         bool probability, int maxBatch, bool insert = false)
@@ -37,7 +37,7 @@ internal static class RegionRemoval
         return Enumerable.Range(0, (int)n).Select(i => cpu[i].data<float>().ToArray()).ToArray();
     }
 
-    /// <summary>The unperturbed scores of the explained classes [N] (softmax probability or logit), on the CPU.</summary>
+    /// <summary>The unperturbed scores of the explained classes [N] (probability or logit), on the CPU.</summary>
     public static float[] Reference(MetricContext c, int maxBatch, bool probability) =>
         ChunkedScores.Run(c.Model, c.Images.shape[0], maxBatch, c.Images.shape[2] * c.Images.shape[3], c.Images.device,
             row => (c.Images.index_select(0, row), c.Targets.index_select(0, row)), probability).to(ScalarType.Float32).cpu().data<float>().ToArray();

@@ -66,7 +66,7 @@ public sealed class Road(int steps, Road.Order order, double noise, bool probabi
             var draws = noise > 0 ? Noise(c.Seed, within, channels, h, w).to(c.Images.device) : null;
             return (LinearImputation.Impute(c.Images.index_select(0, image), removed, draws, noise), c.Targets.index_select(0, image));
         }, (output, targets) => probability
-            ? output.softmax(1).gather(1, targets.view(-1, 1)).view(-1)
+            ? c.Model.Probabilities(output).gather(1, targets.view(-1, 1)).view(-1)
             : output.argmax(1).eq(targets).to(ScalarType.Float32));
         var host = scores.cpu().to(ScalarType.Float32).data<float>().ToArray();
         return Enumerable.Range(0, (int)n).Select(i =>

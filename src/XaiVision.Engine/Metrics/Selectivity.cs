@@ -5,7 +5,7 @@ namespace XaiVision.Engine.Metrics;
 /// <summary>
 /// Selectivity (Montavon et al. 2018, "Methods for interpreting and understanding deep neural networks"; Quantus
 /// <c>Selectivity</c>): <c>patch</c>×<c>patch</c> blocks (<see cref="PatchGrid"/>), most relevant first, set to the image's darkest
-/// value one more per step until none is left; the curve is the explained class's softmax probability after each step, the score
+/// value one more per step until none is left; the curve is the explained class's probability after each step, the score
 /// its trapezoid area with spacing 1. Lower is better (a quick fall). Cost: one forward pass per patch per image.
 /// </summary>
 public sealed class Selectivity(int patch, int maxBatch) : IMetric

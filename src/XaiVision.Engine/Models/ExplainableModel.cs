@@ -43,7 +43,10 @@ public sealed class ExplainableModel : IDisposable
     /// (a gradient, a perturbation's score, LRP's output relevance) is the difference. Softmax probabilities do not change. It
     /// does not own the network: disposing it leaves this model as it is.
     /// </summary>
-    public ExplainableModel Contrasted(long versus) => new(this, versus);
+    public ExplainableModel Contrasted(long versus) => Head == OutputHead.Sigmoid
+        ? throw new XaiVisionException("A contrast target explains logit A − logit B of a softmax head; a multi-label (sigmoid) model's labels are "
+            + "independent: explain each with class:K, or every label above a threshold with positive.")
+        : new(this, versus);
 
     ExplainableModel(ExplainableModel model, long versus)
     {
@@ -58,10 +61,17 @@ public sealed class ExplainableModel : IDisposable
         _layers = model._layers;
         FeatureMapLayerNames = model.FeatureMapLayerNames;
         Versus = versus;
+        Head = model.Head;
         _ownsNetwork = false;
     }
 
     readonly bool _ownsNetwork = true;
+
+    /// <summary>How logits become probabilities: softmax (the default) or sigmoid for a multi-label model.</summary>
+    public OutputHead Head { get; init; }
+
+    /// <summary>Class probabilities [N, C] of logits [N, C] under this model's <see cref="Head"/>.</summary>
+    public Tensor Probabilities(Tensor logits) => Head.Probabilities(logits);
 
     /// <summary>The class whose logit every forward subtracts (<see cref="Contrasted"/>); null for the model itself.</summary>
     public long? Versus { get; }

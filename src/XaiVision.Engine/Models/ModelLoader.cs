@@ -36,9 +36,10 @@ public static class ModelLoader
         {
             var description = architecture.Name + (network is ConvolutionalVgg cv ? $" as convolutions, class score = {cv.Pooling.Name()} of the map" : "")
                 + (spec.WeightsPath is null ? " (random weights)" : $" ({Path.GetFileName(spec.WeightsPath)}{Details(selected!)}");
-            var model = new ExplainableModel(network, architecture, preprocessing, labels, device, description);
+            var model = new ExplainableModel(network, architecture, preprocessing, labels, device, description + Headed(spec)) { Head = spec.Head };
             return spec.Precision == ModelPrecision.Float32 ? model
-                : WithBFloat16(CopyOf(network, Build()), n => new ExplainableModel(n, architecture, preprocessing, labels, device, description + ", bf16", spec.Precision, model));
+                : WithBFloat16(CopyOf(network, Build()),
+                    n => new ExplainableModel(n, architecture, preprocessing, labels, device, description + Headed(spec) + ", bf16", spec.Precision, model) { Head = spec.Head });
         }
         catch
         {
@@ -77,6 +78,9 @@ public static class ModelLoader
     }
 
     /// <summary>The bf16 model made from <paramref name="network"/>, a second copy of the weights (the float32 model is its twin).</summary>
+    /// <summary>The description's note of a multi-label head (nothing for the usual softmax).</summary>
+    static string Headed(ModelSpec spec) => spec.Head == OutputHead.Sigmoid ? ", multi-label (sigmoid head)" : "";
+
     static ExplainableModel WithBFloat16(nn.Module<Tensor, Tensor> network, Func<nn.Module<Tensor, Tensor>, ExplainableModel> create)
     {
         try
@@ -126,10 +130,11 @@ public static class ModelLoader
                 throw new XaiVisionException($"Label file '{spec.LabelsPath}' has {labels.Count} names but the model has {classes} classes.");
             var description = $"TorchScript ({Path.GetFileName(path)}, {classes} classes, " +
                 $"{(network.ReturnsActivation ? "returns (logits, activation): CAM methods available" : "returns logits: no CAM methods")})";
-            var model = new ExplainableModel(network, ArchitectureRegistry.TorchScript, preprocessing, labels, device, description);
+            var model = new ExplainableModel(network, ArchitectureRegistry.TorchScript, preprocessing, labels, device, description + Headed(spec)) { Head = spec.Head };
             return spec.Precision == ModelPrecision.Float32 ? model
                 : WithBFloat16(TorchScriptNetwork.Load(path, preprocessing.InputSize).Network,
-                    n => new ExplainableModel(n, ArchitectureRegistry.TorchScript, preprocessing, labels, device, description + ", bf16", spec.Precision, model));
+                    n => new ExplainableModel(n, ArchitectureRegistry.TorchScript, preprocessing, labels, device, description + Headed(spec) + ", bf16", spec.Precision, model)
+                        { Head = spec.Head });
         }
         catch
         {

@@ -8,6 +8,7 @@ namespace XaiVision.Engine.Models;
 /// class names), input conventions, how to read a checkpoint (<see cref="WeightOptions"/>), and whether a TorchScript file
 /// (code) may be loaded. <paramref name="Preprocess"/> other than resize-crop explains whole images (frames of any shape, sides up to
 /// <paramref name="MaxSide"/>); VGG then runs as <see cref="ConvolutionalVgg"/>, its class score the <paramref name="ClassScore"/> of the map.
+/// <paramref name="Head"/>: how logits become probabilities (sigmoid for a multi-label model).
 /// </summary>
 public sealed record ModelSpec(
     string Architecture,
@@ -20,4 +21,5 @@ public sealed record ModelSpec(
     bool AllowTorchScript = false,
     PreprocessMode Preprocess = PreprocessMode.ResizeCrop,
     ClassScorePooling ClassScore = ClassScorePooling.Mean,
-    int MaxSide = 1024);
+    int MaxSide = 1024,
+    OutputHead Head = OutputHead.Softmax);

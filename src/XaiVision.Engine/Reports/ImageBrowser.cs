@@ -15,7 +15,7 @@ public static class ImageBrowser
 {
     public const int ChunkRows = 5000;
 
-    /// <summary>The record's rows: one per explanation, or one for the failure.</summary>
+    /// <summary>The record's rows: one per explanation, or one for the failure, or one with the prediction only (no target: no map).</summary>
     public static IEnumerable<object?[]> Rows(ImageRecord r, IReadOnlyList<string> metrics)
     {
         if (r.Error is not null)
@@ -23,6 +23,9 @@ public static class ImageBrowser
             yield return [r.Image, r.Name, null, null, null, null, null, r.Error, null, null, null, null, .. metrics.Select(_ => (object?)null)];
             yield break;
         }
+        if (r.Explanations.Count == 0)
+            yield return [r.Image, r.Name, r.Prediction!.Name, Math.Round(r.Prediction.Probability, 4), null, null, null, null, null, null, r.Input,
+                new[] { r.Figure, r.PerturbationFigure, r.MaskingFigure, r.Archive }, .. metrics.Select(_ => (object?)null)];
         foreach (var e in r.Explanations)
             yield return [r.Image, r.Name, r.Prediction!.Name, Math.Round(r.Prediction.Probability, 4), e.Target.Name, e.Method,
                 e.Comparison is null ? null : e.Comparison.PredictionChanged ? 1 : 0, null, e.Heatmap?.Path, e.Overlay, r.Input,
@@ -74,7 +77,7 @@ public static class ImageBrowser
         function options(select, values) { for (const v of values) select.add(new Option(v, v)); }
         $('model').textContent = META.model;
         options($('cls'), META.classes); options($('method'), META.methods); options($('sort'), META.metrics);
-        $('head').innerHTML = ['image', 'prediction', 'method', 'changed', ...META.metrics.map(m => m + (META.lowerIsBetter.includes(m) ? ' ↓' : ' ↑'))]
+        $('head').innerHTML = ['image', 'prediction', 'explained', 'method', 'changed', ...META.metrics.map(m => m + (META.lowerIsBetter.includes(m) ? ' ↓' : ' ↑'))]
           .map(h => `<th>${esc(h)}</th>`).join('');
         function apply() {
           const cls = $('cls').value, method = $('method').value, changed = $('changed').checked, failed = $('failed').checked;
@@ -90,8 +93,9 @@ public static class ImageBrowser
         function render() {
           const start = XV.page * XV.per, page = XV.shown.slice(start, start + XV.per);
           $('rows').innerHTML = page.map((r, i) => r[7] !== null
-            ? `<tr data-i="${start + i}"><td>${esc(short(r[1]))}</td><td class="failed" colspan="${3 + META.metrics.length}">FAILED: ${esc(r[7])}</td></tr>`
-            : `<tr data-i="${start + i}"><td>${esc(short(r[1]))}</td><td>${esc(r[2])} (${(100 * r[3]).toFixed(0)} %)</td><td>${esc(r[5])}</td>`
+            ? `<tr data-i="${start + i}"><td>${esc(short(r[1]))}</td><td class="failed" colspan="${4 + META.metrics.length}">FAILED: ${esc(r[7])}</td></tr>`
+            : `<tr data-i="${start + i}"><td>${esc(short(r[1]))}</td><td>${esc(r[2])} (${(100 * r[3]).toFixed(0)} %)</td>`
+              + `<td>${r[4] === null ? 'no positive label' : esc(r[4])}</td><td>${esc(r[5] ?? '')}</td>`
               + `<td>${r[6] === 1 ? 'CHANGED' : r[6] === 0 ? 'same' : ''}</td>` + META.metrics.map((m, k) => `<td>${r[M0 + k] ?? '–'}</td>`).join('') + '</tr>').join('');
           const pages = Math.max(1, Math.ceil(XV.shown.length / XV.per));
           $('page').textContent = `page ${XV.page + 1} of ${pages} · ${XV.shown.length} rows`;
@@ -104,7 +108,7 @@ public static class ImageBrowser
           const figure = (src, caption) => !src ? '' : archive ? `<figure>${esc(caption)}<br><code>${esc(src)}</code></figure>`
             : `<figure><img src="${esc(src)}" alt="${esc(caption)}"><br>${esc(caption)}</figure>`;
           $('detail').innerHTML = `<h2>${esc(short(row[1]))}</h2>` + (row[7] !== null ? `<p class="failed">FAILED: ${esc(row[7])}</p>`
-            : figure(row[10], short(row[1])) + same.map(r => figure(r[8], `${r[5]} map`) + figure(r[9], `${r[5]} overlay`)).join('')
+            : figure(row[10], short(row[1])) + same.filter(r => r[5] !== null).map(r => figure(r[8], `${r[5]} → ${r[4]} map`) + figure(r[9], `${r[5]} → ${r[4]} overlay`)).join('')
               + (archive ? `<p>These pictures are in <a href="${esc(archive)}">${esc(archive)}</a> at the paths shown.</p>`
                 : `<p>${(row[11] || []).slice(0, 3).map((src, k) => src ? `<a href="${esc(src)}">${['figure', 'transformations', 'masking'][k]}</a>` : '').filter(a => a).join(' · ')}</p>`));
           $('detail').scrollIntoView();

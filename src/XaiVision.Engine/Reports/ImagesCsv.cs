@@ -7,7 +7,7 @@ public static class ImagesCsv
     public static string Header(IReadOnlyList<string> metricNames, bool archive = false) =>
         string.Join(',', new[] { "image", "method", "predicted", "probability", "target", "error" }.Concat(metricNames).Concat(archive ? ["archive"] : []));
 
-    /// <summary>The record's rows (no line ends): one per explanation, or one with the error.</summary>
+    /// <summary>The record's rows (no line ends): one per explanation, or one with the error, or one with the prediction only (no target).</summary>
     public static IEnumerable<string> Rows(ImageRecord r, IReadOnlyList<string> metricNames, bool archive = false)
     {
         string[] last = archive ? [r.Archive ?? ""] : [];
@@ -16,6 +16,9 @@ public static class ImagesCsv
             yield return string.Join(',', new[] { Quote(r.Image), "", "", "", "", Quote(r.Error) }.Concat(metricNames.Select(_ => "")).Concat(last));
             yield break;
         }
+        if (r.Explanations.Count == 0)
+            yield return string.Join(',', new[] { Quote(r.Image), "", Quote(r.Prediction!.Name), F(r.Prediction.Probability), "", "" }
+                .Concat(metricNames.Select(_ => "")).Concat(last));
         foreach (var e in r.Explanations)
             yield return string.Join(',', new[] { Quote(r.Image), e.Method, Quote(r.Prediction!.Name), F(r.Prediction.Probability), Quote(e.Target.Name), "" }
                 .Concat(metricNames.Select(m => e.Metrics is not null && e.Metrics.TryGetValue(m, out var v) ? F(v) : "")).Concat(last));

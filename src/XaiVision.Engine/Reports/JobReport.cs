@@ -10,7 +10,8 @@ namespace XaiVision.Engine.Reports;
 /// is (category, direction) and how each curve is drawn — what the HTML page reads instead of knowing metrics by name; with the layer
 /// sweep, ΣR / logit per LRP method and layer (<see cref="ThroughTheNetwork"/>); the strategy clusters per method and class
 /// (<see cref="Strategies"/>, SpRAy; their pictures' data in <c>strategies.json</c>); which metrics to trust on this model
-/// (<see cref="MetaEvaluation"/>, MetaQuantus's criteria per output and perturbation kind).
+/// (<see cref="MetaEvaluation"/>, MetaQuantus's criteria per output and perturbation kind); with <c>positive</c> targets, how many images
+/// had no label above the threshold and so no map (<see cref="WithoutTarget"/>).
 /// No timings or dates, so the same job gives the same bytes.
 /// </summary>
 public sealed record JobReport(
@@ -30,7 +31,8 @@ public sealed record JobReport(
     IReadOnlyDictionary<string, CurveAxis>? Curves = null,
     IReadOnlyList<LayerConservation>? ThroughTheNetwork = null,
     StrategyReport? Strategies = null,
-    IReadOnlyList<MetaConsistency>? MetaEvaluation = null);
+    IReadOnlyList<MetaConsistency>? MetaEvaluation = null,
+    int? WithoutTarget = null);
 
 /// <summary>A mean with its 95 % bootstrap interval (1000 resamples, seeded from the job).</summary>
 public sealed record Interval(double Mean, double Low, double High);

@@ -44,7 +44,9 @@ sealed class ReportAccumulator
     public IReadOnlyDictionary<string, CurveAxis> Curves { get; }
     public int Images { get; private set; }
     public int Failed => Errors.Count;
-    /// <summary>Rows of <c>images.csv</c> and of the browser: one per explanation, one per failed image.</summary>
+    /// <summary>Images explained for no class: a multi-label image without a positive label (target <c>positive</c>).</summary>
+    public int WithoutTarget { get; private set; }
+    /// <summary>Rows of <c>images.csv</c> and of the browser: one per explanation, one per failed image or image without a target.</summary>
     public long Rows { get; private set; }
     /// <summary>Images whose pictures are in a shard archive (the archive layout).</summary>
     public long Archived { get; private set; }
@@ -138,7 +140,8 @@ sealed class ReportAccumulator
             Rows++;
             return;
         }
-        Rows += record.Explanations.Count;
+        Rows += Math.Max(1, record.Explanations.Count);
+        if (record.Explanations.Count == 0) WithoutTarget++;
         if (record.Archive is not null) Archived++;
         if (record.Prediction is { } prediction) Classes.Add(prediction.Name);
         foreach (var e in record.Explanations)

@@ -19,7 +19,8 @@ static class ReportAssembly
                 .Concat(figures.Select(f => KeyValuePair.Create(f.Key, f.Value.Mean))).ToDictionary(kv => kv.Key, kv => kv.Value);
         var verdict = Gates.WithShardFailures(Gates.Evaluate(request.Gates, means, fold.Images == 0 ? 0 : (double)fold.Failed / fold.Images), failedShards);
         return new JobReport(2, request.Model, request.Targets ?? "predicted", fold.Images, fold.Failed, fold.Methods.ToList(), means, Robustness(fold),
-            fold.Errors.Summaries(), verdict, comparison, failedShards.Count > 0 ? failedShards : null, fold.Outputs, fold.Curves, ThroughTheNetwork(fold), strategies);
+            fold.Errors.Summaries(), verdict, comparison, failedShards.Count > 0 ? failedShards : null, fold.Outputs, fold.Curves, ThroughTheNetwork(fold), strategies,
+            WithoutTarget: fold.WithoutTarget > 0 ? fold.WithoutTarget : null);
     }
 
     static bool IsDelta(string figure) => figure.StartsWith("delta-", StringComparison.Ordinal);

@@ -38,7 +38,9 @@ public static class ReportHtml
             .Append("tr.flagged{background:#fff3f3}section.strategy{margin-bottom:24px}")
             .Append("</style></head><body>");
         html.Append($"<h1>XaiVision audit report</h1><p>Model <b>{E(report.Model)}</b> · targets {E(report.Targets)} · ")
-            .Append($"{report.Images} images, {report.FailedImages} failed · methods {E(string.Join(", ", methods))} · ")
+            .Append($"{report.Images} images, {report.FailedImages} failed")
+            .Append(report.WithoutTarget is { } none ? $", {none} without a positive label (no map)" : "")
+            .Append($" · methods {E(string.Join(", ", methods))} · ")
             .Append("<a href=\"browser.html\">browse every image</a></p>");
         html.Append(report.Gates.Passed ? "<p class=\"pass\" id=\"verdict\">Gates passed</p>"
             : "<p class=\"fail\" id=\"verdict\">Gates FAILED</p><ul>" + string.Concat(report.Gates.Failures.Select(f => $"<li>FAILED: {E(f)}</li>")) + "</ul>");

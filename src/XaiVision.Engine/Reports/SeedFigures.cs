@@ -28,6 +28,8 @@ public static class SeedFigures
             new(HeatmapRenderer.Heatmap(m.Map, image.View.Width, HeatmapRenderer.ChooseScaling(m.Map)), m.Method, $"{m.Target.Name}: {Percent(m.Target.Probability)}"),
             new(Overlay(image.View, m.Map), "overlay", $"logit {m.Target.Logit.ToString("0.###", CultureInfo.InvariantCulture)}"),
         ]).ToList();
+        // A multi-label image without a positive label (target positive) has no map: its figure says so.
+        if (rows.Count == 0) rows.Add([new(image.View, "original", "no positive label: nothing explained")]);
         return FigureCanvas.Grid($"{name} — predicted {top.Name} ({Percent(top.Probability)})", rows);
     }
 

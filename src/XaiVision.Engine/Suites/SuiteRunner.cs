@@ -34,6 +34,10 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteRun suite)
         using var scope = NewDisposeScope();
         var input = Time("predict", () => ImagePreparer.ToBatch(images.Select(i => i.View).ToList(), model.Preprocessing).to(model.Device));
         var (batch, fromSharedPass) = Predict(input, images);
+        var sweep = suite.LayerSweep ? Time("layer-sweep", () => Sweep(input, batch)) : null;
+        if (batch.Rows.Count == 0) // a multi-label batch without a positive label: its predictions, and nothing to explain
+            return new SuiteBatch(images.Select((image, i) => new SuiteImage(image.View, Top(batch.Logits, batch.Probabilities, i, 5), [], sweep?[i], image.Mask)).ToList(),
+                new Dictionary<string, double>(_stages));
 
         // Perturbations that ignore the maps are applied and predicted once for all explainers.
         var sharedPerturbations = suite.PerturbationList.Where(p => !p.NeedsMaps)
@@ -50,9 +54,6 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteRun suite)
             var rowMaps = MapsOf(batch, explainer, map, metric => sharedMetrics.TryGetValue(metric, out var all) ? all[index] : null, sharedPerturbations);
             for (int r = 0; r < rowMaps.Count; r++) maps[r].Add(rowMaps[r]);
         }
-        var targets = batch.Rows.Targets;
-        var sweep = suite.LayerSweep ? Time("layer-sweep", () => LayerSweep.Run(model.Float32, input, batch.Rows.FirstClasses,
-            targets.Select((t, i) => (double)batch.Logits[i, t[0]].item<float>()).ToArray(), suite.Explainers)) : null;
         var result = images.Select((image, i) => new SuiteImage(image.View, Top(batch.Logits, batch.Probabilities, i, 5),
             batch.Rows.RowsOf(i).SelectMany(r => maps[r]).ToList(), sweep?[i], image.Mask)).ToList();
         return new SuiteBatch(result, new Dictionary<string, double>(_stages));
@@ -71,16 +72,23 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteRun suite)
         if (SharedPass.Applies(model, suite.Explainers))
         {
             var passModel = suite.Explainers.Where(SharedPass.Shares).All(e => e.KeepsMapInBFloat16) ? model : model.Float32;
-            var pass = Time(StageTimes.SharedPass, () => SharedPass.Run(passModel, input, suite.Explainers, l => suite.Target.Choose(l, labels)));
+            var pass = Time(StageTimes.SharedPass, () => SharedPass.Run(passModel, input, suite.Explainers, l => suite.Target.Choose(l, labels, model.Head)));
             (logits, rows, maps) = (pass.Logits.cpu(), pass.Rows, pass.Maps);
         }
         else
         {
             using (no_grad()) logits = Time("predict", () => model.Forward(input).cpu());
-            rows = new TargetRows(suite.Target.Choose(logits, labels));
+            rows = new TargetRows(suite.Target.Choose(logits, labels, model.Head));
         }
-        var batch = new RowBatch(logits, logits.softmax(1), rows, rows.PerRow(input), rows.Classes(model.Device), rows.PerRow(images.Select(i => i.Mask).ToList()));
+        var batch = new RowBatch(logits, model.Probabilities(logits), rows, rows.PerRow(input), rows.Classes(model.Device), rows.PerRow(images.Select(i => i.Mask).ToList()));
         return (batch, maps);
+    }
+
+    /// <summary>The layer sweep, per image for its first target (an image without one, under a <c>positive</c> target: its top class).</summary>
+    IReadOnlyList<SweepMap>[] Sweep(Tensor input, RowBatch batch)
+    {
+        var classes = batch.Rows.Targets.Select((t, i) => t.Length > 0 ? t[0] : batch.Logits[i].argmax().item<long>()).ToArray();
+        return LayerSweep.Run(model.Float32, input, classes, classes.Select((c, i) => (double)batch.Logits[i, c].item<float>()).ToArray(), suite.Explainers);
     }
 
     /// <summary>One method's maps, a <see cref="SuiteMap"/> per row: its metrics' values and curves, and how each perturbation moved it.</summary>
@@ -129,7 +137,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteRun suite)
         IReadOnlyList<TargetRows.Row> rows, float[][] before, Tensor probabilitiesBefore, Tensor targets)
     {
         using var scope = NewDisposeScope();
-        var probabilitiesAfter = logitsAfter.softmax(1);
+        var probabilitiesAfter = model.Probabilities(logitsAfter);
         var mapsAfter = explainer.Explain(ModelFor(explainer), images, targets, suite.Seed).to(ScalarType.Float32);
         var (back, valid) = p.ToOriginalFrame(mapsAfter);
         var after = Rows(mapsAfter);

@@ -5,7 +5,8 @@ namespace XaiVision.Engine.Suites;
 /// <summary>
 /// The rows a suite batch explains: one per (image, target class), image-major then rank-minor — image 0's first target, its
 /// second, …, then image 1's. Built once from the chosen targets, and the only place that order is written: the runner's maps,
-/// metrics and perturbations, the shared pass's per-rank backwards and the layer sweep all index through it.
+/// metrics and perturbations and the shared pass's per-rank backwards all index through it. An image may have no row (a multi-label
+/// image without a positive label).
 /// </summary>
 public sealed class TargetRows
 {
@@ -28,15 +29,15 @@ public sealed class TargetRows
     /// <summary>The most targets any image has.</summary>
     public int Ranks { get; }
 
-    /// <summary>Each image's first target (the layer sweep explains that one).</summary>
-    public long[] FirstClasses => Targets.Select(t => t[0]).ToArray();
-
     /// <summary>The rows' classes [rows], on <paramref name="device"/>.</summary>
     public Tensor Classes(Device device) => tensor(Rows.Select(r => r.Class).ToArray(), device: device);
 
+    /// <summary>Whether every image has exactly one row (rows and images are then the same).</summary>
+    public bool OnePerImage => Targets.All(t => t.Length == 1);
+
     /// <summary>A per-image tensor's slices [images, …] repeated per row [rows, …] (itself when every image has one row).</summary>
     public Tensor PerRow(Tensor perImage) =>
-        Count == Targets.Length ? perImage : perImage.index_select(0, tensor(Rows.Select(r => (long)r.Image).ToArray(), device: perImage.device));
+        OnePerImage ? perImage : perImage.index_select(0, tensor(Rows.Select(r => (long)r.Image).ToArray(), device: perImage.device));
 
     /// <summary>A per-image list's items per row.</summary>
     public List<T> PerRow<T>(IReadOnlyList<T> perImage) => Rows.Select(r => perImage[r.Image]).ToList();

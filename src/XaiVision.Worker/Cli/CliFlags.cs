@@ -12,6 +12,7 @@ public static class CliFlags
         ["model.classScore"] = "--class-score",
         ["model.precision"] = "--precision",
         ["model.device"] = "--device",
+        ["model.head"] = "--head",
         ["targets"] = "--target",
         ["suite.explainers"] = "--methods",
         ["suite.metrics"] = "--metrics",

@@ -36,7 +36,11 @@ public static class ExplainCommand
         var methods = new Option<string>("--methods") {
             Description = "Comma list; parameters in parentheses, e.g. integrated-gradients(steps=64,baseline=black). " +
                 $"Known: {string.Join(", ", ExplainerCatalog.Names)}.", DefaultValueFactory = _ => DefaultMethods };
-        var target = new Option<string>("--target") { Description = "predicted | class:K | top-k:K | label | contrast:A-B.", DefaultValueFactory = _ => "predicted" };
+        var target = new Option<string>("--target") {
+            Description = "predicted | class:K | top-k:K | label | contrast:A-B | positive[:T] (every label with probability ≥ T, default 0.5; with --head sigmoid).",
+            DefaultValueFactory = _ => "predicted" };
+        var head = new Option<string>("--head") {
+            Description = "softmax (one class per image) | sigmoid (a multi-label model: each label's probability on its own).", DefaultValueFactory = _ => "softmax" };
         var layer = new Option<string?>("--layer") { Description = "Layer for CAM methods, by torchvision name (features.29, layer4). Default: the architecture's." };
         var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "cpu" };
         var precision = new Option<string>("--precision") {
@@ -67,7 +71,7 @@ public static class ExplainCommand
 
         var command = new Command("explain", "Explain images with one or more attribution methods.")
         {
-            images, model, weights, weightsKey, stripPrefix, allowExtraKeys, labels, methods, target, layer, device, precision, libtorch, batch, seed,
+            images, model, weights, weightsKey, stripPrefix, allowExtraKeys, labels, methods, target, head, layer, device, precision, libtorch, batch, seed,
                 output, noRaw, noOverlay, inputSize, resize, preprocess, classScore, maxInputSize, maxPixels, metrics, masks, perturb, layerSweep,
         };
         command.SetAction(async (parse, ct) => await CliErrors.GuardAsync(async () =>
@@ -92,6 +96,7 @@ public static class ExplainCommand
                     Preprocess = PreprocessModes.Parse(parse.GetValue(preprocess)).Name(),
                     ClassScore = ClassScorePoolings.Parse(parse.GetValue(classScore)).Name(),
                     Precision = parse.GetValue(precision),
+                    Head = parse.GetValue(head),
                 },
                 Targets = parse.GetValue(target)!,
                 Suite = new SuiteDefinition

@@ -22,7 +22,11 @@ public static class SummaryPrinter
                 if (ok) correct++;
                 mark = ok ? "  ✓" : $"  ✗ (label {label})";
             }
-            Console.WriteLine($"  {image.Name,-24} → {p.Name} ({p.Probability:P1}){mark}");
+            // Several explained classes (top-k, a multi-label image's positive labels) or none (no positive label) are listed.
+            var explained = image.Explanations.Select(e => e.Target).DistinctBy(t => t.Index).ToList();
+            var targets = explained.Count == 1 ? "" : explained.Count == 0 ? "; no positive label: nothing explained"
+                : "; explained " + string.Join(", ", explained.Select(t => $"{t.Name} ({t.Probability:P1})"));
+            Console.WriteLine($"  {image.Name,-24} → {p.Name} ({p.Probability:P1}){mark}{targets}");
         }
         if (known > 0) Console.WriteLine($"accuracy on labelled images: {correct}/{known} = {(double)correct / known:P1}");
         Console.WriteLine("ms per image: " + string.Join(", ", summary.MillisecondsPerImageByMethod.Select(kv => $"{kv.Key} {kv.Value:F1}"))

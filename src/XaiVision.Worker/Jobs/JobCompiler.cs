@@ -29,6 +29,9 @@ public static class JobCompiler
         try
         {
             targets = TargetSelection.Parse(spec.Targets);
+            if (targets.Mode == TargetMode.Contrast && OutputHeads.TryParse(spec.Model.Head) == OutputHead.Sigmoid)
+                throw new XaiVisionException("A contrast target explains logit A − logit B of a softmax head; a multi-label (sigmoid) model's labels are "
+                    + "independent: explain each with class:K, or every label above a threshold with positive.");
         }
         catch (XaiVisionException e)
         {
@@ -66,7 +69,8 @@ public static class JobCompiler
     public static ModelSpec ModelSpecFor(ModelSource source, string? weightsPath, string? labelsPath, bool allowTorchScript, int maxSide = 1024) =>
         new(source.Architecture, weightsPath, labelsPath, Preprocessing: PreprocessingFor(source), Precision: ModelPrecisions.Parse(source.Precision),
             Weights: new WeightOptions(source.WeightsKey, source.StripPrefix, source.AllowExtraKeys), AllowTorchScript: allowTorchScript,
-            Preprocess: PreprocessModes.Parse(source.Preprocess), ClassScore: ClassScorePoolings.Parse(source.ClassScore), MaxSide: maxSide);
+            Preprocess: PreprocessModes.Parse(source.Preprocess), ClassScore: ClassScorePoolings.Parse(source.ClassScore), MaxSide: maxSide,
+            Head: OutputHeads.Parse(source.Head));
 
     /// <summary>
     /// The spec's <c>analysis</c> entries: null = strategies with defaults; <c>strategies(…)</c> and <c>meta-evaluation(…)</c> each
@@ -94,5 +98,6 @@ public static class JobCompiler
 
     /// <summary>The report's model line; with bf16, which methods ran in float32 (<see cref="ReducedPrecision.Notice"/>).</summary>
     static string Describe(ModelSource model, IEnumerable<IExplainer> explainers) => model.Architecture + (model.Weights is null ? "" : $" ({model.Weights})")
+        + (OutputHeads.TryParse(model.Head) == OutputHead.Sigmoid ? ", multi-label (sigmoid head)" : "")
         + (ModelPrecisions.TryParse(model.Precision) is { } precision && ReducedPrecision.Notice(precision, explainers) is { } notice ? $"; {notice}" : "");
 }

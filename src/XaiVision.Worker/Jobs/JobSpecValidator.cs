@@ -50,6 +50,8 @@ public static class JobSpecValidator
             CheckModel(baseline, "baseline", baselineArchitecture, Check, Parse);
             Check(!(spec.Targets ?? "").Trim().StartsWith("top-k"), "targets", "top-k targets cannot be compared with a baseline; use predicted, label or class:K.");
         }
+        Check(spec.Baseline is null || !(spec.Targets ?? "").Trim().ToLowerInvariant().StartsWith("positive"), "targets",
+            "positive targets give each image its own number of maps (none, one or several), which cannot be paired with a baseline's; use predicted, label or class:K.");
 
         Check(BlobNames.IsValidContainer(spec.Images.Container), "images.container", $"'{spec.Images.Container}' is not a valid container name (3–63 lowercase letters, digits, hyphens).");
         Check(spec.Images.Prefix.Length == 0 || BlobNames.IsSafePath(spec.Images.Prefix.TrimEnd('/')), "images.prefix", "must be a relative path without '..'.");
@@ -122,6 +124,7 @@ public static class JobSpecValidator
             if (PreprocessModes.Parse(model.Preprocess) != PreprocessMode.ResizeCrop && architecture?.WholeImageProblem is { } problem) throw new XaiVisionException(problem);
         });
         parse($"{path}.classScore", () => ClassScorePoolings.Parse(model.ClassScore));
+        parse($"{path}.head", () => OutputHeads.Parse(model.Head));
     }
 
     static readonly System.Reflection.NullabilityInfoContext Nullability = new();

@@ -13,9 +13,23 @@ public class TargetRowsTests
     {
         Assert.Equal([(0, 7L, 0), (0, 3L, 1), (1, 5L, 0), (2, 1L, 0), (2, 9L, 1)], Ragged.Rows.Select(r => (r.Image, r.Class, r.Rank)));
         Assert.Equal(2, Ragged.Ranks);
-        Assert.Equal([7L, 5, 1], Ragged.FirstClasses);
         Assert.Equal([3, 4], Ragged.RowsOf(2));
         Assert.Equal([0, 2], Ragged.ImagesAt(1));
+    }
+
+    [Fact]
+    public void An_image_without_targets_has_no_rows_and_is_left_out_of_every_rank()
+    {
+        // A multi-label batch: image 1 has no positive label.
+        var rows = new TargetRows([[4, 2], [], [6]]);
+        Assert.Equal([(0, 4L), (0, 2L), (2, 6L)], rows.Rows.Select(r => (r.Image, r.Class)));
+        Assert.Empty(rows.RowsOf(1));
+        Assert.Equal([0, 2], rows.ImagesAt(0));
+        Assert.Equal([0], rows.ImagesAt(1));
+        using var perImage = arange(3);
+        using var perRow = rows.PerRow(perImage);
+        Assert.Equal([0L, 0, 2], perRow.data<long>().ToArray());
+        Assert.Equal([0L, 2, 1], rows.FromRankMajor());
     }
 
     [Fact]

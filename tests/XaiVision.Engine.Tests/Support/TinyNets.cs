@@ -60,15 +60,15 @@ public static class TinyNets
         public override Tensor forward(Tensor x) => head.call(features.call(x).mean([2, 3]));
     }
 
-    public static ExplainableModel Wrap(Module<Tensor, Tensor> net, string defaultLayer = "features.1", int inputSize = 2)
+    public static ExplainableModel Wrap(Module<Tensor, Tensor> net, string defaultLayer = "features.1", int inputSize = 2, OutputHead head = OutputHead.Softmax)
     {
         var architecture = new Architecture("test-net", "test", _ => throw new InvalidOperationException(), defaultLayer, inputSize, 2);
-        return new ExplainableModel(net, architecture, Preprocessing.ImageNet(inputSize, inputSize), null, CPU, "test-net");
+        return new ExplainableModel(net, architecture, Preprocessing.ImageNet(inputSize, inputSize), null, CPU, "test-net") { Head = head };
     }
 
-    public static ExplainableModel RandomDemo(int seed = 3)
+    public static ExplainableModel RandomDemo(int seed = 3, OutputHead head = OutputHead.Softmax)
     {
         random.manual_seed(seed);
-        return Wrap(new DemoNet(5), DemoNet.LastConvRelu, DemoNet.InputSize);
+        return Wrap(new DemoNet(5), DemoNet.LastConvRelu, DemoNet.InputSize, head);
     }
 }

@@ -40,6 +40,9 @@ public class ExplainCommandTests(ITestOutputHelper log)
     [InlineData("error: Unknown architecture 'vgg17'", "explain", "--model", "vgg17")]
     [InlineData("error: --target: Target 'best' is not one of", "explain", "--target", "best")]
     [InlineData("error: --target: Target 'contrast:2-2' contrasts class 2 with itself", "explain", "--target", "contrast:2-2")]
+    [InlineData("error: --target: Target 'positive:2': the label threshold", "explain", "--target", "positive:2")]
+    [InlineData("error: --target: A contrast target explains logit A − logit B of a softmax head", "explain", "--head", "sigmoid", "--target", "contrast:1-3")]
+    [InlineData("error: --head: Head 'tanh' is not softmax", "explain", "--head", "tanh")]
     [InlineData("error: Device 'cuda' was asked for but CUDA is not available", "explain", "--device", "cuda")]
     [InlineData("error: --batch-size must be 1–1024.", "explain", "--batch-size", "0")]
     public void User_mistakes_exit_1_with_one_line(string message, params string[] args)
@@ -98,6 +101,39 @@ public class ExplainCommandTests(ITestOutputHelper log)
             .EnumerateArray().SelectMany(i => i.GetProperty("explanations").EnumerateArray()).ToList();
         Assert.NotEmpty(explanations);
         Assert.All(explanations, e => Assert.Equal(1, e.GetProperty("target").GetProperty("index").GetInt32()));
+    }
+
+    /// <summary>
+    /// A multi-label run: the demo net read through a sigmoid head, every label with σ(logit) ≥ 0.99 explained. The demo's
+    /// triangles stay below that for every label, the other shapes reach it for one to three: each image gets one map per method
+    /// and positive label, an image without one keeps its prediction and a row in images.csv, and the report counts it.
+    /// </summary>
+    [Fact]
+    public void A_multi_label_model_explains_every_positive_label_and_says_which_images_had_none()
+    {
+        var output = TempDirectory();
+        var result = CliRunner.Run("explain", "--out", output, "--no-raw", "--methods", "grad-cam,saliency", "--head", "sigmoid", "--target", "positive:0.99");
+        log.WriteLine(result.Output + result.Error);
+        Assert.Equal(0, result.ExitCode);
+        var images = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json"))).RootElement.GetProperty("images").EnumerateArray().ToList();
+        int without = 0, several = 0;
+        foreach (var image in images)
+        {
+            var explanations = image.GetProperty("explanations").EnumerateArray().ToList();
+            var probabilities = image.GetProperty("top5").EnumerateArray().ToDictionary(t => t.GetProperty("index").GetInt32(), t => t.GetProperty("probability").GetDouble());
+            var positive = probabilities.Where(p => p.Value >= 0.99).OrderByDescending(p => p.Value).Select(p => p.Key).ToList();
+            foreach (var method in new[] { "grad-cam", "saliency" })
+                Assert.Equal(positive, explanations.Where(e => e.GetProperty("method").GetString() == method).Select(e => e.GetProperty("target").GetProperty("index").GetInt32()));
+            if (positive.Count == 0) without++;
+            if (positive.Count > 1) several++;
+            var line = result.Output.Split('\n').Single(l => l.TrimStart().StartsWith(image.GetProperty("name").GetString()! + " "));
+            Assert.Equal(positive.Count == 0, line.Contains("no positive label: nothing explained"));
+        }
+        Assert.True(without > 0 && several > 0, $"{without} images without a positive label, {several} with several: the threshold no longer splits the demo");
+        Assert.Contains($", {without} without a positive label (no map)", File.ReadAllText(Path.Combine(output, "report.html")));
+        Assert.Contains("multi-label (sigmoid head)", File.ReadAllText(Path.Combine(output, "report.html")));
+        Assert.Equal(images.Count, File.ReadAllLines(Path.Combine(output, "images.csv")).Skip(1).Select(l => l.Split(',')[0]).Distinct().Count());
+        Assert.True(File.Exists(Path.Combine(output, images.First(i => i.GetProperty("explanations").GetArrayLength() == 0).GetProperty("name").GetString()!, "figure.png")));
     }
 
     /// <summary>The demo with metrics: masks come from labels.csv; Grad-CAM and LRP beat both baselines on every metric.</summary>

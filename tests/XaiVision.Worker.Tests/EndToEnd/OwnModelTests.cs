@@ -103,4 +103,29 @@ public sealed class OwnModelTests : IAsyncLifetime
         Assert.Contains("resnet18", report.Model);
         Assert.Equal(["hires-cam", "kernel-shap", "score-cam"], report.Methods.Order());
     }
+
+    [Fact]
+    public async Task A_multi_label_job_explains_each_positive_label_and_counts_the_images_without_one()
+    {
+        // The demo net read through a sigmoid: at 0.99 its triangles have no positive label, other shapes one to three.
+        var spec = Spec("multilabel", DemoJob.Spec("").Model with { Head = "sigmoid" }) with
+        {
+            Targets = "positive:0.99",
+            Suite = new SuiteDefinition { Explainers = ["grad-cam", "saliency"], Metrics = ["deletion(steps=4)"], Seed = 1 },
+        };
+        Assert.Empty(JobSpecValidator.Validate(spec));
+        var outcome = await JobRuns.RunAsync(_client.Services.GetRequiredService<IBus>(), spec);
+        var completed = Assert.IsType<AuditJobCompleted>(outcome.Completed);
+        Assert.Equal(0, completed.FailedImages);
+        var store = _client.Services.GetRequiredService<IBlobStore>();
+        var report = System.Text.Json.JsonSerializer.Deserialize<Engine.Reports.JobReport>((await store.ReadAsync("audits", JobLayout.Report(spec.Location())))!,
+            Engine.Reports.AuditJson.Options)!;
+        Assert.Contains("multi-label (sigmoid head)", report.Model);
+        Assert.True(report.WithoutTarget is > 0 && report.WithoutTarget < completed.Images, $"{report.WithoutTarget} of {completed.Images} images without a positive label");
+        var csv = System.Text.Encoding.UTF8.GetString((await store.ReadAsync("audits", JobLayout.Csv(spec.Location())))!).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(l => l.Split(',')).ToList();
+        Assert.Equal(completed.Images, csv.Select(c => c[0]).Distinct().Count()); // every image has a row, with or without a map
+        Assert.Equal(report.WithoutTarget, csv.Count(c => c[1] == ""));
+        Assert.Contains(csv, c => csv.Count(d => d[0] == c[0] && d[1] == "grad-cam") >= 2); // an image with several positive labels
+    }
 }

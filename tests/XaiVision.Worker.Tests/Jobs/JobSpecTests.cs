@@ -117,6 +117,20 @@ public class JobSpecTests
         var vit = JobSpecValidator.Validate(spec with { Model = new ModelSource { Architecture = "vit_b_16", Preprocess = "none" } }).ToDictionary(p => p.Path, p => p.Message);
         Assert.Contains("224×224 inputs only", vit["model.preprocess"]);
     }
+
+    [Fact]
+    public void A_multi_label_head_is_read_and_its_targets_checked()
+    {
+        var spec = JobSpecReader.ParseYaml("model:\n  architecture: demo-shapes\n  head: sigmoid\ntargets: positive:0.3\nsuite:\n  explainers: [grad-cam]\n", "job.yaml");
+        Assert.Equal(("sigmoid", "positive:0.3"), (spec.Model.Head, spec.Targets));
+        Assert.DoesNotContain(JobSpecValidator.Validate(spec), p => p.Path is "model.head" or "targets");
+        Assert.Equal(XaiVision.Engine.Models.OutputHead.Sigmoid, JobCompiler.ModelSpecFor(spec.Model, null, null, allowTorchScript: false).Head);
+        string Problem(AuditJobSpec wrong, string path) => JobSpecValidator.Validate(wrong).Single(p => p.Path == path).Message;
+        Assert.Contains("not softmax (one class per image) or sigmoid", Problem(spec with { Model = spec.Model with { Head = "tanh" } }, "model.head"));
+        Assert.Contains("softmax head", Problem(spec with { Targets = "contrast:1-2" }, "targets"));
+        Assert.Contains("cannot be paired with a baseline", Problem(spec with { Baseline = new ModelSource { Architecture = "demo-shapes" } }, "targets"));
+        Assert.Contains("between 0 and 1", Problem(spec with { Targets = "positive:0" }, "targets"));
+    }
 }
 
 public class JobSpecNullTests
