@@ -22,15 +22,5 @@ public static class ModelPrecisions
     };
 
     /// <summary><see cref="Parse"/>, or null for a name it refuses (the validator reports those).</summary>
-    public static ModelPrecision? TryParse(string? text)
-    {
-        try
-        {
-            return Parse(text);
-        }
-        catch (XaiVisionException)
-        {
-            return null;
-        }
-    }
+    public static ModelPrecision? TryParse(string? text) => Parsed.OrNull(() => Parse(text));
 }

@@ -24,17 +24,7 @@ public static class OutputHeads
     };
 
     /// <summary><see cref="Parse"/>, or null for a name it refuses (the validator reports those).</summary>
-    public static OutputHead? TryParse(string? text)
-    {
-        try
-        {
-            return Parse(text);
-        }
-        catch (XaiVisionException)
-        {
-            return null;
-        }
-    }
+    public static OutputHead? TryParse(string? text) => Parsed.OrNull(() => Parse(text));
 
     public static string Name(this OutputHead head) => head == OutputHead.Sigmoid ? "sigmoid" : "softmax";
 
