@@ -31,7 +31,8 @@ public class XaiVisionPatchTorchSharpFinalizers : Task
             Log.LogError("XV0002: TorchSharp.dll has no TorchSharp.Scalar or TorchSharp.torch.Tensor: the finalizer patch needs revising for this version.");
             return false;
         }
-        var guardVersion = AssemblyDefinition.ReadAssembly(guardPath).Name.Version;
+        System.Version guardVersion;
+        using (var guard = AssemblyDefinition.ReadAssembly(guardPath)) guardVersion = guard.Name.Version;
         var reference = module.AssemblyReferences.FirstOrDefault(r => r.Name == Guard);
         if (reference is null)
         {

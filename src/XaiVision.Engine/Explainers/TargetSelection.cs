@@ -16,9 +16,6 @@ public sealed record TargetSelection(TargetMode Mode, int Value, int Versus = -1
     /// <summary>The probability a label needs to count as positive when <c>positive</c> names none.</summary>
     public const double DefaultThreshold = 0.5;
 
-    /// <summary>Whether images may have different numbers of targets, none included (<c>positive</c>).</summary>
-    public bool Varies => Mode == TargetMode.Positive;
-
     public static TargetSelection Predicted { get; } = new(TargetMode.Predicted, 1);
 
     public static TargetSelection Parse(string? text)

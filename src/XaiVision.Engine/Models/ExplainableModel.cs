@@ -43,10 +43,11 @@ public sealed class ExplainableModel : IDisposable
     /// (a gradient, a perturbation's score, LRP's output relevance) is the difference. Softmax probabilities do not change. It
     /// does not own the network: disposing it leaves this model as it is.
     /// </summary>
-    public ExplainableModel Contrasted(long versus) => Head == OutputHead.Sigmoid
-        ? throw new XaiVisionException("A contrast target explains logit A − logit B of a softmax head; a multi-label (sigmoid) model's labels are "
-            + "independent: explain each with class:K, or every label above a threshold with positive.")
-        : new(this, versus);
+    public ExplainableModel Contrasted(long versus) => Head == OutputHead.Sigmoid ? throw new XaiVisionException(ContrastNeedsSoftmax) : new(this, versus);
+
+    /// <summary>Why a sigmoid (multi-label) model refuses a contrast target.</summary>
+    public const string ContrastNeedsSoftmax = "A contrast target explains logit A − logit B of a softmax head; a multi-label (sigmoid) model's labels "
+        + "are independent: explain each with class:K, or every label above a threshold with positive.";
 
     ExplainableModel(ExplainableModel model, long versus)
     {

@@ -23,15 +23,17 @@ public static class ImageBrowser
             yield return [r.Image, r.Name, null, null, null, null, null, r.Error, null, null, null, null, .. metrics.Select(_ => (object?)null)];
             yield break;
         }
-        if (r.Explanations.Count == 0)
-            yield return [r.Image, r.Name, r.Prediction!.Name, Math.Round(r.Prediction.Probability, 4), null, null, null, null, null, null, r.Input,
-                new[] { r.Figure, r.PerturbationFigure, r.MaskingFigure, r.Archive }, .. metrics.Select(_ => (object?)null)];
-        foreach (var e in r.Explanations)
-            yield return [r.Image, r.Name, r.Prediction!.Name, Math.Round(r.Prediction.Probability, 4), e.Target.Name, e.Method,
-                e.Comparison is null ? null : e.Comparison.PredictionChanged ? 1 : 0, null, e.Heatmap?.Path, e.Overlay, r.Input,
+        foreach (var e in ExplanationsOrNone(r))
+            yield return [r.Image, r.Name, r.Prediction!.Name, Math.Round(r.Prediction.Probability, 4), e?.Target.Name, e?.Method,
+                e?.Comparison is null ? null : e.Comparison.PredictionChanged ? 1 : 0, null, e?.Heatmap?.Path, e?.Overlay, r.Input,
                 new[] { r.Figure, r.PerturbationFigure, r.MaskingFigure, r.Archive },
-                .. metrics.Select(m => e.Metrics is not null && e.Metrics.TryGetValue(m, out var v) ? (object?)Math.Round(v, 5) : null)];
+                .. metrics.Select(m => e?.Metrics is not null && e.Metrics.TryGetValue(m, out var v) ? (object?)Math.Round(v, 5) : null)];
     }
+
+    /// <summary>An explained image's explanations; for one explained for no class (a multi-label image without a positive label), one null:
+    /// its row carries the prediction only.</summary>
+    internal static IEnumerable<ExplanationRecord?> ExplanationsOrNone(ImageRecord r) =>
+        r.Explanations.Count > 0 ? r.Explanations.Select(e => (ExplanationRecord?)e) : [null];
 
     public static string ChunkName(int index) => $"browser/rows-{index:D4}.js";
 

@@ -16,12 +16,9 @@ public static class ImagesCsv
             yield return string.Join(',', new[] { Quote(r.Image), "", "", "", "", Quote(r.Error) }.Concat(metricNames.Select(_ => "")).Concat(last));
             yield break;
         }
-        if (r.Explanations.Count == 0)
-            yield return string.Join(',', new[] { Quote(r.Image), "", Quote(r.Prediction!.Name), F(r.Prediction.Probability), "", "" }
-                .Concat(metricNames.Select(_ => "")).Concat(last));
-        foreach (var e in r.Explanations)
-            yield return string.Join(',', new[] { Quote(r.Image), e.Method, Quote(r.Prediction!.Name), F(r.Prediction.Probability), Quote(e.Target.Name), "" }
-                .Concat(metricNames.Select(m => e.Metrics is not null && e.Metrics.TryGetValue(m, out var v) ? F(v) : "")).Concat(last));
+        foreach (var e in ImageBrowser.ExplanationsOrNone(r))
+            yield return string.Join(',', new[] { Quote(r.Image), e?.Method ?? "", Quote(r.Prediction!.Name), F(r.Prediction.Probability), e is null ? "" : Quote(e.Target.Name), "" }
+                .Concat(metricNames.Select(m => e?.Metrics is not null && e.Metrics.TryGetValue(m, out var v) ? F(v) : "")).Concat(last));
     }
 
     /// <summary><c>errors.csv</c>: every image that failed, with its full message.</summary>

@@ -35,9 +35,9 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteRun suite)
         var input = Time("predict", () => ImagePreparer.ToBatch(images.Select(i => i.View).ToList(), model.Preprocessing).to(model.Device));
         var (batch, fromSharedPass) = Predict(input, images);
         var sweep = suite.LayerSweep ? Time("layer-sweep", () => Sweep(input, batch)) : null;
-        if (batch.Rows.Count == 0) // a multi-label batch without a positive label: its predictions, and nothing to explain
-            return new SuiteBatch(images.Select((image, i) => new SuiteImage(image.View, Top(batch.Logits, batch.Probabilities, i, 5), [], sweep?[i], image.Mask)).ToList(),
-                new Dictionary<string, double>(_stages));
+        SuiteBatch Result(Func<int, IReadOnlyList<SuiteMap>> mapsOf) => new(images.Select((image, i) =>
+            new SuiteImage(image.View, Top(batch.Logits, batch.Probabilities, i, 5), mapsOf(i), sweep?[i], image.Mask)).ToList(), new Dictionary<string, double>(_stages));
+        if (batch.Rows.Count == 0) return Result(_ => []); // a multi-label batch without a positive label: its predictions, nothing to explain
 
         // Perturbations that ignore the maps are applied and predicted once for all explainers.
         var sharedPerturbations = suite.PerturbationList.Where(p => !p.NeedsMaps)
@@ -54,9 +54,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteRun suite)
             var rowMaps = MapsOf(batch, explainer, map, metric => sharedMetrics.TryGetValue(metric, out var all) ? all[index] : null, sharedPerturbations);
             for (int r = 0; r < rowMaps.Count; r++) maps[r].Add(rowMaps[r]);
         }
-        var result = images.Select((image, i) => new SuiteImage(image.View, Top(batch.Logits, batch.Probabilities, i, 5),
-            batch.Rows.RowsOf(i).SelectMany(r => maps[r]).ToList(), sweep?[i], image.Mask)).ToList();
-        return new SuiteBatch(result, new Dictionary<string, double>(_stages));
+        return Result(i => batch.Rows.RowsOf(i).SelectMany(r => maps[r]).ToList());
     }
 
     /// <summary>

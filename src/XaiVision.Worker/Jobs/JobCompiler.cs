@@ -30,8 +30,7 @@ public static class JobCompiler
         {
             targets = TargetSelection.Parse(spec.Targets);
             if (targets.Mode == TargetMode.Contrast && OutputHeads.TryParse(spec.Model.Head) == OutputHead.Sigmoid)
-                throw new XaiVisionException("A contrast target explains logit A − logit B of a softmax head; a multi-label (sigmoid) model's labels are "
-                    + "independent: explain each with class:K, or every label above a threshold with positive.");
+                throw new XaiVisionException(ExplainableModel.ContrastNeedsSoftmax);
         }
         catch (XaiVisionException e)
         {

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace XaiVision.Engine.Tests.Support;
 
 /// <summary>
-/// With <c>XAIVISION_GC_HAMMER=1</c>, a background thread collects and runs finalizers every millisecond for the whole test run:
+/// With <c>XAIVISION_GC_HAMMER=1</c>, a background thread collects and runs finalizers back to back for the whole test run:
 /// what an unlucky GC can do to a tensor or scalar that native code is still reading, made likely instead of rare (it found
 /// TorchSharp's finalizer race: <c>XaiVision.TorchGuard.FinalizerQuarantine</c>). A diagnostic, off by default.
 /// </summary>
@@ -19,7 +19,6 @@ static class GcHammer
             {
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
-                Thread.Sleep(1);
             }
         }) { IsBackground = true, Name = "gc-hammer" }.Start();
     }
