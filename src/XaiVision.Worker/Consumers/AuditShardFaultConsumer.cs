@@ -16,10 +16,10 @@ public sealed class AuditShardFaultConsumer(JobEnd jobEnd) : IConsumer<Fault<Aud
     public async Task Consume(ConsumeContext<Fault<AuditShard>> context)
     {
         var (fault, ct) = (context.Message, context.CancellationToken);
-        if (fault.Exceptions.Any(e => e.ExceptionType.EndsWith("OperationCanceledException") || e.ExceptionType.EndsWith("TaskCanceledException"))) return;
+        if (Faults.WasCancelled(fault)) return;
         var shard = fault.Message;
         if (await jobEnd.HasEndedAsync(shard.Spec.Location(), ct)) return;
-        var first = fault.Exceptions.FirstOrDefault()?.Message?.Split('\n', 2)[0].Trim() ?? "no reason given";
+        var first = Faults.FirstReason(fault);
         if (fault.Exceptions.Any(e => e.ExceptionType == typeof(StorageFullException).FullName))
             // Nothing more fits in the store, the shard's failure records included: the job fails with the reason, announced.
             await jobEnd.FailAsync(context, shard.JobId, shard.Spec.Location(), $"Shard {shard.ShardIndex + 1}/{shard.ShardCount} faulted after its retries: {first}", ct);

@@ -162,6 +162,7 @@ public static class ServiceCollectionExtensions
     public static void AddAuditConsumers(this IBusRegistrationConfigurator x)
     {
         x.AddConsumer<SubmitAuditJobConsumer, SubmitAuditJobConsumerDefinition>();
+        x.AddConsumer<SubmitAuditJobFaultConsumer, SubmitAuditJobFaultConsumerDefinition>();
         x.AddConsumer<AuditShardConsumer, AuditShardConsumerDefinition>();
         x.AddConsumer<AuditShardFaultConsumer, AuditShardFaultConsumerDefinition>();
         x.AddConsumer<ShardCompletedConsumer, ShardCompletedConsumerDefinition>();

@@ -38,6 +38,21 @@ public sealed class JobEnd(JobStore jobs, ILogger<JobEnd> log)
         return first;
     }
 
+    /// <summary>
+    /// Fails a job whose submission faulted, unless it has ended already. A spec without an output location (the fault came before
+    /// validation could say so, or it is not a valid one) leaves nowhere to record it: the failure is announced only.
+    /// </summary>
+    public async Task FailSubmissionAsync(IPublishEndpoint publish, Guid jobId, AuditJobSpec? spec, string reason, CancellationToken ct)
+    {
+        if (!BlobNames.IsValidContainer(spec?.Output?.Container) || (object?)spec!.Output.Prefix is null || !BlobNames.IsSafePath(spec.Output.Prefix))
+        {
+            log.LogError("Job {JobId} failed: {Reason}", jobId, reason);
+            await publish.Publish(new AuditJobFailed(jobId, reason), ct);
+            return;
+        }
+        if (!await HasEndedAsync(spec.Location(), ct)) await FailAsync(publish, jobId, spec.Location(), reason, ct);
+    }
+
     /// <summary>Records a shard that failed as a whole and announces it like any finished shard.</summary>
     public async Task FailShardAsync(IPublishEndpoint publish, AuditShard shard, string reason, CancellationToken ct)
     {

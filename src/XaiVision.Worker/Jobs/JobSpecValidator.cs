@@ -127,8 +127,6 @@ public static class JobSpecValidator
         parse($"{path}.head", () => OutputHeads.Parse(model.Head));
     }
 
-    static readonly System.Reflection.NullabilityInfoContext Nullability = new();
-
     /// <summary>Every non-nullable field (or list element) of the contract records that holds null, with its path.</summary>
     static IEnumerable<ValidationProblem> MissingFields(object node, string path)
     {
@@ -139,7 +137,7 @@ public static class JobSpecValidator
             var value = property.GetValue(node);
             if (value is null)
             {
-                if (Nullability.Create(property).ReadState == System.Reflection.NullabilityState.NotNull) yield return new ValidationProblem(fieldPath, "must not be null.");
+                if (ContractNullability.Shared.IsNonNullable(property)) yield return new ValidationProblem(fieldPath, "must not be null.");
                 continue;
             }
             if (value is System.Collections.IEnumerable list and not string)

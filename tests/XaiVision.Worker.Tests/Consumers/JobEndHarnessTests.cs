@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using XaiVision.Contracts;
 using XaiVision.Engine.Reports;
 using XaiVision.Worker.Jobs;
+using XaiVision.Worker.Storage;
+using XaiVision.Worker.Tests.Storage;
 
 namespace XaiVision.Worker.Tests.Consumers;
 
@@ -34,6 +36,36 @@ public class JobEndHarnessTests
             Assert.Equal(3, (await store.ListAsync("audits", JobLayout.ShardFailuresPrefix(spec.Location()))).Count);
             Assert.Empty(harness.Published.Select<AuditJobCompleted>());
         }
+    }
+
+    /// <summary>
+    /// A submission that faults (here a fault of ours while the plan is written; on CI, once, a race in validation) would leave its
+    /// client waiting forever: the job was never planned, so no open list holds it. It fails, once, with the reason, and is recorded.
+    /// </summary>
+    [Fact]
+    public async Task A_submission_that_faults_fails_its_job_with_the_reason()
+    {
+        var root = Directory.CreateTempSubdirectory("xaivision-submit-fault-").FullName;
+        await using var provider = WorkerTestServices.Build(root, store: inner => new CountingBlobStore(inner)
+        {
+            Fault = (operation, name) => operation == "create" && name.EndsWith("/job.json", StringComparison.Ordinal)
+                ? new InvalidOperationException("a fault of ours (test)") : null,
+        });
+        var harness = provider.GetRequiredService<ITestHarness>();
+        harness.TestTimeout = Patience.Job;
+        await harness.Start();
+        var store = provider.GetRequiredService<IBlobStore>();
+        await DemoJob.SeedAsync(store);
+        var (jobId, spec) = (Guid.NewGuid(), WorkerTestServices.CheapDemoSpec("submit-fault"));
+        await harness.Bus.Publish(new SubmitAuditJob(jobId, spec));
+        await WorkerTestServices.Until(() => harness.Published.Select<AuditJobFailed>().Any(), "the job to fail");
+
+        Assert.True(harness.Published.Select<Fault<SubmitAuditJob>>().Any());
+        var failed = harness.Published.Select<AuditJobFailed>().Single().Context.Message;
+        Assert.Equal(jobId, failed.JobId);
+        Assert.Equal("Its submission faulted: a fault of ours (test)", failed.Reason);
+        Assert.True(await store.ExistsAsync(spec.Output.Container, JobLayout.Failed(spec.Location())));
+        Assert.Empty(harness.Published.Select<AuditShard>());
     }
 
     [Fact]

@@ -141,4 +141,34 @@ public class JobSpecNullTests
         var spec = JobSpecReader.ParseJson("""{"model": null, "images": {"container": null}, "suite": {"explainers": ["grad-cam", null]}, "gates": [null]}""");
         Assert.Equal(["model", "images.container", "suite.explainers[1]", "gates[0]"], JobSpecValidator.Validate(spec).Select(p => p.Path));
     }
+
+    /// <summary>
+    /// Submissions are validated on several consumer threads at once. The nullability lookup behind the check above once shared one
+    /// <c>NullabilityInfoContext</c> (not thread-safe): two jobs submitted together faulted with "An item with the same key has already
+    /// been added. Key: XaiVision.Contracts.ModelSource". From a cold lookup each round, every contract property on many threads at once.
+    /// </summary>
+    [Fact]
+    public void The_nullability_of_contract_fields_reads_the_same_from_many_threads_at_once()
+    {
+        var properties = typeof(AuditJobSpec).Assembly.GetTypes().Where(t => t.Namespace == typeof(AuditJobSpec).Namespace)
+            .SelectMany(t => t.GetProperties()).ToList();
+        var expected = properties.Select(p => new System.Reflection.NullabilityInfoContext().Create(p).ReadState == System.Reflection.NullabilityState.NotNull).ToList();
+        Assert.Contains(true, expected);
+        Assert.Contains(false, expected);
+        for (int round = 0; round < 50; round++)
+        {
+            var nullability = new ContractNullability();
+            var answers = new string[16];
+            using var start = new Barrier(answers.Length);
+            var threads = Enumerable.Range(0, answers.Length).Select(i => new Thread(() =>
+            {
+                start.SignalAndWait();
+                try { answers[i] = string.Join(',', properties.Select(nullability.IsNonNullable)); }
+                catch (Exception e) { answers[i] = e.Message; } // an exception on a thread of our own would end the test host
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+            Assert.All(answers, a => Assert.Equal(string.Join(',', expected), a));
+        }
+    }
 }
