@@ -44,33 +44,20 @@ public sealed class LrpExplainer(string name, Composite composite, IReadOnlyDict
     (Tensor Input, IReadOnlyList<LayerRelevance> Layers) Propagate(ExplainableModel model, Tensor images, Tensor targets, bool perLayer)
     {
         using var scope = NewDisposeScope();
-        if (model.Architecture.LrpRefusal is { } refusal) throw new XaiVisionException(refusal);
-        var layers = LayerInfo.Describe(model.Network, model.Architecture.Family);
-        var p = model.Preprocessing;
-        var bounds = new LrpInputBounds(
-            Enumerable.Range(0, 3).Select(c => p.Normalise(c, 0f)).ToArray(),
-            Enumerable.Range(0, 3).Select(c => p.Normalise(c, 1f)).ToArray());
-        using var leaves = new LrpLeaves();
-        using var canonized = BatchNormCanonizer.Apply(layers);
-        using var attached = Composite.Attach(layers, leaves, bounds);
+        using var rules = AttachRules(model);
         var captured = new List<(string Layer, Tensor Input)>();
-        var hooks = perLayer ? CaptureInputs(layers.Where(l => l.AffineIndex > 0), captured) : [];
+        var hooks = perLayer ? CaptureInputs(rules.Layers.Where(l => l.AffineIndex > 0), captured) : [];
         try
         {
             using var grad = enable_grad();
             var x = images.detach().requires_grad_(true);
             var logits = model.Forward(x);
             var inputs = new List<Tensor> { x };
-            inputs.AddRange(leaves.All);
+            inputs.AddRange(rules.Leaves.All);
             inputs.AddRange(captured.Select(c => c.Input));
-            // x · 0 keeps the input in the graph when a first-layer rule (flat, w²) cuts it off: TorchSharp leaks
-            // the handle of an undefined gradient, so every input must receive a real (here zero) one.
-            var score = TargetScores.Sum(logits, targets) + (x * 0).sum();
-            var gradients = Backward.Grad([score], inputs, allowUnused: true);
-            var relevance = zeros_like(images);
-            int first = 1 + leaves.All.Count;
-            for (int i = 0; i < first; i++)
-                if (gradients[i] is { IsInvalid: false } g) relevance += inputs[i].detach() * g;
+            var gradients = Backward.Grad([Kept(x, TargetScores.Sum(logits, targets))], inputs, allowUnused: true);
+            int first = 1 + rules.Leaves.All.Count;
+            var relevance = InputRelevance(inputs, gradients, first);
             var perLayerRelevance = captured.Select((c, k) => new LayerRelevance(c.Layer,
                 gradients[first + k] is { IsInvalid: false } g ? (c.Input.detach() * g).MoveToOuterDisposeScope() : zeros_like(c.Input).MoveToOuterDisposeScope())).ToList();
             return (relevance.MoveToOuterDisposeScope(), perLayerRelevance);
@@ -80,6 +67,58 @@ public sealed class LrpExplainer(string name, Composite composite, IReadOnlyDict
             foreach (var remove in hooks) remove();
             foreach (var (_, input) in captured) input.Dispose();
         }
+    }
+
+    /// <summary>The composite's rules on <paramref name="model"/> for one pass (BatchNorm merged, rule hooks, first-layer leaves); disposing removes them.</summary>
+    internal AttachedRules AttachRules(ExplainableModel model)
+    {
+        if (model.Architecture.LrpRefusal is { } refusal) throw new XaiVisionException(refusal);
+        var layers = LayerInfo.Describe(model.Network, model.Architecture.Family);
+        var p = model.Preprocessing;
+        var bounds = new LrpInputBounds(
+            Enumerable.Range(0, 3).Select(c => p.Normalise(c, 0f)).ToArray(),
+            Enumerable.Range(0, 3).Select(c => p.Normalise(c, 1f)).ToArray());
+        var leaves = new LrpLeaves();
+        IDisposable? canonized = null;
+        try
+        {
+            canonized = BatchNormCanonizer.Apply(layers);
+            return new AttachedRules(layers, leaves, canonized, Composite.Attach(layers, leaves, bounds));
+        }
+        catch
+        {
+            canonized?.Dispose();
+            leaves.Dispose();
+            throw;
+        }
+    }
+
+    internal sealed class AttachedRules(IReadOnlyList<LayerInfo> layers, LrpLeaves leaves, IDisposable canonized, IDisposable attached) : IDisposable
+    {
+        public IReadOnlyList<LayerInfo> Layers => layers;
+        public LrpLeaves Leaves => leaves;
+
+        public void Dispose()
+        {
+            attached.Dispose();
+            canonized.Dispose();
+            leaves.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The score with the input kept in the graph: x · 0 keeps it there when a first-layer rule (flat, w²) cuts it off, since
+    /// TorchSharp leaks the handle of an undefined gradient, so every input must receive a real (here zero) one.
+    /// </summary>
+    internal static Tensor Kept(Tensor x, Tensor score) => score + (x * 0).sum();
+
+    /// <summary>Input relevance [N,C,H,W]: Σ over the input and the first-layer rule's leaves of value ⊙ gradient (the first <paramref name="count"/>).</summary>
+    internal static Tensor InputRelevance(IList<Tensor> inputs, IList<Tensor> gradients, int count)
+    {
+        var relevance = zeros_like(inputs[0]);
+        for (int i = 0; i < count; i++)
+            if (gradients[i] is { IsInvalid: false } g) relevance += inputs[i].detach() * g;
+        return relevance;
     }
 
     /// <summary>

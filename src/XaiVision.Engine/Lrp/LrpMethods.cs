@@ -8,17 +8,21 @@ public static class LrpMethods
 {
     public static bool Handles(string name) => name is "lrp-epsilon" or "lrp-composite" || name.StartsWith("lrp:", StringComparison.Ordinal);
 
-    public static LrpExplainer Create(MethodSpec spec)
+    public static LrpExplainer Create(MethodSpec spec) =>
+        WithRules(spec.Name.StartsWith("lrp:", StringComparison.Ordinal) ? spec.Name["lrp:".Length..] : spec.Name["lrp-".Length..], spec,
+            spec.Name.StartsWith("lrp:") ? spec.Name.Replace(':', '-') : spec.Name);
+
+    /// <summary>The LRP explainer of one rule set — <c>epsilon</c>, <c>composite</c> or a Zennit preset — its parameters read from <paramref name="spec"/>.</summary>
+    public static LrpExplainer WithRules(string rules, MethodSpec spec, string name)
     {
-        var composite = spec.Name switch
+        var composite = rules switch
         {
-            "lrp-epsilon" or "lrp:epsilon" => CompositePresets.Epsilon(spec),
-            "lrp-composite" or "lrp:composite" => CompositePresets.LrpComposite(spec),
-            _ => CompositePresets.Zennit(spec.Name["lrp:".Length..], spec),
+            "epsilon" => CompositePresets.Epsilon(spec),
+            "composite" => CompositePresets.LrpComposite(spec),
+            _ => CompositePresets.Zennit(rules, spec),
         };
         var parameters = new Dictionary<string, string> { ["composite"] = composite.Name };
         for (int i = 0; i < composite.Entries.Count; i++) parameters[$"rule{i + 1}"] = composite.Entries[i].Matches;
-        var name = spec.Name.StartsWith("lrp:") ? spec.Name.Replace(':', '-') : spec.Name;
         return new LrpExplainer(name, composite, parameters);
     }
 }

@@ -32,7 +32,8 @@ public sealed class RecordBuilder(bool overlays, bool rawMaps, Action<string, by
             explanations.Add(new ExplanationRecord(map.Method, map.Parameters, map.Target, overlay, raw, scaling,
                 map.Map.Min(), map.Map.Max(), map.Map.Sum(), millisecondsPerImage?.Invoke(map.Method) ?? 0,
                 map.Metrics.Count > 0 ? map.Metrics : null, perturbations.Count > 0 ? perturbations : null, Curves: map.Curves, Heatmap: heatmap,
-                Thumbnail: ThumbnailSize is { } size ? MapThumbnail.Encode(MapThumbnail.Downsample(map.Map, image.View.Height, image.View.Width, size)) : null));
+                Thumbnail: ThumbnailSize is { } size ? MapThumbnail.Encode(MapThumbnail.Downsample(map.Map, image.View.Height, image.View.Width, size)) : null,
+                Concepts: map.Concepts));
         }
         var mask = ThumbnailSize is { } cells && image.Mask is { } objectMask
             ? MapThumbnail.EncodeCoverage(MapThumbnail.Coverage(objectMask, image.View.Height, image.View.Width, cells)) : null;

@@ -1,5 +1,6 @@
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Lrp;
+using XaiVision.Engine.Lrp.Concepts;
 
 namespace XaiVision.Engine.Suites;
 
@@ -63,11 +64,13 @@ public static class ExplainerCatalog
         ["centre"] = "center",
     });
 
-    public static IEnumerable<string> Names => Table.Names.Concat(["lrp-epsilon", "lrp-composite", .. Lrp.Composites.CompositePresets.ZennitNames.Select(n => "lrp:" + n)]);
+    public static IEnumerable<string> Names => Table.Names.Concat(["lrp-epsilon", "lrp-composite", .. Lrp.Composites.CompositePresets.ZennitNames.Select(n => "lrp:" + n),
+        "crp", .. Lrp.Composites.CompositePresets.ZennitNames.Select(n => "crp:" + n)]);
 
     public static IExplainer Create(MethodSpec spec)
     {
         if (LrpMethods.Handles(Table.Canonical(spec.Name))) return Catalog<IExplainer>.Created(spec, LrpMethods.Create(spec));
+        if (CrpExplainer.Handles(spec.Name)) return Catalog<IExplainer>.Created(spec, new CrpExplainer(spec));
         // layers and aug-smooth wrap a CAM method; read only when given, so other methods do not list them as accepted.
         bool augmented = spec.Has("aug-smooth") && spec.Choice("aug-smooth", false, new Dictionary<string, bool> { ["true"] = true, ["false"] = false });
         IExplainer method = spec.Has("layers") ? Fused(spec, spec.String("layers")!) : Table.Create(spec, Names);

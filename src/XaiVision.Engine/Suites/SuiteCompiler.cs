@@ -44,8 +44,10 @@ public static class SuiteCompiler
         {
             var featureMaps = FeatureMapLayers.Of(architecture);
             for (int i = 0; i < compiledExplainers.Count; i++)
-                if (compiledExplainers[i] is Lrp.LrpExplainer && architecture.LrpRefusal is { } refusal)
+                if (compiledExplainers[i] is Lrp.LrpExplainer or Lrp.Concepts.CrpExplainer && architecture.LrpRefusal is { } refusal)
                     problems.Add(new($"{paths.Explainers}[{i}]", refusal));
+                else if (compiledExplainers[i] is Lrp.Concepts.CrpExplainer { LayerName: { } conditioned } && !AllLayers(architecture).Contains(conditioned))
+                    problems.Add(new($"{paths.Explainers}[{i}]", $"'{architecture.Name}' has no layer '{conditioned}' to condition relevance on."));
                 else
                     foreach (var layer in NamedLayers(compiledExplainers[i]).Where(l => !featureMaps.Contains(l)))
                         problems.Add(new($"{paths.Explainers}[{i}]", FeatureMapLayers.Problem(architecture, featureMaps, AllLayers(architecture), layer)!));

@@ -42,8 +42,9 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteRun suite)
         // Perturbations that ignore the maps are applied and predicted once for all explainers.
         var sharedPerturbations = suite.PerturbationList.Where(p => !p.NeedsMaps)
             .ToDictionary(p => p.Name, p => Time($"perturb:{p.Name}", () => Perturb(p, batch.Input, null)));
+        var concepts = new Dictionary<IExplainer, IReadOnlyList<ConceptShares>>();
         var explained = suite.Explainers.Select(explainer => (Explainer: explainer, Maps: fromSharedPass?.GetValueOrDefault(explainer)
-            ?? Time($"explain:{explainer.Name}", () => explainer.Explain(ModelFor(explainer), batch.Input, batch.Classes, suite.Seed).to(ScalarType.Float32)))).ToList();
+            ?? Time($"explain:{explainer.Name}", () => Explain(explainer, batch, concepts)))).ToList();
         // Metrics whose perturbed inputs do not depend on the map run their forwards once for every method.
         var sharedMetrics = suite.MetricList.Where(m => m.SharesAcrossMethods)
             .ToDictionary(m => m, m => Time($"metric:{m.Name}", () => m.EvaluateMany(Context(batch, explained[0].Explainer, explained[0].Maps), explained)));
@@ -51,10 +52,21 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteRun suite)
         var maps = batch.Rows.Rows.Select(_ => new List<SuiteMap>()).ToArray();
         foreach (var (explainer, map, index) in explained.Select((e, i) => (e.Explainer, e.Maps, i)))
         {
-            var rowMaps = MapsOf(batch, explainer, map, metric => sharedMetrics.TryGetValue(metric, out var all) ? all[index] : null, sharedPerturbations);
+            var rowMaps = MapsOf(batch, explainer, map, metric => sharedMetrics.TryGetValue(metric, out var all) ? all[index] : null, sharedPerturbations,
+                concepts.GetValueOrDefault(explainer));
             for (int r = 0; r < rowMaps.Count; r++) maps[r].Add(rowMaps[r]);
         }
         return Result(i => batch.Rows.RowsOf(i).SelectMany(r => maps[r]).ToList());
+    }
+
+    /// <summary>One method's maps of every row (float32); a concept method's per-row concepts go into <paramref name="concepts"/>.</summary>
+    Tensor Explain(IExplainer explainer, RowBatch batch, Dictionary<IExplainer, IReadOnlyList<ConceptShares>> concepts)
+    {
+        if (explainer is not IConceptExplainer conceptual)
+            return explainer.Explain(ModelFor(explainer), batch.Input, batch.Classes, suite.Seed).to(ScalarType.Float32);
+        var result = conceptual.ExplainWithConcepts(ModelFor(explainer), batch.Input, batch.Classes, suite.Seed);
+        concepts[explainer] = result.Concepts;
+        return result.Maps.to(ScalarType.Float32);
     }
 
     /// <summary>
@@ -91,7 +103,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteRun suite)
 
     /// <summary>One method's maps, a <see cref="SuiteMap"/> per row: its metrics' values and curves, and how each perturbation moved it.</summary>
     List<SuiteMap> MapsOf(RowBatch batch, IExplainer explainer, Tensor map, Func<IMetric, IReadOnlyList<MetricResult>?> sharedMetric,
-        Dictionary<string, (Tensor Images, Tensor Logits)> sharedPerturbations)
+        Dictionary<string, (Tensor Images, Tensor Logits)> sharedPerturbations, IReadOnlyList<ConceptShares>? concepts)
     {
         var rows = batch.Rows.Rows;
         var hostMaps = Rows(map);
@@ -115,7 +127,8 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteRun suite)
         }
         var description = Describe(explainer);
         return rows.Select((row, r) => new SuiteMap(explainer.Name, description, Score(batch.Logits, batch.Probabilities, row.Image, row.Class), hostMaps[r],
-            metricValues[r], perturbed[r], row.Rank, batch.Rows.Targets[row.Image].Length, metricCurves[r].Count > 0 ? metricCurves[r] : null)).ToList();
+            metricValues[r], perturbed[r], row.Rank, batch.Rows.Targets[row.Image].Length, metricCurves[r].Count > 0 ? metricCurves[r] : null,
+            concepts?[r])).ToList();
     }
 
     /// <summary>A batch's prediction and its rows (<see cref="TargetRows"/>) with the per-row input, classes and masks the methods and metrics take.</summary>

@@ -29,6 +29,7 @@ public class DemoExplainTests(DemoFixture demo, ITestOutputHelper output) : ICla
     [InlineData("lrp:epsilon-plus-flat")]
     [InlineData("lrp:epsilon-gamma-box")]
     [InlineData("lrp:epsilon-alpha2-beta1")]
+    [InlineData("crp:epsilon-plus-flat(top=3)")]
     public void Maps_point_at_the_shape(string method)
     {
         var views = demo.Images.Select(path => ImagePreparer.ToModelView(ImageDecoder.DecodeFile(path), demo.Model.Preprocessing)).ToList();
@@ -49,5 +50,23 @@ public class DemoExplainTests(DemoFixture demo, ITestOutputHelper output) : ICla
         output.WriteLine($"{method}: pointing game {hits}/{n}, positive relevance mass inside the mask {massInside / n:P1} (mask area {area / n:P1})");
         Assert.True(hits >= n - 2, $"pointing game {hits}/{n}");
         Assert.True(massInside / n > 2 * area / n, $"mass inside {massInside / n:P1} vs area {area / n:P1}");
+    }
+
+    [Fact]
+    public void A_concept_method_keeps_each_map_s_most_relevant_channels()
+    {
+        var views = demo.Images.Take(4).Select(path => ImagePreparer.ToModelView(ImageDecoder.DecodeFile(path), demo.Model.Preprocessing)).ToList();
+        var result = new SuiteRunner(demo.Model, new SuiteRun(ExplainerCatalog.CreateList("crp,grad-cam"), TargetSelection.Predicted)).Run(SuiteInputs.Of(views));
+        foreach (var image in result.Images)
+        {
+            var (crp, cam) = (image.Maps.Single(m => m.Method == "crp"), image.Maps.Single(m => m.Method == "grad-cam"));
+            Assert.Null(cam.Concepts);
+            Assert.Equal("features.9", crp.Concepts!.Layer); // the demo's CAM layer, the default
+            Assert.Equal(XaiVision.Engine.Lrp.Concepts.CrpExplainer.ConceptsKept, crp.Concepts.Top.Count);
+            Assert.True(crp.Concepts.Top[0].Share > 0);
+            Assert.Equal("features.9", crp.Parameters["layer"]);
+            Assert.Equal("1", crp.Parameters["top"]);
+            output.WriteLine($"{image.Top5[0].Name}: top channels {string.Join(", ", crp.Concepts.Top.Take(3).Select(c => $"{c.Channel} ({c.Share:P0})"))}");
+        }
     }
 }

@@ -92,7 +92,7 @@ public static class ReferenceLrp
             case Rule.Gamma:
                 return Propagate(a, r, x => f(x, w + s.Gamma * w.clamp(min: 0), b is null ? null : b + s.Gamma * b.clamp(min: 0)), 1e-9);
             case Rule.ZPlus:
-                return Propagate(a, r, x => f(x.clamp(min: 0), w.clamp(min: 0), null) + f(x.clamp(max: 0), w.clamp(max: 0), null), 1e-9);
+                return Propagate(a, r, x => f(x.clamp(min: 0), w.clamp(min: 0), b?.clamp(min: 0)) + f(x.clamp(max: 0), w.clamp(max: 0), null), 1e-9);
             case Rule.AlphaBeta:
                 {
                     var pos = Propagate(a, r, x => f(x.clamp(min: 0), w.clamp(min: 0), b?.clamp(min: 0)) + f(x.clamp(max: 0), w.clamp(max: 0), null), 1e-9);
