@@ -30,6 +30,9 @@ public static class ScaleRun
         if (args.FirstOrDefault() == "plan") return await PlanAsync(settings, Arg("--container", ""), long.Parse(Arg("--images", "0")));
         if (args.FirstOrDefault() == "aggregate") return await AggregateAsync(settings, Arg("--container", ""), long.Parse(Arg("--images", "0")));
         if (args.FirstOrDefault() == "strategies") return StrategyBench.Run(Arg("--sizes", "1000,10000"), Arg("--classes", "10,1"));
+        if (args.FirstOrDefault() == "concepts") return ConceptBench.Run(Arg("--sizes", "10000,100000"), int.Parse(Arg("--classes", "1000")));
+        if (args.FirstOrDefault() == "concepts-one")
+            return ConceptBench.RunOne(int.Parse(Arg("--images", "0")), int.Parse(Arg("--classes", "1000")), Arg("--concepts", "0") == "1");
         if (args.FirstOrDefault() == "strategies-one") return StrategyBench.RunOne(int.Parse(Arg("--images", "0")), int.Parse(Arg("--classes", "1")));
 
         var sizes = Arg("--sizes", "10000,100000").Split(',').Select(long.Parse).ToList();

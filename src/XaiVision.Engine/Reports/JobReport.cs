@@ -32,7 +32,8 @@ public sealed record JobReport(
     IReadOnlyList<LayerConservation>? ThroughTheNetwork = null,
     StrategyReport? Strategies = null,
     IReadOnlyList<MetaConsistency>? MetaEvaluation = null,
-    int? WithoutTarget = null);
+    int? WithoutTarget = null,
+    ConceptAtlas? Concepts = null);
 
 /// <summary>A mean with its 95 % bootstrap interval (1000 resamples, seeded from the job).</summary>
 public sealed record Interval(double Mean, double Low, double High);

@@ -26,6 +26,10 @@ sealed class ReportAccumulator
     }
 
     readonly StrategyCollector? _strategies;
+    readonly ConceptCollector _concepts = new();
+
+    /// <summary>The concept atlas of the concept methods' maps (<see cref="ConceptCollector"/>); empty without one.</summary>
+    public ConceptAtlas? Concepts() => _concepts.Atlas(Methods);
 
     /// <summary>What the report says about its audit besides the records.</summary>
     public ReportRequest Request { get; }
@@ -162,6 +166,7 @@ sealed class ReportAccumulator
         foreach (var layer in record.LayerSweep?.Layers ?? [])
             if (layer.ShareOfScore is { } share) At(LayerShares, (layer.Method, layer.Layer), () => NewSample($"layer {layer.Method} {layer.Layer}")).Add(share);
         _strategies?.Add(record);
+        _concepts.Add(record, seq);
         Rank(record, seq);
     }
 

@@ -58,6 +58,7 @@ public static class ReportHtml
                 comparison.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(v => v.Key, v => $"{v.Value.Mean:F3} [{v.Value.Low:F3}, {v.Value.High:F3}]")));
         ThroughTheNetwork(html, model);
         StrategySection.Append(html, model);
+        ConceptSection.Append(html, report);
         TrendSection.Append(html, model);
         BestWorst(html, model, methods, report.Outputs);
         Errors(html, report);

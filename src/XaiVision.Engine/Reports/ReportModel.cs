@@ -21,7 +21,7 @@ public sealed class ReportModel
         MetricMeans = fold.MetricValues.ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, double>)m.Value.ToDictionary(v => v.Key, v => v.Value.Mean));
         Report = ReportAssembly.Report(fold, MetricMeans, failedShards,
             Strategies.Count == 0 ? null : new StrategyReport(fold.StrategyOptions!.Size, fold.StrategyOptions.MinImages, Strategies.Select(g => g.Summary).ToList(), StrategyChanges))
-            with { MetaEvaluation = context.MetaEvaluation is { Count: > 0 } meta ? meta : null };
+            with { MetaEvaluation = context.MetaEvaluation is { Count: > 0 } meta ? meta : null, Concepts = fold.Concepts() };
         AllMetrics = fold.MetricNames.ToList();
         Classes = fold.Classes.ToList();
         Rows = fold.Rows;
@@ -106,7 +106,7 @@ public sealed class ReportModel
     /// <summary>The typical images of each strategy cluster, as slim records (their one map's pictures), by method, class and image.</summary>
     public IReadOnlyDictionary<(string Method, string Class, string Image), ImageRecord> StrategyExamples { get; }
 
-    /// <summary>Every image the report shows pictures of: best and worst per metric, the layer-sweep strips, the regression rows, the strategy examples.</summary>
+    /// <summary>Every image the report shows pictures of: best and worst per metric, the layer-sweep strips, the regression rows, the strategy examples, the concepts' references.</summary>
     public IReadOnlyList<ImageRecord> Shown { get; }
 
     List<ImageRecord> ShownImages()
@@ -114,6 +114,7 @@ public sealed class ReportModel
         if (Selection.Method is null) return [];
         var ranked = (BestWorst ?? []).SelectMany(r => r.Best.Concat(r.Worst));
         var swept = Sweep is null ? [] : Sweep.Best.Take(1).Concat(Sweep.Worst.Take(1));
-        return ranked.Concat(swept).Concat(Changed).Concat(Drifted).Concat(StrategyExamples.Values).Distinct().ToList();
+        var references = (Report.Concepts?.References ?? []).SelectMany(r => r.Images).DistinctBy(r => r.Image).Select(r => r.AsRecord());
+        return ranked.Concat(swept).Concat(Changed).Concat(Drifted).Concat(StrategyExamples.Values).Concat(references).Distinct().ToList();
     }
 }

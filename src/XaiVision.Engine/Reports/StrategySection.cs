@@ -30,6 +30,7 @@ public static class StrategySection
             .Append("or without masks a quarter of it in one corner or half in one border band. ")
             .Append($"<b>{flagged}</b> of {groups.Count} method/class groups have a flagged cluster. Every cluster's numbers are in <code>report.json</code>, ")
             .Append("the maps and points in <a href=\"strategies.json\">strategies.json</a>.</p>");
+        if (model.Report.Concepts is { Classes.Count: > 0 }) html.Append("<p>Which internal features (channels) carry the relevance in these places: <a href=\"#concepts\">Concepts</a>.</p>");
         if (model.StrategyChanges is { } changes) Changes(html, changes);
         foreach (var group in ordered.Take(GroupsShown)) Group(html, group, model);
         if (ordered.Count > GroupsShown)

@@ -65,7 +65,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteRun suite)
         if (explainer is not IConceptExplainer conceptual)
             return explainer.Explain(ModelFor(explainer), batch.Input, batch.Classes, suite.Seed).to(ScalarType.Float32);
         var result = conceptual.ExplainWithConcepts(ModelFor(explainer), batch.Input, batch.Classes, suite.Seed);
-        concepts[explainer] = result.Concepts;
+        concepts[explainer] = result.OnObject(batch.Masks);
         return result.Maps.to(ScalarType.Float32);
     }
 

@@ -20,6 +20,7 @@ public static class StrategyDemo
         var rows = new List<Row>();
         var folders = new List<string>();
         var runs = new Dictionary<string, List<StrategyGroup>>();
+        var concepts = new List<(string Model, ConceptReport Concepts, ConceptAtlas Atlas)>();
         int code = ExitCodes.Ok;
         foreach (var (model, shortcut) in new[] { ("shortcut", true), ("clean", false) })
         {
@@ -34,8 +35,11 @@ public static class StrategyDemo
             var groups = JsonSerializer.Deserialize<List<StrategyGroup>>(await File.ReadAllTextAsync(file, ct), AuditJson.Options)!;
             rows.AddRange(groups.Select(g => Score(model, g)));
             runs[model] = groups;
+            var report = JsonSerializer.Deserialize<JobReport>(await File.ReadAllTextAsync(Path.Combine(folder, "report.json"), ct), AuditJson.Options)!;
+            if (report.Concepts is { } atlas) concepts.AddRange(atlas.Classes.Select(c => (model, c, atlas)));
         }
         Print(rows);
+        PrintConcepts(concepts);
         if (runs.TryGetValue("clean", out var clean) && runs.TryGetValue("shortcut", out var shortcutGroups))
             PrintChanges(StrategyComparison.Compare(clean, shortcutGroups));
         foreach (var folder in folders) Console.WriteLine($"report: {Path.Combine(folder, "report.html")}");
@@ -68,6 +72,22 @@ public static class StrategyDemo
             var gone = c.Vanished.Count == 0 ? "–" : string.Join(" ", c.Vanished.Select(v => $"#{v.Id}"));
             Console.WriteLine($"{c.Method,-21} {c.Class,-9} {kept,-16} {added,-34} {gone,-9} {c.BaselineFlaggedShare:P0} → {c.CandidateFlaggedShare:P0}");
         }
+    }
+
+    /// <summary>
+    /// Per model and class, its three most relevant concepts: channel, share, share of its relevance on the object (OFF below one half),
+    /// and how many of its reference images carry the tag (the file names say which).
+    /// </summary>
+    static void PrintConcepts(List<(string Model, ConceptReport Concepts, ConceptAtlas Atlas)> concepts)
+    {
+        if (concepts.Count == 0) return;
+        Console.WriteLine();
+        Console.WriteLine($"concepts (CRP at {concepts[0].Concepts.Layer}): each class's three most relevant channels — "
+            + "share, relevance on the object, reference images tagged");
+        foreach (var (model, group, atlas) in concepts)
+            Console.WriteLine($"{model,-9} {group.Class,-9} " + string.Join("   ", group.Top.Take(3).Select(c =>
+                $"#{c.Channel,-3} {c.MeanShare,4:P0} on {(c.OnObject is { } o ? $"{o,4:P0}" : "   –")}{(c.OffObject ? " OFF" : "    ")} "
+                + $"tag {atlas.ReferencesOf(group.Method, c.Channel).Count(r => IsTagged(r.Image))}/{atlas.ReferencesOf(group.Method, c.Channel).Count}")));
     }
 
     static void Print(List<Row> rows)

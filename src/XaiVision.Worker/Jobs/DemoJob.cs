@@ -47,7 +47,8 @@ public static class DemoJob
 
     /// <summary>
     /// Strategy analysis on the shortcut demo's evaluation set (tagged and clean pictures of every class), for the shortcut model or
-    /// the clean one: LRP, integrated gradients and Grad-CAM, each image explained for its true class; maps only, no metrics.
+    /// the clean one: LRP, integrated gradients and Grad-CAM, each image explained for its true class, and CRP for the concepts that
+    /// carry the relevance; maps only, no metrics.
     /// </summary>
     public static AuditJobSpec StrategiesSpec(string outputPrefix, bool shortcut) => new()
     {
@@ -59,7 +60,7 @@ public static class DemoJob
         },
         Images = StrategyImages,
         Targets = "label",
-        Suite = new SuiteDefinition { Explainers = ["lrp-composite", "integrated-gradients", "grad-cam"], Seed = 1 },
+        Suite = new SuiteDefinition { Explainers = ["lrp-composite", "integrated-gradients", "grad-cam", "crp"], Seed = 1 },
         Output = new OutputTarget { Container = "audits", Prefix = outputPrefix, Overlays = true, RawMaps = false },
         Analysis = ["strategies"],
         ShardSize = 25,

@@ -11,17 +11,18 @@ namespace XaiVision.Worker.Tests.Consumers;
 /// <summary>
 /// Strategy analysis as a job runs it, on the shortcut demo's evaluation set (40 pictures a class, about 60 % tagged): with LRP, the
 /// shortcut model's classes split into a tag strategy (flagged off-object) and the rest, matching the planted truth; the clean model has
-/// one unflagged strategy per class.
+/// one unflagged strategy per class. With CRP, the concepts: the shortcut model's carry relevance off the object, and their reference
+/// images carry the tag; the clean model's lie on the object.
 /// </summary>
 public class StrategyJobTests(ITestOutputHelper log)
 {
-    /// <summary>The evaluation set audited with LRP by the shortcut or the clean model; the report, the groups, and the store's folder.</summary>
-    internal static async Task<(JobReport Report, List<StrategyGroup> Groups, string Root)> RunAsync(string name, bool shortcut)
+    /// <summary>The evaluation set audited with LRP (and CRP) by the shortcut or the clean model; the report, the groups, and the store's folder.</summary>
+    internal static async Task<(JobReport Report, List<StrategyGroup> Groups, string Root)> RunAsync(string name, bool shortcut, bool concepts = false)
     {
         var (provider, harness, store, root) = await WorkerTestServices.StartSeededAsync(name);
         await using var _ = provider;
         await DemoJob.SeedStrategiesAsync(store);
-        var spec = DemoJob.StrategiesSpec(name, shortcut) with { Suite = new SuiteDefinition { Explainers = ["lrp-composite"], Seed = 1 } };
+        var spec = DemoJob.StrategiesSpec(name, shortcut) with { Suite = new SuiteDefinition { Explainers = concepts ? ["lrp-composite", "crp"] : ["lrp-composite"], Seed = 1 } };
         await harness.Bus.Publish(new SubmitAuditJob(Guid.NewGuid(), spec));
         await WorkerTestServices.Until(() => harness.Published.Select<AuditJobCompleted>().Any(), "the job to complete",
             () => harness.Published.Select<AuditJobFailed>().Any() ? "the job failed" : harness.Published.Select<AuditJobRejected>().Any() ? "the job was rejected" : null);
@@ -33,9 +34,9 @@ public class StrategyJobTests(ITestOutputHelper log)
     [Fact]
     public async Task The_shortcut_models_tag_strategy_is_found_in_every_class_and_flagged()
     {
-        var (report, groups, _) = await RunAsync("strategies-shortcut", shortcut: true);
-        Assert.Equal(5, report.Strategies!.Groups.Count);
-        foreach (var group in groups)
+        var (report, groups, _) = await RunAsync("strategies-shortcut", shortcut: true, concepts: true);
+        Assert.Equal(5, report.Strategies!.Groups.Count(g => g.Method == "lrp-composite"));
+        foreach (var group in groups.Where(g => g.Summary.Method == "lrp-composite"))
         {
             var tagged = group.Points.Select(p => p.Image.EndsWith("_tag", StringComparison.Ordinal)).ToList();
             double ari = AdjustedRandIndex.Of(tagged, group.Points.Select(p => p.Cluster).ToList());
@@ -48,14 +49,28 @@ public class StrategyJobTests(ITestOutputHelper log)
             double corner = cluster.Layout.Corners["top-left"];
             Assert.True(corner > 0.25, $"{group.Summary.Class}: its mean map's top-left corner holds {corner:P0}");
         }
+
+        // The concepts: each class's most relevant one lies off the object, and one of its three most relevant has reference images
+        // (relevance maximisation) that nearly all carry the tag — 60 % of the pictures do.
+        var atlas = report.Concepts!;
+        Assert.Equal(5, atlas.Classes.Count);
+        foreach (var concepts in atlas.Classes)
+        {
+            var tagged = concepts.Top.Take(3).Select(c => atlas.ReferencesOf("crp", c.Channel).Count(r => r.Image.EndsWith("_tag", StringComparison.Ordinal))).ToList();
+            log.WriteLine($"{concepts.Class}: " + string.Join(", ", concepts.Top.Take(3).Select((c, i) => $"#{c.Channel} on {c.OnObject:P0} tagged {tagged[i]}/6")));
+            Assert.True(concepts.Top[0].OffObject, $"{concepts.Class}: concept {concepts.Top[0].Channel} is {concepts.Top[0].OnObject:P0} on the object");
+            Assert.True(tagged.Max() >= 5, $"{concepts.Class}: no top concept's references show the tag ({string.Join(", ", tagged)})");
+        }
     }
 
     [Fact]
     public async Task The_clean_model_has_no_flagged_strategy()
     {
-        var (report, _, _) = await RunAsync("strategies-clean", shortcut: false);
-        Assert.Equal(5, report.Strategies!.Groups.Count);
-        Assert.All(report.Strategies.Groups, g => Assert.DoesNotContain(g.Clusters, c => c.Flagged));
+        var (report, _, _) = await RunAsync("strategies-clean", shortcut: false, concepts: true);
+        var lrp = report.Strategies!.Groups.Where(g => g.Method == "lrp-composite").ToList();
+        Assert.Equal(5, lrp.Count);
+        Assert.All(lrp, g => Assert.DoesNotContain(g.Clusters, c => c.Flagged));
+        Assert.All(report.Concepts!.Classes, c => Assert.False(c.Top[0].OffObject, $"{c.Class}: concept {c.Top[0].Channel} is {c.Top[0].OnObject:P0} on the object"));
     }
 
     [Fact]

@@ -53,8 +53,26 @@ public sealed class CrpExplainer : IConceptExplainer
     {
         using var scope = NewDisposeScope();
         var layer = LayerOf(model);
-        var result = ConditionalRelevance.Compute(_lrp, model, images, targets, layer, relevance => [Condition(relevance, layer)]);
-        return new ConceptMaps(result.Maps[0].sum(1).MoveToOuterDisposeScope(), ConditionalRelevance.Top(result.ChannelRelevance, layer, ConceptsKept));
+        var result = ConditionalRelevance.Compute(_lrp, model, images, targets, layer, relevance => [Condition(relevance, layer), .. EachOfTop(relevance)]);
+        var concepts = ConditionalRelevance.Top(result.ChannelRelevance, layer, ConceptsKept);
+        var located = result.Maps.Skip(1).Select(m => m.sum(1)).ToList();
+        var boxes = located.Select(ConceptLocation.Boxes).ToList();
+        concepts = concepts.Select((c, row) => c with
+        {
+            Top = c.Top.Select((share, j) => j < boxes.Count ? share with { Box = boxes[j][row] } : share).ToList(),
+        }).ToList();
+        return new ConceptMaps(result.Maps[0].sum(1).MoveToOuterDisposeScope(), concepts, located.Select(m => m.MoveToOuterDisposeScope()).ToList());
+    }
+
+    /// <summary>Per rank j &lt; <see cref="ConceptShares.Located"/>, the mask of each image's j-th most relevant channel.</summary>
+    static IEnumerable<Tensor> EachOfTop(Tensor channelRelevance)
+    {
+        var top = channelRelevance.topk((int)Math.Min(ConceptShares.Located, channelRelevance.shape[1]), dim: 1).indexes;
+        for (int j = 0; j < top.shape[1]; j++)
+        {
+            var index = top.narrow(1, j, 1);
+            yield return zeros_like(channelRelevance).scatter_(1, index, ones(index.shape, channelRelevance.dtype, channelRelevance.device));
+        }
     }
 
     string LayerOf(ExplainableModel model) => _layer ?? model.Architecture.DefaultCamLayer;
