@@ -23,16 +23,8 @@ out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 torch.manual_seed(61)
 
-class DemoNet(nn.Module):  # XaiVision's demo-shapes layout (src/XaiVision.Engine/Models/DemoNet.cs)
-    def __init__(self, classes):
-        super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
-        self.classifier = nn.Sequential(nn.Linear(64 * 8 * 8, 128), nn.ReLU(), nn.Dropout(0.3), nn.Linear(128, classes))
-    def forward(self, x):
-        return self.classifier(torch.flatten(self.features(x), 1))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from demo_net import DemoNet  # XaiVision's demo-shapes layout
 
 net = DemoNet(5).eval()
 with torch.no_grad():  # biases that are not zero, so the stabilisers and bias terms are exercised

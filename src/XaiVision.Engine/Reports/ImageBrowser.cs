@@ -20,15 +20,19 @@ public static class ImageBrowser
     {
         if (r.Error is not null)
         {
-            yield return [r.Image, r.Name, null, null, null, null, null, r.Error, null, null, null, null, .. metrics.Select(_ => (object?)null)];
+            yield return [r.Image, r.Name, null, null, null, null, null, r.Error, null, null, null, null, null, .. metrics.Select(_ => (object?)null)];
             yield break;
         }
         foreach (var e in ExplanationsOrNone(r))
             yield return [r.Image, r.Name, r.Prediction!.Name, Math.Round(r.Prediction.Probability, 4), e?.Target.Name, e?.Method,
                 e?.Comparison is null ? null : e.Comparison.PredictionChanged ? 1 : 0, null, e?.Heatmap?.Path, e?.Overlay, r.Input,
-                new[] { r.Figure, r.PerturbationFigure, r.MaskingFigure, r.Archive },
+                new[] { r.Figure, r.PerturbationFigure, r.MaskingFigure, r.Archive }, Concepts(e),
                 .. metrics.Select(m => e?.Metrics is not null && e.Metrics.TryGetValue(m, out var v) ? (object?)Math.Round(v, 5) : null)];
     }
+
+    /// <summary>A concept method's most relevant channels of the map, "layer: #c (share), …" (the browser links them to the report's atlas).</summary>
+    static string? Concepts(ExplanationRecord? e) => e?.Concepts is { } c
+        ? $"{c.Layer}: {string.Join(", ", c.Top.Take(3).Select(t => $"#{t.Channel} ({Invariant.Number(100 * t.Share, "F0")} %)"))}" : null;
 
     /// <summary>An explained image's explanations; for one explained for no class (a multi-label image without a positive label), one null:
     /// its row carries the prediction only.</summary>
@@ -74,7 +78,7 @@ public static class ImageBrowser
         const META = /*META*/;
         const XV = { rows: [], shown: [], page: 0, loaded: 0, firstRender: null, per: 50 };
         const $ = id => document.getElementById(id);
-        const M0 = 12, esc = s => String(s ?? '').replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
+        const M0 = 13, esc = s => String(s ?? '').replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
         const short = n => String(n).replace(/^images\//, '');
         function options(select, values) { for (const v of values) select.add(new Option(v, v)); }
         $('model').textContent = META.model;
@@ -111,6 +115,7 @@ public static class ImageBrowser
             : `<figure><img src="${esc(src)}" alt="${esc(caption)}"><br>${esc(caption)}</figure>`;
           $('detail').innerHTML = `<h2>${esc(short(row[1]))}</h2>` + (row[7] !== null ? `<p class="failed">FAILED: ${esc(row[7])}</p>`
             : figure(row[10], short(row[1])) + same.filter(r => r[5] !== null).map(r => figure(r[8], `${r[5]} → ${r[4]} map`) + figure(r[9], `${r[5]} → ${r[4]} overlay`)).join('')
+              + same.filter(r => r[12]).map(r => `<p class="concepts">${esc(r[5])} → ${esc(r[4])}, concepts at ${esc(r[12])} — <a href="report.html#concepts">the atlas</a></p>`).join('')
               + (archive ? `<p>These pictures are in <a href="${esc(archive)}">${esc(archive)}</a> at the paths shown.</p>`
                 : `<p>${(row[11] || []).slice(0, 3).map((src, k) => src ? `<a href="${esc(src)}">${['figure', 'transformations', 'masking'][k]}</a>` : '').filter(a => a).join(' · ')}</p>`));
           $('detail').scrollIntoView();

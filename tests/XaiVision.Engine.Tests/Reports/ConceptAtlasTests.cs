@@ -101,5 +101,9 @@ public class ConceptAtlasTests
         Assert.Contains("src=\"img0/input.png\"", html);
         Assert.Contains("browser.html#image=img0", html);
         Assert.Contains(outputs.Model.Shown, r => r.Name == "img3" && r.Input == "img3/input.png"); // extracted from an archive too
+        // The browser: each crp row names its concepts, and the detail links them to the atlas.
+        var rows = string.Concat(outputs.Browser.Where(f => f.Key.StartsWith("browser/rows", StringComparison.Ordinal)).Select(f => f.Value));
+        Assert.Contains("\"features.9: #5 (50 %), #2 (30 %)\"", rows);
+        Assert.Contains("href=\"report.html#concepts\"", outputs.Browser["browser.html"]);
     }
 }

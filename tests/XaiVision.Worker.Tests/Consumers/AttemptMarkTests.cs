@@ -1,5 +1,4 @@
 using MassTransit.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using XaiVision.Contracts;
 using XaiVision.Worker.Jobs;
 using XaiVision.Worker.Storage;
@@ -16,18 +15,13 @@ public class AttemptMarkTests
     [Fact]
     public async Task Marks_an_outage_kept_from_being_removed_are_gone_when_the_job_is_reported()
     {
-        var root = Directory.CreateTempSubdirectory("xaivision-marks-").FullName;
         var refused = new HashSet<string>();
-        await using var provider = WorkerTestServices.Build(root, store: inner => new CountingBlobStore(inner)
+        var (provider, harness, store, _) = await WorkerTestServices.StartSeededAsync("marks", wrapStore: inner => new CountingBlobStore(inner)
         {
             Fault = (operation, name) => operation == "delete" && name.Contains("/attempts/", StringComparison.Ordinal) && refused.Add(name)
                 ? new StorageUnavailableException("storage outage (test)") : null,
         });
-        var harness = provider.GetRequiredService<ITestHarness>();
-        harness.TestTimeout = Patience.Job;
-        await harness.Start();
-        var store = provider.GetRequiredService<IBlobStore>();
-        await DemoJob.SeedAsync(store);
+        await using var _ = provider;
         var spec = WorkerTestServices.CheapDemoSpec("marks");
         await harness.Bus.Publish(new SubmitAuditJob(Guid.NewGuid(), spec));
         await WorkerTestServices.Until(() => harness.Published.Select<AuditJobCompleted>().Any(), "the job's completion",

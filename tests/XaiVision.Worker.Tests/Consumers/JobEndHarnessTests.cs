@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using XaiVision.Contracts;
 using XaiVision.Engine.Reports;
 using XaiVision.Worker.Jobs;
-using XaiVision.Worker.Storage;
 using XaiVision.Worker.Tests.Storage;
 
 namespace XaiVision.Worker.Tests.Consumers;
@@ -45,17 +44,12 @@ public class JobEndHarnessTests
     [Fact]
     public async Task A_submission_that_faults_fails_its_job_with_the_reason()
     {
-        var root = Directory.CreateTempSubdirectory("xaivision-submit-fault-").FullName;
-        await using var provider = WorkerTestServices.Build(root, store: inner => new CountingBlobStore(inner)
+        var (provider, harness, store, _) = await WorkerTestServices.StartSeededAsync("submit-fault", wrapStore: inner => new CountingBlobStore(inner)
         {
             Fault = (operation, name) => operation == "create" && name.EndsWith("/job.json", StringComparison.Ordinal)
                 ? new InvalidOperationException("a fault of ours (test)") : null,
         });
-        var harness = provider.GetRequiredService<ITestHarness>();
-        harness.TestTimeout = Patience.Job;
-        await harness.Start();
-        var store = provider.GetRequiredService<IBlobStore>();
-        await DemoJob.SeedAsync(store);
+        await using var _ = provider;
         var (jobId, spec) = (Guid.NewGuid(), WorkerTestServices.CheapDemoSpec("submit-fault"));
         await harness.Bus.Publish(new SubmitAuditJob(jobId, spec));
         await WorkerTestServices.Until(() => harness.Published.Select<AuditJobFailed>().Any(), "the job to fail");

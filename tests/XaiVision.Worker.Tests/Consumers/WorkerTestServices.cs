@@ -50,12 +50,12 @@ public static class WorkerTestServices
         }
     }
 
-    /// <summary>The test harness started on a fresh file store seeded with the demo.</summary>
+    /// <summary>The test harness started on a fresh file store seeded with the demo (<paramref name="wrapStore"/> may wrap the store).</summary>
     public static async Task<(ServiceProvider Provider, ITestHarness Harness, IBlobStore Store, string Root)> StartSeededAsync(string name,
-        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null, Func<IBlobStore, IBlobStore>? wrapStore = null)
     {
         var root = Directory.CreateTempSubdirectory($"xaivision-{name}-").FullName;
-        var provider = Build(root, settings, configure);
+        var provider = Build(root, settings, configure, wrapStore);
         var harness = provider.GetRequiredService<ITestHarness>();
         harness.TestTimeout = Patience.Job;
         await harness.Start();
