@@ -33,7 +33,7 @@ public static class ConceptSection
             foreach (var c in group.Top)
                 html.Append($"<tr{(c.OffObject ? " class=\"flagged\"" : "")}><td>{c.Channel}</td><td>{c.MeanShare:P1}</td><td>{c.Consistency:P0}</td>")
                     .Append($"<td>{(c.OnObject is { } on ? $"{on:P0}{(c.OffObject ? " <span class=\"fail\">off the object</span>" : "")}" : "–")}</td>")
-                    .Append($"<td>{string.Concat(atlas.ReferencesOf(group.Method, c.Channel).Select(Crop))}</td></tr>");
+                    .Append($"<td style=\"text-align:left\">{string.Concat(atlas.ReferencesOf(group.Method, c.Channel).Select(Crop))}</td></tr>");
             html.Append("</table>");
         }
         if (groups.Count <= GroupsShown) return;
