@@ -6,7 +6,7 @@ namespace XaiVision.Worker.Tests.EndToEnd;
 /// <summary>Looks at the real broker's queues directly (what an operator would check).</summary>
 public static class Broker
 {
-    public static readonly string[] Endpoints = ["submit-audit-job", "audit-shard", "audit-shard-fault", "shard-completed"];
+    public static readonly string[] Endpoints = ["submit-audit-job", "submit-audit-job-fault", "audit-shard", "audit-shard-fault", "shard-completed"];
 
     /// <summary>Messages in the error queues of this run's endpoints (a queue that was never created holds none).</summary>
     public static Task<uint> ErrorMessagesAsync(RealServices services) => ErrorMessagesAsync(services.RabbitMqUri, services.EndpointPrefix);
