@@ -66,6 +66,7 @@ public sealed class SuiteRunner(ExplainableModel model, SuiteRun suite)
             return explainer.Explain(ModelFor(explainer), batch.Input, batch.Classes, suite.Seed).to(ScalarType.Float32);
         var result = conceptual.ExplainWithConcepts(ModelFor(explainer), batch.Input, batch.Classes, suite.Seed);
         concepts[explainer] = result.OnObject(batch.Masks);
+        foreach (var located in result.Located) located.Dispose();
         return result.Maps.to(ScalarType.Float32);
     }
 

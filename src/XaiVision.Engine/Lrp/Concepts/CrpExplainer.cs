@@ -47,7 +47,12 @@ public sealed class CrpExplainer : IConceptExplainer
         return parameters;
     }
 
-    public Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed) => ExplainWithConcepts(model, images, targets, seed).Maps;
+    public Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed)
+    {
+        var result = ExplainWithConcepts(model, images, targets, seed);
+        foreach (var located in result.Located) located.Dispose();
+        return result.Maps;
+    }
 
     public ConceptMaps ExplainWithConcepts(ExplainableModel model, Tensor images, Tensor targets, long seed)
     {
