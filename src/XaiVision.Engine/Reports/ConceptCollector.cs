@@ -56,11 +56,12 @@ sealed class ConceptCollector
     /// Per (method, class) — methods as first seen, classes by name — its <see cref="ConceptsShown"/> concepts of largest mean share,
     /// and the references of every channel shown; null without a concept method.
     /// </summary>
-    public ConceptAtlas? Atlas(IReadOnlyList<string> methods)
+    public ConceptAtlas? Atlas(List<string> methods)
     {
         if (_classes.Count == 0) return null;
+        int Order(string method) => methods.IndexOf(method) is var i and >= 0 ? i : int.MaxValue;
         var classes = _classes
-            .OrderBy(g => methods.ToList().IndexOf(g.Key.Method)).ThenBy(g => g.Key.Class, StringComparer.Ordinal)
+            .OrderBy(g => Order(g.Key.Method)).ThenBy(g => g.Key.Class, StringComparer.Ordinal)
             .Select(g => new ConceptReport(g.Key.Method, g.Key.Class, g.Value.Layer, g.Value.Maps, g.Value.Channels
                 .Select(c => (Channel: c.Key, Mean: c.Value.ShareSum / g.Value.Maps, c.Value))
                 .OrderByDescending(c => c.Mean).ThenBy(c => c.Channel).Take(ConceptsShown)
@@ -68,7 +69,7 @@ sealed class ConceptCollector
                 .ToList()))
             .ToList();
         var references = classes.SelectMany(g => g.Top.Select(c => (g.Method, c.Channel))).Distinct()
-            .Where(_references.ContainsKey).OrderBy(k => methods.ToList().IndexOf(k.Method)).ThenBy(k => k.Channel)
+            .Where(_references.ContainsKey).OrderBy(k => Order(k.Method)).ThenBy(k => k.Channel)
             .Select(k => new ConceptReferences(k.Method, k.Channel, _references[k].Best.ToList())).ToList();
         return new ConceptAtlas(classes, references);
     }
