@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace XaiVision.Engine.Lrp;
 
-public enum LayerKind { Convolution, Linear, MaxPool, AveragePool, BatchNorm, Activation, Dropout, Reshape, Identity, ClassScore }
+public enum LayerKind { Convolution, Linear, MaxPool, AveragePool, BatchNorm, Activation, Dropout, Reshape, Identity, ClassScore, LayerNorm, AttentionOperand }
 
 /// <summary>
 /// A leaf layer as composites see it: name, kind, order among the affine (conv/linear) layers, and
@@ -27,6 +27,8 @@ public sealed record LayerInfo(string Name, nn.Module Module, LayerKind Kind, in
         Flatten or Unflatten => LayerKind.Reshape,
         Identity => LayerKind.Identity,
         ClassScorePool => LayerKind.ClassScore,
+        LayerNorm => LayerKind.LayerNorm,
+        AttentionOperand => LayerKind.AttentionOperand,
         _ => null,
     };
 
@@ -46,7 +48,8 @@ public sealed record LayerInfo(string Name, nn.Module Module, LayerKind Kind, in
         {
             var kind = dense.Contains(name) ? LayerKind.Linear : KindOf(module) ?? throw new XaiVisionException(
                 $"LRP has no rule for layer '{name}' ({module.GetType().Name}). " +
-                    $"Supported: Conv2d, Linear, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm (canonized), activations, Dropout, Flatten, Identity, a class-score pool.");
+                    $"Supported: Conv2d, Linear, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm (canonized), activations, Dropout, Flatten, Identity, " +
+                    "a class-score pool; LayerNorm and attention with lrp:attnlrp.");
             result.Add(new LayerInfo(name, module, kind, kind is LayerKind.Convolution or LayerKind.Linear ? affine++ : -1, blocks.GetValueOrDefault(name), blockCount));
         }
         return result;

@@ -22,6 +22,9 @@ public sealed class LrpExplainer(string name, Composite composite, IReadOnlyDict
 
     public IReadOnlyDictionary<string, string> Describe(ExplainableModel model) => parameters;
 
+    /// <summary>Why these rules cannot explain <paramref name="architecture"/> (null: they can).</summary>
+    public string? Refusal(Architecture architecture) => LrpSupport.Refusal(architecture, Composite);
+
     public Tensor Explain(ExplainableModel model, Tensor images, Tensor targets, long seed)
     {
         using var scope = NewDisposeScope();
@@ -72,7 +75,7 @@ public sealed class LrpExplainer(string name, Composite composite, IReadOnlyDict
     /// <summary>The composite's rules on <paramref name="model"/> for one pass (BatchNorm merged, rule hooks, first-layer leaves); disposing removes them.</summary>
     internal AttachedRules AttachRules(ExplainableModel model)
     {
-        if (model.Architecture.LrpRefusal is { } refusal) throw new XaiVisionException(refusal);
+        if (Refusal(model.Architecture) is { } refusal) throw new XaiVisionException(refusal);
         var layers = LayerInfo.Describe(model.Network, model.Architecture.Family);
         var p = model.Preprocessing;
         var bounds = new LrpInputBounds(

@@ -3,7 +3,7 @@ using XaiVision.Engine.Lrp.Composites;
 
 namespace XaiVision.Engine.Lrp;
 
-/// <summary>Method strings → LRP explainers: <c>lrp-epsilon</c>, <c>lrp-composite</c>, <c>lrp:&lt;preset&gt;(…)</c>.</summary>
+/// <summary>Method strings → LRP explainers: <c>lrp-epsilon</c>, <c>lrp-composite</c>, <c>lrp:&lt;preset&gt;(…)</c>, <c>lrp:attnlrp</c>.</summary>
 public static class LrpMethods
 {
     public static bool Handles(string name) => name is "lrp-epsilon" or "lrp-composite" || name.StartsWith("lrp:", StringComparison.Ordinal);
@@ -19,6 +19,7 @@ public static class LrpMethods
         {
             "epsilon" => CompositePresets.Epsilon(spec),
             "composite" => CompositePresets.LrpComposite(spec),
+            "attnlrp" => CompositePresets.AttnLrp(spec),
             _ => CompositePresets.Zennit(rules, spec),
         };
         var parameters = new Dictionary<string, string> { ["composite"] = composite.Name };

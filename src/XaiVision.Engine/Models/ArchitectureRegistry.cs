@@ -75,12 +75,10 @@ public static class ArchitectureRegistry
             yield return new(name, "convnext", n => ConvNeXt.Create(name, n), "features.7", 224, 1000, HeadLayer: "classifier.2", LrpRefusal: convNextLrp,
                 FeatureMapFilter: ConvNeXt.IsFeatureMap);
 
-        // ViT: CAM on the last encoder layer's first LayerNorm, over the token grid (as pytorch-grad-cam's ViT example).
-        const string vitLrp = "LRP is not offered for ViT: attention multiplies token values by their softmax weights and LayerNorm divides by a "
-            + "statistic of its input, and the conserving rules for them (AttnLRP) are not implemented here; use the gradient, CAM or black-box methods.";
+        // ViT: CAM on the last encoder layer's first LayerNorm, over the token grid (as pytorch-grad-cam's ViT example); LRP by lrp:attnlrp only.
         foreach (var (name, patch) in VisionTransformer.PatchSizes)
             yield return new(name, "vit", n => new VisionTransformer(patch, n), "encoder.layers.encoder_layer_11.ln_1", 224, 1000, FixedInputSize: 224,
-                HeadLayer: "heads.head", LrpRefusal: vitLrp, FeatureMapFilter: VisionTransformer.IsFeatureMap, TokensToMap: VisionTransformer.TokenGrid);
+                HeadLayer: "heads.head", FeatureMapFilter: VisionTransformer.IsFeatureMap, TokensToMap: VisionTransformer.TokenGrid);
 
         // EfficientNet: CAM on the last feature block (the 1×1 expansion), as pytorch-grad-cam does.
         const string efficientLrp = "LRP is not offered for EfficientNet: its squeeze-excitation gates multiply two paths of the network and its SiLU "

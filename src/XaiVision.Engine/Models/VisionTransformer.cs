@@ -5,16 +5,15 @@ using static TorchSharp.torch.nn;
 namespace XaiVision.Engine.Models;
 
 /// <summary>
-/// torchvision's ViT-B/16 and ViT-B/32 (Dosovitskiy et al. 2021) with its exact names: <c>conv_proj</c> patch embedding,
+/// torchvision's VisionTransformer (Dosovitskiy et al. 2021) with its exact names: <c>conv_proj</c> patch embedding,
 /// <c>class_token</c>, <c>encoder.pos_embedding</c>, <c>encoder.layers.encoder_layer_K.{ln_1, self_attention, ln_2, mlp.0/3}</c>,
-/// <c>encoder.ln</c>, <c>heads.head</c>. 224×224 inputs only (the position embedding is sized for them). Encoder layers output
-/// tokens [batch, 1 + patches, width]; for CAM the class token is dropped and the patches laid out as a grid
-/// (<see cref="TokenGrid"/>), as pytorch-grad-cam's <c>reshape_transform</c> does.
+/// <c>encoder.ln</c>, <c>heads.head</c>; ViT-B/16 and ViT-B/32 by name, other sizes by <see cref="ViTShape"/> (the reference tests' small
+/// one). Inputs of the shape's image size only (the position embedding is sized for them). Encoder layers output tokens
+/// [batch, 1 + patches, width]; for CAM the class token is dropped and the patches laid out as a grid (<see cref="TokenGrid"/>), as
+/// pytorch-grad-cam's <c>reshape_transform</c> does.
 /// </summary>
 public sealed class VisionTransformer : Module<Tensor, Tensor>
 {
-    const int Width = 768, Heads = 12, Layers = 12, MlpWidth = 3072, ImageSize = 224;
-
     public static readonly IReadOnlyDictionary<string, int> PatchSizes = new Dictionary<string, int> { ["vit_b_16"] = 16, ["vit_b_32"] = 32 };
 
     /// <summary>CAM layers: each encoder layer and its two LayerNorms (token outputs).</summary>
@@ -24,15 +23,17 @@ public sealed class VisionTransformer : Module<Tensor, Tensor>
     private readonly Parameter class_token;
     private readonly Encoder encoder;
     private readonly Sequential heads;
-    readonly int _patch;
+    readonly ViTShape _shape;
 
-    public VisionTransformer(int patch, int numClasses) : base(nameof(VisionTransformer))
+    public VisionTransformer(int patch, int numClasses) : this(ViTShape.Base(patch), numClasses) { }
+
+    public VisionTransformer(ViTShape shape, int numClasses) : base(nameof(VisionTransformer))
     {
-        _patch = patch;
-        conv_proj = Conv2d(3, Width, patch, stride: patch);
-        class_token = Parameter(zeros(1, 1, Width));
-        encoder = new Encoder((ImageSize / patch) * (ImageSize / patch) + 1);
-        heads = Sequential(("head", Linear(Width, numClasses)));
+        _shape = shape;
+        conv_proj = Conv2d(3, shape.Width, shape.Patch, stride: shape.Patch);
+        class_token = Parameter(zeros(1, 1, shape.Width));
+        encoder = new Encoder(shape);
+        heads = Sequential(("head", Linear(shape.Width, numClasses)));
         RegisterComponents();
     }
 
@@ -47,10 +48,11 @@ public sealed class VisionTransformer : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        if (x.shape[2] != ImageSize || x.shape[3] != ImageSize)
-            throw new XaiVisionException($"ViT takes {ImageSize}×{ImageSize} inputs only (its position embedding is sized for them); got {x.shape[2]}×{x.shape[3]}.");
-        long n = x.shape[0], side = ImageSize / _patch;
-        var tokens = conv_proj.call(x).reshape(n, Width, side * side).permute(0, 2, 1);
+        int size = _shape.ImageSize;
+        if (x.shape[2] != size || x.shape[3] != size)
+            throw new XaiVisionException($"ViT takes {size}×{size} inputs only (its position embedding is sized for them); got {x.shape[2]}×{x.shape[3]}.");
+        long n = x.shape[0], side = size / _shape.Patch;
+        var tokens = conv_proj.call(x).reshape(n, _shape.Width, side * side).permute(0, 2, 1);
         tokens = cat([class_token.expand(n, -1, -1), tokens], 1);
         var encoded = encoder.call(tokens);
         return heads.call(encoded.select(1, 0)).MoveToOuterDisposeScope();
@@ -60,12 +62,14 @@ public sealed class VisionTransformer : Module<Tensor, Tensor>
     {
         private readonly Parameter pos_embedding;
         private readonly Sequential layers;
-        private readonly LayerNorm ln = LayerNorm(Width, eps: 1e-6);
+        private readonly LayerNorm ln;
 
-        public Encoder(int sequence) : base(nameof(Encoder))
+        public Encoder(ViTShape shape) : base(nameof(Encoder))
         {
-            pos_embedding = Parameter(empty(1, sequence, Width).normal_(std: 0.02));
-            layers = Sequential(Enumerable.Range(0, Layers).Select(i => ($"encoder_layer_{i}", (Module<Tensor, Tensor>)new EncoderBlock())).ToArray());
+            int sequence = (shape.ImageSize / shape.Patch) * (shape.ImageSize / shape.Patch) + 1;
+            pos_embedding = Parameter(empty(1, sequence, shape.Width).normal_(std: 0.02));
+            layers = Sequential(Enumerable.Range(0, shape.Layers).Select(i => ($"encoder_layer_{i}", (Module<Tensor, Tensor>)new EncoderBlock(shape))).ToArray());
+            ln = LayerNorm(shape.Width, eps: 1e-6);
             RegisterComponents();
         }
 
@@ -78,20 +82,32 @@ public sealed class VisionTransformer : Module<Tensor, Tensor>
 
     sealed class EncoderBlock : Module<Tensor, Tensor>
     {
-        private readonly LayerNorm ln_1 = LayerNorm(Width, eps: 1e-6);
-        private readonly MultiheadAttention self_attention = MultiheadAttention(Width, Heads);
-        private readonly LayerNorm ln_2 = LayerNorm(Width, eps: 1e-6);
-        private readonly Sequential mlp = Sequential(Linear(Width, MlpWidth), GELU(), Dropout(0.0), Linear(MlpWidth, Width), Dropout(0.0));
+        private readonly LayerNorm ln_1;
+        private readonly SelfAttention self_attention;
+        private readonly LayerNorm ln_2;
+        private readonly Sequential mlp;
 
-        public EncoderBlock() : base(nameof(EncoderBlock)) => RegisterComponents();
+        public EncoderBlock(ViTShape shape) : base(nameof(EncoderBlock))
+        {
+            ln_1 = LayerNorm(shape.Width, eps: 1e-6);
+            self_attention = new SelfAttention(shape.Width, shape.Heads);
+            ln_2 = LayerNorm(shape.Width, eps: 1e-6);
+            mlp = Sequential(Linear(shape.Width, shape.MlpWidth), GELU(), Dropout(0.0), Linear(shape.MlpWidth, shape.Width), Dropout(0.0));
+            RegisterComponents();
+        }
 
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();
-            var x = ln_1.call(input).transpose(0, 1); // TorchSharp's attention is sequence-first
-            var (attended, _) = self_attention.call(x, x, x, null, false, null);
-            var residual = attended.transpose(0, 1) + input;
+            var residual = self_attention.call(ln_1.call(input)) + input;
             return (residual + mlp.call(ln_2.call(residual))).MoveToOuterDisposeScope();
         }
     }
+}
+
+/// <summary>A ViT's size: input side, patch side, token width, attention heads, encoder layers, MLP width.</summary>
+public sealed record ViTShape(int ImageSize, int Patch, int Width, int Heads, int Layers, int MlpWidth)
+{
+    /// <summary>ViT-B (Dosovitskiy et al. 2021, table 1) at 224 px.</summary>
+    public static ViTShape Base(int patch) => new(224, patch, 768, 12, 12, 3072);
 }

@@ -65,7 +65,10 @@ public static class ExplainerCatalog
     });
 
     public static IEnumerable<string> Names => Table.Names.Concat(["lrp-epsilon", "lrp-composite", .. Lrp.Composites.CompositePresets.ZennitNames.Select(n => "lrp:" + n),
-        "crp", .. Lrp.Composites.CompositePresets.ZennitNames.Select(n => "crp:" + n)]);
+        .. TransformerOnly, "crp", .. Lrp.Composites.CompositePresets.ZennitNames.Select(n => "crp:" + n)]);
+
+    /// <summary>Methods for vision transformers only (convolutional networks refuse them with a reason).</summary>
+    public static readonly IReadOnlyList<string> TransformerOnly = ["lrp:attnlrp"];
 
     public static IExplainer Create(MethodSpec spec)
     {

@@ -61,19 +61,18 @@ public static class LayerSweep
                 for (int i = 0; i < n; i++) result[i].Add(new SweepMap(cam.Method, cam.Layer, rows[i]));
             }
         }
-        if (model.Architecture.LrpRefusal is null)
-            foreach (var lrp in suite.OfType<LrpExplainer>())
+        foreach (var lrp in suite.OfType<LrpExplainer>().Where(l => l.Refusal(model.Architecture) is null))
+        {
+            var (input, perLayer) = lrp.RelevancePerLayer(model, images, classes);
+            var all = new List<(string Layer, Tensor Relevance)> { ("input", input) };
+            all.AddRange(perLayer.Select(l => (l.Layer, l.Relevance)));
+            foreach (var (layer, relevance) in all)
             {
-                var (input, perLayer) = lrp.RelevancePerLayer(model, images, classes);
-                var all = new List<(string Layer, Tensor Relevance)> { ("input", input) };
-                all.AddRange(perLayer.Select(l => (l.Layer, l.Relevance)));
-                foreach (var (layer, relevance) in all)
-                {
-                    var sums = relevance.reshape(n, -1).sum(1).to(ScalarType.Float64).cpu().data<double>().ToArray();
-                    var maps = relevance.dim() == 4 ? SuiteRunner.Rows(ToImage(relevance.sum(1), height, width)) : null;
-                    for (int i = 0; i < n; i++) result[i].Add(new SweepMap(lrp.Name, layer, maps?[i], sums[i], scores[i]));
-                }
+                var sums = relevance.reshape(n, -1).sum(1).to(ScalarType.Float64).cpu().data<double>().ToArray();
+                var maps = relevance.dim() == 4 ? SuiteRunner.Rows(ToImage(relevance.sum(1), height, width)) : null;
+                for (int i = 0; i < n; i++) result[i].Add(new SweepMap(lrp.Name, layer, maps?[i], sums[i], scores[i]));
             }
+        }
         return result;
     }
 

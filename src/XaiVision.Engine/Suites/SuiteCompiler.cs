@@ -44,7 +44,7 @@ public static class SuiteCompiler
         {
             var featureMaps = FeatureMapLayers.Of(architecture);
             for (int i = 0; i < compiledExplainers.Count; i++)
-                if (compiledExplainers[i] is Lrp.LrpExplainer or Lrp.Concepts.CrpExplainer && architecture.LrpRefusal is { } refusal)
+                if (LrpRefusal(compiledExplainers[i], architecture) is { } refusal)
                     problems.Add(new($"{paths.Explainers}[{i}]", refusal));
                 else if (compiledExplainers[i] is Lrp.Concepts.CrpExplainer { LayerName: { } conditioned } && !AllLayers(architecture).Contains(conditioned))
                     problems.Add(new($"{paths.Explainers}[{i}]", $"'{architecture.Name}' has no layer '{conditioned}' to condition relevance on."));
@@ -57,6 +57,13 @@ public static class SuiteCompiler
         }
         return problems.Count > 0 ? (null, problems) : (new CompiledSuite(compiledExplainers, compiledPerturbations, compiledMetrics), problems);
     }
+
+    static string? LrpRefusal(IExplainer explainer, Architecture architecture) => explainer switch
+    {
+        Lrp.LrpExplainer lrp => lrp.Refusal(architecture),
+        Lrp.Concepts.CrpExplainer crp => crp.Refusal(architecture),
+        _ => null,
+    };
 
     /// <summary>The layers a method string names (a CAM's <c>layer</c>, a fused CAM's <c>layers</c>).</summary>
     static IEnumerable<string> NamedLayers(IExplainer explainer) => explainer switch

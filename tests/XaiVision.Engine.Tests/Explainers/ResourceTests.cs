@@ -92,7 +92,7 @@ public class ResourceTests
     }
 
     /// <summary>Live tensors gained over <paramref name="runs"/> runs of <paramref name="run"/>.</summary>
-    static long Leaked(Action run, int runs = 10)
+    internal static long Leaked(Action run, int runs = 10)
     {
         // Finalizers of other tests' garbage would lower the count: drain them, then allow no GC while counting,
         // so an undisposed tensor of ours cannot be finalised away before it is seen.

@@ -13,6 +13,9 @@ public sealed class Composite(string name, IReadOnlyList<CompositeEntry> entries
     public string Name { get; } = name;
     public IReadOnlyList<CompositeEntry> Entries { get; } = entries;
 
+    /// <summary>Rules for vision transformers (attention, LayerNorm, GELU): offered on ViT, and only these there.</summary>
+    public bool ForTransformers { get; init; }
+
     /// <summary>The rule for each layer (null = LRP-0 / plain gradient).</summary>
     public IReadOnlyList<(LayerInfo Layer, ILrpRule? Rule)> Assign(IReadOnlyList<LayerInfo> layers)
     {

@@ -1,5 +1,6 @@
 using XaiVision.Engine.Explainers;
 using XaiVision.Engine.Lrp.Rules;
+using XaiVision.Engine.Models;
 
 namespace XaiVision.Engine.Lrp.Composites;
 
@@ -21,6 +22,7 @@ namespace XaiVision.Engine.Lrp.Composites;
 /// <c>lrp:epsilon-alpha2-beta1</c>, <c>lrp:epsilon-plus</c>: ε = 1e-6 on dense layers; convolutions z⁺,
 /// γ = 0.25 or α2β1; first layer flat or z^B where the name says; average pooling Norm; max-pooling
 /// winner-take-all.</item>
+/// <item><c>lrp:attnlrp</c> (vision transformers): LXT's torchvision ViT recipe (Achtibat et al. 2024, AttnLRP; <see cref="AttnLrp"/>).</item>
 /// </list>
 /// </summary>
 public static class CompositePresets
@@ -85,9 +87,38 @@ public static class CompositePresets
             "epsilon-gamma-box" => Gamma(spec, (g, rule) => [First("z^B", () => new ZBoxRule()), Conv($"γ({g})", () => rule(g)), dense, pools, PassThrough]),
             "epsilon-alpha2-beta1" => AlphaBeta(spec, (a, b) => [Conv($"α{a}β{b}", () => new AlphaBetaRule(a, b)), dense, pools, PassThrough]),
             "epsilon-plus" => [Conv("z⁺", () => new ZPlusRule()), dense, pools, PassThrough],
-            _ => throw new XaiVisionException($"Unknown LRP preset '{preset}'. Known: {string.Join(", ", ZennitNames)} (and lrp-epsilon, lrp-composite)."),
+            _ => throw new XaiVisionException($"Unknown LRP preset '{preset}'. Known: {string.Join(", ", ZennitNames)} (and lrp-epsilon, lrp-composite; lrp:attnlrp for ViT)."),
         };
         return new Composite("lrp:" + preset, table);
+    }
+
+    /// <summary>
+    /// AttnLRP for torchvision's ViT as LXT configures it (<c>lxt/efficient/models/vit_torch.py</c> with zennit's γ on Conv2d and
+    /// Linear, its <c>examples/vit_torch.py</c>): γ (<c>conv-gamma</c>, default 0.25) on the patch embedding, γ (<c>linear-gamma</c>, default
+    /// 0.05; LXT grid-searches both, its grid spans 0–1) on the MLP and head layers, the identity rule on LayerNorm's standard deviation
+    /// and on GELU, LRP-0 on the attention's output projection (LXT's hooks do not reach it either). Inside the attention,
+    /// <c>attention=cp</c> (default, LXT's choice for ViT: "easier to tune for gamma"): CP-LRP, no relevance through the softmax;
+    /// <c>attention=attnlrp</c>: AttnLRP's uniform rule on the two products (values ÷ 2, queries and keys ÷ 4) and the softmax's own
+    /// gradient, which is AttnLRP's softmax rule in input ⊙ gradient form.
+    /// </summary>
+    public static Composite AttnLrp(MethodSpec spec)
+    {
+        double convGamma = spec.Double("conv-gamma", 0.25, 0, 1e6), linearGamma = spec.Double("linear-gamma", 0.05, 0, 1e6);
+        bool conservative = spec.Choice("attention", true, new Dictionary<string, bool> { ["cp"] = true, ["attnlrp"] = false });
+        static bool Operand(LayerInfo l, params AttentionRole[] roles) => l.Module is AttentionOperand o && roles.Contains(o.Role);
+        return new Composite("lrp:attnlrp",
+        [
+            new($"patch embedding → γ({convGamma})", l => l.Kind == LayerKind.Convolution, _ => new GammaRule(convGamma)),
+            conservative
+                ? new("attention queries, keys → cut (CP-LRP: no relevance through the softmax)", l => Operand(l, AttentionRole.Query, AttentionRole.Key), _ => new CutRule())
+                : new("attention queries, keys → uniform ÷ 4", l => Operand(l, AttentionRole.Query, AttentionRole.Key), _ => new UniformRule(4)),
+            new(conservative ? "attention values → pass" : "attention values → uniform ÷ 2", l => Operand(l, AttentionRole.Value), _ => conservative ? null : new UniformRule(2)),
+            new("attention output projection → LRP-0", l => l.Kind == LayerKind.Linear && l.Name.EndsWith(".out_proj", StringComparison.Ordinal), _ => null),
+            new($"linear → γ({linearGamma})", l => l.Kind == LayerKind.Linear, _ => new GammaRule(linearGamma)),
+            new("LayerNorm → identity on the std", l => l.Kind == LayerKind.LayerNorm, _ => new LayerNormIdentityRule()),
+            new("GELU → identity", l => l.Module is TorchSharp.Modules.GELU, _ => new PassRule()),
+            PassThrough,
+        ]) { ForTransformers = true };
     }
 
     static IReadOnlyList<CompositeEntry> Gamma(MethodSpec spec, Func<double, Func<double, ILrpRule>, IReadOnlyList<CompositeEntry>> build) =>

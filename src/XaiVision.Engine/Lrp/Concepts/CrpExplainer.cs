@@ -54,8 +54,12 @@ public sealed class CrpExplainer : IConceptExplainer
         return result.Maps;
     }
 
+    /// <summary>Why this CRP cannot explain <paramref name="architecture"/> (null: it can).</summary>
+    public string? Refusal(Architecture architecture) => LrpSupport.ConceptRefusal(architecture, _lrp.Composite);
+
     public ConceptMaps ExplainWithConcepts(ExplainableModel model, Tensor images, Tensor targets, long seed)
     {
+        if (Refusal(model.Architecture) is { } refusal) throw new XaiVisionException(refusal);
         using var scope = NewDisposeScope();
         var layer = LayerOf(model);
         var result = ConditionalRelevance.Compute(_lrp, model, images, targets, layer, relevance => [Condition(relevance, layer), .. EachOfTop(relevance)]);
