@@ -15,12 +15,12 @@ public sealed record AuditOutputs(ReportModel Model, IReadOnlyDictionary<string,
     /// <summary><c>browser.html</c> and its chunks.</summary>
     public IReadOnlyDictionary<string, string> Browser => Files.Where(f => f.Key.StartsWith("browser", StringComparison.Ordinal)).ToDictionary(f => f.Key, f => f.Value);
 
-    /// <summary>The outputs of records already in memory, as text by relative path; optionally against a stored run's strategies.</summary>
+    /// <summary>The outputs of records already in memory, as text by relative path; optionally against a stored run's strategies and concepts.</summary>
     public static AuditOutputs Build(ReportRequest request, IReadOnlyList<ImageRecord> records, IReadOnlyList<ShardFailure>? failedShards = null,
-        IReadOnlyList<Strategies.StrategyGroup>? baselineStrategies = null)
+        IReadOnlyList<Strategies.StrategyGroup>? baselineStrategies = null, ConceptAtlas? baselineConcepts = null)
     {
         var sink = new MemorySink();
-        var context = new ReportContext(BaselineStrategies: baselineStrategies);
+        var context = new ReportContext(BaselineStrategies: baselineStrategies, BaselineConcepts: baselineConcepts);
         var model = FoldAsync(request, context, failedShards ?? [], () => records.ToAsyncEnumerable(), sink, CancellationToken.None).GetAwaiter().GetResult();
         WriteAsync(model, () => records.ToAsyncEnumerable(), sink, CancellationToken.None).GetAwaiter().GetResult();
         return new AuditOutputs(model, sink.Files);

@@ -25,9 +25,11 @@ sealed class ConceptCollector
 
     readonly Dictionary<(string Method, string Class), ClassConcepts> _classes = [];
     readonly Dictionary<(string Method, int Channel), Extremes<ConceptReference>> _references = [];
+    readonly ConceptProbes _probes = new();
 
     public void Add(ImageRecord record, long seq)
     {
+        _probes.Add(record);
         foreach (var e in record.Explanations)
         {
             if (e.Concepts is not { } concepts) continue;
@@ -46,11 +48,16 @@ sealed class ConceptCollector
                 if (share.Box is not { } box) continue;
                 if (!_references.TryGetValue((e.Method, share.Channel), out var references))
                     _references[(e.Method, share.Channel)] = references = new Extremes<ConceptReference>(ReferencesPerConcept);
-                references.Add(share.Share, share.Share, seq,
-                    new ConceptReference(record.Name, record.Input, record.Width ?? 0, record.Height ?? 0, box, share.Share, e.Target.Name, record.Archive));
+                references.Add(share.Share, share.Share, seq, new ConceptReference(record.Name, record.Input, record.Width ?? 0, record.Height ?? 0, box,
+                    share.Share, e.Target.Name, record.Archive, ConditionedOnlyOn(e, share.Channel, rank) ? e.Overlay : null));
             }
         }
     }
+
+    /// <summary>Whether the map drawn for <paramref name="e"/> is the conditional map of <paramref name="channel"/> alone.</summary>
+    static bool ConditionedOnlyOn(ExplanationRecord e, int channel, int rank) =>
+        e.Parameters.TryGetValue("channels", out var channels) ? channels == channel.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : rank == 0 && e.Parameters.GetValueOrDefault("top") == "1";
 
     /// <summary>
     /// Per (method, class) — methods as first seen, classes by name — its <see cref="ConceptsShown"/> concepts of largest mean share,
@@ -71,6 +78,6 @@ sealed class ConceptCollector
         var references = classes.SelectMany(g => g.Top.Select(c => (g.Method, c.Channel))).Distinct()
             .Where(_references.ContainsKey).OrderBy(k => Order(k.Method)).ThenBy(k => k.Channel)
             .Select(k => new ConceptReferences(k.Method, k.Channel, _references[k].Best.ToList())).ToList();
-        return new ConceptAtlas(classes, references);
+        return new ConceptAtlas(classes, references, _probes.Probes);
     }
 }

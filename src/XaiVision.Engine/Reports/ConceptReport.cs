@@ -1,12 +1,16 @@
 using XaiVision.Engine.Explainers;
+using XaiVision.Engine.Suites;
 
 namespace XaiVision.Engine.Reports;
 
 /// <summary>
 /// report.json's concept atlas: per (concept method, class) its top concepts, and per (method, channel) of those the reference images —
-/// kept once per channel, not per class, so the atlas grows with the channels shown, not with classes × references.
+/// kept once per channel, not per class, so the atlas grows with the channels shown, not with classes × references; the probe images
+/// that let a later run match its concepts with these (<see cref="ConceptProbes"/>), and, against a baseline run, which concepts are new,
+/// which vanished (<see cref="ConceptComparison"/>).
 /// </summary>
-public sealed record ConceptAtlas(IReadOnlyList<ConceptReport> Classes, IReadOnlyList<ConceptReferences> References)
+public sealed record ConceptAtlas(IReadOnlyList<ConceptReport> Classes, IReadOnlyList<ConceptReferences> References,
+    IReadOnlyList<ConceptProbe>? Probes = null, IReadOnlyList<ConceptChange>? Changes = null)
 {
     public IReadOnlyList<ConceptReference> ReferencesOf(string method, int channel) =>
         References.FirstOrDefault(r => r.Method == method && r.Channel == channel)?.Images ?? [];
@@ -35,10 +39,15 @@ public sealed record ConceptRow(int Channel, double MeanShare, double Consistenc
 
 /// <summary>
 /// A reference image of a concept: the record (and the shard archive holding its pictures, in the archive layout), its model-view
-/// picture and size, the window to crop, the channel's share there, the class it was explained for.
+/// picture and size, the window to crop, the channel's share there, the class it was explained for, and — where the map was
+/// conditioned on this channel alone (<c>top=1</c> with the channel first, or <c>channels=</c> it) — the overlay of that conditional
+/// map, cropped beside the picture.
 /// </summary>
-public sealed record ConceptReference(string Image, string? Input, int Width, int Height, ConceptBox Box, float Share, string Class, string? Archive = null)
+public sealed record ConceptReference(string Image, string? Input, int Width, int Height, ConceptBox Box, float Share, string Class, string? Archive = null,
+    string? Heatmap = null)
 {
-    /// <summary>The reference as a record holding only its picture, for the archive layout's picture extraction.</summary>
-    public ImageRecord AsRecord() => new(Image, Image, Width, Height, null, [], [], null, Input: Input, Archive: Archive);
+    /// <summary>The reference as a record holding only its pictures, for the archive layout's picture extraction.</summary>
+    public ImageRecord AsRecord() => new(Image, Image, Width, Height, null, [],
+        Heatmap is null ? [] : [new ExplanationRecord("concept", new Dictionary<string, string>(), new ClassScore(-1, Class, 0, 0), Heatmap, null, "", 0, 0, 0, 0)],
+        null, Input: Input, Archive: Archive);
 }

@@ -23,9 +23,11 @@ public static class ConceptSection
             .Append("<i>share</i> is the channel's mean share of the relevance there, <i>consistency</i> how often it is among a map's three most relevant, ")
             .Append("<i>on object</i> (images with masks) how much of its relevance lies on the object; ")
             .Append("a concept mostly <b class=\"fail\">off the object</b> is a shortcut candidate. ")
-            .Append("References: the audit's images where the channel's share is largest, cropped where it is relevant. ")
+            .Append("References: the audit's images where the channel's share is largest, cropped where it is relevant, each followed by the ")
+            .Append("concept's own conditional heatmap over the same window where the image's map was conditioned on that channel alone. ")
             .Append($"<b>{offObject}</b> of {groups.Count} method/class groups have an off-object concept among their top {ConceptCollector.ConceptsShown}. ")
             .Append("Every number is in <code>report.json</code> (<code>concepts</code>).</p>");
+        foreach (var change in atlas.Changes ?? []) AppendChange(html, atlas, change);
         foreach (var group in groups.Take(GroupsShown))
         {
             html.Append($"<h3>{E(group.Method)} · {E(group.Class)}</h3><p>layer <code>{E(group.Layer)}</code>, {group.Maps} maps</p>")
@@ -43,14 +45,51 @@ public static class ConceptSection
         html.Append("</table>");
     }
 
-    /// <summary>The reference's window of its model-view picture, drawn <see cref="CropPixels"/> wide by CSS (no picture is cut here).</summary>
+    /// <summary>
+    /// Against the baseline run: the concepts only this run uses (with their references: a new shortcut shows itself here), the ones
+    /// only the baseline used, and which concept became which.
+    /// </summary>
+    static void AppendChange(StringBuilder html, ConceptAtlas atlas, ConceptChange change)
+    {
+        html.Append($"<h3 id=\"concept-changes\">{E(change.Method)} against the baseline run</h3>")
+            .Append($"<p>Concepts matched by what they do on the {change.ProbeImages} probe images both runs kept (where one is relevant, weighted by how much, ")
+            .Append($"the other relevant on the same image in the same window: coverage ≥ {ConceptComparison.Threshold:F1}); channel numbers of two models are not comparable. ")
+            .Append($"<b>{change.New.Count}</b> new, <b>{change.Vanished.Count}</b> vanished, {change.Matched.Count} matched")
+            .Append(change.Matched.Count == 0 ? "." : ": " + string.Join(", ", change.Matched.Select(m => $"{m.Baseline}→{m.Candidate} ({m.Coverage:F2})")) + ".")
+            .Append("</p>");
+        void Table(string title, IReadOnlyList<ConceptUse> uses, bool pictures)
+        {
+            if (uses.Count == 0) return;
+            html.Append($"<table class=\"concepts\"><tr><th>{title}</th><th>classes</th><th>share</th><th>on object</th><th>best coverage</th>")
+                .Append(pictures ? "<th>reference images</th></tr>" : "</tr>");
+            foreach (var u in uses)
+            {
+                bool off = u.OnObject < 0.5;
+                html.Append($"<tr{(off ? " class=\"flagged\"" : "")}><td>{u.Channel}</td><td>{E(string.Join(", ", u.Classes))}</td><td>{u.MeanShare:P1}</td>")
+                    .Append($"<td>{(u.OnObject is { } on ? $"{on:P0}{(off ? " <span class=\"fail\">off the object</span>" : "")}" : "–")}</td><td>{u.BestCoverage:F2}</td>")
+                    .Append(pictures ? $"<td style=\"text-align:left\">{string.Concat(atlas.ReferencesOf(change.Method, u.Channel).Select(Crop))}</td></tr>" : "</tr>");
+            }
+            html.Append("</table>");
+        }
+        Table("new concept", change.New, true);
+        Table("vanished concept (baseline's channel)", change.Vanished, false);
+    }
+
+    /// <summary>The reference's window of its model-view picture and, when kept, of its conditional map's overlay.</summary>
     static string Crop(ConceptReference r)
     {
         if (r.Input is null || r.Width == 0) return $"<span class=\"crop\" title=\"{E(r.Image)}\">{E(r.Image)}</span>";
+        var title = $"{r.Image} ({r.Class}, share {r.Share:P0})";
+        return Window(r, r.Input, title) + (r.Heatmap is { } heatmap ? Window(r, heatmap, title + ", its conditional heatmap") : "");
+    }
+
+    /// <summary>The window of a model-view-sized picture, drawn <see cref="CropPixels"/> wide by CSS (no picture is cut here).</summary>
+    static string Window(ConceptReference r, string picture, string title)
+    {
         double scale = CropPixels / (double)r.Box.Size;
-        return $"<a href=\"browser.html#image={Uri.EscapeDataString(r.Image)}\" title=\"{E(r.Image)} ({E(r.Class)}, share {r.Share:P0})\" "
+        return $"<a href=\"browser.html#image={Uri.EscapeDataString(r.Image)}\" title=\"{E(title)}\" "
             + $"style=\"display:inline-block;width:{CropPixels}px;height:{CropPixels}px;overflow:hidden;position:relative;margin:2px\">"
-            + $"<img class=\"crop\" src=\"{E(r.Input)}\" alt=\"{E(r.Image)}\" style=\"position:absolute;max-width:none;"
+            + $"<img class=\"crop\" src=\"{E(picture)}\" alt=\"{E(r.Image)}\" style=\"position:absolute;max-width:none;"
             + $"width:{Invariant.Number(r.Width * scale, "F1")}px;height:{Invariant.Number(r.Height * scale, "F1")}px;"
             + $"left:{Invariant.Number(-r.Box.X * scale, "F1")}px;top:{Invariant.Number(-r.Box.Y * scale, "F1")}px\"></a>";
     }

@@ -21,7 +21,7 @@ public sealed class ReportModel
         MetricMeans = fold.MetricValues.ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, double>)m.Value.ToDictionary(v => v.Key, v => v.Value.Mean));
         Report = ReportAssembly.Report(fold, MetricMeans, failedShards,
             Strategies.Count == 0 ? null : new StrategyReport(fold.StrategyOptions!.Size, fold.StrategyOptions.MinImages, Strategies.Select(g => g.Summary).ToList(), StrategyChanges))
-            with { MetaEvaluation = context.MetaEvaluation is { Count: > 0 } meta ? meta : null, Concepts = fold.Concepts() };
+            with { MetaEvaluation = context.MetaEvaluation is { Count: > 0 } meta ? meta : null, Concepts = WithChanges(fold.Concepts(), context.BaselineConcepts) };
         AllMetrics = fold.MetricNames.ToList();
         Classes = fold.Classes.ToList();
         Rows = fold.Rows;
@@ -108,6 +108,9 @@ public sealed class ReportModel
 
     /// <summary>Every image the report shows pictures of: best and worst per metric, the layer-sweep strips, the regression rows, the strategy examples, the concepts' references.</summary>
     public IReadOnlyList<ImageRecord> Shown { get; }
+
+    static ConceptAtlas? WithChanges(ConceptAtlas? atlas, ConceptAtlas? baseline) =>
+        atlas is not null && baseline is not null ? atlas with { Changes = ConceptComparison.Compare(baseline, atlas) } : atlas;
 
     List<ImageRecord> ShownImages()
     {

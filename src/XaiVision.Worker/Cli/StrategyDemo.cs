@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
+using XaiVision.Contracts;
 using XaiVision.Engine.Reports;
 using XaiVision.Engine.Strategies;
 using XaiVision.Worker.Jobs;
@@ -22,12 +23,19 @@ public static class StrategyDemo
         var runs = new Dictionary<string, List<StrategyGroup>>();
         var concepts = new List<(string Model, ConceptReport Concepts, ConceptAtlas Atlas)>();
         int code = ExitCodes.Ok;
-        foreach (var (model, shortcut) in new[] { ("shortcut", true), ("clean", false) })
+        Guid? cleanJob = null;
+        ConceptAtlas? againstClean = null;
+        // The clean model first: its stored run is the shortcut model's baseline, so the shortcut report says which strategies and
+        // concepts are new (the tag's) against it.
+        foreach (var (model, shortcut) in new[] { ("clean", false), ("shortcut", true) })
         {
             var jobId = Guid.NewGuid();
             var prefix = $"strategies-{model}-{jobId:N}"[..(20 + model.Length)];
-            Console.WriteLine($"{model} model:");
-            code = Math.Max(code, await JobRunner.SubmitAsync(host, jobId, DemoJob.StrategiesSpec(prefix, shortcut), Timeout.InfiniteTimeSpan, ct));
+            Console.WriteLine($"{model} model{(shortcut && cleanJob is not null ? ", the clean model's run as its baseline" : "")}:");
+            var spec = DemoJob.StrategiesSpec(prefix, shortcut) with { Baseline = shortcut && cleanJob is { } baseline ? new ModelSource { Job = baseline.ToString() } : null };
+            int exit = await JobRunner.SubmitAsync(host, jobId, spec, Timeout.InfiniteTimeSpan, ct);
+            code = Math.Max(code, exit);
+            if (!shortcut && exit == ExitCodes.Ok) cleanJob = jobId;
             var folder = Path.Combine(root, "audits", prefix);
             folders.Add(folder);
             var file = Path.Combine(folder, "strategies.json");
@@ -36,12 +44,15 @@ public static class StrategyDemo
             rows.AddRange(groups.Select(g => Score(model, g)));
             runs[model] = groups;
             var report = JsonSerializer.Deserialize<JobReport>(await File.ReadAllTextAsync(Path.Combine(folder, "report.json"), ct), AuditJson.Options)!;
-            if (report.Concepts is { } atlas) concepts.AddRange(atlas.Classes.Select(c => (model, c, atlas)));
+            if (report.Concepts is not { } atlas) continue;
+            concepts.AddRange(atlas.Classes.Select(c => (model, c, atlas)));
+            if (atlas.Changes is not null) againstClean = atlas;
         }
         Print(rows);
         PrintConcepts(concepts);
         if (runs.TryGetValue("clean", out var clean) && runs.TryGetValue("shortcut", out var shortcutGroups))
             PrintChanges(StrategyComparison.Compare(clean, shortcutGroups));
+        if (againstClean is not null) PrintConceptChanges(againstClean.Changes!, againstClean);
         foreach (var folder in folders) Console.WriteLine($"report: {Path.Combine(folder, "report.html")}");
         return (code, rows, folders);
     }
@@ -88,6 +99,26 @@ public static class StrategyDemo
             Console.WriteLine($"{model,-9} {group.Class,-9} " + string.Join("   ", group.Top.Take(3).Select(c =>
                 $"#{c.Channel,-3} {c.MeanShare,4:P0} on {(c.OnObject is { } o ? $"{o,4:P0}" : "   –")}{(c.OffObject ? " OFF" : "    ")} "
                 + $"tag {atlas.ReferencesOf(group.Method, c.Channel).Count(r => IsTagged(r.Image))}/{atlas.ReferencesOf(group.Method, c.Channel).Count}")));
+    }
+
+    /// <summary>The clean model's concepts → the shortcut model's, matched by behaviour on the same images: the new ones and their tags.</summary>
+    static void PrintConceptChanges(IReadOnlyList<ConceptChange> changes, ConceptAtlas shortcut)
+    {
+        Console.WriteLine();
+        foreach (var change in changes)
+        {
+            Console.WriteLine($"clean → shortcut model, {change.Method} concepts matched by behaviour on {change.ProbeImages} probe images "
+                + $"(coverage ≥ {ConceptComparison.Threshold:F1}): {change.Matched.Count} matched, {change.New.Count} new, {change.Vanished.Count} vanished");
+            foreach (var c in change.New)
+            {
+                var references = shortcut.ReferencesOf(change.Method, c.Channel);
+                Console.WriteLine($"  new      #{c.Channel,-3} {string.Join(",", c.Classes),-28} share {c.MeanShare,4:P0} on {(c.OnObject is { } o ? $"{o,4:P0}" : "   –")}"
+                    + $"{(c.OnObject < 0.5 ? " OFF" : "    ")} best cover {c.BestCoverage:F2}  references tagged {references.Count(r => IsTagged(r.Image))}/{references.Count}");
+            }
+            foreach (var c in change.Vanished)
+                Console.WriteLine($"  vanished #{c.Channel,-3} {string.Join(",", c.Classes),-28} share {c.MeanShare,4:P0} on {(c.OnObject is { } o ? $"{o,4:P0}" : "   –")}"
+                    + $"{(c.OnObject < 0.5 ? " OFF" : "    ")} best cover {c.BestCoverage:F2}");
+        }
     }
 
     static void Print(List<Row> rows)

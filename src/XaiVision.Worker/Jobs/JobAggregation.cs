@@ -75,7 +75,7 @@ public sealed class JobAggregation(JobStore jobs, JobEnd jobEnd, JobCompletion c
         }
         var history = spec.Series is { } series ? await jobs.ReadHistoryAsync(series, ct) : null;
         var meta = await ShardMetaEvaluation.ReadAsync(jobs, location, message.ShardCount, ct);
-        var context = new ReportContext(message.JobId, location.ToString(), history, stored?.Strategies, meta);
+        var context = new ReportContext(message.JobId, location.ToString(), history, stored?.Strategies, meta, stored?.Concepts);
         var model = await AuditOutputs.FoldAsync(request, context, await jobs.ReadShardFailuresAsync(location, ct), Records, sink, ct);
         var report = model.Report;
         if (report.FailedImages == report.Images)

@@ -12,7 +12,8 @@ namespace XaiVision.Worker.Jobs;
 /// aggregates, each of its records gets, per map, a <see cref="ComparisonRecord"/> against the stored record of the same image, method
 /// and class: prediction change, attention drift measured on the two runs' thumbnails (Spearman, SSIM, top-10 % IoU, centre shift —
 /// the S×S forms of the two-model figures) and metric deltas; so the regression table, the bootstrap intervals and the gates work as
-/// with a baseline model. The stored job's strategies are matched with the new ones (<see cref="StrategyComparison"/>).
+/// with a baseline model. The stored job's strategies are matched with the new ones (<see cref="StrategyComparison"/>), and its concept
+/// atlas's with the new atlas (<see cref="ConceptComparison"/>: new and vanished concepts).
 /// Memory: the stored run's thumbnails and metric values, ≈ 2 S² + 100 bytes per map (2.1 KB at S = 32; 42 MB for 10,000 images × 2
 /// methods), read once, shard by shard.
 /// </summary>
@@ -25,6 +26,7 @@ public sealed class StoredBaseline
 
     public required Guid JobId { get; init; }
     public IReadOnlyList<StrategyGroup> Strategies { get; private init; } = [];
+    public ConceptAtlas? Concepts { get; private init; }
     public int Images => _images.Count;
 
     /// <summary>What makes a stored job usable as this spec's baseline: it exists, it finished, it explained the same targets with the same methods.</summary>
@@ -54,6 +56,7 @@ public sealed class StoredBaseline
         {
             JobId = id,
             Strategies = strategies is null ? [] : JsonSerializer.Deserialize<List<StrategyGroup>>(strategies, AuditJson.Options) ?? [],
+            Concepts = (await jobs.ReadReportAsync(entry.Location, ct))?.Concepts,
         };
         await foreach (var record in ShardResults.ReadAsync(jobs, entry.Location, plan.ShardCount, null, ct))
         {
