@@ -16,7 +16,7 @@ public sealed class ReportModel
         Context = context;
         MetricColumns = fold.ReportedNames();
         Selection = new ReportSelection(fold.Methods, MetricColumns, (method, metric) => fold.SweptBestWorst.ContainsKey((method, metric)));
-        Strategies = fold.Strategies;
+        Strategies = fold.Strategies.Select(g => ClusterConcepts.With(g, image => fold.StrategyExample(g.Summary.Method, g.Summary.Class, image))).ToList();
         StrategyChanges = context.BaselineStrategies is { } baseline ? StrategyComparison.Compare(baseline, Strategies) : null;
         MetricMeans = fold.MetricValues.ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, double>)m.Value.ToDictionary(v => v.Key, v => v.Value.Mean));
         Report = ReportAssembly.Report(fold, MetricMeans, failedShards,

@@ -72,7 +72,8 @@ public static class StrategySection
         Scatter(html, group);
         Atlas(html, group);
         html.Append("</div><table class=\"pictures clusters\"><tr><th>cluster</th><th>images</th><th>mean map</th><th>centre of mass (x, y)</th>")
-            .Append("<th>strongest band · corner</th><th>off the object</th><th>verdict</th><th>typical images</th></tr>");
+            .Append("<th>strongest band · corner</th><th>off the object</th><th>verdict</th>")
+            .Append(s.Clusters.Any(c => c.Concepts is not null) ? "<th>top concepts (share, on object)</th>" : "").Append("<th>typical images</th></tr>");
         foreach (var c in s.Clusters)
         {
             var band = c.Layout.Bands.MaxBy(b => b.Value);
@@ -83,10 +84,15 @@ public static class StrategySection
                 .Append($"<td>{MapImage(group.MeanMaps[c.Id - 1], group.MapSize, $"mean map of cluster {c.Id}")}</td>")
                 .Append($"<td>{F(c.Layout.CentreX)}, {F(c.Layout.CentreY)}</td><td>{E(band.Key)} {band.Value:P0} · {E(corner.Key)} {corner.Value:P0}</td><td>{off}</td>")
                 .Append(c.Flagged ? $"<td class=\"fail\">flagged: {E(c.Reason!)}</td>" : "<td>on the object</td>")
+                .Append(s.Clusters.Any(k => k.Concepts is not null) ? $"<td>{Concepts(c)}</td>" : "")
                 .Append($"<td>{string.Join(" ", examples)}</td></tr>");
         }
         html.Append("</table></section>");
     }
+
+    /// <summary>A cluster's top concepts, each linked to the concept atlas; those mostly off the object marked.</summary>
+    static string Concepts(StrategyCluster c) => c.Concepts is not { } concepts ? "–" : string.Join("<br>", concepts.Select(k =>
+        $"<a href=\"#concepts\">#{k.Channel}</a> {k.MeanShare:P0}" + (k.OnObject is { } on ? $", {on:P0}{(on < 0.5 ? " <span class=\"fail\">off</span>" : "")}" : "")));
 
     /// <summary>The first eigenvalues as dots, the chosen gap shaded: c clusters = c eigenvalues before the widest (log-scale) gap.</summary>
     static void Spectrum(StringBuilder html, StrategySummary s)

@@ -23,7 +23,14 @@ public sealed record StrategySummary(
 /// One strategy: its members (count, share of the analysed maps), where its mean relevance sits, whether it is flagged as
 /// off-object and why, and its most typical images (closest to its mean map).
 /// </summary>
-public sealed record StrategyCluster(int Id, int Size, double Share, RelevanceLayout Layout, bool Flagged, string? Reason, IReadOnlyList<string> Examples);
+public sealed record StrategyCluster(int Id, int Size, double Share, RelevanceLayout Layout, bool Flagged, string? Reason, IReadOnlyList<string> Examples,
+    IReadOnlyList<ClusterConcept>? Concepts = null);
+
+/// <summary>
+/// A concept (channel) of a strategy cluster of a concept method: its mean share of the relevance over the cluster's analysed maps, how
+/// consistently it is among a map's three most relevant, and (masked images) the mean share of its relevance on the object.
+/// </summary>
+public sealed record ClusterConcept(int Channel, double MeanShare, double Consistency, double? OnObject);
 
 /// <summary>
 /// <c>strategies.json</c>, one per group: its summary and what the pictures are drawn from — each cluster's mean map and the class

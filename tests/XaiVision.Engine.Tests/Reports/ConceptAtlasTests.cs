@@ -106,4 +106,33 @@ public class ConceptAtlasTests
         Assert.Contains("\"features.9: #5 (50 %), #2 (30 %)\"", rows);
         Assert.Contains("href=\"report.html#concepts\"", outputs.Browser["browser.html"]);
     }
+
+    /// <summary>Per strategy cluster: its members' concepts, by hand — cluster 1 (img0, img1) and cluster 2 (img2); img3 unanalysed.</summary>
+    [Fact]
+    public void Each_strategy_cluster_of_a_concept_method_gets_its_members_top_concepts()
+    {
+        var records = new Dictionary<string, ImageRecord>
+        {
+            ["img0"] = Record(0, "a", Located(5, 0.6f, 0.1f), Located(2, 0.2f, 0.9f)),
+            ["img1"] = Record(1, "a", Located(5, 0.4f, 0.3f), new ChannelShare(9, 0.1f)),
+            ["img2"] = Record(2, "a", Located(2, 0.7f, 0.8f)),
+        };
+        var layout = new XaiVision.Engine.Strategies.RelevanceLayout(0.5, 0.5, new Dictionary<string, double>(), new Dictionary<string, double>());
+        XaiVision.Engine.Strategies.StrategyCluster Cluster(int id) => new(id, 1, 0.5, layout, false, null, []);
+        var group = new XaiVision.Engine.Strategies.StrategyGroup(
+            new XaiVision.Engine.Strategies.StrategySummary("crp", "a", 4, 3, 2, [], [Cluster(1), Cluster(2)], layout), 4, [], [], [],
+            [new("img0", 1, 0, 0, 0, 0), new("img1", 1, 0, 0, 0, 0), new("img2", 2, 0, 0, 0, 0)]);
+        var clusters = ClusterConcepts.With(group, image => records.GetValueOrDefault(image)).Summary.Clusters;
+        var first = clusters[0].Concepts!;
+        Assert.Equal([5, 2, 9], first.Select(c => c.Channel));
+        Assert.Equal(0.5, first[0].MeanShare, 6); // (0.6 + 0.4) / 2
+        Assert.Equal(0.2, first[0].OnObject!.Value, 6);
+        Assert.Equal(0.1, first[1].MeanShare, 6); // 0.2 in one of two maps
+        Assert.Equal(0.5, first[1].Consistency, 6);
+        Assert.Null(first[2].OnObject); // not located
+        Assert.Equal([2], clusters[1].Concepts!.Select(c => c.Channel));
+        // Another method's group stays as it was.
+        var other = group with { Summary = group.Summary with { Method = "lrp" } };
+        Assert.Same(other, ClusterConcepts.With(other, image => records.GetValueOrDefault(image)));
+    }
 }

@@ -90,6 +90,17 @@ public class StrategyJobTests(ITestOutputHelper log)
             Assert.True(tagged.Max() >= 5, $"{concepts.Class}: no top concept's references show the tag ({string.Join(", ", tagged)})");
         }
 
+        // Per strategy cluster: in every class, CRP's own tag cluster is carried by concepts off the object.
+        foreach (var group in groups.Where(g => g.Summary.Method == "crp"))
+        {
+            var tagCluster = group.Points.Where(p => IsTagged(p.Image)).GroupBy(p => p.Cluster).MaxBy(g => g.Count())!.Key;
+            foreach (var c in group.Summary.Clusters)
+                log.WriteLine($"crp {group.Summary.Class} cluster {c.Id}{(c.Id == tagCluster ? " (tag)" : "")}: "
+                    + string.Join(", ", c.Concepts!.Select(k => $"#{k.Channel} {k.MeanShare:P0} on {k.OnObject:P0} tagged {atlas.ReferencesOf("crp", k.Channel).Count(r => IsTagged(r.Image))}/6")));
+            var top = group.Summary.Clusters.Single(c => c.Id == tagCluster).Concepts![0];
+            Assert.True(top.OnObject < 0.5, $"{group.Summary.Class}: the tag cluster's top concept #{top.Channel} is {top.OnObject:P0} on the object");
+        }
+
         // Against the clean run, matched by behaviour on the same probe images: in every class a concept whose references show the tag
         // is new, and no concept with tagged references is matched with a clean one.
         var change = Assert.Single(atlas.Changes!);
