@@ -75,5 +75,49 @@ public class CrpReferenceTests(Xunit.Abstractions.ITestOutputHelper log)
         log.WriteLine($"{preset}: plain LRP lowest r {lowestPlain:F6}; conditional maps (12) lowest r {lowestConditional:F6}; shares largest |Δ| {largestShareError:E1}");
     }
 
+    sealed record RelMaxChannel(int[] Samples, float[] Shares);
+    sealed record RelMax(string Layer, long[] Targets, Dictionary<string, RelMaxChannel> Channels);
+
+    /// <summary>
+    /// tools/relmax_reference.py: zennit-crp's FeatureVisualization (RelMax, max_target "sum", abs_norm) over 24 images. Our references
+    /// are chosen among the images where the channel is one of the three located concepts (those have a window to crop); over that same
+    /// candidate set they must be zennit-crp's order exactly, with its shares.
+    /// </summary>
+    [Fact]
+    public void The_atlas_references_are_zennit_crps_relevance_maximisation_over_the_same_candidates()
+    {
+        using var scope = NewDisposeScope();
+        var fixture = JsonSerializer.Deserialize<RelMax>(File.ReadAllText(Fixtures.Path("crp", "relmax.json")), new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+        var (values, shape) = NpyFile.ReadFloat32(File.ReadAllBytes(Fixtures.Path("crp", "relmax-input.npy")));
+        var x = tensor(values).view(shape.Select(s => (long)s).ToArray());
+        using var model = Model();
+        var crp = (IConceptExplainer)ExplainerCatalog.Create($"crp:epsilon-plus-flat(layer={fixture.Layer},top=1)");
+        var result = crp.ExplainWithConcepts(model, x, tensor(fixture.Targets), 0);
+        foreach (var located in result.Located) located.Dispose();
+        var records = result.Concepts.Select((concepts, i) =>
+        {
+            var target = new ClassScore(fixture.Targets[i], $"class{fixture.Targets[i]}", 0, 0);
+            return new XaiVision.Engine.Reports.ImageRecord($"s{i}.png", $"s{i}", 64, 64, target, [target],
+                [new XaiVision.Engine.Reports.ExplanationRecord("crp", new Dictionary<string, string>(), target, null, null, "", 0, 0, 0, 0, Concepts: concepts)],
+                null, Input: $"s{i}/input.png");
+        }).ToList();
+        var atlas = XaiVision.Engine.Reports.AuditOutputs.ModelOf(new XaiVision.Engine.Reports.ReportRequest("demo", "class", 1, [], []), records).Report.Concepts!;
+        Assert.NotEmpty(atlas.References);
+        int unrestricted = 0;
+        foreach (var references in atlas.References)
+        {
+            var zennit = fixture.Channels[references.Channel.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            var candidates = result.Concepts.Select((c, i) => (c, i)).Where(p => p.c.Top.Take(ConceptShares.Located).Any(s => s.Channel == references.Channel))
+                .Select(p => p.i).ToHashSet();
+            var expected = zennit.Samples.Where(candidates.Contains).Take(XaiVision.Engine.Reports.ConceptCollector.ReferencesPerConcept).ToList();
+            Assert.Equal(expected.Select(i => $"s{i}"), references.Images.Select(r => r.Image));
+            foreach (var r in references.Images)
+                Assert.Equal(zennit.Shares[Array.IndexOf(zennit.Samples, int.Parse(r.Image[1..], System.Globalization.CultureInfo.InvariantCulture))], r.Share, 1e-4f);
+            if (zennit.Samples.Take(expected.Count).SequenceEqual(expected)) unrestricted++;
+        }
+        log.WriteLine($"{atlas.References.Count} channels with references: every one zennit-crp's RelMax order over the same candidates; "
+            + $"{unrestricted} of them also zennit-crp's unrestricted top {XaiVision.Engine.Reports.ConceptCollector.ReferencesPerConcept}");
+    }
+
     const int CrpExplainerKept = XaiVision.Engine.Lrp.Concepts.CrpExplainer.ConceptsKept;
 }
