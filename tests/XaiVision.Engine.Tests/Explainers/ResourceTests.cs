@@ -34,6 +34,24 @@ public class ResourceTests
         });
     }
 
+    /// <summary>AttnLRP on the small ViT of its reference tests: both attention rules, no tensor left, no rule left on the model.</summary>
+    [Fact]
+    public void Attnlrp_leaks_no_tensors_and_removes_its_rules()
+    {
+        using var model = XaiVision.Engine.Tests.Lrp.AttnLrpReferenceTests.Model();
+        using var x = XaiVision.Engine.Tests.Lrp.AttnLrpReferenceTests.Input();
+        using var targets = tensor(new long[] { 1, 3, 4 });
+        using var plain = model.Forward(x).detach();
+        foreach (var method in new[] { "lrp:attnlrp", "lrp:attnlrp(attention=attnlrp)" })
+        {
+            var explainer = ExplainerCatalog.Create(method);
+            explainer.Explain(model, x, targets, 0).Dispose();
+            Assert.Equal(0, Leaked(() => explainer.Explain(model, x, targets, 0).Dispose()));
+        }
+        using var after = model.Forward(x);
+        Assert.Equal(plain.data<float>().ToArray(), after.detach().data<float>().ToArray()); // no rule left behind
+    }
+
     [Fact]
     public void The_shared_pass_leaks_no_tensors()
     {
@@ -92,7 +110,7 @@ public class ResourceTests
     }
 
     /// <summary>Live tensors gained over <paramref name="runs"/> runs of <paramref name="run"/>.</summary>
-    internal static long Leaked(Action run, int runs = 10)
+    static long Leaked(Action run, int runs = 10)
     {
         // Finalizers of other tests' garbage would lower the count: drain them, then allow no GC while counting,
         // so an undisposed tensor of ours cannot be finalised away before it is seen.

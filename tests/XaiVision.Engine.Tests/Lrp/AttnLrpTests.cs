@@ -2,7 +2,6 @@ using XaiVision.Engine.Lrp;
 using XaiVision.Engine.Lrp.Rules;
 using XaiVision.Engine.Models;
 using XaiVision.Engine.Suites;
-using XaiVision.Engine.Tests.Explainers;
 using XaiVision.Engine.Tests.Support;
 using static TorchSharp.torch;
 
@@ -10,7 +9,7 @@ namespace XaiVision.Engine.Tests.Lrp;
 
 /// <summary>
 /// <c>lrp:attnlrp</c> beyond the LXT reference: conservation on a bias-free ViT, the LayerNorm rule by hand, torchvision's ViT-B/16, the
-/// refusals on both sides (CNN rules on ViT, transformer rules on CNNs, CRP on ViT), and no leaked tensors.
+/// refusals on both sides (CNN rules on ViT, transformer rules on CNNs, CRP on ViT). Leaks: ResourceTests (they count tensors alone).
 /// </summary>
 public class AttnLrpTests
 {
@@ -41,15 +40,18 @@ public class AttnLrpTests
     [Fact]
     public void The_layernorm_rule_holds_the_std_and_conserves()
     {
+        // The module outside the test's dispose scope and disposed by the test: made inside the scope and left undisposed, it crashed
+        // the test host minutes later in a finalizer (libLibTorchSharp, a tensor's reference count).
+        using var norm = nn.LayerNorm(3, eps: 0);
+        using var leaves = new LrpLeaves();
         using var scope = NewDisposeScope();
-        var norm = nn.LayerNorm(3, eps: 0);
         using (no_grad())
         {
             norm.weight.copy_(tensor(new[] { 1f, -1f, 2f }));
             norm.bias!.zero_();
         }
         var x = tensor(new double[] { 1, 2, 6 }).to(float32).requires_grad_(true);
-        var y = new LayerNormIdentityRule().Forward(new LrpCall("ln", norm, x, norm.call(x), new LrpLeaves(), new LrpInputBounds([], [])));
+        var y = new LayerNormIdentityRule().Forward(new LrpCall("ln", norm, x, norm.call(x), leaves, new LrpInputBounds([], [])));
         var gradient = autograd.grad([y.sum()], [x])[0];
         var relevance = (x * gradient).detach();
         double std = Math.Sqrt(((1 - 3.0) * (1 - 3.0) + (2 - 3.0) * (2 - 3.0) + (6 - 3.0) * (6 - 3.0)) / 3); // mean 3
@@ -94,22 +96,5 @@ public class AttnLrpTests
         (_, problems) = SuiteCompiler.Compile(["lrp:attnlrp", "saliency"], [], [], SuiteCompiler.Paths.JobSpec, ArchitectureRegistry.Get("vgg16"));
         Assert.Equal(["suite.explainers[0]"], problems.Select(p => p.Path));
         Assert.Contains("attention must be one of cp, attnlrp", Assert.Throws<XaiVisionException>(() => ExplainerCatalog.Create("lrp:attnlrp(attention=softmax)")).Message);
-    }
-
-    [Fact]
-    public void Attnlrp_leaks_no_tensors_and_removes_its_rules()
-    {
-        using var model = AttnLrpReferenceTests.Model();
-        using var x = AttnLrpReferenceTests.Input();
-        using var targets = tensor(new long[] { 1, 3, 4 });
-        using var plain = model.Forward(x).detach();
-        foreach (var method in new[] { "lrp:attnlrp", "lrp:attnlrp(attention=attnlrp)" })
-        {
-            var explainer = ExplainerCatalog.Create(method);
-            explainer.Explain(model, x, targets, 0).Dispose();
-            Assert.Equal(0, ResourceTests.Leaked(() => explainer.Explain(model, x, targets, 0).Dispose()));
-        }
-        using var after = model.Forward(x);
-        Assert.Equal(plain.data<float>().ToArray(), after.detach().data<float>().ToArray()); // no rule left behind
     }
 }
