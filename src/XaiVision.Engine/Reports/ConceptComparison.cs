@@ -11,12 +11,16 @@ namespace XaiVision.Engine.Reports;
 /// relevant, weighted by how much, the part where b is relevant on the same image in the same window. 1 for a concept against itself;
 /// near 0 for concepts never relevant together. A concept one run uses (among a class's top concepts) that no concept the other run
 /// uses covers to <see cref="Threshold"/> is new (candidate) or vanished (baseline); the rest are matched with the concept that covers
-/// them most. On the shortcut demo the tag's concepts are covered at most 0.07 by any clean concept, the shortcut model's partly
+/// them most. A concept located on fewer than <see cref="MinProbeImages"/> probe images is not compared (too little evidence: with
+/// many classes a class's concepts may miss the probe sample) but listed as such. On the shortcut demo the tag's concepts are covered at most 0.07 by any clean concept, the shortcut model's partly
 /// on-object ones 0.12–0.43 (bench/README.md).
 /// </summary>
 public static class ConceptComparison
 {
     public const double Threshold = 0.2;
+
+    /// <summary>Probe images a concept must be located on to be compared.</summary>
+    public const int MinProbeImages = 3;
 
     public static IReadOnlyList<ConceptChange> Compare(ConceptAtlas baseline, ConceptAtlas candidate)
     {
@@ -26,10 +30,12 @@ public static class ConceptComparison
         var changes = new List<ConceptChange>();
         foreach (var method in candidate.Classes.Select(c => c.Method).Distinct().Where(m => baseline.Classes.Any(c => c.Method == m)))
         {
-            var usedBefore = Used(baseline, method);
-            var usedAfter = Used(candidate, method);
-            var profilesBefore = usedBefore.ToDictionary(b => b.Channel, b => Profile(before, method, b.Channel, common));
-            var profilesAfter = usedAfter.ToDictionary(c => c.Channel, c => Profile(after, method, c.Channel, common));
+            var allBefore = Used(baseline, method);
+            var allAfter = Used(candidate, method);
+            var profilesBefore = allBefore.ToDictionary(b => b.Channel, b => Profile(before, method, b.Channel, common));
+            var profilesAfter = allAfter.ToDictionary(c => c.Channel, c => Profile(after, method, c.Channel, common));
+            var usedBefore = allBefore.Where(b => profilesBefore[b.Channel].Count >= MinProbeImages).ToList();
+            var usedAfter = allAfter.Where(c => profilesAfter[c.Channel].Count >= MinProbeImages).ToList();
             var covered = usedAfter.ToDictionary(c => c.Channel, c => usedBefore.ToDictionary(b => b.Channel, b => Coverage(profilesAfter[c.Channel], profilesBefore[b.Channel])));
             var matched = new List<ConceptMatch>();
             var added = new List<ConceptUse>();
@@ -41,7 +47,7 @@ public static class ConceptComparison
             }
             var vanished = usedBefore.Select(b => b with { BestCoverage = usedAfter.Select(c => Coverage(profilesBefore[b.Channel], profilesAfter[c.Channel])).DefaultIfEmpty(0).Max() })
                 .Where(b => b.BestCoverage < Threshold).ToList();
-            changes.Add(new ConceptChange(method, common.Count, matched, added, vanished));
+            changes.Add(new ConceptChange(method, common.Count, matched, added, vanished, allAfter.Except(usedAfter).ToList(), allBefore.Count - usedBefore.Count));
         }
         return changes;
     }
@@ -94,10 +100,11 @@ public static class ConceptComparison
 
 /// <summary>
 /// One concept method's concepts against the baseline run's: over <paramref name="ProbeImages"/> common probe images, the candidate's
-/// concepts matched with the baseline's, the ones only the candidate uses, the ones only the baseline used.
+/// concepts matched with the baseline's, the ones only the candidate uses, the ones only the baseline used; and those located on too
+/// few probe images to say (<paramref name="Uncompared"/>: the candidate's; <paramref name="UncomparedBaseline"/>: how many of the baseline's).
 /// </summary>
 public sealed record ConceptChange(string Method, int ProbeImages, IReadOnlyList<ConceptMatch> Matched, IReadOnlyList<ConceptUse> New,
-    IReadOnlyList<ConceptUse> Vanished);
+    IReadOnlyList<ConceptUse> Vanished, IReadOnlyList<ConceptUse> Uncompared, int UncomparedBaseline);
 
 /// <summary>A candidate concept and the baseline concept that covers it most (<see cref="ConceptComparison.Coverage"/>).</summary>
 public sealed record ConceptMatch(int Baseline, int Candidate, double Coverage);

@@ -11,7 +11,7 @@ namespace XaiVision.Engine.Reports;
 /// </summary>
 sealed class ConceptProbes
 {
-    public const int Capacity = 256;
+    public const int Capacity = 1024;
 
     readonly SortedList<(ulong Hash, string Image), List<ConceptProbeEntry>> _kept = [];
 

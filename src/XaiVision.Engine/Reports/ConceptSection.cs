@@ -56,6 +56,9 @@ public static class ConceptSection
             .Append($"the other relevant on the same image in the same window: coverage ≥ {ConceptComparison.Threshold:F1}); channel numbers of two models are not comparable. ")
             .Append($"<b>{change.New.Count}</b> new, <b>{change.Vanished.Count}</b> vanished, {change.Matched.Count} matched")
             .Append(change.Matched.Count == 0 ? "." : ": " + string.Join(", ", change.Matched.Select(m => $"{m.Baseline}→{m.Candidate} ({m.Coverage:F2})")) + ".")
+            .Append(change.Uncompared.Count + change.UncomparedBaseline == 0 ? "" : $" Not compared (located on fewer than {ConceptComparison.MinProbeImages} "
+                + $"probe images, too little to say): {change.Uncompared.Count} of this run's concepts"
+                + (change.Uncompared.Count == 0 ? "" : $" ({string.Join(", ", change.Uncompared.Select(u => $"#{u.Channel}"))})") + $", {change.UncomparedBaseline} of the baseline's.")
             .Append("</p>");
         void Table(string title, IReadOnlyList<ConceptUse> uses, bool pictures)
         {

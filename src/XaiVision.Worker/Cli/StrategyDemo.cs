@@ -118,6 +118,9 @@ public static class StrategyDemo
             foreach (var c in change.Vanished)
                 Console.WriteLine($"  vanished #{c.Channel,-3} {string.Join(",", c.Classes),-28} share {c.MeanShare,4:P0} on {(c.OnObject is { } o ? $"{o,4:P0}" : "   –")}"
                     + $"{(c.OnObject < 0.5 ? " OFF" : "    ")} best cover {c.BestCoverage:F2}");
+            if (change.Uncompared.Count + change.UncomparedBaseline > 0)
+                Console.WriteLine($"  not compared (located on fewer than {ConceptComparison.MinProbeImages} probe images): "
+                    + $"{string.Join(" ", change.Uncompared.Select(c => $"#{c.Channel}"))}{(change.UncomparedBaseline > 0 ? $" and {change.UncomparedBaseline} of the clean model's" : "")}");
         }
     }
 

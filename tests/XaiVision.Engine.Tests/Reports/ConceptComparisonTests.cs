@@ -21,15 +21,15 @@ public class ConceptComparisonTests
     static ReportRequest Request => new("m", "label", 1, [], []);
 
     [Fact]
-    public void The_probe_images_are_the_smallest_hashes_whatever_the_order_and_never_more_than_256()
+    public void The_probe_images_are_the_smallest_hashes_whatever_the_order_and_never_more_than_1024()
     {
-        var records = Enumerable.Range(0, 700).Select(i => Record(i, At(1, 0.5f, 0, 0))).ToList();
+        var records = Enumerable.Range(0, 2500).Select(i => Record(i, At(1, 0.5f, 0, 0))).ToList();
         var forward = AuditOutputs.ModelOf(Request, records).Report.Concepts!.Probes!.Select(p => p.Image).ToList();
         var shuffled = records.OrderBy(r => (r.Name.GetHashCode() * 31) ^ 7).ToList();
         var backward = AuditOutputs.ModelOf(Request, shuffled).Report.Concepts!.Probes!.Select(p => p.Image).ToList();
-        Assert.Equal(256, forward.Count);
+        Assert.Equal(1024, forward.Count);
         Assert.Equal(forward, backward);
-        var smallest = records.Select(r => r.Name).OrderBy(n => (ValueSample.SeedFor(0, n), n)).Take(256);
+        var smallest = records.Select(r => r.Name).OrderBy(n => (ValueSample.SeedFor(0, n), n)).Take(1024);
         Assert.Equal(smallest, forward);
     }
 
@@ -51,16 +51,18 @@ public class ConceptComparisonTests
     [Fact]
     public void Concepts_are_matched_by_what_they_do_not_by_their_channel_numbers()
     {
-        // Baseline: channel 1 on images 0–9 top-left, channel 2 on images 10–19 bottom-right.
-        var baseline = Enumerable.Range(0, 20).Select(i => i < 10 ? Record(i, At(1, 0.6f, 0, 0)) : Record(i, At(2, 0.5f, 40, 40))).ToList();
+        // Baseline: channel 1 on images 0–9 top-left and on 20–29 top-right, channel 2 on images 10–19 bottom-right.
+        var baseline = Enumerable.Range(0, 30).Select(i => i < 10 ? Record(i, At(1, 0.6f, 0, 0)) : i < 20 ? Record(i, At(2, 0.5f, 40, 40))
+            : Record(i, At(1, 0.6f, 40, 0))).ToList();
         // Candidate: channel 7 does what 1 did; channel 8 is relevant on the same images as 2 but elsewhere (a new concept); channel 9 on
-        // images 20–29, which the baseline never located anything on (new too).
-        var candidate = Enumerable.Range(0, 30).Select(i => i < 10 ? Record(i, At(7, 0.7f, 0, 0)) : i < 20 ? Record(i, At(8, 0.4f, 0, 40)) : Record(i, At(9, 0.3f, 20, 20)))
-            .ToList();
+        // images 20–29 where the baseline's channel 1 is relevant elsewhere (new too).
+        // Channel 4 is located on two images only (30, 31): too little to say, not compared.
+        var candidate = Enumerable.Range(0, 32).Select(i => i < 10 ? Record(i, At(7, 0.7f, 0, 0)) : i < 20 ? Record(i, At(8, 0.4f, 0, 40))
+            : i < 30 ? Record(i, At(9, 0.3f, 20, 20)) : Record(i, At(4, 0.9f, 10, 10))).ToList();
         var before = AuditOutputs.ModelOf(Request, baseline).Report.Concepts!;
         var outputs = AuditOutputs.Build(Request, candidate, baselineConcepts: before);
         var change = Assert.Single(outputs.Report.Concepts!.Changes!);
-        Assert.Equal(("crp", 20), (change.Method, change.ProbeImages));
+        Assert.Equal(("crp", 30), (change.Method, change.ProbeImages));
         var match = Assert.Single(change.Matched);
         Assert.Equal((1, 7), (match.Baseline, match.Candidate));
         Assert.Equal(1.0, match.Coverage, 6);
@@ -68,6 +70,8 @@ public class ConceptComparisonTests
         Assert.All(change.New, n => Assert.True(n.BestCoverage < ConceptComparison.Threshold));
         Assert.Equal(["a"], change.New[0].Classes);
         Assert.Equal(2, Assert.Single(change.Vanished).Channel);
+        Assert.Equal(4, Assert.Single(change.Uncompared).Channel);
+        Assert.Equal(0, change.UncomparedBaseline);
         // The same run against itself: everything matched.
         var itself = ConceptComparison.Compare(before, before).Single();
         Assert.Empty(itself.New);
@@ -75,7 +79,8 @@ public class ConceptComparisonTests
         Assert.All(itself.Matched, m => Assert.Equal(m.Baseline, m.Candidate));
         // report.html: the new concepts with their reference crops and their conditional heatmaps beside them.
         Assert.Contains("crp against the baseline run", outputs.Html);
-        Assert.Contains("<b>2</b> new, <b>1</b> vanished, 1 matched: 1→7 (1.00).", outputs.Html);
+        Assert.Contains("<b>2</b> new, <b>1</b> vanished, 1 matched: 1→7 (1.00). Not compared", outputs.Html);
+        Assert.Contains("1 of this run's concepts (#4), 0 of the baseline's.", outputs.Html);
         Assert.Contains("src=\"img20/crp.png\"", outputs.Html);
     }
 
