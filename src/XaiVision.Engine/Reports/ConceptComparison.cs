@@ -19,6 +19,9 @@ public static class ConceptComparison
 {
     public const double Threshold = 0.2;
 
+    /// <summary>A coverage as shown: two decimals, rounded down, so a value just under the threshold never reads as the threshold.</summary>
+    public static string Format(double coverage) => (Math.Floor(coverage * 100) / 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Probe images a concept must be located on to be compared.</summary>
     public const int MinProbeImages = 3;
 

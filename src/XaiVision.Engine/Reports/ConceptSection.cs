@@ -55,7 +55,7 @@ public static class ConceptSection
             .Append($"<p>Concepts matched by what they do on the {change.ProbeImages} probe images both runs kept (where one is relevant, weighted by how much, ")
             .Append($"the other relevant on the same image in the same window: coverage ≥ {ConceptComparison.Threshold:F1}); channel numbers of two models are not comparable. ")
             .Append($"<b>{change.New.Count}</b> new, <b>{change.Vanished.Count}</b> vanished, {change.Matched.Count} matched")
-            .Append(change.Matched.Count == 0 ? "." : ": " + string.Join(", ", change.Matched.Select(m => $"{m.Baseline}→{m.Candidate} ({m.Coverage:F2})")) + ".")
+            .Append(change.Matched.Count == 0 ? "." : ": " + string.Join(", ", change.Matched.Select(m => $"{m.Baseline}→{m.Candidate} ({ConceptComparison.Format(m.Coverage)})")) + ".")
             .Append(change.Uncompared.Count + change.UncomparedBaseline == 0 ? "" : $" Not compared (located on fewer than {ConceptComparison.MinProbeImages} "
                 + $"probe images, too little to say): {change.Uncompared.Count} of this run's concepts"
                 + (change.Uncompared.Count == 0 ? "" : $" ({string.Join(", ", change.Uncompared.Select(u => $"#{u.Channel}"))})") + $", {change.UncomparedBaseline} of the baseline's.")
@@ -69,7 +69,7 @@ public static class ConceptSection
             {
                 bool off = u.OnObject < 0.5;
                 html.Append($"<tr{(off ? " class=\"flagged\"" : "")}><td>{u.Channel}</td><td>{E(string.Join(", ", u.Classes))}</td><td>{u.MeanShare:P1}</td>")
-                    .Append($"<td>{(u.OnObject is { } on ? $"{on:P0}{(off ? " <span class=\"fail\">off the object</span>" : "")}" : "–")}</td><td>{u.BestCoverage:F2}</td>")
+                    .Append($"<td>{(u.OnObject is { } on ? $"{on:P0}{(off ? " <span class=\"fail\">off the object</span>" : "")}" : "–")}</td><td>{ConceptComparison.Format(u.BestCoverage)}</td>")
                     .Append(pictures ? $"<td style=\"text-align:left\">{string.Concat(atlas.ReferencesOf(change.Method, u.Channel).Select(Crop))}</td></tr>" : "</tr>");
             }
             html.Append("</table>");

@@ -113,11 +113,11 @@ public static class StrategyDemo
             {
                 var references = shortcut.ReferencesOf(change.Method, c.Channel);
                 Console.WriteLine($"  new      #{c.Channel,-3} {string.Join(",", c.Classes),-28} share {c.MeanShare,4:P0} on {(c.OnObject is { } o ? $"{o,4:P0}" : "   –")}"
-                    + $"{(c.OnObject < 0.5 ? " OFF" : "    ")} best cover {c.BestCoverage:F2}  references tagged {references.Count(r => IsTagged(r.Image))}/{references.Count}");
+                    + $"{(c.OnObject < 0.5 ? " OFF" : "    ")} best cover {ConceptComparison.Format(c.BestCoverage)}  references tagged {references.Count(r => IsTagged(r.Image))}/{references.Count}");
             }
             foreach (var c in change.Vanished)
                 Console.WriteLine($"  vanished #{c.Channel,-3} {string.Join(",", c.Classes),-28} share {c.MeanShare,4:P0} on {(c.OnObject is { } o ? $"{o,4:P0}" : "   –")}"
-                    + $"{(c.OnObject < 0.5 ? " OFF" : "    ")} best cover {c.BestCoverage:F2}");
+                    + $"{(c.OnObject < 0.5 ? " OFF" : "    ")} best cover {ConceptComparison.Format(c.BestCoverage)}");
             if (change.Uncompared.Count + change.UncomparedBaseline > 0)
                 Console.WriteLine($"  not compared (located on fewer than {ConceptComparison.MinProbeImages} probe images): "
                     + $"{string.Join(" ", change.Uncompared.Select(c => $"#{c.Channel}"))}{(change.UncomparedBaseline > 0 ? $" and {change.UncomparedBaseline} of the clean model's" : "")}");
