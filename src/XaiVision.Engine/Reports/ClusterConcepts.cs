@@ -24,7 +24,7 @@ static class ClusterConcepts
             var concepts = maps.SelectMany(c => c.Top.Select((share, rank) => (share, rank))).GroupBy(x => x.share.Channel)
                 .Select(g => new ClusterConcept(g.Key, g.Sum(x => (double)x.share.Share) / maps.Count,
                     g.Count(x => x.rank < Explainers.ConceptShares.Located) / (double)maps.Count,
-                    g.Where(x => x.share.OnObject is not null).Select(x => (double)x.share.OnObject!.Value).DefaultIfEmpty(double.NaN).Average() is var on && !double.IsNaN(on) ? on : null))
+                    Means.OfPresent(g.Select(x => (double?)x.share.OnObject))))
                 .OrderByDescending(c => c.MeanShare).ThenBy(c => c.Channel).Take(Shown).ToList();
             return cluster with { Concepts = concepts };
         }).ToList();

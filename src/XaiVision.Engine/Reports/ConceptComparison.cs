@@ -97,7 +97,7 @@ public static class ConceptComparison
     static List<ConceptUse> Used(ConceptAtlas atlas, string method) =>
         atlas.Classes.Where(c => c.Method == method).SelectMany(c => c.Top.Select(row => (c.Class, Row: row))).GroupBy(u => u.Row.Channel)
             .Select(g => new ConceptUse(g.Key, g.Select(u => u.Class).ToList(), g.Max(u => u.Row.MeanShare),
-                g.Where(u => u.Row.OnObject is not null).Select(u => u.Row.OnObject!.Value).DefaultIfEmpty(double.NaN).Average() is var on && !double.IsNaN(on) ? on : null, 0))
+                Means.OfPresent(g.Select(u => u.Row.OnObject)), 0))
             .OrderByDescending(u => u.MeanShare).ThenBy(u => u.Channel).ToList();
 }
 
